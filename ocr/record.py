@@ -1,0 +1,84 @@
+"""The extracted record of SPEC section 3, as plain dataclasses with a JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+DocType = Literal["birth", "death", "marriage", "dossier_result", "unknown"]
+Status = Literal["auto_accepted", "needs_review", "rejected"]
+DOC_TYPES: tuple[str, ...] = ("birth", "death", "marriage", "dossier_result")
+
+BBox = tuple[int, int, int, int]  # x, y, width, height in pixels of the page as uploaded
+
+
+@dataclass
+class FieldValue:
+    value: Any
+    confidence: float
+    bbox: BBox | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "confidence": round(self.confidence, 3)}
+        if self.bbox is not None:
+            out["bbox"] = [int(v) for v in self.bbox]
+        return out
+
+
+@dataclass
+class Issue:
+    rule: str
+    message: str
+    field: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "rule": self.rule, "message": self.message}
+
+
+@dataclass
+class Source:
+    uri: str
+    page: int
+    sha256: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"uri": self.uri, "page": self.page, "sha256": self.sha256}
+
+
+@dataclass
+class Quality:
+    rotation: int = 0
+    skew_deg: float = 0.0
+    sharpness: float = 0.0
+    readable: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rotation": self.rotation,
+            "skew_deg": round(self.skew_deg, 2),
+            "sharpness": round(self.sharpness, 3),
+            "readable": self.readable,
+        }
+
+
+@dataclass
+class PageRecord:
+    source: Source
+    doc_type: str = "unknown"
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    quality: Quality = field(default_factory=Quality)
+    status: str = "needs_review"
+    issues: list[Issue] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source.to_json(),
+            "doc_type": self.doc_type,
+            "fields": {name: f.to_json() for name, f in self.fields.items()},
+            "quality": self.quality.to_json(),
+            "status": self.status,
+            "issues": [i.to_json() for i in self.issues],
+        }
+
+# A field read with less confidence than this sends its record to review.
+AUTO_ACCEPT_CONFIDENCE = 0.80

@@ -1,0 +1,55 @@
+"""The ``sohoa`` command line.
+
+Each subcommand lives in :mod:`sohoa.commands` as a module with ``register(subparsers)``;
+modules are imported only when listed here, and heavy imports stay inside ``run`` so
+``sohoa --help`` is instant. Typed errors become one line on stderr and the exit code
+of SPEC section 8; a traceback is only shown with ``SOHOA_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from ocr.errors import SohoaError
+
+COMMANDS = ["extract", "samples"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sohoa",
+        description="Digitize scanned Vietnamese civil-status records.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="more log output")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"sohoa.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except SohoaError as exc:
+        if os.environ.get("SOHOA_DEBUG"):
+            raise
+        print(f"sohoa: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sohoa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

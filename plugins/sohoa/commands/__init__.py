@@ -1,0 +1,1 @@
+"""One module per ``sohoa`` subcommand: ``register(subparsers)`` sets ``func`` on its parser."""
