@@ -20,7 +20,7 @@ _DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "t�
 
 
 def number_to_words(n: int, *, thousand: str = "nghìn", zero_tens: str = "linh") -> str:
-    """Spell 0 <= n <= 9999 the way dates are written: 1987 -> 'một nghìn chín trăm tám mươi bảy'."""
+    """Spell 0 <= n <= 9999 as dates are written: 1987 -> 'một nghìn chín trăm tám mươi bảy'."""
     if not 0 <= n <= 9999:
         raise ValueError(f"out of range: {n}")
     if n == 0:

@@ -1,0 +1,1 @@
+"""Benchmarks: accuracy and speed figures for BENCHMARKS.md (run with ``make bench``)."""

@@ -1,0 +1,152 @@
+"""Tesseract behind one small interface: words with boxes and confidences.
+
+Two backends give the same :class:`Word` list:
+
+* ``tesserocr`` (default): keeps one Tesseract instance per process, so the Vietnamese
+  model is loaded once instead of once per page. This is what makes ``sohoa extract``
+  faster than the plain ``tesseract`` command (BENCHMARKS.md has the figures).
+* ``pytesseract``: starts the ``tesseract`` program for every call; kept as a fallback
+  for machines where tesserocr's wheel cannot load.
+
+Choose with ``SOHOA_OCR_BACKEND=tesserocr|pytesseract``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ocr.errors import MissingDependencyError
+
+LANG = "vie"
+_TESSDATA_CANDIDATES = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
+_INSTALL_HINT = "install it with: sudo apt-get install tesseract-ocr tesseract-ocr-vie"
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    confidence: float  # 0..1
+    x: int
+    y: int
+    w: int
+    h: int
+    block: int
+    line: int  # Tesseract's (block, paragraph, line) flattened to one number
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+
+@lru_cache(maxsize=1)
+def tessdata_dir() -> str:
+    """Where the ``vie`` model lives; a clear error when the language pack is missing."""
+    candidates = [os.environ.get("TESSDATA_PREFIX", ""), *_TESSDATA_CANDIDATES]
+    for cand in candidates:
+        if cand and Path(cand, f"{LANG}.traineddata").is_file():
+            return cand
+    raise MissingDependencyError(
+        f"Tesseract's Vietnamese language data ({LANG}.traineddata) was not found; {_INSTALL_HINT}"
+    )
+
+
+def parse_tsv(tsv: str, scale: float = 1.0) -> list[Word]:
+    """Words from Tesseract's TSV output (level 5 rows), boxes divided by ``scale``."""
+    words: list[Word] = []
+    reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for row in reader:
+        if len(row) < 12 or row[0] != "5":
+            continue
+        text = row[11].strip()
+        conf = float(row[10])
+        if not text or conf < 0:
+            continue
+        block, par, line = int(row[2]), int(row[3]), int(row[4])
+        left, top, width, height = (int(v) for v in row[6:10])
+        words.append(
+            Word(
+                text=text,
+                confidence=conf / 100.0,
+                x=round(left / scale),
+                y=round(top / scale),
+                w=max(1, round(width / scale)),
+                h=max(1, round(height / scale)),
+                block=block,
+                line=block * 10_000 + par * 100 + line,
+            )
+        )
+    return words
+
+
+class _TesserocrBackend:
+    """One ``PyTessBaseAPI`` per thread, created on first use and reused."""
+
+    def __init__(self) -> None:
+        import tesserocr  # noqa: F401  (fail early if the wheel cannot load)
+
+        self._local = threading.local()
+
+    def _api(self, psm: int):
+        import tesserocr
+
+        apis = self._local.__dict__.setdefault("apis", {})
+        if psm not in apis:
+            apis[psm] = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=LANG, psm=psm)
+        return apis[psm]
+
+    def words(self, image: np.ndarray, psm: int, dpi: int) -> list[Word]:
+        api = self._api(psm)
+        api.SetImage(Image.fromarray(image))
+        api.SetSourceResolution(dpi)
+        api.Recognize()
+        return parse_tsv(api.GetTSVText(0))
+
+
+class _PytesseractBackend:
+    def __init__(self) -> None:
+        if shutil.which("tesseract") is None:
+            raise MissingDependencyError(
+                f"the 'tesseract' program is not installed; {_INSTALL_HINT}"
+            )
+
+    def words(self, image: np.ndarray, psm: int, dpi: int) -> list[Word]:
+        import pytesseract
+
+        config = f"--psm {psm} --dpi {dpi} --tessdata-dir {tessdata_dir()}"
+        tsv = pytesseract.image_to_data(Image.fromarray(image), lang=LANG, config=config)
+        return parse_tsv(tsv)
+
+
+@lru_cache(maxsize=1)
+def _backend() -> _TesserocrBackend | _PytesseractBackend:
+    name = os.environ.get("SOHOA_OCR_BACKEND", "tesserocr")
+    if name == "pytesseract":
+        return _PytesseractBackend()
+    try:
+        return _TesserocrBackend()
+    except ImportError:
+        return _PytesseractBackend()
+
+
+def read_words(image: np.ndarray, *, psm: int = 3, dpi: int = 300) -> list[Word]:
+    """OCR a grayscale page; boxes are in the pixels of ``image``."""
+    return _backend().words(image, psm, dpi)

@@ -1,0 +1,85 @@
+"""Words into reading lines and segments, the units that labels anchor on.
+
+Tesseract's own line ids are a good start, but a form line such as
+``Giới tính: Nữ     Dân tộc: Kinh`` or the two columns of a marriage certificate put
+far-apart words on one line. We split a line wherever the gap between two words is much
+wider than a space, so each segment holds one label and its value, or one column's part.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from ocr.engine import Word
+from ocr.text import fold
+
+_PUNCT = re.compile(r"[^\w\s/]", re.UNICODE)
+_LEADERS = re.compile(r"^[.…_:;,\-·•]+$")
+
+
+@dataclass
+class Segment:
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def x(self) -> int:
+        return min(w.x for w in self.words)
+
+    @property
+    def y(self) -> int:
+        return min(w.y for w in self.words)
+
+    @property
+    def right(self) -> int:
+        return max(w.right for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def word_key(word: Word) -> str:
+    """A word folded for label matching: no accents, case or punctuation."""
+    return _PUNCT.sub("", fold(word.text)).replace("_", "")
+
+
+def is_leader(word: Word) -> bool:
+    """Dots, underscores and similar fill characters that print on blank form lines."""
+    return bool(_LEADERS.match(word.text)) or set(word.text) <= set(".…_-·:")
+
+
+def segments(words: list[Word]) -> list[Segment]:
+    """Segments in reading order (top to bottom, then left to right).
+
+    Leader dots bridge the gap they fill (a label and its value stay together); they are
+    dropped from the segments afterwards.
+    """
+    text_words = [w for w in words if not is_leader(w)]
+    if not text_words:
+        return []
+    height = statistics.median(w.h for w in text_words)
+    by_line: dict[int, list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    out: list[Segment] = []
+    for line_words in by_line.values():
+        line_words.sort(key=lambda w: w.x)
+        current = Segment([])
+        prev: Word | None = None
+        for w in line_words:
+            if prev is not None and w.x - prev.right > 2.5 * height:
+                out.append(current)
+                current = Segment([])
+            current.words.append(w)
+            prev = w
+        out.append(current)
+    cleaned = [Segment([w for w in s.words if not is_leader(w)]) for s in out]
+    cleaned = [s for s in cleaned if s.words]
+    cleaned.sort(key=lambda s: (round(s.y / (height * 0.8)), s.x))
+    return cleaned

@@ -1,0 +1,186 @@
+"""The scan reader's stages, page by page: load, gate, prepare, read, classify, extract,
+normalize and correct, check, decide.
+
+Like OCRmyPDF, each stage is a plain function with typed errors, so the CLI, the Airflow
+tasks and the benchmarks run exactly the same code.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ocr import checks, lexicon, normalize
+from ocr.classify import classify
+from ocr.dossier import read_qr, unlabelled_fields
+from ocr.engine import Word, read_words
+from ocr.errors import InputFileError
+from ocr.fields import RawField, extract_raw
+from ocr.loading import iter_pages, sha256_of
+from ocr.prepare import Prepared, looks_upside_down, prepare
+from ocr.quality import assess
+from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue, PageRecord, Quality, Source
+
+_MIN_WORDS = 12  # fewer words than this on a readable page: no record to read
+_LOW_MEAN_CONFIDENCE = 0.65  # below this, try the page the other way up
+_CLOSED_VOCABULARY = {"sex", "nationality"}
+_TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(\d{1,2})\s*(?:phút|phut)?", re.IGNORECASE)
+_NAME_FIELDS = ("full_name", "mother_name", "father_name", "applicant_name")
+_PLACE_SUFFIXES = ("place_of_birth", "hometown", "residence", "place_of_death",
+                   "registration_place")
+
+
+def extract_file(path: Path, *, uri: str | None = None, today: date | None = None
+                 ) -> Iterator[PageRecord]:
+    """Records of every page of a file; raises :class:`InputFileError` for a bad file."""
+    sha = sha256_of(path)
+    for page in iter_pages(path):
+        source = Source(uri or str(path), page.number, sha)
+        yield extract_page(page.image, source, dpi=page.dpi, today=today)
+
+
+def rejected_file(path: Path, error: InputFileError, *, uri: str | None = None) -> PageRecord:
+    """The record that stands for a file that could not be read at all."""
+    try:
+        sha = sha256_of(path)
+    except OSError:
+        sha = ""
+    return PageRecord(
+        source=Source(uri or str(path), 0, sha),
+        status="rejected",
+        quality=Quality(readable=False),
+        issues=[Issue(rule="unreadable_file", message=str(error))],
+    )
+
+
+def _mean_confidence(words: list[Word]) -> float:
+    return statistics.fmean(w.confidence for w in words) if words else 0.0
+
+
+def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
+    prepared = prepare(image)
+    if looks_upside_down(prepared):
+        prepared = prepare(image, rotation=(prepared.rotation + 180) % 360)
+    words = read_words(prepared.image, dpi=dpi)
+    if _mean_confidence(words) < _LOW_MEAN_CONFIDENCE or len(words) < _MIN_WORDS:
+        # The cheap orientation guess may be wrong; Tesseract's confidence has the last word.
+        other = prepare(image, rotation=(prepared.rotation + 180) % 360)
+        other_words = read_words(other.image, dpi=dpi)
+        if _mean_confidence(other_words) > _mean_confidence(words) + 0.1:
+            return other, other_words
+    return prepared, words
+
+
+def extract_page(image: np.ndarray, source: Source, *, dpi: int | None = None,
+                 today: date | None = None) -> PageRecord:
+    """One page to one record (SPEC section 3)."""
+    report = assess(image, dpi)
+    quality = Quality(sharpness=report.sharpness, readable=report.readable)
+    record = PageRecord(source=source, quality=quality)
+    if not report.readable:
+        record.status = "rejected"
+        record.issues = [Issue(rule="unreadable_page", message=r) for r in report.reasons]
+        return record
+
+    prepared, words = _read(image, dpi or 300)
+    quality.rotation, quality.skew_deg = prepared.rotation, prepared.skew_deg
+    if len(words) < _MIN_WORDS:
+        quality.readable = False
+        record.status = "rejected"
+        record.issues = [Issue(rule="no_text", message=(
+            "no printed text could be read on this page; if it is handwritten, "
+            "type the record in by hand"))]
+        return record
+
+    record.doc_type, _ = classify(words)
+    if record.doc_type == "unknown":
+        record.status = "needs_review"
+        record.issues = [Issue(rule="unknown_type", message=(
+            "the document type could not be recognised from the title; choose it in review"))]
+        return record
+
+    raw = extract_raw(record.doc_type, words)
+    if record.doc_type == "dossier_result":
+        raw = {**unlabelled_fields(words, prepared.image.shape[1]), **raw}
+    record.fields, word_texts = _finish_fields(record.doc_type, raw, prepared)
+    if record.doc_type == "dossier_result":
+        _apply_qr(record, prepared)
+
+    values = {name: f.value for name, f in record.fields.items()}
+    record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
+    for name, f in record.fields.items():
+        if f.confidence < AUTO_ACCEPT_CONFIDENCE:
+            record.issues.append(Issue(field=name, rule="low_confidence", message=(
+                f"{name} was read with low confidence ({f.confidence:.2f}); check it "
+                "against the page")))
+    record.status = "needs_review" if record.issues else "auto_accepted"
+    return record
+
+
+def _finish_fields(doc_type: str, raw: dict[str, RawField], prepared: Prepared
+                   ) -> tuple[dict[str, FieldValue], dict[str, str]]:
+    """Normalize and correct raw texts; also return the dates-in-words texts for checks."""
+    fields: dict[str, FieldValue] = {}
+    words_texts: dict[str, str] = {}
+    for name, rf in raw.items():
+        if name.endswith("_words"):
+            words_texts[name.removesuffix("_words")] = rf.text
+            continue
+        value, confidence = _value_of(doc_type, name, rf)
+        if value is None or value == "":
+            continue
+        fields[name] = FieldValue(value, confidence, _bbox(rf, prepared))
+        if name == "date_of_death":
+            match = _TIME.search(rf.text)
+            if match and int(match[1]) < 24 and int(match[2]) < 60:
+                fields["time_of_death"] = FieldValue(
+                    f"{int(match[1]):02d}:{int(match[2]):02d}", rf.confidence, fields[name].bbox)
+    return fields, words_texts
+
+
+def _value_of(doc_type: str, name: str, rf: RawField) -> tuple[Any, float]:
+    confidence = rf.confidence
+    if name in _NAME_FIELDS or name.endswith("_full_name"):
+        return lexicon.correct_name(rf.text, confidence)
+    if name.endswith("ethnicity"):
+        return lexicon.correct_ethnicity(rf.text, confidence)
+    if name.endswith(_PLACE_SUFFIXES):
+        return lexicon.correct_place(normalize.normalize_field(doc_type, name, rf.text) or "",
+                                     confidence)
+    value = normalize.normalize_field(doc_type, name, rf.text)
+    if value is not None and name.split("_")[-1] in _CLOSED_VOCABULARY:
+        # A closed-vocabulary value that normalized cleanly is as sure as its vocabulary.
+        confidence = max(confidence, AUTO_ACCEPT_CONFIDENCE + 0.05)
+    return value, confidence
+
+
+def _bbox(rf: RawField, prepared: Prepared) -> tuple[int, int, int, int] | None:
+    if not rf.words:
+        return None
+    x0 = min(w.x for w in rf.words)
+    y0 = min(w.y for w in rf.words)
+    x1 = max(w.right for w in rf.words)
+    y1 = max(w.bottom for w in rf.words)
+    return prepared.to_original((x0, y0, x1 - x0, y1 - y0))
+
+
+def _apply_qr(record: PageRecord, prepared: Prepared) -> None:
+    code = read_qr(prepared.image)
+    if not code:
+        return
+    qr_value = normalize.normalize_field("dossier_result", "dossier_code", code)
+    if qr_value is None:
+        return
+    printed = record.fields.get("dossier_code")
+    if printed is not None and printed.value != qr_value:
+        record.issues.append(Issue(field="dossier_code", rule="qr_mismatch", message=(
+            f"the QR code says {qr_value} but the printed code reads {printed.value}")))
+        return
+    bbox = printed.bbox if printed else None
+    record.fields["dossier_code"] = FieldValue(qr_value, 1.0, bbox)

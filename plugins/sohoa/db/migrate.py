@@ -1,0 +1,65 @@
+"""Bring a database to the current schema with the Alembic migrations in ``schemas/``.
+
+Alembic is configured here in code (no ``alembic.ini``): the script location is
+``schemas/migrations`` beside the packages, or ``SOHOA_MIGRATIONS_DIR``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from ocr.errors import ConfigurationError
+from sohoa.db.engine import make_engine
+
+
+def migrations_dir() -> Path:
+    override = os.environ.get("SOHOA_MIGRATIONS_DIR")
+    default = Path(__file__).resolve().parents[3] / "schemas" / "migrations"
+    path = Path(override) if override else default
+    if not (path / "env.py").is_file():
+        raise ConfigurationError(f"Alembic migrations not found at {path}")
+    return path
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    url = engine.url.render_as_string(hide_password=False)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser escaping
+    return cfg
+
+
+def upgrade(engine: Engine | str | None = None, revision: str = "head") -> Engine:
+    """Apply every migration up to ``revision``; returns the engine used. Idempotent."""
+    if not isinstance(engine, Engine):
+        engine = make_engine(engine)
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    return engine
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return ScriptDirectory.from_config(cfg).get_current_head()

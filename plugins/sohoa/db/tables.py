@@ -1,0 +1,324 @@
+"""The population database of SPEC section 6 as SQLAlchemy Core tables.
+
+The Alembic migrations in ``schemas/migrations`` create exactly these tables (a test
+compares them). Constraints carry the rules so that bad states cannot be stored:
+natural keys are unique, enumerations are CHECKed, and a record's type must equal its
+book's type through a composite foreign key.
+
+Natural keys: a scan is ``sha256 + page``; a civil record is its book (unit, type, year,
+volume) + registration number.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+# BIGINT ids on PostgreSQL; SQLite only auto-numbers an ``INTEGER PRIMARY KEY``.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+JSONDoc = JSON().with_variant(JSONB(), "postgresql")
+TS = DateTime(timezone=True)
+
+BOOK_TYPES = ("birth", "death", "marriage", "dossier_result")
+DOC_TYPES = (*BOOK_TYPES, "unknown")
+SCAN_STATUSES = ("loaded", "in_review", "rejected")
+RECORD_ORIGINS = ("auto_accepted", "reviewed", "typed")
+FIELD_ORIGINS = ("auto_accepted", "confirmed", "corrected", "typed")
+REVIEW_STATES = ("pending", "confirmed", "rejected")
+REVIEW_ACTIONS = ("correct", "confirm", "enter", "reject", "resolve_duplicate")
+PERSON_ROLES = ("subject", "husband", "wife", "applicant")
+FLAG_STATUSES = ("open", "same_person", "different")
+RUN_STATUSES = ("running", "succeeded", "failed")
+SEXES = ("male", "female")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+unit = Table(
+    "unit",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", Text),
+)
+
+pipeline_run = Table(
+    "pipeline_run",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("run_key", String(200), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_at", TS, nullable=False),
+    Column("finished_at", TS),
+    Column("stats", JSONDoc),
+    Column("validation_path", Text),
+    CheckConstraint(_in("status", RUN_STATUSES), name="status"),
+)
+
+register_book = Table(
+    "register_book",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("unit_id", ID, ForeignKey("unit.id"), nullable=False),
+    Column("book_type", String(16), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("volume", String(32), nullable=False),
+    Column("declared_entries", Integer),
+    Column("created_by", String(100)),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("unit_id", "book_type", "year", "volume"),
+    UniqueConstraint("id", "book_type"),  # target of civil_record's (book_id, doc_type)
+    CheckConstraint(_in("book_type", BOOK_TYPES), name="book_type"),
+    CheckConstraint("year BETWEEN 1900 AND 2199", name="year"),
+    CheckConstraint("declared_entries IS NULL OR declared_entries >= 0", name="declared"),
+)
+
+scan = Table(
+    "scan",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("page", Integer, nullable=False),
+    Column("uri", Text, nullable=False),
+    Column("book_id", ID, ForeignKey("register_book.id")),
+    Column("doc_type", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reject_reason", Text),
+    Column("uploaded_by", String(100)),
+    Column("upload_meta", JSONDoc),
+    Column("quality", JSONDoc),
+    Column("pipeline_run_id", ID, ForeignKey("pipeline_run.id")),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    UniqueConstraint("sha256", "page"),
+    CheckConstraint("length(sha256) = 64", name="sha256"),
+    CheckConstraint("page >= 1", name="page"),
+    CheckConstraint(_in("doc_type", DOC_TYPES), name="doc_type"),
+    CheckConstraint(_in("status", SCAN_STATUSES), name="status"),
+    CheckConstraint("status <> 'rejected' OR reject_reason IS NOT NULL", name="reason"),
+)
+
+civil_record = Table(
+    "civil_record",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("book_id", ID, nullable=False),
+    Column("doc_type", String(16), nullable=False),
+    Column("registration_number", String(32), nullable=False),
+    Column("scan_id", ID, ForeignKey("scan.id"), nullable=False, unique=True),
+    Column("registration_date", Date),
+    Column("registration_place", Text),
+    Column("full_name", Text),
+    Column("date_of_birth", Date),
+    Column("sex", String(8)),
+    Column("personal_id", String(12)),
+    Column("fields", JSONDoc, nullable=False),  # every canonical value, typed as in SPEC 3
+    Column("origin", String(16), nullable=False),
+    Column("reviewed_by", String(100)),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("book_id", "registration_number"),
+    ForeignKeyConstraint(
+        ["book_id", "doc_type"],
+        ["register_book.id", "register_book.book_type"],
+        name="fk_civil_record_book_type",
+    ),
+    CheckConstraint(_in("doc_type", BOOK_TYPES), name="doc_type"),
+    CheckConstraint("sex IS NULL OR " + _in("sex", SEXES), name="sex"),
+    CheckConstraint("personal_id IS NULL OR length(personal_id) = 12", name="personal_id"),
+    CheckConstraint(_in("origin", RECORD_ORIGINS), name="origin"),
+    CheckConstraint("origin = 'auto_accepted' OR reviewed_by IS NOT NULL", name="reviewer"),
+)
+Index("ix_civil_record_personal_id", civil_record.c.personal_id)
+
+civil_record_field = Table(
+    "civil_record_field",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("record_id", ID, ForeignKey("civil_record.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("scan_id", ID, ForeignKey("scan.id"), nullable=False),
+    Column("bbox_x", Integer),
+    Column("bbox_y", Integer),
+    Column("bbox_w", Integer),
+    Column("bbox_h", Integer),
+    Column("confidence", Float),
+    Column("origin", String(16), nullable=False),
+    Column("changed_by", String(100)),
+    UniqueConstraint("record_id", "name"),
+    CheckConstraint(_in("origin", FIELD_ORIGINS), name="origin"),
+    CheckConstraint("origin = 'auto_accepted' OR changed_by IS NOT NULL", name="changed_by"),
+    CheckConstraint(
+        "origin NOT IN ('auto_accepted', 'confirmed') OR confidence IS NOT NULL",
+        name="machine_confidence",
+    ),
+    CheckConstraint("confidence IS NULL OR (confidence >= 0 AND confidence <= 1)", name="conf"),
+    CheckConstraint(
+        "(bbox_x IS NULL AND bbox_y IS NULL AND bbox_w IS NULL AND bbox_h IS NULL) OR "
+        "(bbox_x IS NOT NULL AND bbox_y IS NOT NULL AND bbox_w > 0 AND bbox_h > 0)",
+        name="bbox",
+    ),
+)
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("personal_id", String(12), unique=True),
+    Column("full_name", Text, nullable=False),
+    Column("name_key", Text, nullable=False),
+    Column("date_of_birth", Date),
+    Column("sex", String(8)),
+    Column("place_of_birth", Text),
+    Column("place_key", Text),
+    Column("created_at", TS, nullable=False),
+    CheckConstraint("sex IS NULL OR " + _in("sex", SEXES), name="sex"),
+    CheckConstraint("personal_id IS NULL OR length(personal_id) = 12", name="personal_id"),
+)
+Index("ix_person_name_key_dob", person.c.name_key, person.c.date_of_birth)
+Index("ix_person_dob", person.c.date_of_birth)
+
+record_person = Table(
+    "record_person",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("record_id", ID, ForeignKey("civil_record.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", ID, ForeignKey("person.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+    UniqueConstraint("record_id", "role"),
+    CheckConstraint(_in("role", PERSON_ROLES), name="role"),
+)
+Index("ix_record_person_person_id", record_person.c.person_id)
+
+person_duplicate_flag = Table(
+    "person_duplicate_flag",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("person_id", ID, ForeignKey("person.id"), nullable=False),
+    Column("candidate_id", ID, ForeignKey("person.id"), nullable=False),
+    Column("record_id", ID, ForeignKey("civil_record.id")),
+    Column("score", Float, nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("resolved_by", String(100)),
+    Column("resolved_at", TS),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("person_id", "candidate_id"),
+    CheckConstraint("person_id <> candidate_id", name="distinct"),
+    CheckConstraint(_in("status", FLAG_STATUSES), name="status"),
+    CheckConstraint("status = 'open' OR resolved_by IS NOT NULL", name="resolver"),
+)
+
+review_item = Table(
+    "review_item",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("scan_id", ID, ForeignKey("scan.id"), nullable=False, unique=True),
+    Column("book_id", ID, ForeignKey("register_book.id")),
+    Column("doc_type", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("reasons", JSONDoc, nullable=False),  # [{field, rule, message}]
+    Column("original", JSONDoc, nullable=False),  # the record as extracted (SPEC 3)
+    Column("working", JSONDoc, nullable=False),  # {field: {value, confidence, bbox, origin, by}}
+    Column("record_id", ID, ForeignKey("civil_record.id")),
+    Column("resolved_by", String(100)),
+    Column("resolved_at", TS),
+    Column("created_at", TS, nullable=False),
+    CheckConstraint(_in("state", REVIEW_STATES), name="state"),
+    CheckConstraint(_in("doc_type", DOC_TYPES), name="doc_type"),
+    CheckConstraint("state <> 'confirmed' OR record_id IS NOT NULL", name="confirmed_record"),
+    CheckConstraint("state = 'pending' OR resolved_by IS NOT NULL", name="resolver"),
+)
+Index("ix_review_item_state", review_item.c.state)
+
+review_action = Table(
+    "review_action",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("review_item_id", ID, ForeignKey("review_item.id")),
+    Column("flag_id", ID, ForeignKey("person_duplicate_flag.id")),
+    Column("actor", String(100), nullable=False),
+    Column("at", TS, nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("field", String(64)),
+    Column("old_value", Text),
+    Column("new_value", Text),
+    Column("note", Text),
+    CheckConstraint(_in("action", REVIEW_ACTIONS), name="action"),
+    CheckConstraint("review_item_id IS NOT NULL OR flag_id IS NOT NULL", name="subject"),
+)
+
+dossier = Table(
+    "dossier",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("dossier_code", String(64), nullable=False, unique=True),
+    Column("unit_id", ID, ForeignKey("unit.id"), nullable=False),
+    Column("procedure_code", String(64)),
+    Column("procedure_name", Text),
+    Column("received_at", TS),
+    Column("channel", String(32)),
+    Column("paper_result_required", Boolean, nullable=False),
+    Column("result_issued_at", TS),
+    Column("result_file", Text),
+    Column("result_record_id", ID, ForeignKey("civil_record.id")),
+)
+
+dossier_component = Table(
+    "dossier_component",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("dossier_id", ID, ForeignKey("dossier.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("file", Text),
+    Column("reused", Boolean, nullable=False),
+    UniqueConstraint("dossier_id", "position"),
+    CheckConstraint("position >= 0", name="position"),
+)
+
+reuse_event = Table(
+    "reuse_event",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("dossier_id", ID, ForeignKey("dossier.id")),
+    Column("component_id", ID, ForeignKey("dossier_component.id")),
+    Column("record_id", ID, ForeignKey("civil_record.id")),
+    Column("lookup_kind", String(32), nullable=False),
+    Column("lookup_value", String(64), nullable=False),
+    Column("found", Boolean, nullable=False),
+    Column("actor", String(100)),
+    Column("at", TS, nullable=False),
+    CheckConstraint(_in("lookup_kind", ("personal_id", "registration_number")), name="kind"),
+    CheckConstraint("found = (record_id IS NOT NULL)", name="found_record"),
+)
