@@ -85,10 +85,15 @@ _TOKEN = re.compile(r"[a-z]+")
 def _tokens(text: str) -> list[str]:
     out = []
     for tok in _TOKEN.findall(fold(text)):
+        if tok not in _VOCAB:
+            # Tesseract reads 'm' as 'rn' ("nărn"); unrepaired, difflib took "narn" for "ngan".
+            tok = tok.replace("rn", "m")
         if tok in _VOCAB:
             out.append(tok)
             continue
-        close = difflib.get_close_matches(tok, _VOCAB, n=1, cutoff=0.75)
+        # Short tokens need a closer match: at 0.75 the label word "ghi" passed for "nghìn".
+        cutoff = 0.75 if len(tok) > 3 else 0.8
+        close = difflib.get_close_matches(tok, _VOCAB, n=1, cutoff=cutoff)
         if close:
             out.append(close[0])
     return out
@@ -126,7 +131,9 @@ def words_to_date(text: str) -> date | None:
     if "thang" not in toks:
         return None
     t = toks.index("thang")
-    day_toks = [x for x in toks[:t] if x not in ("ngay", "mong", "mung")]
+    # The day starts after its marker; words before it ("ghi bằng chữ") are not the day.
+    markers = [i for i, x in enumerate(toks[:t]) if x in ("ngay", "mong", "mung")]
+    day_toks = [x for x in toks[markers[-1] + 1 if markers else 0 : t] if x not in ("mong", "mung")]
     rest = toks[t + 1 :]
     year = month = None
     # The year begins at the last 'năm' whose tail reads as a four-digit number: the month

@@ -15,6 +15,7 @@ import difflib
 import re
 import statistics
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ocr.engine import Word
 from ocr.labels import FIELDS, SECTION_FIELDS, SECTIONS, WRAPPING
@@ -45,6 +46,7 @@ def _keys(label: str) -> tuple[str, ...]:
     return tuple(word_key(Word(t, 1.0, 0, 0, 1, 1, 0, 0)) for t in label.split())
 
 
+@lru_cache(maxsize=8)
 def _labels(doc_type: str) -> list[_Label]:
     out = [_Label(_keys(v), "field", name) for name, vs in FIELDS[doc_type].items() for v in vs]
     for section, variants in SECTIONS.get(doc_type, {}).items():
@@ -52,12 +54,13 @@ def _labels(doc_type: str) -> list[_Label]:
     return sorted(out, key=lambda lab: (-len(lab.keys), -sum(map(len, lab.keys))))
 
 
+@lru_cache(maxsize=65536)
 def _similar(read: str, want: str) -> bool:
     if read == want:
         return True
-    if len(want) < 3 or not read:
+    if len(want) <= 4 or not read or abs(len(read) - len(want)) > max(1, len(want) // 3):
         return False
-    return difflib.SequenceMatcher(None, read, want).ratio() >= 0.75
+    return difflib.SequenceMatcher(None, read, want).ratio() >= 0.8
 
 
 @dataclass
@@ -76,9 +79,11 @@ def _find_labels(seg: Segment, labels: list[_Label]) -> list[_Hit]:
             k = len(lab.keys)
             if i + k > len(keys):
                 continue
-            # One-word labels ("Số", "Tại") are common words: only at a segment's start,
-            # and only when the colon that follows a label is there.
-            if k == 1 and not (i == 0 and _colon_after_first(seg)):
+            # One-word labels ("Số", "Tại") are common words: only at a segment's start.
+            # Any label must be followed by its colon unless it opens the segment.
+            if k == 1 and i != 0:
+                continue
+            if (k == 1 or i > 0) and not _colon_after(seg, i + k - 1):
                 continue
             if all(_similar(keys[i + j], lab.keys[j]) for j in range(k)):
                 hits.append(_Hit(lab, i, i + k))
@@ -89,9 +94,11 @@ def _find_labels(seg: Segment, labels: list[_Label]) -> list[_Hit]:
     return hits
 
 
-def _colon_after_first(seg: Segment) -> bool:
+def _colon_after(seg: Segment, last: int) -> bool:
+    """Whether the word at ``last`` ends in a colon (or the next word starts with one)."""
     words = seg.words
-    return ":" in words[0].text or (len(words) > 1 and words[1].text.startswith(":"))
+    return words[last].text.rstrip(".…").endswith(":") or (
+        last + 1 < len(words) and words[last + 1].text.startswith(":"))
 
 
 _COLON = re.compile(r"^[:;.,]+|[:;]+$")
@@ -140,7 +147,7 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
         words_ = a.words
         last_on_line = a is _last_on_segment(anchored, a.seg_index)
         if not words_ and last_on_line:
-            nxt = _next_below(segs, a.seg_index, labelled | used, height, a.x)
+            nxt = _next_below(segs, a.seg_index, labelled | used, height, (a.x,))
             if nxt is not None:
                 used.add(nxt)
                 words_ = _clean_value_words(segs[nxt].words)
@@ -155,7 +162,8 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
         if out_name is None or not words_:
             continue
         if name in WRAPPING and last_on_line:
-            words_ = words_ + _continuation(segs, a.seg_index, labelled | used, height, used)
+            xs = (seg.x, a.x, words_[0].x)
+            words_ = words_ + _continuation(segs, a.seg_index, labelled | used, height, xs, used)
         if out_name not in out:
             out[out_name] = RawField(out_name, " ".join(w.text for w in words_), words_)
     return out
@@ -166,6 +174,8 @@ def _last_on_segment(anchored: list[_Anchored], seg_index: int) -> _Anchored:
 
 
 def _output_name(doc_type: str, section: str | None, name: str) -> str | None:
+    if name.startswith("_"):
+        return None
     if section in ("mother", "father"):
         mapped = SECTION_FIELDS[section].get(name)
         if mapped:
@@ -197,9 +207,10 @@ def _column_split(segs: list[Segment], hits_by_seg: list[list[_Hit]]) -> tuple[i
 
 
 def _next_below(
-    segs: list[Segment], index: int, taken: set[int], height: float, x: int
+    segs: list[Segment], index: int, taken: set[int], height: float, xs: tuple[int, ...]
 ) -> int | None:
-    """The unlabelled segment just below segment ``index``, in the same column."""
+    """The unlabelled segment just below segment ``index`` that starts near one of ``xs``
+    (the label's or the value's left edge): the same column, not a block further right."""
     seg = segs[index]
     for j in range(index + 1, len(segs)):
         cand = segs[j]
@@ -207,23 +218,22 @@ def _next_below(
             continue
         if cand.y > seg.bottom + 2.0 * height:
             return None
-        if j in taken:
-            if cand.x <= seg.right and cand.right >= x:
-                return None  # the next line in this column is another label
+        aligned = any(abs(cand.x - x) < 5 * height for x in xs)
+        if cand.x > seg.right or not aligned:
             continue
-        if cand.x <= seg.right and cand.right >= x:
-            return j
+        return None if j in taken else j
     return None
 
 
 def _continuation(
-    segs: list[Segment], index: int, taken: set[int], height: float, used: set[int]
+    segs: list[Segment], index: int, taken: set[int], height: float, xs: tuple[int, ...],
+    used: set[int],
 ) -> list[Word]:
     """Words of unlabelled lines that continue a wrapped value (at most two lines)."""
     extra: list[Word] = []
     current = index
     for _ in range(2):
-        nxt = _next_below(segs, current, taken, height, segs[index].x)
+        nxt = _next_below(segs, current, taken, height, xs)
         if nxt is None:
             break
         used.add(nxt)

@@ -63,6 +63,7 @@ FIELDS: dict[str, dict[str, list[str]]] = {
         "date_of_death": ["Đã chết vào lúc", "Chết ngày", "Ngày, tháng, năm chết", "Chết vào lúc"],
         "place_of_death": ["Nơi chết"],
         "cause_of_death": ["Nguyên nhân chết"],
+        "_residence": ["Nơi cư trú cuối cùng", "Nơi cư trú", "Nơi thường trú"],
         "registration_place": ["Nơi đăng ký khai tử", "Nơi đăng ký"],
         **REGISTRATION,
     },
@@ -77,12 +78,16 @@ FIELDS: dict[str, dict[str, list[str]]] = {
         "result_number": ["Số"],
         "applicant_name": ["Họ và tên", "Họ, chữ đệm, tên", "Ông/Bà", "Ông, Bà", "Ông (Bà)"],
         "applicant_personal_id": ["Số định danh cá nhân", "Số CCCD", "Số CMND"],
+        "_residence": ["Nơi cư trú", "Nơi thường trú", "Địa chỉ"],
     },
 }
 
+# Names starting with "_" are labels read only so that their text is not taken for the
+# value of the field above; they give no field of their own.
+
 # Fields whose value may wrap onto following unlabelled lines.
 WRAPPING = {"place_of_birth", "hometown", "residence", "registration_place", "place_of_death",
-            "cause_of_death", "issuing_authority", "document_title"}
+            "cause_of_death", "issuing_authority", "document_title", "date_of_birth_words"}
 
 # Which fields each section may hold, and under which output name.
 SECTION_FIELDS: dict[str, dict[str, str]] = {

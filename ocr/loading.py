@@ -318,8 +318,7 @@ def _open_pdf(path: Path, label: str, pdfium):
         code = getattr(error, "err_code", None)
         if code in (pdfium.raw.FPDF_ERR_PASSWORD, pdfium.raw.FPDF_ERR_SECURITY):
             raise InputFileError(
-                f"{label}: the PDF is password-protected; ask the sender for an unprotected "
-                "copy."
+                f"{label}: the PDF is password-protected; ask the sender for an unprotected copy."
             ) from None
         raise InputFileError(
             f"{label}: the PDF is damaged and cannot be opened. {_REUPLOAD}"

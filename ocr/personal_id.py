@@ -11,18 +11,24 @@ import re
 from dataclasses import dataclass
 
 _CENTURY_BASE = {19: 0, 20: 2, 21: 4}
-_ID_RE = re.compile(r"^\d{12}$")
+# ASCII digits only and no trailing newline: r"^\d{12}$" let "٠٧٩..." and "079...\n" through.
+_ID_RE = re.compile(r"[0-9]{12}")
 
 
 def century_sex_digit(year: int, sex: str) -> int:
     """1900s: 0 male / 1 female; 2000s: 2 / 3; 2100s: 4 / 5."""
-    base = _CENTURY_BASE[year // 100]
-    return base + (1 if sex == "female" else 0)
+    if year // 100 not in _CENTURY_BASE:
+        raise ValueError(f"birth year {year} is outside 1900-2199, which the ID cannot encode")
+    if sex not in ("male", "female"):
+        raise ValueError(f"sex must be 'male' or 'female', got {sex!r}")
+    return _CENTURY_BASE[year // 100] + (1 if sex == "female" else 0)
 
 
 def make_personal_id(province_code: str, birth_year: int, sex: str, serial: int) -> str:
-    if len(province_code) != 2 or not province_code.isdigit():
+    if len(province_code) != 2 or not province_code.isascii() or not province_code.isdigit():
         raise ValueError(f"province code must be two digits, got {province_code!r}")
+    if not 0 <= serial <= 999_999:
+        raise ValueError(f"serial must fit six digits, got {serial}")
     return f"0{province_code}{century_sex_digit(birth_year, sex)}{birth_year % 100:02d}{serial:06d}"
 
 
@@ -36,7 +42,7 @@ class DecodedId:
 
 def decode_personal_id(pid: str) -> DecodedId | None:
     """``None`` when the text is not 12 digits or digit 4 is not a known century/sex code."""
-    if not _ID_RE.match(pid) or pid[0] != "0":
+    if not isinstance(pid, str) or not _ID_RE.fullmatch(pid) or pid[0] != "0":
         return None
     code = int(pid[3])
     if code > 5:

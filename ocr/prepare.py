@@ -17,6 +17,7 @@ import numpy as np
 
 _WORK_SIZE = 900  # analysis happens on a copy about this large: fast and precise enough
 _MIN_SKEW = 0.15  # degrees; below this, rotating the image costs more than it helps
+_LEADER_DOTS = 5  # a run of this many aligned dots is a leader (an ellipsis has three)
 
 
 @dataclass
@@ -151,6 +152,48 @@ def _compose(second: np.ndarray, first: np.ndarray) -> np.ndarray:
     return (np.vstack([second, [0, 0, 1]]) @ np.vstack([first, [0, 0, 1]]))[:2]
 
 
+def remove_leaders(gray: np.ndarray) -> np.ndarray:
+    """White out dotted leader lines and thin rules, which Tesseract reads as junk.
+
+    Forms fill blank space with rows of dots (".........") and underlines. A run of at
+    least five dot-sized blobs on one baseline at a steady pitch is a leader; an ink
+    run far wider than tall and only a few pixels high is a rule. Lone dots (the dot of
+    an "i", a full stop, the dot below "ạ") never form such runs and are kept.
+    """
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count <= 1:
+        return gray
+    xs, ys, ws, hs, areas = (stats[1:, i] for i in range(5))
+    side = max(4, round(max(gray.shape) / 3500 * 10))  # a dot is about 10 px at 300 dpi
+    dots = np.nonzero((ws <= 1.6 * side) & (hs <= 1.6 * side) & (areas >= 2)
+                      & (ws <= 2.5 * hs) & (hs <= 2.5 * ws))[0]
+    erase: list[int] = []
+    if len(dots):
+        order = dots[np.lexsort((centroids[dots + 1, 0], np.round(centroids[dots + 1, 1] / side)))]
+        run = [order[0]]
+        for prev, cur in zip(order, order[1:], strict=False):
+            same_row = abs(centroids[cur + 1, 1] - centroids[prev + 1, 1]) <= side * 0.6
+            close = 0 < centroids[cur + 1, 0] - centroids[prev + 1, 0] <= 4 * side
+            if same_row and close:
+                run.append(cur)
+                continue
+            if len(run) >= _LEADER_DOTS:
+                erase += run
+            run = [cur]
+        if len(run) >= _LEADER_DOTS:
+            erase += run
+    rules = np.nonzero((ws >= 40 * side) & (hs <= side))[0]
+    if not erase and not len(rules):
+        return gray
+    out = gray.copy()
+    m = 2  # anti-aliased edges fall outside the thresholded blob
+    for i in [*erase, *rules]:
+        x, y, w, h = xs[i], ys[i], ws[i], hs[i]
+        out[max(0, y - m) : y + h + m, max(0, x - m) : x + w + m] = 255
+    return out
+
+
 def prepare(image: np.ndarray, *, rotation: int | None = None) -> Prepared:
     """Upright and deskew a page; the result keeps the transform back to the upload.
 
@@ -167,6 +210,7 @@ def prepare(image: np.ndarray, *, rotation: int | None = None) -> Prepared:
         matrix = _compose(turn, matrix)
     else:
         skew = 0.0
+    upright = remove_leaders(upright)
     # Report the page's own tilt (counter-clockwise positive), the opposite of the fix.
     return Prepared(image=upright, matrix=matrix, rotation=rotation, skew_deg=-skew)
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from ocr.errors import SohoaError
 
-COMMANDS = ["extract", "samples"]
+COMMANDS = ["extract", "samples", "upload", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:

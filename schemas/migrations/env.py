@@ -8,6 +8,7 @@ alembic CLI: ``alembic -c /dev/null -x url=... `` is not needed; the URL falls b
 from __future__ import annotations
 
 from alembic import context
+
 from sohoa.db.engine import make_engine
 from sohoa.db.tables import metadata
 

@@ -91,9 +91,10 @@ def encrypted_pdf(folder: Path, name: str = "locked.pdf") -> Path:
     for offset in offsets:
         body += b"%010d 00000 n \n" % offset
     file_id = os.urandom(16).hex().encode()
-    body += (
-        b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\n"
-        % (len(objects) + 1, file_id, file_id)
+    body += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\n" % (
+        len(objects) + 1,
+        file_id,
+        file_id,
     )
     body += b"startxref\n%d\n%%%%EOF\n" % xref_at
     path = folder / name

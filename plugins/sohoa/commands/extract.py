@@ -21,12 +21,19 @@ SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("extract", help="read scans and print one JSON record per page")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                   help="image or PDF files, or folders of them")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                   help="worker processes (default: one per core)")
-    p.add_argument("--summary", action="store_true",
-                   help="print a readable summary to stderr at the end")
+    p.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="image or PDF files, or folders of them"
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: one per core)",
+    )
+    p.add_argument(
+        "--summary", action="store_true", help="print a readable summary to stderr at the end"
+    )
     p.set_defaults(func=run)
 
 
@@ -36,8 +43,9 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*")
-                          if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)
+            out += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES
+            )
         else:
             out.append(path)
     return out

@@ -115,8 +115,8 @@ scan = Table(
     Column("status", String(16), nullable=False),
     Column("reject_reason", Text),
     Column("uploaded_by", String(100)),
-    Column("upload_meta", JSONDoc),
-    Column("quality", JSONDoc),
+    Column("upload_meta", JSONDoc),  # extra upload metadata; the book holds unit/type/year
+    Column("quality", JSON),
     Column("pipeline_run_id", ID, ForeignKey("pipeline_run.id")),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
@@ -142,7 +142,13 @@ civil_record = Table(
     Column("date_of_birth", Date),
     Column("sex", String(8)),
     Column("personal_id", String(12)),
-    Column("fields", JSONDoc, nullable=False),  # every canonical value, typed as in SPEC 3
+    # Every value with its lineage, in the shape of SPEC 3's "fields":
+    # {field: {"value", "confidence", "bbox": [x, y, w, h], "origin", "by"}}. "origin" is
+    # one of FIELD_ORIGINS and absent for a machine-read, auto-accepted value; "by" names
+    # the person who confirmed, corrected or typed it. The source scan and page are the
+    # record's scan. Plain JSON, not JSONB, and not a row per value: both were measured to
+    # cost several times the rest of the load (BENCHMARKS.md); see sohoa.load.store.
+    Column("fields", JSON, nullable=False),
     Column("origin", String(16), nullable=False),
     Column("reviewed_by", String(100)),
     Column("created_at", TS, nullable=False),
@@ -159,36 +165,6 @@ civil_record = Table(
     CheckConstraint("origin = 'auto_accepted' OR reviewed_by IS NOT NULL", name="reviewer"),
 )
 Index("ix_civil_record_personal_id", civil_record.c.personal_id)
-
-civil_record_field = Table(
-    "civil_record_field",
-    metadata,
-    Column("id", ID, primary_key=True),
-    Column("record_id", ID, ForeignKey("civil_record.id", ondelete="CASCADE"), nullable=False),
-    Column("name", String(64), nullable=False),
-    Column("value", Text, nullable=False),
-    Column("scan_id", ID, ForeignKey("scan.id"), nullable=False),
-    Column("bbox_x", Integer),
-    Column("bbox_y", Integer),
-    Column("bbox_w", Integer),
-    Column("bbox_h", Integer),
-    Column("confidence", Float),
-    Column("origin", String(16), nullable=False),
-    Column("changed_by", String(100)),
-    UniqueConstraint("record_id", "name"),
-    CheckConstraint(_in("origin", FIELD_ORIGINS), name="origin"),
-    CheckConstraint("origin = 'auto_accepted' OR changed_by IS NOT NULL", name="changed_by"),
-    CheckConstraint(
-        "origin NOT IN ('auto_accepted', 'confirmed') OR confidence IS NOT NULL",
-        name="machine_confidence",
-    ),
-    CheckConstraint("confidence IS NULL OR (confidence >= 0 AND confidence <= 1)", name="conf"),
-    CheckConstraint(
-        "(bbox_x IS NULL AND bbox_y IS NULL AND bbox_w IS NULL AND bbox_h IS NULL) OR "
-        "(bbox_x IS NOT NULL AND bbox_y IS NOT NULL AND bbox_w > 0 AND bbox_h > 0)",
-        name="bbox",
-    ),
-)
 
 person = Table(
     "person",

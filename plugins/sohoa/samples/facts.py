@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ocr.personal_id import make_personal_id
-
 from sohoa.samples import lexicon, places
 
 LATEST = date(2026, 10, 31)  # nothing is dated after the generator's "today"
@@ -36,11 +35,36 @@ def random_date(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, (end - start).days))
 
 
-def person(rng: random.Random, sex: str | None, born_from: date, born_to: date,
-           ethnicity: str | None = None) -> Person:
+ERA_SHARES = ((date(1900, 1, 1), 0.35), (date(1999, 1, 1), 0.30), (date(2016, 1, 1), 0.35))
+
+
+def event_date(rng: random.Random, start: date, end: date = LATEST) -> date:
+    """A date in ``[start, end]``, spread so each form era (before 1999, 1999-2015, 2016-)
+    gets its share of pages rather than one dominating by calendar length."""
+    bounds = [max(start, s) for s, _ in ERA_SHARES] + [end]
+    spans = [
+        (bounds[i], bounds[i + 1], share)
+        for i, (_, share) in enumerate(ERA_SHARES)
+        if bounds[i] < bounds[i + 1]
+    ]
+    lo, hi, _ = rng.choices(spans, weights=[sh for *_, sh in spans])[0]
+    return random_date(rng, lo, hi)
+
+
+def person(
+    rng: random.Random,
+    sex: str | None,
+    born_from: date,
+    born_to: date,
+    ethnicity: str | None = None,
+) -> Person:
     sex = sex or rng.choice(["male", "female"])
-    return Person(lexicon.person_name(rng, sex), sex, random_date(rng, born_from, born_to),
-                  ethnicity or lexicon.ethnicity(rng))
+    return Person(
+        lexicon.person_name(rng, sex),
+        sex,
+        random_date(rng, born_from, born_to),
+        ethnicity or lexicon.ethnicity(rng),
+    )
 
 
 def give_id(rng: random.Random, who: Person, province_code: str) -> None:
@@ -65,7 +89,9 @@ def registration_numbers(rng: random.Random, on: date) -> tuple[str, str]:
     """(registration number, book number) as printed: '45' and '03/1987', or '123/2019'."""
     number = rng.randint(1, 420)
     reg = f"{number}/{on.year}" if rng.random() < 0.25 else str(number)
-    book = f"{rng.randint(1, 12):02d}/{on.year}" if rng.random() < 0.85 else f"{rng.randint(1, 9):02d}"
+    book = f"{rng.randint(1, 12):02d}"
+    if rng.random() < 0.85:
+        book += f"/{on.year}"
     return reg, book
 
 
@@ -75,7 +101,19 @@ def authority(unit: places.Unit, rng: random.Random, old_style: bool) -> str:
 
 
 CAUSES_OF_DEATH = [
-    "Bệnh già", "Già yếu", "Tai nạn giao thông", "Ung thư phổi", "Ung thư gan",
-    "Nhồi máu cơ tim", "Tai biến mạch máu não", "Suy tim", "Suy hô hấp", "Đuối nước",
-    "Xơ gan", "Suy thận mạn", "Viêm phổi", "Đột quỵ", "Bệnh hiểm nghèo",
+    "Bệnh già",
+    "Già yếu",
+    "Tai nạn giao thông",
+    "Ung thư phổi",
+    "Ung thư gan",
+    "Nhồi máu cơ tim",
+    "Tai biến mạch máu não",
+    "Suy tim",
+    "Suy hô hấp",
+    "Đuối nước",
+    "Xơ gan",
+    "Suy thận mạn",
+    "Viêm phổi",
+    "Đột quỵ",
+    "Bệnh hiểm nghèo",
 ]

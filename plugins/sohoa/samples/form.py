@@ -7,10 +7,11 @@ emit the layout spans and record the canonical value under the same field name.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from ocr.text import nfc, squash_spaces
-
 from sohoa.samples.layout import Columns, Flow, Gap, Rule, Span
 
 HEADER = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -34,6 +35,15 @@ class Form:
         self.blocks: list = []
         self.fields: dict[str, object] = {}
 
+    @contextmanager
+    def into(self, blocks: list) -> Iterator[list]:
+        """Send the entries made inside the ``with`` to ``blocks`` (a column) instead."""
+        saved, self.blocks = self.blocks, blocks
+        try:
+            yield blocks
+        finally:
+            self.blocks = saved
+
     @property
     def old(self) -> bool:
         return self.era != "new"
@@ -44,19 +54,39 @@ class Form:
             return Span(f"{text}:" + "." * self.rng.randint(3, 9))
         return Span(f"{text}:")
 
-    def value(self, field: str | None, printed: str, truth: object, *, style: str = "value",
-              nowrap: bool = False, newline: bool = False, tab: float | None = None) -> Span:
+    def value(
+        self,
+        field: str | None,
+        printed: str,
+        truth: object,
+        *,
+        style: str = "value",
+        nowrap: bool = False,
+        newline: bool = False,
+        tab: float | None = None,
+    ) -> Span:
         if field is not None:
             self.fields[field] = canonical(truth)
         return Span(printed, style, field, tab=tab, newline=newline, nowrap=nowrap)
 
-    def entry(self, label: str, field: str | None, printed: str, truth: object, *,
-              style: str = "value", nowrap: bool = False, tail: list[Span] | None = None,
-              long: bool = False) -> None:
+    def entry(
+        self,
+        label: str,
+        field: str | None,
+        printed: str,
+        truth: object,
+        *,
+        style: str = "value",
+        nowrap: bool = False,
+        tail: list[Span] | None = None,
+        long: bool = False,
+    ) -> None:
         """``Label: value`` on one line, or with the value on the next line."""
         below = self.rng.random() < self.next_line * (2 if long else 1)
-        spans = [self.label(label),
-                 self.value(field, printed, truth, style=style, nowrap=nowrap, newline=below)]
+        spans = [
+            self.label(label),
+            self.value(field, printed, truth, style=style, nowrap=nowrap, newline=below),
+        ]
         spans += tail or []
         if self.rng.random() < self.leaders:
             spans.append(Span("", leader=True))
@@ -75,8 +105,11 @@ class Form:
         self.blocks.append(Flow(spans))
 
     def national_header(self) -> list:
-        return [Flow([Span(HEADER, "header")], align="center"),
-                Flow([Span(MOTTO, "header")], align="center"), Rule(0.35)]
+        return [
+            Flow([Span(HEADER, "header")], align="center"),
+            Flow([Span(MOTTO, "header")], align="center"),
+            Rule(0.35),
+        ]
 
     def title(self, text: str, subtitle: str | None = None) -> None:
         self.blocks.append(Flow([Span(text, "title")], align="center", space_before=0.6))
@@ -85,10 +118,16 @@ class Form:
         self.blocks.append(Gap(0.4))
 
     def signature(self, heading: str, note: str, signer: str, left: list | None = None) -> None:
-        right = [Flow([Span(heading, "bold")], align="center", space_before=0.5),
-                 Flow([Span(note, "small")], align="center"),
-                 Gap(3.2, anchor="signature"),
-                 Flow([Span(signer, "bold")], align="center", anchor="signer")]
+        lines = heading.split("\n")
+        right = [
+            Flow([Span(line, "bold")], align="center", space_before=0.5 if i == 0 else 0)
+            for i, line in enumerate(lines)
+        ]
+        right += [
+            Flow([Span(note, "small")], align="center"),
+            Gap(3.2, anchor="signature"),
+            Flow([Span(signer, "bold")], align="center", anchor="signer"),
+        ]
         self.blocks.append(Columns([(0.0, 0.45, left or []), (0.45, 1.0, right)]))
 
 
@@ -99,10 +138,14 @@ def fmt_date(d: date, rng: random.Random, era: str) -> str:
         if choice < 0.75:
             return f"{d.day:02d}/{d.month:02d}/{d.year}"
         return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
-    return rng.choice([
-        f"{d.day:02d}/{d.month:02d}/{d.year}", f"{d.day}/{d.month}/{d.year}",
-        f"{d.day:02d}-{d.month:02d}-{d.year}", f"ngày {d.day} tháng {d.month} năm {d.year}",
-    ])
+    return rng.choice(
+        [
+            f"{d.day:02d}/{d.month:02d}/{d.year}",
+            f"{d.day}/{d.month}/{d.year}",
+            f"{d.day:02d}-{d.month:02d}-{d.year}",
+            f"ngày {d.day} tháng {d.month} năm {d.year}",
+        ]
+    )
 
 
 def era_of(registered: date) -> str:

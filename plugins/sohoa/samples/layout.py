@@ -57,6 +57,7 @@ class Span:
     newline: bool = False  # start on a new line (a value printed below its label)
     leader: bool = False  # dotted leader to the end of the line; ``text`` is ignored
     nowrap: bool = False  # never break inside (dates, numbers)
+    glue: bool = False  # no space before (punctuation after a value)
 
 
 @dataclass
@@ -110,8 +111,17 @@ class _Word:
 class Painter:
     """Draws blocks top to bottom on one page; ``measure_only`` skips the drawing."""
 
-    def __init__(self, image: Image.Image, family: str, body_px: float, measure_only: bool = False):
+    def __init__(
+        self,
+        image: Image.Image,
+        family: str,
+        body_px: float,
+        *,
+        spacing: float = LINE_SPACING,
+        measure_only: bool = False,
+    ):
         self.image = image
+        self.spacing = spacing
         self.draw = ImageDraw.Draw(image)
         self.family = family
         self.body_px = body_px
@@ -125,7 +135,7 @@ class Painter:
 
     def _line_height(self, styles: set[str]) -> float:
         rel = max(STYLES[s][1] for s in styles) if styles else 1.0
-        return self.body_px * rel * LINE_SPACING
+        return self.body_px * rel * self.spacing
 
     def blocks(self, blocks: list, x0: float, x1: float, y: float) -> float:
         for block in blocks:
@@ -165,7 +175,7 @@ class Painter:
                 x = indent
             if span.tab is not None and x < span.tab * width:
                 x = span.tab * width
-            elif lines[-1]:
+            elif lines[-1] and not span.glue:
                 x += space
             if span.leader:
                 dot = fnt.getlength(".")
@@ -203,8 +213,12 @@ class Painter:
                     box = list(self.draw.textbbox(pos, word.text, font=fnt))
                     old = self.boxes.get(word.field)
                     if old:
-                        box = [min(old[0], box[0]), min(old[1], box[1]),
-                               max(old[2], box[2]), max(old[3], box[3])]
+                        box = [
+                            min(old[0], box[0]),
+                            min(old[1], box[1]),
+                            max(old[2], box[2]),
+                            max(old[3], box[3]),
+                        ]
                     self.boxes[word.field] = box
             y += self._line_height({w.style for w in line})
         if flow.anchor:
@@ -212,8 +226,14 @@ class Painter:
         return y
 
 
-def render(blocks: list, size: tuple[int, int], margins: tuple[int, int, int, int],
-           family: str, body_px: float) -> Rendered:
+def render(
+    blocks: list,
+    size: tuple[int, int],
+    margins: tuple[int, int, int, int],
+    family: str,
+    body_px: float,
+    spacing: float = LINE_SPACING,
+) -> Rendered:
     """Draw ``blocks`` on a white page; ``margins`` are (left, top, right, bottom) pixels.
 
     Shrinks the type until everything fits above the bottom margin, as a clerk would pick
@@ -222,12 +242,15 @@ def render(blocks: list, size: tuple[int, int], margins: tuple[int, int, int, in
     left, top, right, bottom = margins
     width, height = size
     for _ in range(8):
-        probe = Painter(Image.new("RGB", (8, 8), "white"), family, body_px, measure_only=True)
+        probe = Painter(
+            Image.new("RGB", (8, 8), "white"), family, body_px, spacing=spacing, measure_only=True
+        )
         end = probe.blocks(blocks, left, width - right, top)
         if end <= height - bottom:
             break
-        body_px *= 0.93
+        body_px *= 0.95
+        spacing = max(1.3, spacing * 0.95)
     image = Image.new("RGB", size, "white")
-    painter = Painter(image, family, body_px)
+    painter = Painter(image, family, body_px, spacing=spacing)
     end = painter.blocks(blocks, left, width - right, top)
     return Rendered(image, painter.boxes, painter.anchors, round(end))

@@ -27,14 +27,24 @@ class Unit:
         parts = [self.ward, self.district, self.province]
         return ", ".join(p for p in parts if p)
 
-    @property
-    def local_name(self) -> str:
-        """The name a dateline uses ("Đức Trọng, ngày ..."): district, else ward, short."""
-        name = self.district or self.ward
-        for prefix in ("Thành phố ", "Thị xã ", "Huyện ", "Quận ", "Phường ", "Xã ", "Thị trấn "):
-            if name.startswith(prefix):
-                return name[len(prefix) :]
-        return name
+
+def short_name(name: str) -> str:
+    """'Huyện Đức Trọng' -> 'Đức Trọng', as a dateline writes it ("Đức Trọng, ngày ...")."""
+    for prefix in (
+        "Thành phố ",
+        "Thành Phố ",
+        "Thị xã ",
+        "Huyện ",
+        "Quận ",
+        "Phường ",
+        "Xã ",
+        "Thị trấn ",
+        "Thị Trấn ",
+        "Đặc khu ",
+    ):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 @lru_cache(maxsize=2)
@@ -68,13 +78,34 @@ def random_unit(rng: random.Random, on: date, province_code: str | None = None) 
 def street_prefix(rng: random.Random, unit: Unit) -> str:
     """An address part below the commune: hamlet, group or street number."""
     if unit.ward.startswith("Phường"):
-        return rng.choice([f"Số {rng.randint(1, 250)} đường {rng.choice(_STREETS)}",
-                           f"Tổ {rng.randint(1, 30)}", f"Khu phố {rng.randint(1, 12)}"])
-    return rng.choice([f"Thôn {rng.randint(1, 15)}", f"Ấp {rng.randint(1, 9)}",
-                       f"Xóm {rng.randint(1, 12)}", f"Bản {rng.choice(_HAMLETS)}",
-                       f"Thôn {rng.choice(_HAMLETS)}"])
+        return rng.choice(
+            [
+                f"Số {rng.randint(1, 250)} đường {rng.choice(_STREETS)}",
+                f"Tổ {rng.randint(1, 30)}",
+                f"Khu phố {rng.randint(1, 12)}",
+            ]
+        )
+    return rng.choice(
+        [
+            f"Thôn {rng.randint(1, 15)}",
+            f"Ấp {rng.randint(1, 9)}",
+            f"Xóm {rng.randint(1, 12)}",
+            f"Bản {rng.choice(_HAMLETS)}",
+            f"Thôn {rng.choice(_HAMLETS)}",
+        ]
+    )
 
 
-_STREETS = ["Trần Hưng Đạo", "Lê Lợi", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt",
-            "Quang Trung", "Phan Đình Phùng", "Hùng Vương", "Nguyễn Du", "Lê Duẩn"]
+_STREETS = [
+    "Trần Hưng Đạo",
+    "Lê Lợi",
+    "Nguyễn Trãi",
+    "Hai Bà Trưng",
+    "Lý Thường Kiệt",
+    "Quang Trung",
+    "Phan Đình Phùng",
+    "Hùng Vương",
+    "Nguyễn Du",
+    "Lê Duẩn",
+]
 _HAMLETS = ["Đông", "Tây", "Trung", "Thượng", "Hạ", "Yên Phú", "Tân Lập", "Bình An"]

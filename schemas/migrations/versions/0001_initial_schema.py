@@ -4,8 +4,8 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-11-23
 
-Generated from ``sohoa.db.tables`` with autogenerate and kept as plain operations, so
-later changes to the tables need a new revision (tests compare the two).
+Generated from ``sohoa.db.tables`` with autogenerate and kept as plain operations, so a
+later change to the tables needs a new revision (a test compares the two).
 """
 
 from collections.abc import Sequence
@@ -116,7 +116,7 @@ def upgrade() -> None:
         sa.Column("reject_reason", sa.Text(), nullable=True),
         sa.Column("uploaded_by", sa.String(length=100), nullable=True),
         sa.Column("upload_meta", JSON_DOC, nullable=True),
-        sa.Column("quality", JSON_DOC, nullable=True),
+        sa.Column("quality", sa.JSON(), nullable=True),
         sa.Column("pipeline_run_id", ID, nullable=True),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("updated_at", TS, nullable=False),
@@ -156,7 +156,7 @@ def upgrade() -> None:
         sa.Column("date_of_birth", sa.Date(), nullable=True),
         sa.Column("sex", sa.String(length=8), nullable=True),
         sa.Column("personal_id", sa.String(length=12), nullable=True),
-        sa.Column("fields", JSON_DOC, nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("origin", sa.String(length=16), nullable=False),
         sa.Column("reviewed_by", sa.String(length=100), nullable=True),
         sa.Column("created_at", TS, nullable=False),
@@ -197,53 +197,6 @@ def upgrade() -> None:
     with op.batch_alter_table("civil_record", schema=None) as batch_op:
         batch_op.create_index("ix_civil_record_personal_id", ["personal_id"], unique=False)
 
-    op.create_table(
-        "civil_record_field",
-        sa.Column("id", ID, nullable=False),
-        sa.Column("record_id", ID, nullable=False),
-        sa.Column("name", sa.String(length=64), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.Column("scan_id", ID, nullable=False),
-        sa.Column("bbox_x", sa.Integer(), nullable=True),
-        sa.Column("bbox_y", sa.Integer(), nullable=True),
-        sa.Column("bbox_w", sa.Integer(), nullable=True),
-        sa.Column("bbox_h", sa.Integer(), nullable=True),
-        sa.Column("confidence", sa.Float(), nullable=True),
-        sa.Column("origin", sa.String(length=16), nullable=False),
-        sa.Column("changed_by", sa.String(length=100), nullable=True),
-        sa.CheckConstraint(
-            "origin = 'auto_accepted' OR changed_by IS NOT NULL",
-            name=op.f("ck_civil_record_field_changed_by"),
-        ),
-        sa.CheckConstraint(
-            "origin IN ('auto_accepted', 'confirmed', 'corrected', 'typed')",
-            name=op.f("ck_civil_record_field_origin"),
-        ),
-        sa.CheckConstraint(
-            "origin NOT IN ('auto_accepted', 'confirmed') OR confidence IS NOT NULL",
-            name=op.f("ck_civil_record_field_machine_confidence"),
-        ),
-        sa.CheckConstraint(
-            "(bbox_x IS NULL AND bbox_y IS NULL AND bbox_w IS NULL AND bbox_h IS NULL) OR "
-            "(bbox_x IS NOT NULL AND bbox_y IS NOT NULL AND bbox_w > 0 AND bbox_h > 0)",
-            name=op.f("ck_civil_record_field_bbox"),
-        ),
-        sa.CheckConstraint(
-            "confidence IS NULL OR (confidence >= 0 AND confidence <= 1)",
-            name=op.f("ck_civil_record_field_conf"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["record_id"],
-            ["civil_record.id"],
-            name=op.f("fk_civil_record_field_record_id_civil_record"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["scan_id"], ["scan.id"], name=op.f("fk_civil_record_field_scan_id_scan")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_civil_record_field")),
-        sa.UniqueConstraint("record_id", "name", name=op.f("uq_civil_record_field_record_id_name")),
-    )
     op.create_table(
         "dossier",
         sa.Column("id", ID, nullable=False),
@@ -475,7 +428,6 @@ def downgrade() -> None:
     op.drop_table("record_person")
     op.drop_table("person_duplicate_flag")
     op.drop_table("dossier")
-    op.drop_table("civil_record_field")
     with op.batch_alter_table("civil_record", schema=None) as batch_op:
         batch_op.drop_index("ix_civil_record_personal_id")
 

@@ -1,0 +1,39 @@
+"""``sohoa_dossiers``: import the one-stop system's dossier exports dropped into
+``<landing>/dossiers/`` (SPEC section 7), one mapped task per file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import dag, task
+
+from sohoa.orchestration import settings
+
+
+@dag(
+    dag_id="sohoa_dossiers",
+    schedule="@hourly",
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=settings.default_args(),
+    tags=["sohoa"],
+    doc_md=__doc__,
+)
+def sohoa_dossiers() -> None:
+    @task
+    def list_exports() -> list[str]:
+        from sohoa.orchestration.side_dags import list_dossier_exports
+
+        return list_dossier_exports()
+
+    @task
+    def import_export(key: str) -> str:
+        from sohoa.orchestration.side_dags import import_dossier_export
+
+        return import_dossier_export(key)
+
+    import_export.expand(key=list_exports())
+
+
+sohoa_dossiers()

@@ -1,0 +1,33 @@
+"""``sohoa_review_load``: load the records archive staff confirmed or typed in review
+(SPEC section 5), through the same loader as auto-accepted records."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from airflow.sdk import dag, task
+
+from sohoa.orchestration import settings
+
+
+@dag(
+    dag_id="sohoa_review_load",
+    schedule="*/15 * * * *",
+    start_date=datetime(2024, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=settings.default_args(),
+    tags=["sohoa"],
+    doc_md=__doc__,
+)
+def sohoa_review_load() -> None:
+    @task
+    def load_confirmed() -> dict:
+        from sohoa.orchestration.side_dags import load_confirmed_reviews
+
+        return load_confirmed_reviews()
+
+    load_confirmed()
+
+
+sohoa_review_load()

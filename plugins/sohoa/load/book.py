@@ -1,0 +1,78 @@
+"""The register book a batch of pages belongs to, from upload metadata."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from ocr.errors import ConfigurationError
+from sohoa.db.tables import BOOK_TYPES, register_book, unit
+
+
+@dataclass(frozen=True)
+class BookMeta:
+    """What the uploader says about the scanned book (``sohoa upload``/``sohoa load`` flags)."""
+
+    unit_code: str
+    book_type: str
+    year: int
+    volume: str
+    declared_entries: int | None = None
+    uploader: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.book_type not in BOOK_TYPES:
+            raise ConfigurationError(
+                f"book type must be one of {', '.join(BOOK_TYPES)}, got {self.book_type!r}"
+            )
+        if not self.unit_code.strip():
+            raise ConfigurationError("unit code is empty")
+        if not 1900 <= int(self.year) <= 2199:
+            raise ConfigurationError(f"book year out of range: {self.year}")
+        if self.declared_entries is not None and self.declared_entries < 0:
+            raise ConfigurationError("declared entries cannot be negative")
+
+
+def ensure_book(conn: Connection, meta: BookMeta, now: datetime) -> int:
+    """Id of the book (unit, type, year, volume), creating unit and book on first sight.
+
+    A later upload may declare the entry count when the first did not; an already
+    declared count is only replaced by a different declared one (so reruns change nothing).
+    """
+    unit_id = conn.execute(select(unit.c.id).where(unit.c.code == meta.unit_code)).scalar()
+    if unit_id is None:
+        unit_id = conn.execute(
+            insert(unit).values(code=meta.unit_code).returning(unit.c.id)
+        ).scalar_one()
+    key = (
+        (register_book.c.unit_id == unit_id)
+        & (register_book.c.book_type == meta.book_type)
+        & (register_book.c.year == meta.year)
+        & (register_book.c.volume == meta.volume)
+    )
+    row = conn.execute(
+        select(register_book.c.id, register_book.c.declared_entries).where(key)
+    ).first()
+    if row is None:
+        return conn.execute(
+            insert(register_book)
+            .values(
+                unit_id=unit_id,
+                book_type=meta.book_type,
+                year=meta.year,
+                volume=meta.volume,
+                declared_entries=meta.declared_entries,
+                created_by=meta.uploader,
+                created_at=now,
+            )
+            .returning(register_book.c.id)
+        ).scalar_one()
+    if meta.declared_entries is not None and row.declared_entries != meta.declared_entries:
+        conn.execute(
+            update(register_book)
+            .where(register_book.c.id == row.id)
+            .values(declared_entries=meta.declared_entries)
+        )
+    return row.id

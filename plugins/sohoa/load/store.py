@@ -1,0 +1,73 @@
+"""Write accepted records: ``civil_record`` with the lineage of every value, and people.
+
+The one code path for every record that enters the population tables, whether it was
+auto-accepted by the pipeline or confirmed/typed in review (SPEC section 5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from sohoa.db.tables import civil_record
+from sohoa.load.bulk import allocate_ids, insert_rows
+from sohoa.load.values import typed_columns
+from sohoa.people.link import LinkStats, link_people, subjects_of
+
+
+def field_origin(field: dict[str, Any]) -> str:
+    """How a stored value got there; no "origin" key means machine-read and auto-accepted."""
+    return field.get("origin", "auto_accepted")
+
+
+@dataclass
+class Accepted:
+    """A record cleared for the population tables, with its values' lineage.
+
+    ``fields`` has the SPEC-3 shape {name: {"value", "confidence", "bbox"}}; values set by
+    a person add "origin" (confirmed / corrected / typed) and "by".
+    """
+
+    scan_id: int
+    doc_type: str
+    fields: dict[str, dict[str, Any]]
+    origin: str = "auto_accepted"  # record origin: auto_accepted | reviewed | typed
+    reviewed_by: str | None = None
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {name: f["value"] for name, f in self.fields.items()}
+
+
+def store_records(
+    conn: Connection, book_id: int, items: list[Accepted], now: datetime
+) -> tuple[list[int], LinkStats]:
+    """Insert ``items`` (already checked; their natural keys are free) and link people.
+
+    The auto-accepted path stores the extracted "fields" object as it is: no per-value
+    work in Python, one JSON document per record.
+    """
+    ids = allocate_ids(conn, civil_record, len(items))
+    records: list[dict[str, Any]] = []
+    subjects = []
+    for rid, item in zip(ids, items, strict=True):
+        values = item.values
+        records.append(
+            {
+                "id": rid,
+                "book_id": book_id,
+                "doc_type": item.doc_type,
+                "scan_id": item.scan_id,
+                **typed_columns(item.doc_type, values),
+                "fields": item.fields,
+                "origin": item.origin,
+                "reviewed_by": item.reviewed_by,
+                "created_at": now,
+            }
+        )
+        subjects += [(rid, role, ident) for role, ident in subjects_of(item.doc_type, values)]
+    insert_rows(conn, civil_record, records)
+    return ids, link_people(conn, subjects, now)

@@ -1,0 +1,60 @@
+"""From SPEC-3 field values to database values.
+
+Typed columns of ``civil_record`` hold the fields every search uses; every field, typed
+or not, is kept with its lineage in ``civil_record.fields`` (JSON).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+# Where the typed subject columns come from, per doc type. A marriage has two subjects
+# (linked through ``record_person``), so its subject columns stay empty.
+SUBJECT_FIELDS = {
+    "birth": ("full_name", "date_of_birth", "sex", "personal_id"),
+    "death": ("full_name", "date_of_birth", "sex", "personal_id"),
+    "dossier_result": ("applicant_name", None, None, "applicant_personal_id"),
+}
+
+
+def to_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def value_text(value: Any) -> str:
+    """The canonical text of a value: ISO dates, integers without decimals, NFC text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def registration_number(fields: dict[str, Any], doc_type: str) -> str | None:
+    """The record's number in its book (``result_number`` for a dossier result)."""
+    key = "result_number" if doc_type == "dossier_result" else "registration_number"
+    value = fields.get(key)
+    return None if value in (None, "") else value_text(value)
+
+
+def typed_columns(doc_type: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Columns of ``civil_record`` filled from a record's canonical values."""
+    dossier = doc_type == "dossier_result"
+    name, dob, sex, pid = SUBJECT_FIELDS.get(doc_type, (None, None, None, None))
+    return {
+        "registration_number": registration_number(values, doc_type),
+        "registration_date": to_date(values.get("result_date" if dossier else "registration_date")),
+        "registration_place": values.get("issuing_authority" if dossier else "registration_place"),
+        "full_name": values.get(name) if name else None,
+        "date_of_birth": to_date(values.get(dob)) if dob else None,
+        "sex": values.get(sex) if sex else None,
+        "personal_id": values.get(pid) if pid else None,
+    }

@@ -1,0 +1,209 @@
+"""Run the production ``sohoa_digitize`` DAG in this process (``sohoa run``).
+
+Airflow reads its configuration when first imported, so :func:`configure` must run
+before anything imports ``airflow``. Defaults are embedded ones, each overridable by the
+usual variable: Airflow's metadata in SQLite under ``./.sohoa/airflow`` (``AIRFLOW_HOME``),
+the DAGs from this repository's ``dags/`` (``AIRFLOW__CORE__DAGS_FOLDER``), the
+population database from ``SOHOA_DB_URL`` and the landing zone from ``SOHOA_LANDING``.
+
+``dag.test()`` runs tasks one after another, so the OCR task itself uses one process per
+core here (``SOHOA_OCR_JOBS``); a failed task is retried after seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ocr.errors import ConfigurationError
+
+DAG_ID = "sohoa_digitize"
+DEFAULT_AIRFLOW_HOME = Path(".sohoa") / "airflow"
+_INIT_MARKER = ".sohoa-db-initialised"
+
+
+def dags_folder() -> Path:
+    """``dags/`` beside the ``sohoa`` package (``plugins/sohoa`` → repo root), or
+    ``SOHOA_DAGS_FOLDER``."""
+    override = os.environ.get("SOHOA_DAGS_FOLDER", "").strip()
+    path = Path(override) if override else Path(__file__).resolve().parents[3] / "dags"
+    if not (path / f"{DAG_ID}.py").is_file():
+        raise ConfigurationError(
+            f"the DAG file {DAG_ID}.py is not in {path}; "
+            "set SOHOA_DAGS_FOLDER to the repository's dags/ folder"
+        )
+    return path
+
+
+def configure(airflow_home: Path | None = None) -> Path:
+    """Set Airflow's embedded defaults in the environment; returns ``AIRFLOW_HOME``.
+    Values already in the environment win."""
+    home = Path(os.environ.get("AIRFLOW_HOME") or airflow_home or DEFAULT_AIRFLOW_HOME)
+    home = home.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    defaults = {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder()),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        "SOHOA_OCR_JOBS": str(os.cpu_count() or 1),
+        "SOHOA_RETRY_DELAY_SECONDS": "1",
+        "SOHOA_MAX_RETRY_DELAY_SECONDS": "10",
+    }
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
+    return home
+
+
+def ensure_metadata_db(home: Path) -> bool:
+    """Create or upgrade Airflow's metadata DB; returns whether work was done.
+
+    A marker naming the Airflow version makes the already-initialised case instant
+    (no Alembic, no model imports)."""
+    import airflow
+
+    marker = home / _INIT_MARKER
+    url = os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    stamp = f"{airflow.__version__} {url}"
+    if marker.is_file() and marker.read_text().strip() == stamp:
+        return False
+    from airflow.utils.db import upgradedb
+
+    upgradedb()
+    marker.write_text(stamp + "\n")
+    return True
+
+
+def ensure_pool() -> None:
+    """The OCR pool, with one slot per core of this machine (idempotent)."""
+    from airflow.models.pool import Pool
+    from airflow.utils.session import create_session
+
+    from sohoa.orchestration import settings
+
+    with create_session() as session:
+        Pool.create_or_update_pool(
+            settings.OCR_POOL,
+            slots=settings.ocr_pool_slots(),
+            description="bounds concurrent OCR tasks to the workers' cores",
+            include_deferred=False,
+            session=session,
+        )
+
+
+def load_dag(dag_id: str = DAG_ID):
+    from airflow.dag_processing.dagbag import DagBag
+
+    folder = dags_folder()
+    bag = DagBag(dag_folder=str(folder / f"{dag_id}.py"))
+    if bag.import_errors:
+        raise ConfigurationError(f"the DAG {dag_id} does not import: {bag.import_errors}")
+    dag = bag.dags.get(dag_id)
+    if dag is None:
+        raise ConfigurationError(f"no DAG {dag_id} in {folder}")
+    return dag
+
+
+@dataclass
+class RunResult:
+    state: str
+    run_id: str
+    seconds: float
+    report: dict[str, Any] | None
+    failed_tasks: list[str]
+
+
+def quiet_airflow() -> None:
+    """Keep Airflow's per-task chatter out of the terminal; our progress lines remain."""
+    for name in (
+        "airflow",
+        "airflow.task",
+        "airflow.sdk",
+        "airflow.models",
+        "alembic",
+        "sqlalchemy",
+        "httpx",
+        "great_expectations",
+    ):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def run_digitize(airflow_home: Path | None = None, quiet: bool = True) -> RunResult:
+    """One run of ``sohoa_digitize`` over everything new in the landing zone."""
+    started = time.perf_counter()
+    home = configure(airflow_home)
+    os.environ.setdefault("SOHOA_PROGRESS", "1")
+    from sohoa.orchestration.progress import progress
+
+    progress(f"Airflow metadata in {home}")
+    if ensure_metadata_db(home):
+        progress("Airflow metadata database initialised")
+    ensure_pool()
+    dag = load_dag()
+    if quiet:
+        quiet_airflow()
+    dag_run = dag.test()
+    report = _report_of(dag_run.run_id)
+    failed = sorted(
+        {
+            ti.task_id
+            for ti in dag_run.get_task_instances()
+            if ti.state in ("failed", "upstream_failed")
+        }
+    )
+    return RunResult(
+        str(dag_run.state), dag_run.run_id, time.perf_counter() - started, report, failed
+    )
+
+
+def _report_of(run_id: str) -> dict[str, Any] | None:
+    from sohoa.landing.store import open_landing
+    from sohoa.orchestration.tasks import REPORT, run_folder
+
+    landing = open_landing()
+    try:
+        return landing.read_json(f"{run_folder(run_id)}/{REPORT}")
+    except KeyError:
+        return None
+
+
+def print_summary(result: RunResult, stream=sys.stderr) -> None:
+    from sohoa.db.settings import db_url
+    from sohoa.landing.store import open_landing
+
+    rep = result.report or {}
+    lines = [
+        "",
+        f"sohoa_digitize {result.state} in {result.seconds:.1f} s (run {result.run_id})",
+        f"  pages in:   {rep.get('pages', 0)}",
+        f"  loaded:     {rep.get('loaded', 0)}",
+        f"  in review:  {rep.get('in_review', 0)}",
+        f"  rejected:   {rep.get('rejected', 0)}",
+    ]
+    if rep.get("missing"):
+        lines.append(f"  NOT ACCOUNTED FOR: {rep['missing']}")
+    if result.failed_tasks:
+        lines.append(f"  failed tasks: {', '.join(result.failed_tasks)}")
+    lines += [
+        f"  landing zone: {open_landing().uri('')}",
+        f"  database:     {_hide_password(db_url())}",
+        f"  report:       {rep.get('report', '(none: nothing new was found)')}",
+        f"  Data Docs:    {rep.get('data_docs') or '(none written)'}",
+    ]
+    print("\n".join(lines), file=stream)
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - only for display
+        return "(set)"

@@ -1,0 +1,62 @@
+"""Steps whose real work lives in other parts of sohoa that may not be installed yet.
+
+Each hook names the function it calls. When that function is missing the hook says so
+plainly: a step with work to do fails loudly (a dossier export must never be dropped
+silently); a step with nothing to compute (the KPI refresh, until issue 5 lands) records
+that it ran and returns.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from ocr.errors import ConfigurationError
+
+DOSSIER_IMPORTER = "sohoa.dossiers.importer:import_file"
+KPI_REFRESH = "sohoa.kpi.refresh:refresh"
+KPI_REPORT = "sohoa.kpi.report:write_reports"
+REVIEW_LOADER = "sohoa.review.queue:load_confirmed"
+
+
+def find(target: str) -> Callable[..., Any] | None:
+    """``module:function`` if both exist, else ``None``."""
+    module_name, _, attr = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module_name.startswith(exc.name):
+            return None
+        raise
+    return getattr(module, attr, None)
+
+
+def require(target: str, what: str) -> Callable[..., Any]:
+    fn = find(target)
+    if fn is None:
+        raise ConfigurationError(f"{what} is not available: {target} is missing")
+    return fn
+
+
+def record_run(run_key: str, kind: str, stats: dict[str, Any]) -> bool:
+    """A ``pipeline_run`` row for a step, once per ``run_key``; returns whether it was new."""
+    from sohoa.db.tables import pipeline_run
+    from sohoa.orchestration.database import engine
+
+    now = datetime.now(UTC)
+    eng = engine()
+    try:
+        with eng.begin() as conn:
+            if conn.execute(select(pipeline_run.c.id)
+                            .where(pipeline_run.c.run_key == run_key)).scalar() is not None:
+                return False
+            conn.execute(insert(pipeline_run).values(
+                run_key=run_key, kind=kind, status="succeeded", started_at=now,
+                finished_at=now, stats=stats))
+            return True
+    finally:
+        eng.dispose()

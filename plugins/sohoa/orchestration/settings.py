@@ -1,0 +1,69 @@
+"""Orchestration settings, from the environment (read when the DAG file is parsed).
+
+Cheap to import: the DAG files read these at parse time, and Airflow parses them often.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+OCR_POOL = "sohoa_ocr"
+"""The Airflow pool every OCR task runs in; its slots bound OCR concurrency per deployment
+(``sohoa run`` and ``airflow-init`` create it with one slot per worker core)."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
+def batch_pages() -> int:
+    """``SOHOA_BATCH_PAGES``: pages per mapped batch (a file is never split)."""
+    return max(1, _int("SOHOA_BATCH_PAGES", 25))
+
+
+def ocr_jobs() -> int:
+    """``SOHOA_OCR_JOBS``: worker processes inside one OCR task. 1 in production, where the
+    pool and the Celery workers give the parallelism; ``sohoa run`` uses one per core
+    because ``dag.test()`` runs tasks one after another."""
+    return max(1, _int("SOHOA_OCR_JOBS", 1))
+
+
+def ocr_pool_slots() -> int:
+    """``SOHOA_OCR_POOL_SLOTS``: slots of :data:`OCR_POOL` (default: this machine's cores)."""
+    return max(1, _int("SOHOA_OCR_POOL_SLOTS", os.cpu_count() or 1))
+
+
+def retries() -> int:
+    return max(0, _int("SOHOA_TASK_RETRIES", 3))
+
+
+def retry_delay() -> timedelta:
+    """``SOHOA_RETRY_DELAY_SECONDS``: first retry delay; later ones back off exponentially."""
+    return timedelta(seconds=max(0, _int("SOHOA_RETRY_DELAY_SECONDS", 30)))
+
+
+def max_retry_delay() -> timedelta:
+    return timedelta(seconds=max(1, _int("SOHOA_MAX_RETRY_DELAY_SECONDS", 600)))
+
+
+def digitize_schedule() -> str | None:
+    """``SOHOA_DIGITIZE_SCHEDULE``: how often ``sohoa_digitize`` looks for new scans (a cron
+    expression or preset; ``none`` for manual/asset-triggered runs only)."""
+    raw = os.environ.get("SOHOA_DIGITIZE_SCHEDULE", "*/10 * * * *").strip()
+    return None if raw.lower() in ("", "none", "manual") else raw
+
+
+def default_args() -> dict:
+    """Retries with exponential back-off and the configurable failure notice, for every task."""
+    from sohoa.orchestration.alerts import notify_failure
+
+    return {
+        "owner": "sohoa",
+        "retries": retries(),
+        "retry_delay": retry_delay(),
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": max_retry_delay(),
+        "on_failure_callback": notify_failure,
+    }

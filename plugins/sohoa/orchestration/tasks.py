@@ -1,0 +1,312 @@
+"""The steps of ``sohoa_digitize``; each takes and returns landing keys, never data.
+
+Only keys travel between steps (through XCom): the records themselves are staged in the
+landing zone under ``runs/<run id>/batch-NNNN/``, so any worker can pick up any step and
+XCom stays small. Every step is idempotent:
+
+- a step whose output already exists returns it without redoing the work (OCR is the
+  expensive part, and a retry of a later step must not repeat it);
+- the load is idempotent in the database itself (scans are keyed by sha256 + page);
+- a scan is marked processed only after its batch is loaded, so a crash before that
+  point only means the scan is picked up again and found already loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sohoa.landing.store import Landing, open_landing
+from sohoa.landing.zone import (
+    RUNS,
+    mark_processed,
+    pending_scans,
+    quarantine,
+    quarantine_key,
+    quarantine_reason,
+    read_meta,
+    safe_part,
+    sha_of,
+)
+from sohoa.orchestration import settings
+from sohoa.orchestration.batches import plan
+from sohoa.orchestration.progress import progress
+
+PLAN = "plan.json"
+RECORDS = "records.jsonl"
+GATE = "gate.json"
+LOADED = "load.json"
+REVIEW = "review.json"
+REPORT = "report.json"
+
+
+def run_folder(run_id: str) -> str:
+    return f"{RUNS}/{safe_part(run_id)}"
+
+
+def _folder(key: str) -> str:
+    return key.rsplit("/", 1)[0]
+
+
+def _name(folder: str) -> str:
+    return folder.rsplit("/", 1)[-1]
+
+
+def _read_jsonl(landing: Landing, key: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in landing.read_bytes(key).decode().splitlines() if line]
+
+
+def _book(plan_doc: dict[str, Any]):
+    from sohoa.load.book import BookMeta
+
+    b = plan_doc["book"]
+    return BookMeta(
+        unit_code=b["unit"],
+        book_type=b["book_type"],
+        year=int(b["year"]),
+        volume=b["volume"],
+        declared_entries=b.get("declared_entries"),
+        uploader=b.get("uploader"),
+    )
+
+
+# 1. list new scans ------------------------------------------------------------------------
+
+
+def list_new_scans(run_id: str, landing: Landing | None = None) -> str:
+    """Bring the database schema up to date, then write the run's list of new scans."""
+    from sohoa.orchestration.database import ensure_schema
+
+    landing = landing or open_landing()
+    ensure_schema()
+    keys = list(pending_scans(landing))
+    out = f"{run_folder(run_id)}/new-scans.json"
+    landing.put_json(
+        out, {"run_id": run_id, "keys": keys, "listed_at": datetime.now(UTC).isoformat()}
+    )
+    progress(f"{len(keys)} new scan file(s) in {landing.uri('')}")
+    return out
+
+
+# 2. plan page batches ---------------------------------------------------------------------
+
+
+def plan_batches(
+    listing_key: str, batch_pages: int | None = None, landing: Landing | None = None
+) -> list[str]:
+    """Write one plan per batch; returns their keys (what the DAG maps over)."""
+    landing = landing or open_landing()
+    listing = landing.read_json(listing_key)
+    scans = [(key, read_meta(landing, key)) for key in listing["keys"]]
+    batches = plan(scans, batch_pages or settings.batch_pages())
+    folder = _folder(listing_key)
+    out: list[str] = []
+    for n, batch in enumerate(batches, start=1):
+        key = f"{folder}/batch-{n:04d}/{PLAN}"
+        landing.put_json(
+            key,
+            {
+                "run_id": listing["run_id"],
+                "batch": n,
+                "book": batch.book,
+                "keys": batch.keys,
+                "pages": batch.pages,
+            },
+        )
+        out.append(key)
+    pages = sum(meta.pages for _, meta in scans)
+    progress(f"{len(scans)} file(s), {pages} page(s) in {len(out)} batch(es)")
+    return out
+
+
+# 3. prepare, OCR and extract --------------------------------------------------------------
+
+
+def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | None = None) -> str:
+    """Read every page of the batch into SPEC-3 records, staged as JSON Lines.
+
+    A file that cannot be read is moved to ``quarantine/`` with its reason and stands in
+    the batch as a ``rejected`` record, so it is still accounted for.
+    """
+    from sohoa.commands.extract import extract_all
+
+    landing = landing or open_landing()
+    out = f"{_folder(plan_key)}/{RECORDS}"
+    if landing.exists(out):
+        return out
+    doc = landing.read_json(plan_key)
+    records: list[dict[str, Any]] = []
+    with ExitStack() as stack:
+        present: list[tuple[str, Path]] = []
+        for key in doc["keys"]:
+            if landing.exists(key):
+                present.append((key, stack.enter_context(landing.local_copy(key))))
+            else:  # quarantined by an earlier try of this task
+                records.append(
+                    _quarantined_record(
+                        landing, key, pages_read=0, reason=quarantine_reason(landing, key)
+                    )
+                )
+        results = extract_all([p for _, p in present], jobs or settings.ocr_jobs())
+        for (key, _path), (recs, error) in zip(present, results, strict=True):
+            uri = landing.uri(key)
+            read = [r for r in recs if r["source"]["page"] >= 1]  # not the page-0 stand-in
+            for rec in read:
+                rec["source"]["uri"] = uri
+            records += read
+            if error:
+                quarantine(landing, key, error)
+                records.append(_quarantined_record(landing, key, len(read), error))
+    records.sort(key=lambda r: (r["source"]["uri"], r["source"]["page"]))
+    progress(f"batch {doc['batch']}: read {len(records)} page(s) of {len(doc['keys'])} file(s)")
+    landing.put_bytes(
+        out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+    )
+    return out
+
+
+def _quarantined_record(
+    landing: Landing, key: str, pages_read: int, reason: str | None
+) -> dict[str, Any]:
+    """The ``rejected`` record standing for the unreadable rest of a file (page N+1 on)."""
+    reason = reason or "the file could not be read"
+    return {
+        "source": {
+            "uri": landing.uri(quarantine_key(key)),
+            "page": pages_read + 1,
+            "sha256": sha_of(key),
+        },
+        "doc_type": "unknown",
+        "fields": {},
+        "quality": {"rotation": 0, "skew_deg": 0.0, "sharpness": 0.0, "readable": False},
+        "status": "rejected",
+        "issues": [
+            {"field": None, "rule": "unreadable_file", "message": f"{reason} (moved to quarantine)"}
+        ],
+    }
+
+
+# 4. the Great Expectations gate -----------------------------------------------------------
+
+
+def gate_batch(records_key: str, landing: Landing | None = None) -> str:
+    """Validate the batch; stage which records failed which rule, and where the report is."""
+    from sohoa.orchestration.database import run_gate
+
+    landing = landing or open_landing()
+    folder = _folder(records_key)
+    out = f"{folder}/{GATE}"
+    if landing.exists(out):
+        return out
+    records = _read_jsonl(landing, records_key)
+    book = _book(landing.read_json(f"{folder}/{PLAN}"))
+    outcome = run_gate(records, book)
+    progress(f"{_name(folder)}: gate flagged {len(outcome.failures)} of {len(records)} record(s)")
+    landing.put_json(
+        out,
+        {
+            "failures": {str(i): issues for i, issues in outcome.failures.items()},
+            "report_path": outcome.report_path,
+        },
+    )
+    return out
+
+
+# 5. load ----------------------------------------------------------------------------------
+
+
+def load_batch(gate_key: str, landing: Landing | None = None) -> str:
+    """Load the batch in one transaction: passing records become civil records, failing
+    ones review items (written in the same transaction), rejected pages rejected scans."""
+    from sohoa.orchestration.database import load_records
+
+    landing = landing or open_landing()
+    folder = _folder(gate_key)
+    doc = landing.read_json(f"{folder}/{PLAN}")
+    records = _read_jsonl(landing, f"{folder}/{RECORDS}")
+    gate = landing.read_json(gate_key)
+    failures = {int(i): issues for i, issues in gate["failures"].items()}
+    summary = load_records(
+        records,
+        _book(doc),
+        failures,
+        gate.get("report_path"),
+        run_key=f"{doc['run_id']}/batch-{doc['batch']:04d}",
+    )
+    out = f"{folder}/{LOADED}"
+    landing.put_json(out, summary)
+    progress(
+        f"{_name(folder)}: loaded {summary.get('loaded', 0)}, "
+        f"to review {summary.get('in_review', 0)}, rejected {summary.get('rejected', 0)}"
+        f", already known {summary.get('skipped_existing', 0)}"
+    )
+    return out
+
+
+# 6. queue the review items ----------------------------------------------------------------
+
+
+def queue_review(load_key: str, landing: Landing | None = None) -> str:
+    """Publish the batch's outcome: its pages' fates as the database now holds them and
+    the review items waiting for archive staff; then mark its scans processed.
+
+    The review items themselves are written by the load, in the same transaction as the
+    loaded records, so a page can never be neither loaded nor queued.
+    """
+    from sohoa.orchestration.database import page_outcomes
+
+    landing = landing or open_landing()
+    folder = _folder(load_key)
+    doc = landing.read_json(f"{folder}/{PLAN}")
+    records = _read_jsonl(landing, f"{folder}/{RECORDS}")
+    keys = [(r["source"]["sha256"], int(r["source"]["page"])) for r in records]
+    outcome = page_outcomes(keys)
+    report = landing.read_json(f"{folder}/{GATE}").get("report_path")
+    landing.put_json(f"{folder}/{REVIEW}", {**outcome, "validation_report": report})
+    for key in doc["keys"]:
+        fate = "quarantined" if quarantine_reason(landing, key) else "processed"
+        mark_processed(landing, key, doc["run_id"], fate)
+    return f"{folder}/{REVIEW}"
+
+
+# 7. refresh the KPIs ----------------------------------------------------------------------
+
+
+def refresh_kpis(run_id: str, review_keys: list[str], landing: Landing | None = None) -> str:
+    """Write the run's report (pages in, loaded, in review, rejected) and refresh the KPIs.
+
+    KPI HOOK (issue 5): the KPI computation does not exist yet; until it does this step
+    only records the run in ``pipeline_run`` (see
+    :func:`sohoa.orchestration.database.record_kpi_refresh`).
+    """
+    from sohoa.orchestration.database import data_docs_index, record_kpi_refresh
+
+    landing = landing or open_landing()
+    totals = {"pages": 0, "loaded": 0, "in_review": 0, "rejected": 0, "missing": 0}
+    reports: list[str] = []
+    review_items: list[int] = []
+    for key in review_keys or []:
+        doc = landing.read_json(key)
+        for name in totals:
+            totals[name] += int(doc.get(name, 0))
+        review_items += doc.get("review_item_ids", [])
+        if doc.get("validation_report"):
+            reports.append(doc["validation_report"])
+    report_key = f"{run_folder(run_id)}/{REPORT}"
+    report = {
+        "run_id": run_id,
+        "batches": len(review_keys or []),
+        **totals,
+        "review_item_ids": review_items,
+        "validation_reports": reports,
+        "data_docs": data_docs_index(),
+        "finished_at": datetime.now(UTC).isoformat(),
+    }
+    if review_keys:  # a run that found nothing new changes nothing, not even pipeline_run
+        record_kpi_refresh(run_id, totals)
+    report["report"] = landing.uri(report_key)
+    landing.put_json(report_key, report)
+    return report_key

@@ -1,0 +1,13 @@
+"""Synthetic scans of Vietnamese civil-status records, with ground truth beside them.
+
+Tests, benchmarks and the demo use these pages: every value printed is also written,
+canonical (SPEC 3), to ``X.truth.json`` with its box on the page as written.
+"""
+
+from __future__ import annotations
+
+from sohoa.samples.degrade import PROFILES, Knobs
+from sohoa.samples.documents import DOC_TYPES
+from sohoa.samples.files import generate_page, load_truth, write_samples
+
+__all__ = ["DOC_TYPES", "PROFILES", "Knobs", "generate_page", "load_truth", "write_samples"]

@@ -1,0 +1,164 @@
+"""Writing scans in every input format, each with ``X.truth.json`` beside it."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+from PIL import Image
+
+from ocr.errors import ConfigurationError, InputFileError
+from sohoa.samples import documents
+from sohoa.samples.degrade import Knobs
+from sohoa.samples.page import render_document
+
+FORMATS = {"png": "png", "jpeg": "jpg", "jpg": "jpg", "tiff": "tif", "tif": "tif", "pdf": "pdf"}
+MULTI_PAGE = {"tif", "pdf"}
+
+
+def generate_page(
+    doc_type: str,
+    seed: int,
+    profile: str = "mixed",
+    *,
+    dpi: int | None = None,
+    knobs: Knobs | None = None,
+) -> tuple[Image.Image, dict]:
+    """One page (RGB) and its truth dict (``"page": 1``); same seed, same page.
+
+    ``doc_type`` may also be ``reject:blank``, ``reject:blurred`` or ``reject:photo``.
+    ``knobs`` (a :class:`~sohoa.samples.degrade.Knobs`) forces exact degradations instead
+    of the profile's draw; the record's content still comes from ``seed`` alone.
+    """
+    if doc_type.startswith("reject"):
+        from sohoa.samples.rejects import reject_page
+
+        return reject_page(doc_type.partition(":")[2] or "blank", seed, dpi=dpi)
+    return render_document(doc_type, seed, profile, dpi=dpi, knobs=knobs)
+
+
+def truth_path(scan_path: Path) -> Path:
+    scan_path = Path(scan_path)
+    return scan_path.with_name(f"{scan_path.stem}.truth.json")
+
+
+def load_truth(scan_path: Path) -> dict:
+    path = truth_path(scan_path)
+    if not path.exists():
+        raise InputFileError(f"no truth file beside {scan_path} (expected {path.name})")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def save_pages(path: Path, pages: list[Image.Image], dpi: int) -> None:
+    """Save in the format the suffix names; TIFF and PDF take several pages."""
+    ext = path.suffix.lstrip(".").lower()
+    if len(pages) > 1 and ext not in MULTI_PAGE:
+        raise ConfigurationError(f"{ext} holds one page; use tiff or pdf for several")
+    first, rest = pages[0], pages[1:]
+    if ext == "png":
+        first.save(path, format="PNG", dpi=(dpi, dpi), compress_level=1)
+    elif ext == "jpg":
+        first.save(path, format="JPEG", quality=88, dpi=(dpi, dpi))
+    elif ext == "tif":
+        first.save(
+            path,
+            format="TIFF",
+            save_all=True,
+            append_images=rest,
+            compression="tiff_lzw",
+            dpi=(dpi, dpi),
+        )
+    else:
+        buf = io.BytesIO()
+        first.save(buf, format="PDF", save_all=True, append_images=rest, resolution=float(dpi))
+        path.write_bytes(buf.getvalue())
+
+
+def _pick_formats(formats: Sequence[str]) -> list[str]:
+    exts = []
+    for name in formats:
+        key = name.strip().lower()
+        if key not in FORMATS:
+            raise ConfigurationError(f"unknown format {name!r}; choose from png, jpeg, tiff, pdf")
+        exts.append(FORMATS[key])
+    if not exts:
+        raise ConfigurationError("no output format given")
+    return exts
+
+
+def write_samples(
+    out_dir: Path,
+    count: int,
+    seed: int,
+    *,
+    profile: str = "mixed",
+    formats: Sequence[str] = ("png",),
+    doc_types: Sequence[str] | None = None,
+    pages_per_file: int = 1,
+    rejects: int = 0,
+) -> list[Path]:
+    """Write ``count`` record files (then ``rejects`` reject pages) and their truth files.
+
+    File ``i`` holds ``pages_per_file`` pages of type ``doc_types[i % n]`` (like one
+    register book) in format ``formats[i % m]``; names are ``<type>-0001.<ext>`` and
+    ``reject-0001.<ext>``. Returns the scan paths in the order written.
+    """
+    types = list(doc_types or documents.DOC_TYPES)
+    for t in types:
+        if t not in documents.DOC_TYPES:
+            raise ConfigurationError(
+                f"unknown document type {t!r}; choose from {', '.join(documents.DOC_TYPES)}"
+            )
+    if count < 0 or rejects < 0 or pages_per_file < 1:
+        raise ConfigurationError("count and rejects must be >= 0, pages per file >= 1")
+    exts = _pick_formats(formats)
+    if pages_per_file > 1:
+        exts = [e for e in exts if e in MULTI_PAGE]
+        if not exts:
+            raise ConfigurationError("several pages per file need tiff or pdf")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    master = random.Random(seed)
+    written: list[Path] = []
+    for i in range(count):
+        doc_type = types[i % len(types)]
+        seeds = [master.getrandbits(48) for _ in range(pages_per_file)]
+        written.append(
+            _write_file(
+                out_dir / f"{doc_type}-{i + 1:04d}.{exts[i % len(exts)]}",
+                [(doc_type, s) for s in seeds],
+                profile,
+            )
+        )
+    kinds = ["blank", "blurred", "photo"]
+    for j in range(rejects):
+        ext = exts[j % len(exts)]
+        written.append(
+            _write_file(
+                out_dir / f"reject-{j + 1:04d}.{ext}",
+                [(f"reject:{kinds[j % 3]}", master.getrandbits(48))],
+                profile,
+            )
+        )
+    return written
+
+
+def _write_file(path: Path, pages: list[tuple[str, int]], profile: str) -> Path:
+    images, truths = [], []
+    dpi: int | None = None  # one file, one resolution: later pages take page 1's
+    for number, (doc_type, page_seed) in enumerate(pages, start=1):
+        image, truth = generate_page(doc_type, page_seed, profile, dpi=dpi)
+        dpi = truth["dpi"]
+        truth["page"] = number
+        images.append(image)
+        truths.append(truth)
+    assert dpi is not None
+    save_pages(path, images, dpi)
+    record = {"file": path.name, "pages": truths}
+    truth_path(path).write_text(
+        json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    return path

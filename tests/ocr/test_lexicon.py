@@ -1,0 +1,186 @@
+import csv
+import json
+import random
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from ocr.lexicon import (
+    ACCENT_CAP,
+    DATA_DIR,
+    correct_ethnicity,
+    correct_name,
+    correct_place,
+    ethnic_groups,
+    is_ethnic_group,
+    name_lexicon,
+)
+from ocr.record import AUTO_ACCEPT_CONFIDENCE
+from ocr.text import strip_diacritics
+from ocr.units import key
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+
+def _reference_groups() -> list[dict[str, str]]:
+    with open(SHARED / "ethnic_groups.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+# --- the data files ------------------------------------------------------------------------
+
+
+def test_ethnic_groups_match_the_official_list_by_code_and_name():
+    ours = [(g.code, g.name) for g in ethnic_groups()]
+    reference = [(r["code"], _nfc(r["name"])) for r in _reference_groups()]
+    assert len(ours) == 54
+    assert ours == reference
+
+
+def test_every_reference_spelling_reads_as_its_group():
+    for row in _reference_groups():
+        name = _nfc(row["name"])
+        for spelling in [name, *filter(None, row["aliases"].split("|"))]:
+            assert correct_ethnicity(spelling, 0.95)[0] == name, spelling
+            assert correct_ethnicity(strip_diacritics(spelling), 0.95)[0] == name, spelling
+
+
+def test_no_two_groups_share_a_spelling_once_accents_are_dropped():
+    seen: dict[str, str] = {}
+    for group in ethnic_groups():
+        for spelling in (group.name, *group.aliases):
+            assert seen.setdefault(key(spelling), group.code) == group.code, spelling
+
+
+def test_names_file_is_title_case_nfc_without_duplicates():
+    data = json.loads((DATA_DIR / "names.json").read_text(encoding="utf-8"))
+    assert len(data["surnames"]) >= 100
+    assert len(data["middle"]) >= 60
+    assert len(data["given"]) >= 400
+    assert data["surnames"][:3] == ["Nguyễn", "Trần", "Lê"]
+    for kind, words in data.items():
+        assert len(words) == len(set(words)), kind
+        for w in words:
+            assert w == _nfc(w) and w == w[0].upper() + w[1:].lower() and " " not in w, w
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def test_dropped_and_swapped_diacritics_are_restored():
+    value, conf = correct_name("NGUYÊN VĂN DŨNG", 0.95)
+    assert value == "NGUYỄN VĂN DŨNG"
+    assert AUTO_ACCEPT_CONFIDENCE <= conf <= ACCENT_CAP
+
+
+def test_a_valid_reading_is_doubted_once_the_name_shows_lost_accents():
+    # NGUYÊN and THI lost their tone marks, so HƯƠNG may be HƯỜNG with its grave lost too.
+    value, conf = correct_name("NGUYÊN THI HƯƠNG", 0.95)
+    assert value == "NGUYỄN THỊ HƯƠNG"
+    assert conf < AUTO_ACCEPT_CONFIDENCE
+    # A name read with no diacritic at all is suspect as a whole.
+    assert correct_name("PHAN THANH NGA", 0.95)[1] < AUTO_ACCEPT_CONFIDENCE
+
+
+def test_exact_lexicon_hit_keeps_the_ocr_confidence_and_tone_placement_is_normalized():
+    assert correct_name("TRẦN VĂN DŨNG", 0.93) == ("TRẦN VĂN DŨNG", 0.93)
+    assert correct_name("hoàng thị thuỷ", 0.91) == ("HOÀNG THỊ THỦY", 0.91)
+
+
+def test_valid_reading_of_an_ambiguous_token_is_kept():
+    # THU / THƯ share letters; THU itself is a given name, so it stays.
+    assert correct_name("LÊ THỊ THU", 0.92) == ("LÊ THỊ THU", 0.92)
+
+
+def test_ambiguous_correction_goes_to_review():
+    value, conf = correct_name("LE VAN TUONG", 0.97)  # Tường or Tưởng?
+    assert value.split()[:2] == ["LÊ", "VĂN"]
+    assert value.split()[2] in ("TƯỜNG", "TƯỞNG")
+    assert conf < AUTO_ACCEPT_CONFIDENCE
+
+
+def test_unknown_token_is_kept_and_confidence_not_raised():
+    assert correct_name("PHẠM MINH ZORG", 0.6) == ("PHẠM MINH ZORG", 0.6)
+
+
+def test_swapped_tone_mark_is_corrected_for_review():
+    value, conf = correct_name("NGUYỀN VĂN DŨNG", 0.95)  # grave read for tilde
+    assert value == "NGUYỄN VĂN DŨNG"
+    assert conf < AUTO_ACCEPT_CONFIDENCE
+
+
+@pytest.mark.parametrize("given", ["KHỞI", "NGẠN", "THỤY", "CỪ"])
+def test_real_names_missing_from_the_lexicon_are_never_confidently_replaced(given):
+    assert key(given) not in name_lexicon().given or all(
+        f != given for f in name_lexicon().given[key(given)]
+    )
+    value, conf = correct_name(f"TRẦN VĂN {given}", 0.95)
+    assert value == f"TRẦN VĂN {given}" or conf < AUTO_ACCEPT_CONFIDENCE
+
+
+def test_misread_letters_are_guessed_only_for_review():
+    value, conf = correct_name("NGUYFN VĂN AN", 0.95)
+    assert value == "NGUYỄN VĂN AN"
+    assert conf < AUTO_ACCEPT_CONFIDENCE
+
+
+def test_punctuation_digits_and_spacing_are_cleaned():
+    assert correct_name(" nguyễn   thị  hương. ", 0.9)[0] == "NGUYỄN THỊ HƯƠNG"
+
+
+def test_corrections_are_never_confidently_wrong():
+    """Property: strip every accent from lexicon names; any reading that does not come back
+    exactly as written must be below the auto-accept threshold."""
+    lex = name_lexicon()
+    rng = random.Random(11)
+    surnames = [f for forms in lex.surnames.values() for f in forms]
+    middles = [f for forms in lex.middle.values() for f in forms]
+    givens = [f for forms in lex.given.values() for f in forms]
+    wrong_but_sure = []
+    for _ in range(600):
+        truth = f"{rng.choice(surnames)} {rng.choice(middles)} {rng.choice(givens)}"
+        value, conf = correct_name(strip_diacritics(truth), 0.99)
+        assert key(value) == key(truth)  # letters are never changed
+        if value != truth and conf >= AUTO_ACCEPT_CONFIDENCE:
+            wrong_but_sure.append((truth, value, conf))
+    assert wrong_but_sure == []
+
+
+# --- ethnicity and places ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read", "expected", "max_conf"),
+    [
+        ("Kinh", "Kinh", 0.95),
+        ("kinh.", "Kinh", 0.95),
+        ("Dân tộc Tày", "Tày", 0.95),
+        ("Tay", "Tày", ACCENT_CAP),
+        ("H'Mông", "Mông", ACCENT_CAP),
+        ("Ede", "Ê Đê", ACCENT_CAP),
+        ("Kinhh", "Kinh", AUTO_ACCEPT_CONFIDENCE - 0.01),
+    ],
+)
+def test_ethnicity_readings(read, expected, max_conf):
+    value, conf = correct_ethnicity(read, 0.95)
+    assert value == expected
+    assert conf <= max_conf
+
+
+def test_unknown_ethnicity_is_kept_for_the_check_to_report():
+    assert correct_ethnicity("Zulu", 0.9) == ("Zulu", 0.9)
+    assert not is_ethnic_group("Zulu")
+    assert is_ethnic_group("Ê Đê") and not is_ethnic_group("Ede")
+
+
+def test_place_correction_caps_confidence_by_how_sure_the_unit_match_is():
+    assert correct_place("Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong", 0.97) == (
+        "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng", ACCENT_CAP,
+    )
+    assert correct_place("Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.85)[1] == 0.85
+    assert correct_place("Bangkok, Thái Lan", 0.88) == ("Bangkok, Thái Lan", 0.88)

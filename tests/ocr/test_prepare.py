@@ -1,0 +1,90 @@
+"""Orientation, deskew and the map back to the uploaded page, on generated pages."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from sohoa.samples import generate_page
+
+from ocr.prepare import looks_upside_down, prepare, remove_leaders
+
+
+@pytest.fixture(scope="module")
+def upright() -> np.ndarray:
+    image, _ = generate_page("birth", seed=3, profile="clean")
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2GRAY)
+
+
+def turned(gray: np.ndarray, clockwise: int) -> np.ndarray:
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return cv2.rotate(gray, codes[clockwise]) if clockwise else gray
+
+
+def tilted(gray: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), borderValue=255)
+
+
+def full_prepare(gray: np.ndarray):
+    prepared = prepare(gray)
+    if looks_upside_down(prepared):
+        prepared = prepare(gray, rotation=(prepared.rotation + 180) % 360)
+    return prepared
+
+
+@pytest.mark.parametrize("clockwise", [0, 90, 180, 270])
+def test_orientation_is_undone(upright, clockwise):
+    prepared = full_prepare(turned(upright, clockwise))
+    assert prepared.rotation == (360 - clockwise) % 360
+    assert prepared.image.shape == upright.shape
+
+
+@pytest.mark.parametrize("degrees", [-4.5, -2.0, 1.2, 3.5])
+def test_skew_is_measured_and_removed(upright, degrees):
+    prepared = full_prepare(tilted(upright, degrees))
+    assert prepared.rotation == 0
+    assert prepared.skew_deg == pytest.approx(degrees, abs=0.25)
+
+
+def test_level_page_is_not_rotated(upright):
+    prepared = full_prepare(upright)
+    assert prepared.skew_deg == 0.0
+    assert np.array_equal(prepared.matrix, [[1, 0, 0], [0, 1, 0]])
+
+
+def test_leader_dots_and_rules_are_removed_but_text_is_kept():
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (1600, 300), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 40)
+    draw.text((40, 40), "Họ và tên: AN", font=font, fill=0)
+    draw.text((420, 40), "." * 60, font=font, fill=0)
+    draw.line((40, 200, 1500, 200), fill=0, width=3)
+    gray = np.asarray(img)
+    clean = remove_leaders(gray)
+    assert clean[:, 450:1500].min() == 255  # dots and rule gone
+    text_ink = (gray[:150, :400] < 128).sum()
+    assert (clean[:150, :400] < 128).sum() >= 0.97 * text_ink  # text and its dots stay
+
+
+@pytest.mark.parametrize("clockwise", [90, 180, 270])
+def test_boxes_map_back_to_the_uploaded_page(upright, clockwise):
+    box = (400, 700, 300, 60)
+    page = turned(upright, clockwise)
+    prepared = full_prepare(page)
+    # The same box, cut from the prepared image and from the upload, holds the same ink.
+    x, y, w, h = box
+    crop = prepared.image[y : y + h, x : x + w]
+    ox, oy, ow, oh = prepared.to_original(box)
+    original = turned(page[oy : oy + oh, ox : ox + ow], prepared.rotation)
+    assert original.shape == crop.shape
+    assert np.mean(np.abs(original.astype(int) - crop.astype(int))) < 1.0
+
+
+def test_blank_page_has_no_skew():
+    blank = np.full((1200, 900), 255, np.uint8)
+    prepared = prepare(blank)
+    assert (prepared.rotation, prepared.skew_deg) == (0, 0.0)

@@ -1,0 +1,88 @@
+"""``sohoa extract`` as a user runs it: a real subprocess, real Tesseract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sohoa.samples import load_truth, write_samples
+
+from tests.ocr import badfiles
+
+SOHOA = str(Path(sys.executable).with_name("sohoa"))
+
+
+def run_extract(*args: str | Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([SOHOA, "extract", *map(str, args)], capture_output=True, text=True,
+                          timeout=300, env=env)
+
+
+@pytest.fixture(scope="module")
+def good_page(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("good")
+    return write_samples(folder, 1, seed=11, profile="clean", doc_types=["birth"])[0]
+
+
+BAD_FILES = {
+    "empty": badfiles.empty_file,
+    "truncated png": badfiles.truncated_png,
+    "truncated jpeg": badfiles.truncated_jpeg,
+    "text named .jpg": badfiles.text_named_jpg,
+    "corrupt pdf": badfiles.corrupt_pdf,
+    "encrypted pdf": badfiles.encrypted_pdf,
+    "30000x30000 bomb": badfiles.bomb_png,
+    "1x1 image": badfiles.one_pixel_png,
+}
+
+
+def test_bad_files_get_one_line_each_and_the_good_file_is_still_read(tmp_path, good_page):
+    bad = [make(tmp_path) for make in BAD_FILES.values()]
+    result = run_extract(bad[0], good_page, *bad[1:])
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    error_lines = [ln for ln in result.stderr.splitlines() if ln.startswith("sohoa: error:")]
+    assert len(error_lines) == len(bad)
+    for path in bad:
+        assert sum(path.name in ln for ln in error_lines) == 1, path.name
+
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    by_uri = {r["source"]["uri"]: r for r in records}
+    assert set(by_uri) == {str(p) for p in [*bad, good_page]}
+    for path in bad:
+        rejected = by_uri[str(path)]
+        assert rejected["status"] == "rejected"
+        assert rejected["issues"][0]["message"]
+    good = by_uri[str(good_page)]
+    truth = load_truth(good_page)["pages"][0]
+    assert good["doc_type"] == truth["doc_type"] == "birth"
+    assert good["fields"]["full_name"]["value"] == truth["fields"]["full_name"]
+
+
+def test_each_bad_file_alone_exits_2_with_an_actionable_message(tmp_path):
+    for label, make in BAD_FILES.items():
+        path = make(tmp_path)
+        result = run_extract(path)
+        assert result.returncode == 2, label
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and path.name in lines[0], (label, result.stderr)
+
+
+def test_missing_path_is_an_input_error(tmp_path):
+    result = run_extract(tmp_path / "nope.png")
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
+
+
+def test_summary_and_jsonl_for_a_folder(tmp_path):
+    folder = tmp_path / "scans"
+    write_samples(folder, 2, seed=5, profile="clean", doc_types=["death", "birth"])
+    result = run_extract("--summary", "--jobs", "2", folder)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 2
+    assert {r["doc_type"] for r in records} == {"death", "birth"}
+    assert "2 file(s), 2 page record(s)" in result.stderr

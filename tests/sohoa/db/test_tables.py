@@ -1,0 +1,93 @@
+"""Constraints make bad states impossible, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from sohoa.db.tables import civil_record, register_book, scan, unit
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _scan(**over):
+    row = {
+        "sha256": "a" * 64,
+        "page": 1,
+        "uri": "landing/x.tif",
+        "doc_type": "birth",
+        "status": "loaded",
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    row.update(over)
+    return row
+
+
+def _book(conn, book_type="birth") -> int:
+    uid = conn.execute(insert(unit).values(code="25920").returning(unit.c.id)).scalar_one()
+    return conn.execute(
+        insert(register_book)
+        .values(
+            unit_id=uid,
+            book_type=book_type,
+            year=1987,
+            volume="01",
+            created_at=NOW,
+        )
+        .returning(register_book.c.id)
+    ).scalar_one()
+
+
+def _fails(engine, table, row) -> bool:
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(table).values(**row))
+    except IntegrityError:
+        return True
+    return False
+
+
+def test_a_page_is_stored_once(db_engine):
+    with db_engine.begin() as conn:
+        conn.execute(insert(scan).values(**_scan()))
+    assert _fails(db_engine, scan, _scan(uri="landing/other.tif"))
+    assert not _fails(db_engine, scan, _scan(page=2))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"status": "lost"},
+        {"status": "rejected"},  # a rejection needs a reason
+        {"doc_type": "passport"},
+        {"page": 0},
+        {"sha256": "abc"},
+    ],
+)
+def test_scan_checks(db_engine, bad):
+    assert _fails(db_engine, scan, _scan(**bad))
+
+
+def test_record_type_must_match_its_book_and_numbers_are_unique_per_book(db_engine):
+    with db_engine.begin() as conn:
+        book_id = _book(conn)
+        s1 = conn.execute(insert(scan).values(**_scan()).returning(scan.c.id)).scalar_one()
+        s2 = conn.execute(insert(scan).values(**_scan(page=2)).returning(scan.c.id)).scalar_one()
+    base = {
+        "book_id": book_id,
+        "doc_type": "birth",
+        "registration_number": "45",
+        "scan_id": s1,
+        "fields": {},
+        "origin": "auto_accepted",
+        "created_at": NOW,
+    }
+    assert _fails(db_engine, civil_record, {**base, "doc_type": "death"})
+    assert _fails(db_engine, civil_record, {**base, "origin": "reviewed"})  # who reviewed?
+    assert _fails(db_engine, civil_record, {**base, "sex": "m"})
+    assert not _fails(db_engine, civil_record, base)
+    assert _fails(db_engine, civil_record, {**base, "scan_id": s2})  # number 45 taken
