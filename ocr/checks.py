@@ -2,6 +2,8 @@
 
 Each failure is an :class:`ocr.record.Issue` naming the field, a snake_case rule and a
 message a clerk understands. The checks never change values; they only say what is wrong.
+Messages name the field and the fault but never repeat a name, an ID number or an address
+(issues end up in logs and reports); dates are quoted because the clerk must compare them.
 
 Required fields per document type (:data:`REQUIRED`) are the ones every form of that type
 prints and that the population database cannot do without:
@@ -153,8 +155,8 @@ class _Checker:
             if not isinstance(value, str) or not resolve_place(value)[2]:
                 self.add(
                     field, "place_unresolved",
-                    f"The {label(field)} '{value}' was not found in the list of "
-                    "administrative units; please confirm it.",
+                    f"The {label(field)} was not found in the list of administrative units; "
+                    "please confirm it against the page.",
                 )
         elif kind == "dossier_code":
             self.check_dossier_code(field, value)

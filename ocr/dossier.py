@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from ocr.engine import Word
-from ocr.fields import RawField
+from ocr.fields import RawField, clean_value_words
 from ocr.layout import Segment, segments
 from ocr.text import fold
 
@@ -22,45 +22,51 @@ _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
 _DATE_LINE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 
 
-def _is_motto(seg: Segment) -> bool:
-    text = fold(seg.text)
-    return any(m in text for m in _MOTTO)
+def _without_motto(seg: Segment) -> Segment | None:
+    """The segment minus the national motto, which may share a line with the authority."""
+    keys = [fold(w.text) for w in seg.words]
+    for i in range(len(keys)):
+        tail = " ".join(keys[i:])
+        if any(tail.startswith(m) for m in _MOTTO):
+            return Segment(seg.words[:i]) if i else None
+    return seg
 
 
 def _field(name: str, segs: list[Segment]) -> RawField:
-    words = [w for s in segs for w in s.words]
-    return RawField(name, " ".join(s.text for s in segs), words)
+    words = clean_value_words([w for s in segs for w in s.words])
+    return RawField(name, " ".join(w.text for w in words), words)
 
 
-def unlabelled_fields(words: list[Word], page_width: int) -> dict[str, RawField]:
-    segs = [s for s in segments(words) if not _is_motto(s)]
-    if not segs:
-        return {}
+def _title(segs: list[Segment], page_height: int) -> list[Segment]:
+    """The largest confident heading in the upper half, with its continuation lines."""
+    def height(s: Segment) -> float:
+        return statistics.median(w.h for w in s.words)
+
+    candidates = [s for s in segs if s.y < page_height * 0.5 and len(s.words) >= 2
+                  and statistics.fmean(w.confidence for w in s.words) >= 0.5
+                  and not any(c.isdigit() for c in s.text)]
+    if not candidates:
+        return []
+    top = max(candidates, key=height)
+    size = height(top)
+    lines = [s for s in candidates if height(s) >= 0.85 * size and 0 <= s.y - top.y < 2.5 * size]
+    return sorted(lines, key=lambda s: s.y)
+
+
+def unlabelled_fields(words: list[Word], page_width: int, page_height: int
+                      ) -> dict[str, RawField]:
+    segs = [t for s in segments(words) if (t := _without_motto(s)) is not None]
     out: dict[str, RawField] = {}
-    body = statistics.median(w.h for s in segs for w in s.words)
-    seg_height = {id(s): statistics.median(w.h for w in s.words) for s in segs}
-
-    # Title: the largest text on the page (and the line right under it if as large).
-    big = [s for s in segs if seg_height[id(s)] >= 1.35 * body]
-    if big:
-        top = max(seg_height[id(s)] for s in big)
-        title = [s for s in big if seg_height[id(s)] >= 0.85 * top]
-        title.sort(key=lambda s: s.y)
-        first = title[0]
-        lines = [s for s in title if s.y - first.y < 3 * top]
-        out["document_title"] = _field("document_title", lines)
-        title_y = first.y
-    else:
-        title_y = None
-
-    # Issuing authority: the left-hand block above the title, beside the motto.
-    if title_y is not None:
-        left = [s for s in segs if s.bottom < title_y and s.right < page_width * 0.55
-                and not _DATE_LINE.search(fold(s.text)) and not fold(s.text).startswith("so")]
+    title = _title(segs, page_height)
+    if title:
+        out["document_title"] = _field("document_title", title)
+        # Issuing authority: the left-hand block above the title, beside the motto; the
+        # "Số: ..." line under it carries digits, the authority's name never does.
+        left = [s for s in segs if s.bottom < title[0].y and s.right < page_width * 0.55
+                and not any(c.isdigit() for c in s.text)]
         if left:
             left.sort(key=lambda s: s.y)
             out["issuing_authority"] = _field("issuing_authority", left[:3])
-
     for s in segs:
         if _DATE_LINE.search(fold(s.text)):
             out["result_date"] = _field("result_date", [s])

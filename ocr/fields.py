@@ -95,20 +95,23 @@ def _find_labels(seg: Segment, labels: list[_Label]) -> list[_Hit]:
 
 
 def _colon_after(seg: Segment, last: int) -> bool:
-    """Whether the word at ``last`` ends in a colon (or the next word starts with one)."""
+    """Whether the word at ``last`` ends in a colon (or the next word starts with one).
+
+    A full stop counts too: OCR often reads a colon followed by leader dots as one.
+    """
     words = seg.words
-    return words[last].text.rstrip(".…").endswith(":") or (
+    return words[last].text.rstrip("…").endswith((":", ".")) or (
         last + 1 < len(words) and words[last + 1].text.startswith(":"))
 
 
 _COLON = re.compile(r"^[:;.,]+|[:;]+$")
 
 
-def _clean_value_words(words: list[Word]) -> list[Word]:
+def clean_value_words(words: list[Word]) -> list[Word]:
     out = []
     for w in words:
         text = _COLON.sub("", w.text)
-        if text:
+        if any(c.isalnum() for c in text):  # stray quotes and marks are scanner dirt
             out.append(Word(text, w.confidence, w.x, w.y, w.w, w.h, w.block, w.line))
     return out
 
@@ -135,7 +138,7 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
     for i, (seg, hits) in enumerate(zip(segs, hits_by_seg, strict=True)):
         for n, hit in enumerate(hits):
             stop = hits[n + 1].start if n + 1 < len(hits) else len(seg.words)
-            value = _clean_value_words(seg.words[hit.end : stop])
+            value = clean_value_words(seg.words[hit.end : stop])
             anchored.append(_Anchored(i, hit.label, value, seg.words[hit.start].x))
 
     column_split = _column_split(segs, hits_by_seg)
@@ -145,12 +148,16 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
     for a in anchored:
         seg = segs[a.seg_index]
         words_ = a.words
+        value_seg = a.seg_index
         last_on_line = a is _last_on_segment(anchored, a.seg_index)
         if not words_ and last_on_line:
-            nxt = _next_below(segs, a.seg_index, labelled | used, height, (a.x,))
+            nxt = _right_of(segs, a.seg_index, labelled | used, column_split)
+            if nxt is None:
+                nxt = _next_below(segs, a.seg_index, labelled | used, height, (a.x,))
             if nxt is not None:
                 used.add(nxt)
-                words_ = _clean_value_words(segs[nxt].words)
+                value_seg = nxt
+                words_ = clean_value_words(segs[nxt].words)
         if a.label.kind == "section":
             section = a.label.name
             name = "full_name"
@@ -163,7 +170,7 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
             continue
         if name in WRAPPING and last_on_line:
             xs = (seg.x, a.x, words_[0].x)
-            words_ = words_ + _continuation(segs, a.seg_index, labelled | used, height, xs, used)
+            words_ = words_ + _continuation(segs, value_seg, labelled | used, height, xs, used)
         if out_name not in out:
             out[out_name] = RawField(out_name, " ".join(w.text for w in words_), words_)
     return out
@@ -206,6 +213,23 @@ def _column_split(segs: list[Segment], hits_by_seg: list[list[_Hit]]) -> tuple[i
     return None
 
 
+def _right_of(segs: list[Segment], index: int, taken: set[int],
+              column_split: tuple[int, int] | None) -> int | None:
+    """The unlabelled segment right after segment ``index`` on the same row (and column)."""
+    j = index + 1
+    if j >= len(segs) or j in taken:
+        return None
+    seg, cand = segs[index], segs[j]
+    same_row = seg.y <= (cand.y + cand.bottom) / 2 <= seg.bottom
+    if not same_row or cand.x < seg.right:
+        return None
+    if column_split is not None and seg.y > column_split[1] and (
+        (seg.x >= column_split[0]) != (cand.x >= column_split[0])
+    ):
+        return None
+    return j
+
+
 def _next_below(
     segs: list[Segment], index: int, taken: set[int], height: float, xs: tuple[int, ...]
 ) -> int | None:
@@ -238,6 +262,6 @@ def _continuation(
             break
         used.add(nxt)
         taken = taken | {nxt}
-        extra += _clean_value_words(segs[nxt].words)
+        extra += clean_value_words(segs[nxt].words)
         current = nxt
     return extra

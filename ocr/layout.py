@@ -80,6 +80,20 @@ def segments(words: list[Word]) -> list[Segment]:
             prev = w
         out.append(current)
     cleaned = [Segment([w for w in s.words if not is_leader(w)]) for s in out]
-    cleaned = [s for s in cleaned if s.words]
-    cleaned.sort(key=lambda s: (round(s.y / (height * 0.8)), s.x))
-    return cleaned
+    return reading_order([s for s in cleaned if s.words])
+
+
+def reading_order(segs: list[Segment]) -> list[Segment]:
+    """Rows top to bottom, left to right within a row.
+
+    A segment joins the current row when its vertical middle falls inside the row's
+    first segment: a value printed a pixel higher than its label stays after it.
+    """
+    rows: list[list[Segment]] = []
+    for seg in sorted(segs, key=lambda s: s.y):
+        middle = (seg.y + seg.bottom) / 2
+        if rows and rows[-1][0].y <= middle <= rows[-1][0].bottom:
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    return [seg for row in rows for seg in sorted(row, key=lambda s: s.x)]

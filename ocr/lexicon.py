@@ -7,11 +7,16 @@ token is matched without its accents and the accented form is chosen from the le
 Every corrector returns ``(value, confidence)`` where the confidence says how sure the
 *correction* is, never more than the OCR confidence it was given:
 
-- exact lexicon hit (same accents): the OCR confidence is kept;
-- one accented form fits the unaccented letters: corrected, capped at :data:`ACCENT_CAP`;
-- several forms fit, or letters had to change: best guess, capped at :data:`GUESS_CAP`,
-  which is below ``AUTO_ACCEPT_CONFIDENCE`` so a person reviews it;
-- not in the lexicon at all: kept as read, confidence not raised.
+- exact lexicon hit (same accents; tone placement aside): the OCR confidence is kept;
+- one accented form restores marks the reading lacks (NGUYÊN -> NGUYỄN): corrected,
+  capped at :data:`ACCENT_CAP`;
+- several forms fit, marks were swapped rather than dropped (NGUYỀN), or letters had to
+  change (NGUYFN): best guess, capped at :data:`GUESS_CAP`, which is below
+  ``AUTO_ACCEPT_CONFIDENCE`` so a person reviews it;
+- a valid but ambiguous reading (THU could be THƯ) is kept; its confidence drops to
+  :data:`GUESS_CAP` only when the name shows lost accents elsewhere;
+- not in the lexicon at all (a rare but well-formed name): kept as read, confidence not
+  raised.
 """
 
 from __future__ import annotations
@@ -161,6 +166,21 @@ def _adds_marks(candidate: str, read: str) -> bool:
     return all(g <= c for c, g in zip(cand, got, strict=True))
 
 
+_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306",
+                     "\u031b"}
+
+
+def _looks_vietnamese(token: str) -> bool:
+    """Only Vietnamese letters and marks (no F, J, W, Z; no diaeresis, cedilla...)."""
+    for c in unicodedata.normalize("NFD", token.upper()):
+        if unicodedata.combining(c):
+            if c not in _VIETNAMESE_MARKS:
+                return False
+        elif c not in "ABCDĐEGHIKLMNOPQRSTUVXY'-":
+            return False
+    return True
+
+
 def _same_vowels(a: str, b: str) -> bool:
     """True when ``a`` and ``b`` differ at most in tone marks (NGUYỀN vs NGUYỄN)."""
     strip = [[m - _TONES for m in marks] for marks in (_marks(a), _marks(b))]
@@ -170,8 +190,12 @@ def _same_vowels(a: str, b: str) -> bool:
 def _fuzzy_token(
     token: str, k: str, lst: dict[str, list[str]], confidence: float
 ) -> tuple[str, float]:
-    """Letters misread as well (e.g. 'NGUYFN'): offer a close entry, but only for review."""
-    if len(k) < 4:
+    """Letters misread as well (e.g. 'NGUYFN'): offer a close entry, but only for review.
+
+    Only for tokens that cannot be Vietnamese (letters such as F, J, W, Z or foreign marks):
+    a well-formed syllable missing from the lexicon (HOẠCH) is a rare name, kept as read.
+    """
+    if len(k) < 4 or _looks_vietnamese(token):
         return token, confidence
     close = difflib.get_close_matches(k, list(lst), n=2, cutoff=FUZZY_NAME_CUTOFF)
     if len(close) != 1:

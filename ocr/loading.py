@@ -223,6 +223,8 @@ def _image_pages(path: Path, label: str, kind: str) -> Iterator[LoadedPage]:
                 where = f"page {number}" if kind == "tiff" else "the image"
                 # Header only so far: Pillow decodes lazily, so this check costs nothing.
                 _check_size(label, *frame.size, where)
+                if kind == "jpeg" and frame.mode in ("RGB", "YCbCr"):
+                    frame.draft("L", frame.size)  # libjpeg decodes luma only: 3x less memory
                 pixels = _decode(frame, label, where)
                 yield LoadedPage(number=number, image=pixels, dpi=_dpi_of(frame))
         except InputFileError:

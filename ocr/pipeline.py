@@ -33,6 +33,7 @@ from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue, PageRecord, Qu
 _PSM = int(os.environ.get("SOHOA_PSM", "3"))
 _CONFIRMED = 0.95  # a value two independent readings agree on
 _AGREED = AUTO_ACCEPT_CONFIDENCE + 0.02  # two readings agree: just enough to accept
+_SUGGESTION = AUTO_ACCEPT_CONFIDENCE - 0.1  # a value only the second reading made out
 _AGREEMENT_EVIDENCE = 0.45  # ...if their mean confidence reaches this (see BENCHMARKS.md)
 _MIN_WORDS = 12  # fewer words than this on a readable page: no record to read
 _LOW_MEAN_CONFIDENCE = 0.65  # below this, try the page the other way up
@@ -114,7 +115,8 @@ def extract_page(image: np.ndarray, source: Source, *, dpi: int | None = None,
 
     raw = extract_raw(record.doc_type, words)
     if record.doc_type == "dossier_result":
-        raw = {**unlabelled_fields(words, prepared.image.shape[1]), **raw}
+        height, width = prepared.image.shape[:2]
+        raw = {**unlabelled_fields(words, width, height), **raw}
     record.fields, word_texts = _finish_fields(record.doc_type, raw, prepared)
     if record.doc_type == "dossier_result":
         _apply_qr(record, prepared)
@@ -141,10 +143,10 @@ def _finish_fields(doc_type: str, raw: dict[str, RawField], prepared: Prepared
             words_texts[name.removesuffix("_words")] = rf.text
             continue
         value, confidence = _value_of(doc_type, name, rf)
-        if value is None or value == "":
+        if value in (None, "") or confidence < AUTO_ACCEPT_CONFIDENCE:
+            value, confidence = _second_reading(doc_type, name, rf, prepared, value, confidence)
+        if value in (None, ""):
             continue
-        if confidence < AUTO_ACCEPT_CONFIDENCE:
-            confidence = _second_reading(doc_type, name, rf, prepared, value, confidence)
         fields[name] = FieldValue(value, confidence, _bbox(rf, prepared))
         if name == "date_of_death":
             match = _TIME.search(rf.text)
@@ -171,13 +173,14 @@ def _value_of(doc_type: str, name: str, rf: RawField) -> tuple[Any, float]:
 
 
 def _second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
-                    value: Any, confidence: float) -> float:
-    """Read a doubtful value again, enlarged and as a single block of text.
+                    value: Any, confidence: float) -> tuple[Any, float]:
+    """Read a doubtful or unreadable value again, enlarged and as a single block of text.
 
     Tesseract's word confidence is low for bold capitals full of stacked diacritics even
     when the reading is right. A second reading of the crop at twice the size, segmented
     differently, that gives the same value after correction lifts the confidence to the
-    threshold's safe side; any disagreement leaves it low, for a person to decide.
+    threshold's safe side; any disagreement leaves it low, for a person to decide. A
+    value only the second reading could make out is kept as a suggestion for review.
     """
     pad = max(w.h for w in rf.words) // 4
     x0 = max(0, min(w.x for w in rf.words) - 2 * pad)
@@ -186,24 +189,26 @@ def _second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
     y1 = max(w.bottom for w in rf.words) + pad
     crop = prepared.image[y0:y1, x0:x1]
     if crop.size == 0:
-        return confidence
+        return value, confidence
     big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     lines = len({w.line for w in rf.words})
     again = read_words(big, psm=7 if lines == 1 else 6, dpi=600)
     if not again:
-        return confidence
+        return value, confidence
     text = " ".join(w.text for w in again)
     second, second_conf = _value_of(doc_type, name, RawField(name, text, again))
     if os.environ.get("SOHOA_TRACE"):
         print("REREAD", name, repr(value), confidence, "|", repr(second), second_conf)
+    if value in (None, ""):
+        return second, min(second_conf, _SUGGESTION)
     if second != value:
-        return min(confidence, second_conf)
+        return value, min(confidence, second_conf)
     # A lexicon that lowered either reading found it ambiguous (TUYÊN or TUYỀN?); reading
     # the same pixels again cannot settle that, so only plain OCR doubt is lifted.
     ambiguous = confidence < rf.confidence or second_conf < min(w.confidence for w in again)
     if not ambiguous and (confidence + second_conf) / 2 >= _AGREEMENT_EVIDENCE:
-        return max(confidence, _AGREED)
-    return confidence
+        return value, max(confidence, _AGREED)
+    return value, confidence
 
 
 def _confirm_by_words(record: PageRecord, word_texts: dict[str, str]) -> None:

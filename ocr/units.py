@@ -85,11 +85,26 @@ class Unit:
     code: str
     children: dict[str, list[Unit]] = field(default_factory=dict)  # key -> units
     child_list: list[Unit] = field(default_factory=list)
+    _grandchildren: dict[str, list[Unit]] | None = field(default=None, repr=False)
 
     def add(self, child: Unit) -> None:
         self.child_list.append(child)
         for k in {key(child.name), key(child.short)}:
             self.children.setdefault(k, []).append(child)
+
+    def grandchildren(self) -> dict[str, list[Unit]]:
+        """Communes of a province across its districts, for addresses that skip the district.
+
+        One unit per printed name: without the district, two "Xã Tân Phú" print the same.
+        """
+        if self._grandchildren is None:
+            merged: dict[str, list[Unit]] = {}
+            for child in self.child_list:
+                for k, units in child.children.items():
+                    bucket = merged.setdefault(k, [])
+                    bucket.extend(u for u in units if all(u.name != b.name for b in bucket))
+            self._grandchildren = merged
+        return self._grandchildren
 
 
 # Type words by level, as keys. "Thành phố" names both provinces and districts.
@@ -231,7 +246,9 @@ def _pick(candidates: list[Unit], part: str) -> tuple[Unit, float]:
     return best, FUZZY
 
 
-def _match(part: str, children: dict[str, list[Unit]], kind: str) -> _Step | None:
+def _match(
+    part: str, children: dict[str, list[Unit]], kind: str, *, fuzzy: bool = True
+) -> _Step | None:
     """Find the unit of level ``kind`` that ``part`` names, among one parent's children."""
     pk = part_key(part)
     if not pk:
@@ -257,7 +274,7 @@ def _match(part: str, children: dict[str, list[Unit]], kind: str) -> _Step | Non
     # Letters misread as well: closest unit among this parent's children, if clearly closest.
     # Below province level only parts that announce a type of this level ("Xã ...") qualify,
     # so a hamlet such as "Ấp Tân Phú" is not bent into the commune "Xã Tân Phú".
-    if kind != "province" and own_type is None:
+    if not fuzzy or (kind != "province" and own_type is None):
         return None
     scored = _close(pk, children)
     if not scored or scored[0][0] < FUZZY_CUTOFF:
@@ -276,6 +293,8 @@ def _close(pk: str, children: dict[str, list[Unit]]) -> list[tuple[float, str]]:
     floor = FUZZY_CUTOFF - 0.05
     out = []
     for k in children:
+        if abs(len(k) - len(pk)) > 2:  # OCR swaps letters; it rarely adds or drops three
+            continue
         matcher.set_seq1(k)
         if (
             matcher.real_quick_ratio() >= floor
@@ -291,10 +310,12 @@ class _Chain:
     steps: list[_Step]
     leftover: list[str]  # comma parts left of the last matched unit, as read
     resolved: bool
+    skipped_district: bool = False
 
-    def score(self) -> tuple[int, int, int, float]:
+    def score(self) -> tuple[int, int, int, int, float]:
         return (
             int(self.resolved),
+            int(not self.skipped_district),  # a full reading of either era is likelier
             len(self.steps),
             sum(s.full for s in self.steps),
             sum(s.factor for s in self.steps),
@@ -304,9 +325,14 @@ class _Chain:
 def _resolve_in(tree: Tree, parts: list[str]) -> _Chain:
     parts = list(parts)
     steps: list[_Step] = []
+    skipped = False
     children = tree.provinces
     while parts and len(steps) < len(tree.kinds):
         step = _match(parts[-1], children, tree.kinds[len(steps)])
+        if step is None and len(steps) == 1 and len(tree.kinds) == 3:
+            # "Xã Hiệp An, Tỉnh Lâm Đồng" on an old record: the district was left out.
+            step = _match(parts[-1], steps[0].unit.grandchildren(), "commune", fuzzy=False)
+            skipped = step is not None
         if step is None:
             break
         parts.pop()
@@ -316,7 +342,7 @@ def _resolve_in(tree: Tree, parts: list[str]) -> _Chain:
             parts.append(step.prefix)
     claims_unit = bool(parts) and _type_of(parts[-1]) is not None
     resolved = bool(steps) and not (claims_unit and len(steps) < len(tree.kinds))
-    return _Chain(steps, parts, resolved)
+    return _Chain(steps, parts, resolved, skipped)
 
 
 def _render(chain: _Chain) -> str:

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd postgresql
-              fonts-dejavu-core fonts-liberation2 libgl1 libglib2.0-0)
+              fonts-dejavu-core fonts-liberation2 libgl1 libglib2.0-0 docker-compose)
 PYTHON=${PYTHON:-python3}
 
 missing=()

@@ -44,7 +44,7 @@ def truncated_png(folder: Path, name: str = "cut.png") -> Path:
 
 def truncated_jpeg(folder: Path, name: str = "cut.jpg") -> Path:
     whole = folder / "whole.jpg"
-    noisy_page().save(whole, quality=90)
+    noisy_page().convert("RGB").save(whole, quality=90)  # colour: the usual camera JPEG
     data = whole.read_bytes()
     path = folder / name
     path.write_bytes(data[: len(data) // 2])

@@ -123,6 +123,10 @@ def test_real_names_missing_from_the_lexicon_are_never_confidently_replaced(give
     assert value == f"TRẦN VĂN {given}" or conf < AUTO_ACCEPT_CONFIDENCE
 
 
+def test_well_formed_name_missing_from_the_lexicon_is_not_bent_to_a_neighbour():
+    assert correct_name("PHẠM QUANG HOẠCH", 0.93) == ("PHẠM QUANG HOẠCH", 0.93)
+
+
 def test_misread_letters_are_guessed_only_for_review():
     value, conf = correct_name("NGUYFN VĂN AN", 0.95)
     assert value == "NGUYỄN VĂN AN"

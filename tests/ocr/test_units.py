@@ -91,6 +91,13 @@ def test_new_two_level_address_from_2025():
     assert resolved and factor == ACCENT_FIXED
 
 
+def test_old_commune_with_the_district_left_out():
+    # Hiệp An was merged away in 2025: only the old list knows it, under Huyện Đức Trọng.
+    assert resolve_place("Xa Hiep An, Tinh Lam Dong") == (
+        "Xã Hiệp An, Tỉnh Lâm Đồng", ACCENT_FIXED, True,
+    )
+
+
 def test_district_only_province_only_and_abbreviations():
     assert resolve_place("Huyen Duc Trong, Tinh Lam Dong")[::2] == (
         "Huyện Đức Trọng, Tỉnh Lâm Đồng", True,

@@ -36,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=0,
         help="also write this many pages the quality gate must reject",
     )
+    parser.add_argument(
+        "--dpi", type=int, default=None, help="fix the resolution (default: drawn per file)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -60,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
             doc_types=_split(args.types),
             pages_per_file=args.pages_per_file,
             rejects=args.rejects,
+            dpi=args.dpi,
         )
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc

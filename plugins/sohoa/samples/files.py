@@ -99,12 +99,14 @@ def write_samples(
     doc_types: Sequence[str] | None = None,
     pages_per_file: int = 1,
     rejects: int = 0,
+    dpi: int | None = None,
 ) -> list[Path]:
     """Write ``count`` record files (then ``rejects`` reject pages) and their truth files.
 
     File ``i`` holds ``pages_per_file`` pages of type ``doc_types[i % n]`` (like one
     register book) in format ``formats[i % m]``; names are ``<type>-0001.<ext>`` and
-    ``reject-0001.<ext>``. Returns the scan paths in the order written.
+    ``reject-0001.<ext>``. ``dpi`` fixes the resolution of every page (default: the
+    profile draws it per file). Returns the scan paths in the order written.
     """
     types = list(doc_types or documents.DOC_TYPES)
     for t in types:
@@ -114,6 +116,8 @@ def write_samples(
             )
     if count < 0 or rejects < 0 or pages_per_file < 1:
         raise ConfigurationError("count and rejects must be >= 0, pages per file >= 1")
+    if dpi is not None and not 72 <= dpi <= 600:
+        raise ConfigurationError(f"dpi {dpi} is out of range (72-600)")
     exts = _pick_formats(formats)
     if pages_per_file > 1:
         exts = [e for e in exts if e in MULTI_PAGE]
@@ -131,6 +135,7 @@ def write_samples(
                 out_dir / f"{doc_type}-{i + 1:04d}.{exts[i % len(exts)]}",
                 [(doc_type, s) for s in seeds],
                 profile,
+                dpi,
             )
         )
     kinds = ["blank", "blurred", "photo"]
@@ -141,14 +146,14 @@ def write_samples(
                 out_dir / f"reject-{j + 1:04d}.{ext}",
                 [(f"reject:{kinds[j % 3]}", master.getrandbits(48))],
                 profile,
+                dpi,
             )
         )
     return written
 
 
-def _write_file(path: Path, pages: list[tuple[str, int]], profile: str) -> Path:
-    images, truths = [], []
-    dpi: int | None = None  # one file, one resolution: later pages take page 1's
+def _write_file(path: Path, pages: list[tuple[str, int]], profile: str, dpi: int | None) -> Path:
+    images, truths = [], []  # one file, one resolution: later pages take page 1's
     for number, (doc_type, page_seed) in enumerate(pages, start=1):
         image, truth = generate_page(doc_type, page_seed, profile, dpi=dpi)
         dpi = truth["dpi"]

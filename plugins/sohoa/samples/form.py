@@ -34,6 +34,8 @@ class Form:
         self.next_line = next_line  # share of entries whose value sits below the label
         self.blocks: list = []
         self.fields: dict[str, object] = {}
+        typed_share = {"very_old": 0.5, "old": 0.25}.get(era, 0.0)
+        self.typed = rng.random() < typed_share  # values typed on a typewriter
 
     @contextmanager
     def into(self, blocks: list) -> Iterator[list]:
@@ -67,6 +69,8 @@ class Form:
     ) -> Span:
         if field is not None:
             self.fields[field] = canonical(truth)
+        if self.typed and style in ("value", "name"):
+            style = "typed" if style == "value" else "typed_bold"
         return Span(printed, style, field, tab=tab, newline=newline, nowrap=nowrap)
 
     def entry(

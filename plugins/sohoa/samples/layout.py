@@ -31,7 +31,14 @@ FAMILIES: dict[str, dict[str, str]] = {
         "italic": f"{FONT_DIR}/dejavu/DejaVuSans-Oblique.ttf",
     },
 }
-# style -> (face, size relative to body text)
+# Values on old forms were often typed on a typewriter over the printed form.
+TYPEWRITER = {
+    "regular": f"{FONT_DIR}/liberation2/LiberationMono-Regular.ttf",
+    "bold": f"{FONT_DIR}/liberation2/LiberationMono-Bold.ttf",
+    "italic": f"{FONT_DIR}/liberation2/LiberationMono-Italic.ttf",
+}
+_FONT_FILES = {**FAMILIES, "typewriter": TYPEWRITER}
+# style -> (face, size relative to body text); "typed*" styles use the typewriter face
 STYLES: dict[str, tuple[str, float]] = {
     "body": ("regular", 1.0),
     "value": ("regular", 1.0),
@@ -42,6 +49,8 @@ STYLES: dict[str, tuple[str, float]] = {
     "subtitle": ("bold", 1.1),
     "italic": ("italic", 1.0),
     "small": ("italic", 0.85),
+    "typed": ("regular", 1.0),
+    "typed_bold": ("bold", 1.0),
 }
 LINE_SPACING = 1.55
 INK = (18, 18, 18)
@@ -97,7 +106,7 @@ class Rendered:
 
 @lru_cache(maxsize=64)
 def font(family: str, face: str, size_px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FAMILIES[family][face], size_px)
+    return ImageFont.truetype(_FONT_FILES[family][face], size_px)
 
 
 @dataclass
@@ -131,7 +140,8 @@ class Painter:
 
     def _font(self, style: str) -> ImageFont.FreeTypeFont:
         face, rel = STYLES[style]
-        return font(self.family, face, round(self.body_px * rel))
+        family = "typewriter" if style.startswith("typed") else self.family
+        return font(family, face, round(self.body_px * rel))
 
     def _line_height(self, styles: set[str]) -> float:
         rel = max(STYLES[s][1] for s in styles) if styles else 1.0

@@ -118,3 +118,15 @@ def qr_code(image: Image.Image, payload: str, box: tuple[int, int, int]) -> list
     qr = Image.fromarray(modules).convert("L").resize((side, side), Image.Resampling.NEAREST)
     image.paste(qr.convert("RGB"), (x, y))
     return [x, y, x + side, y + side]
+
+
+def border(image: Image.Image, margins: tuple[int, int, int, int], dpi: int) -> None:
+    """The double frame printed round some certificates, halfway into the margins."""
+    left, top, right, bottom = (m // 2 for m in margins)
+    draw = ImageDraw.Draw(image)
+    outer = max(2, round(dpi / 60))
+    gap = max(4, round(dpi / 30))
+    box = [left, top, image.width - right, image.height - bottom]
+    draw.rectangle(box, outline=(40, 40, 40), width=outer)
+    inner = [box[0] + gap, box[1] + gap, box[2] - gap, box[3] - gap]
+    draw.rectangle(inner, outline=(40, 40, 40), width=max(1, outer // 2))

@@ -79,6 +79,8 @@ def render_document(
     spacing = content_rng.uniform(1.5, 2.0)
     rendered = render(doc.form.blocks, size, margins, family, body_pt * dpi / 72, spacing)
     image, boxes = rendered.image, {k: [float(v) for v in b] for k, b in rendered.boxes.items()}
+    if doc.doc_type in ("birth", "marriage") and content_rng.random() < 0.3:
+        marks.border(image, margins, dpi)
     extra: dict = {}
     if doc.qr_payload:
         # Bottom left, below everything; smaller when the page is full, left out if no room.
@@ -112,7 +114,13 @@ def render_document(
         "expect": "record",
         "degradations": knobs.as_dict(),
         "dpi": dpi,
-        "form": {"era": doc.form.era, "font": family, "profile": profile, "seed": seed},
+        "form": {
+            "era": doc.form.era,
+            "typewriter": doc.form.typed,
+            "font": family,
+            "profile": profile,
+            "seed": seed,
+        },
     }
     for name in extra:
         truth[name] = xywh[f"__{name}"]

@@ -20,12 +20,13 @@ def written(tmp_path_factory):
         profile="clean",
         formats=("png", "jpeg"),
         doc_types=["birth", "dossier_result"],
+        dpi=200,
     )
     multi = write_samples(
         out / "multi",
         2,
         2,
-        profile="mixed",
+        profile="harsh",  # lowest resolutions, drawn per file
         formats=("tiff", "pdf"),
         doc_types=["death", "marriage"],
         pages_per_file=2,
@@ -84,7 +85,7 @@ def test_same_seed_writes_identical_files(tmp_path):
 
 
 def test_rejects_come_after_the_records(tmp_path):
-    paths = write_samples(tmp_path, 0, 4, formats=("png",), rejects=3)
+    paths = write_samples(tmp_path, 0, 4, formats=("png",), rejects=3, dpi=200)
     kinds = [load_truth(p)["pages"][0]["reject_kind"] for p in paths]
     assert [p.name for p in paths] == ["reject-0001.png", "reject-0002.png", "reject-0003.png"]
     assert kinds == ["blank", "blurred", "photo"]
@@ -96,6 +97,8 @@ def test_bad_requests_are_configuration_errors(tmp_path):
         write_samples(tmp_path, 1, 0, formats=("gif",))
     with pytest.raises(ConfigurationError, match="type"):
         write_samples(tmp_path, 1, 0, doc_types=["passport"])
+    with pytest.raises(ConfigurationError, match="dpi"):
+        write_samples(tmp_path, 1, 0, dpi=5)
     with pytest.raises(ConfigurationError, match="tiff or pdf"):
         write_samples(tmp_path, 1, 0, formats=("png",), pages_per_file=3)
 

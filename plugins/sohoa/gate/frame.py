@@ -1,0 +1,159 @@
+"""One batch of records as the pandas DataFrame the Great Expectations suites check.
+
+One row per record, ``record_index`` = the record's position in the batch (the column GX
+reports failing rows by). Each field value is a column of its name. Rules that need a
+computation (dates that exist, what a personal ID says about its owner, a parent's age)
+get a derived column, named ``<field>__<check>``; the suites in ``schemas/expectations``
+only compare columns with constants, so the rules stay data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from ocr.personal_id import birth_year_of, decode_personal_id
+from sohoa.load.values import registration_number
+
+DATE_FIELDS = (
+    "date_of_birth",
+    "registration_date",
+    "date_of_death",
+    "husband_date_of_birth",
+    "wife_date_of_birth",
+    "result_date",
+)
+# personal ID field -> (its owner's date-of-birth field, sex field or fixed sex)
+ID_OWNERS = {
+    "personal_id": ("date_of_birth", "sex"),
+    "husband_personal_id": ("husband_date_of_birth", "=male"),
+    "wife_personal_id": ("wife_date_of_birth", "=female"),
+    "applicant_personal_id": (None, None),
+}
+ETHNIC_FIELDS = (
+    "ethnicity",
+    "mother_ethnicity",
+    "father_ethnicity",
+    "husband_ethnicity",
+    "wife_ethnicity",
+)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LEADING_NUMBER = re.compile(r"^\s*(\d+)")
+
+
+@lru_cache(maxsize=1)
+def province_codes() -> frozenset[str]:
+    """Two-digit codes of the 63 provinces before 1 July 2025 (from vietnamadminunits)."""
+    from vietnamadminunits.database import query
+
+    return frozenset(
+        r["provinceCode"] for r in query("SELECT DISTINCT provinceCode FROM admin_units_legacy")
+    )
+
+
+@lru_cache(maxsize=1)
+def _ethnic_check():
+    from ocr.lexicon import is_ethnic_group
+
+    return is_ethnic_group
+
+
+def parse_date(value: Any) -> date | None:
+    if not isinstance(value, str) or not _ISO.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def build_frame(
+    records: Sequence[dict[str, Any]], doc_type: str, columns: Iterable[str] = ()
+) -> pd.DataFrame:
+    """The frame for ``records`` (all of ``doc_type``); ``columns`` the suite needs exist."""
+    rows = [_row(i, rec, doc_type) for i, rec in enumerate(records)]
+    _add_gaps(rows)
+    frame = pd.DataFrame(rows)
+    for col in columns:
+        if col not in frame.columns:
+            frame[col] = None
+    for col in frame.columns:
+        if col.endswith("__dt"):
+            frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def _row(index: int, rec: dict[str, Any], doc_type: str) -> dict[str, Any]:
+    fields = rec.get("fields", {})
+    values = {k: f.get("value") for k, f in fields.items()}
+    row: dict[str, Any] = {
+        "record_index": index,
+        **values,
+        "sha256": rec["source"]["sha256"],
+        "page": rec["source"]["page"],
+        "registration_number": registration_number(values, doc_type),
+    }
+    for name in DATE_FIELDS:
+        if name in values:
+            parsed = parse_date(values[name])
+            row[name + "__dt"] = parsed
+            row[name + "__real"] = parsed is not None
+    for name, (dob_field, sex_field) in ID_OWNERS.items():
+        if values.get(name) is not None:
+            row.update(_id_checks(name, str(values[name]), values, dob_field, sex_field))
+    for name in ETHNIC_FIELDS:
+        if values.get(name) is not None:
+            row[name + "__known"] = bool(_ethnic_check()(str(values[name])))
+    child = parse_date(values.get("date_of_birth"))
+    for parent in ("mother", "father"):
+        year = values.get(parent + "_birth_year")
+        if child is not None and isinstance(year, int | float) and not isinstance(year, bool):
+            row[parent + "_age_at_birth"] = child.year - int(year)
+    confidences = [
+        (f.get("confidence"), k)
+        for k, f in fields.items()
+        if isinstance(f.get("confidence"), int | float)
+    ]
+    if confidences:
+        row["min_confidence"], row["low_confidence_field"] = min(confidences)
+    return row
+
+
+def _id_checks(
+    name: str, pid: str, values: dict[str, Any], dob_field: str | None, sex_field: str | None
+) -> dict[str, bool | None]:
+    decoded = decode_personal_id(pid)
+    if decoded is None:  # the id_format rule reports it; nothing more to compare
+        return {}
+    dob = parse_date(values.get(dob_field)) if dob_field else None
+    sex = (
+        sex_field[1:]
+        if sex_field and sex_field.startswith("=")
+        else values.get(sex_field)
+        if sex_field
+        else None
+    )
+    return {
+        name + "__province": decoded.province_code in province_codes(),
+        name + "__birth_year": None if dob is None else birth_year_of(decoded) == dob.year,
+        name + "__sex": None if sex not in ("male", "female") else decoded.sex == sex,
+    }
+
+
+def _add_gaps(rows: list[dict[str, Any]]) -> None:
+    """``gap_before``: how many numbers are missing just before this one in the batch."""
+    numbers: dict[int, int] = {}
+    for row in rows:
+        m = _LEADING_NUMBER.match(str(row.get("registration_number") or ""))
+        if m:
+            numbers[row["record_index"]] = int(m.group(1))
+    ordered = sorted(set(numbers.values()))
+    previous = dict(zip(ordered[1:], ordered[:-1], strict=True))
+    for row in rows:
+        n = numbers.get(row["record_index"])
+        row["gap_before"] = None if n is None else n - previous.get(n, n - 1) - 1

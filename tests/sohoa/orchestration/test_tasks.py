@@ -1,0 +1,65 @@
+"""The DAG's steps as plain functions, on a local landing zone and SQLite (no Airflow)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sohoa.landing.store import open_landing
+from sohoa.landing.upload import BookInfo, upload_files
+from sohoa.orchestration import tasks
+
+BOOK = BookInfo(unit="25920", book_type="marriage", year=2010, volume="03")
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOHOA_DB_URL", f"sqlite:///{tmp_path / 'sohoa.db'}")
+    monkeypatch.setenv("SOHOA_LANDING", str(tmp_path / "landing"))
+    return open_landing()
+
+
+def broken_files(tmp_path, n: int):
+    out = []
+    for i in range(n):
+        path = tmp_path / f"broken-{i}.jpg"
+        path.write_bytes(b"GIF89a" + bytes([i]) * 40)  # not a JPEG, whatever the name
+        out.append(path)
+    return out
+
+
+def test_list_and_plan_write_only_keys(env, tmp_path):
+    upload_files(env, broken_files(tmp_path, 3), BOOK)
+    listing = tasks.list_new_scans("manual__2026-01-01T00:00:00+00:00")
+    assert listing.startswith("runs/manual__2026-01-01T00_00_00_00_00/")
+    assert len(env.read_json(listing)["keys"]) == 3
+    plans = tasks.plan_batches(listing, batch_pages=2)
+    assert len(plans) == 2 and all(isinstance(p, str) and len(p) < 200 for p in plans)
+    assert [env.read_json(p)["pages"] for p in plans] == [2, 1]
+
+
+def test_unreadable_files_are_quarantined_and_still_accounted_for(env, tmp_path):
+    upload_files(env, broken_files(tmp_path, 1), BOOK)
+    [plan] = tasks.plan_batches(tasks.list_new_scans("run-a"))
+    staged = tasks.extract_batch(plan)
+    [record] = tasks._read_jsonl(env, staged)
+    assert record["status"] == "rejected" and record["source"]["page"] == 1
+    assert "/quarantine/" in record["source"]["uri"]
+    assert "moved to quarantine" in record["issues"][0]["message"]
+    assert not list(env.list("incoming"))
+
+    # A run that dies before loading leaves the scan pending: the next run sees it again
+    # (from quarantine) and stands in the same rejected record for it.
+    [plan_b] = tasks.plan_batches(tasks.list_new_scans("run-b"))
+    assert tasks._read_jsonl(env, tasks.extract_batch(plan_b)) == [record]
+
+
+def test_a_finished_extraction_is_not_redone(env, tmp_path, monkeypatch):
+    upload_files(env, broken_files(tmp_path, 1), BOOK)
+    [plan] = tasks.plan_batches(tasks.list_new_scans("run-c"))
+    first = tasks.extract_batch(plan)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("extraction repeated")
+
+    monkeypatch.setattr("sohoa.commands.extract.extract_all", must_not_run)
+    assert tasks.extract_batch(plan) == first
