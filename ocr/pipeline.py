@@ -18,7 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ocr import checks, lexicon, normalize
+from ocr import checks, normalize
 from ocr.classify import classify
 from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
@@ -39,9 +39,6 @@ _MIN_WORDS = 12  # fewer words than this on a readable page: no record to read
 _LOW_MEAN_CONFIDENCE = 0.65  # below this, try the page the other way up
 _CLOSED_VOCABULARY = {"sex", "nationality"}
 _TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(\d{1,2})\s*(?:phút|phut)?", re.IGNORECASE)
-_NAME_FIELDS = ("full_name", "mother_name", "father_name", "applicant_name")
-_PLACE_SUFFIXES = ("place_of_birth", "hometown", "residence", "place_of_death",
-                   "registration_place")
 
 
 def extract_file(path: Path, *, uri: str | None = None, today: date | None = None
@@ -53,14 +50,19 @@ def extract_file(path: Path, *, uri: str | None = None, today: date | None = Non
         yield extract_page(page.image, source, dpi=page.dpi, today=today)
 
 
-def rejected_file(path: Path, error: InputFileError, *, uri: str | None = None) -> PageRecord:
-    """The record that stands for a file that could not be read at all."""
+def rejected_file(path: Path, error: InputFileError, *, uri: str | None = None,
+                  page: int = 1) -> PageRecord:
+    """The record that stands for the unreadable rest of a file, from ``page`` on.
+
+    Pages before ``page`` were read and have records of their own; for a file that could
+    not be opened at all, ``page`` is 1.
+    """
     try:
         sha = sha256_of(path)
     except OSError:
         sha = ""
     return PageRecord(
-        source=Source(uri or str(path), 0, sha),
+        source=Source(uri or str(path), page, sha),
         status="rejected",
         quality=Quality(readable=False),
         issues=[Issue(rule="unreadable_file", message=str(error))],
@@ -157,16 +159,11 @@ def _finish_fields(doc_type: str, raw: dict[str, RawField], prepared: Prepared
 
 
 def _value_of(doc_type: str, name: str, rf: RawField) -> tuple[Any, float]:
-    confidence = rf.confidence
-    if name in _NAME_FIELDS or name.endswith("_full_name"):
-        return lexicon.correct_name(rf.text, confidence)
-    if name.endswith("ethnicity"):
-        return lexicon.correct_ethnicity(rf.text, confidence)
-    if name.endswith(_PLACE_SUFFIXES):
-        return lexicon.correct_place(normalize.normalize_field(doc_type, name, rf.text) or "",
-                                     confidence)
-    value = normalize.normalize_field(doc_type, name, rf.text)
-    if value is not None and name.split("_")[-1] in _CLOSED_VOCABULARY:
+    corrected = normalize.correct_field(doc_type, name, rf.text, rf.confidence)
+    if corrected is None:
+        return None, rf.confidence
+    value, confidence = corrected
+    if name.split("_")[-1] in _CLOSED_VOCABULARY:
         # A closed-vocabulary value that normalized cleanly is as sure as its vocabulary.
         confidence = max(confidence, AUTO_ACCEPT_CONFIDENCE + 0.05)
     return value, confidence

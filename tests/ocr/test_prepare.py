@@ -5,9 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from sohoa.samples import generate_page
 
 from ocr.prepare import looks_upside_down, prepare, remove_leaders
+from sohoa.samples import generate_page
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def _extract_one(path: Path) -> tuple[list[dict], str | None]:
         for record in extract_file(path):
             records.append(record.to_json())
     except InputFileError as exc:
-        records.append(rejected_file(path, exc).to_json())
+        records.append(rejected_file(path, exc, page=len(records) + 1).to_json())
         return records, str(exc)
     return records, None
 

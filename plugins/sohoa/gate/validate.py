@@ -72,7 +72,7 @@ def run_gate(
         frame = build_frame([records[i] for i in indices], doc_type, suite.columns())
         validation, page = _validate(suite, frame, out_dir, run_name, today)
         documents.append(validation)
-        _collect(suite, validation, indices, result)
+        _collect(suite, validation, indices, frame, result)
         result.report_path = page or result.report_path
         result.checked += len(indices)
     if documents:
@@ -154,7 +154,7 @@ def _validate(
 
 
 def _collect(
-    suite: Suite, validation: dict[str, Any], indices: list[int], result: GateResult
+    suite: Suite, validation: dict[str, Any], indices: list[int], frame, result: GateResult
 ) -> None:
     """Turn GX results into per-record issues; raise when a result cannot be trusted."""
     results = validation.get("results", [])
@@ -178,22 +178,26 @@ def _collect(
             raise GateError(f"{suite.name}: {config['type']} failed without naming the rows")
         warning = str(config.get("severity", "critical")).lower().endswith("warning")
         for row in rows:
-            index = indices[int(row["record_index"])]
+            local = int(row["record_index"])
             issue = {
-                "field": _field_of(meta.get("field"), row),
+                "field": _field_of(meta.get("field"), frame.iloc[local]),
                 "rule": meta.get("rule", config["type"]),
                 "message": meta.get("message", config["type"]),
             }
+            index = indices[local]
             if warning:
                 result.warnings.append({"index": index, **issue})
             elif issue not in result.failures.get(index, []):
                 result.failures.setdefault(index, []).append(issue)
 
 
-def _field_of(field_spec: str | None, row: dict[str, Any]) -> str | None:
+def _field_of(field_spec: str | None, row) -> str | None:
     """The failing field: fixed in the suite, or ``{column}`` read from the failing row."""
     match = _FROM_COLUMN.match(field_spec or "")
-    return row.get(match.group(1)) if match else field_spec
+    if not match:
+        return field_spec
+    value = row.get(match.group(1))
+    return value if isinstance(value, str) else None
 
 
 def _raised(info: Any) -> bool:

@@ -51,7 +51,9 @@ class LoadSummary:
     persons_created: int = 0
     persons_linked: int = 0
     duplicate_flags: int = 0
-    validation_report: str | None = None
+    validation_report: str | None = None  # Data Docs page of the gate run (HTML)
+    validation_result: str | None = None  # the gate run's results (JSON)
+    warnings: int = 0  # non-blocking findings, e.g. gaps in the numbering
     seconds: float = 0.0
     reasons: Counter = field(default_factory=Counter)  # rule -> count, for review items
 
@@ -94,6 +96,8 @@ def load_batch(
         outcome = gate_fn([records[i] for i in fresh], book)
         failures = {fresh[j]: issues for j, issues in outcome.failures.items()}
         summary.validation_report = outcome.report_path
+        summary.validation_result = getattr(outcome, "result_path", None)
+        summary.warnings = len(getattr(outcome, "warnings", []))
     if not fresh and run_key is None:  # a pure rerun: nothing to write
         with engine.begin() as conn:
             ensure_book(conn, book, now)

@@ -32,7 +32,8 @@ class StagedGate:
     """A gate outcome read back from the landing zone (see :data:`sohoa.load.batch.Gate`)."""
 
     failures: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    report_path: str | None = None
+    report_path: str | None = None  # the Data Docs page (HTML)
+    result_path: str | None = None  # the validation result (JSON)
 
 
 def run_gate(records: Sequence[dict[str, Any]], book) -> StagedGate:

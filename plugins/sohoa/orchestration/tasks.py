@@ -264,8 +264,10 @@ def queue_review(load_key: str, landing: Landing | None = None) -> str:
     records = _read_jsonl(landing, f"{folder}/{RECORDS}")
     keys = [(r["source"]["sha256"], int(r["source"]["page"])) for r in records]
     outcome = page_outcomes(keys)
-    report = landing.read_json(f"{folder}/{GATE}").get("report_path")
-    landing.put_json(f"{folder}/{REVIEW}", {**outcome, "validation_report": report})
+    gate = landing.read_json(f"{folder}/{GATE}")
+    landing.put_json(f"{folder}/{REVIEW}", {**outcome,
+                                            "validation_report": gate.get("report_path"),
+                                            "validation_result": gate.get("result_path")})
     for key in doc["keys"]:
         fate = "quarantined" if quarantine_reason(landing, key) else "processed"
         mark_processed(landing, key, doc["run_id"], fate)
@@ -287,6 +289,7 @@ def refresh_kpis(run_id: str, review_keys: list[str], landing: Landing | None = 
     landing = landing or open_landing()
     totals = {"pages": 0, "loaded": 0, "in_review": 0, "rejected": 0, "missing": 0}
     reports: list[str] = []
+    results: list[str] = []
     review_items: list[int] = []
     for key in review_keys or []:
         doc = landing.read_json(key)
@@ -295,6 +298,8 @@ def refresh_kpis(run_id: str, review_keys: list[str], landing: Landing | None = 
         review_items += doc.get("review_item_ids", [])
         if doc.get("validation_report"):
             reports.append(doc["validation_report"])
+        if doc.get("validation_result"):
+            results.append(doc["validation_result"])
     report_key = f"{run_folder(run_id)}/{REPORT}"
     report = {
         "run_id": run_id,

@@ -1,0 +1,62 @@
+"""``sohoa upload``: files and folders into the landing zone, once each."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from sohoa.cli import main
+
+
+@pytest.fixture
+def scans(tmp_path):
+    folder = tmp_path / "book"
+    folder.mkdir()
+    for i in range(3):
+        Image.new("L", (80, 100), 200 + i).save(folder / f"page-{i}.png")
+    (folder / "notes.txt").write_text("not a scan")  # folders contribute scan files only
+    return folder
+
+
+def args(*paths, **kw):
+    opts = {"--unit": "25920", "--book-type": "birth", "--year": "1987", "--volume": "01",
+            **kw}
+    return ["upload", *map(str, paths), *[x for kv in opts.items() for x in kv]]
+
+
+def test_upload_a_folder_then_again(scans, tmp_path, capsys):
+    landing = tmp_path / "landing"
+    assert main(args(scans, **{"--landing": str(landing), "--declared-entries": "120"})) == 0
+    err = capsys.readouterr().err
+    assert "3 file(s) (3 page(s)) uploaded" in err
+    sidecars = sorted(landing.glob("incoming/25920/birth/1987/01/*/meta.json"))
+    assert len(sidecars) == 3
+    assert '"declared_entries": 120' in sidecars[0].read_text()
+
+    assert main(args(scans, **{"--landing": str(landing)})) == 0
+    assert "0 file(s) (0 page(s)) uploaded" in capsys.readouterr().err
+    assert len(sorted(landing.glob("incoming/**/meta.json"))) == 3
+
+
+def test_the_landing_zone_comes_from_the_environment(scans, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOHOA_LANDING", str(tmp_path / "env-landing"))
+    assert main(args(scans / "page-0.png")) == 0
+    assert len(list((tmp_path / "env-landing").glob("incoming/**/page-0.png"))) == 1
+
+
+@pytest.mark.parametrize("bad", [{"--year": "1800"}, {"--unit": " "}, {"--volume": ""}])
+def test_bad_metadata_exits_2(scans, tmp_path, bad, capsys):
+    assert main(args(scans, **{"--landing": str(tmp_path / "l"), **bad})) == 2
+    assert capsys.readouterr().err.startswith("sohoa: error:")
+    assert not (tmp_path / "l").exists()
+
+
+def test_missing_path_exits_2(tmp_path, capsys):
+    assert main(args(tmp_path / "nope.png", **{"--landing": str(tmp_path / "l")})) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_unknown_book_type_is_refused(scans):
+    with pytest.raises(SystemExit) as exc:
+        main(args(scans, **{"--book-type": "divorce"}))
+    assert exc.value.code == 2

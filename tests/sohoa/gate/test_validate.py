@@ -1,0 +1,123 @@
+"""The Great Expectations gate finds planted faults, names record and field, fails loudly.
+
+GX is slow to start, so one module-scoped run checks a batch with every planted fault.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ocr.personal_id import make_personal_id
+from sohoa.gate.suites import SuiteError, load_suite, suites_dir
+from sohoa.gate.validate import GateError, run_gate
+from sohoa.load.book import BookMeta
+from sohoa.load.synthetic import make_book
+
+BOOK = BookMeta("25920", "birth", 2018, "01")
+TODAY = date(2026, 11, 23)
+
+
+def _set(rec, name, value, confidence=0.95):
+    rec["fields"][name] = {"value": value, "confidence": confidence, "bbox": [1, 2, 3, 4]}
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    records = make_book("birth", 2018, "01", 30, seed=21)
+    _set(records[1], "date_of_birth", "2018-02-30")  # not a real date
+    _set(records[2], "registration_date", "2030-01-01")  # in the future
+    _set(records[3], "registration_date", "2017-01-01")  # before the birth
+    pid = records[4]["fields"]["personal_id"]["value"]
+    _set(records[4], "personal_id", "099" + pid[3:])  # no such province
+    _set(records[5], "personal_id", make_personal_id("01", 1990, "male", 5))  # wrong year
+    records[6]["fields"]["sex"]["value"] = "female" if pid[3] == "2" else "male"
+    _set(records[6], "personal_id", records[6]["fields"]["personal_id"]["value"])
+    _set(records[7], "mother_birth_year", 2010)  # a mother aged 8
+    _set(records[8], "ethnicity", "Martian")
+    del records[9]["fields"]["full_name"]
+    _set(records[10], "registration_number", "12")  # the same number as records[11]
+    records[12]["fields"]["place_of_birth"]["confidence"] = 0.41
+    records[13] = json.loads(json.dumps(records[14]))  # the same page twice
+    del records[20]  # a gap in the numbering: 21 is missing
+    out = tmp_path_factory.mktemp("validation")
+    return records, run_gate(records, BOOK, out_dir=out, today=TODAY), out
+
+
+def _rules(result, index):
+    return {(i["field"], i["rule"]) for i in result.failures.get(index, [])}
+
+
+def test_each_planted_fault_names_its_record_field_and_rule(planted):
+    records, result, _ = planted
+    assert _rules(result, 1) == {("date_of_birth", "date_invalid")}
+    assert ("registration_date", "date_in_future") in _rules(result, 2)
+    assert _rules(result, 3) == {("registration_date", "registration_before_birth")}
+    assert _rules(result, 4) == {("personal_id", "id_province")}
+    assert _rules(result, 5) == {("personal_id", "id_birth_year")}
+    assert ("personal_id", "id_sex") in _rules(result, 6)
+    assert _rules(result, 7) == {("mother_birth_year", "parent_age")}
+    assert _rules(result, 8) == {("ethnicity", "ethnicity_unknown")}
+    assert _rules(result, 9) == {("full_name", "required_missing")}
+    assert _rules(result, 10) == _rules(result, 11) == {
+        ("registration_number", "duplicate_registration_number")}
+    assert _rules(result, 12) == {("place_of_birth", "low_confidence")}
+    assert ("registration_number", "duplicate_registration_number") in _rules(result, 13)
+    assert (None, "scan_loaded_twice") in _rules(result, 13)
+    assert (None, "scan_loaded_twice") in _rules(result, 14)
+    clean = set(range(len(records))) - {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}
+    assert not clean & set(result.failures)
+
+
+def test_gaps_are_reported_but_do_not_block(planted):
+    records, result, _ = planted
+    gap_rows = {w["index"] for w in result.warnings if w["rule"] == "numbering_gap"}
+    assert gap_rows == {20}  # number 22, right after the removed 21
+    assert 20 not in result.failures
+
+
+def test_each_run_keeps_its_results_and_data_docs(planted):
+    _, result, out = planted
+    document = json.loads(Path(result.result_path).read_text())
+    assert document["book"]["unit_code"] == "25920"
+    assert document["validations"][0]["success"] is False
+    page = Path(result.report_path)
+    assert page.is_file() and page.is_relative_to(out / "data_docs")
+    assert "sohoa_birth" in page.read_text()
+    assert (out / "data_docs" / "index.html").is_file()
+
+
+def test_a_suite_that_cannot_run_fails_loudly(tmp_path):
+    broken = tmp_path / "suites"
+    shutil.copytree(suites_dir(), broken)
+    suite = json.loads((broken / "birth.json").read_text())
+    suite["expectations"].append({"type": "expect_column_values_to_match_regex",
+                                  "kwargs": {"column": "full_name", "regex": "(unclosed"},
+                                  "meta": {"rule": "broken"}})
+    (broken / "birth.json").write_text(json.dumps(suite))
+    records = make_book("birth", 2018, "01", 3, seed=22)
+    with pytest.raises(GateError, match="could not run"):
+        run_gate(records, BOOK, out_dir=tmp_path / "v", suites_dir=broken, today=TODAY)
+
+
+def test_a_missing_or_malformed_suite_is_an_error(tmp_path):
+    with pytest.raises(SuiteError):
+        load_suite("birth", tmp_path)
+    (tmp_path / "birth.json").write_text('{"expectations": [{"type": 1}]}')
+    (tmp_path / "batch.json").write_text("{not json")
+    with pytest.raises(SuiteError):
+        load_suite("birth", tmp_path)
+
+
+def test_suites_require_what_the_extractor_requires():
+    from ocr.checks import REQUIRED
+
+    for doc_type, fields in REQUIRED.items():
+        suite = load_suite(doc_type)
+        required = {e["kwargs"]["column"] for e in suite.expectations
+                    if e["meta"]["rule"] == "required_missing"}
+        assert required == set(fields), doc_type
