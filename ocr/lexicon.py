@@ -267,3 +267,25 @@ def correct_place(text: str, confidence: float) -> tuple[str, float]:
     """Canonical unit names via :func:`ocr.units.resolve_place`; unplaced text kept as read."""
     value, factor, _resolved = resolve_place(text)
     return value, min(confidence, factor)
+
+
+# --- causes of death ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _causes_index() -> dict[str, str]:
+    phrases = json.loads((DATA_DIR / "causes_of_death.json").read_text(encoding="utf-8"))
+    return {key(p): p for p in phrases}
+
+
+def correct_cause_of_death(text: str, confidence: float) -> tuple[str, float]:
+    """Common causes in their printed spelling: Tesseract drops the dot of 'quỵ' and the
+    like, and free text has no other check to catch it. Unknown phrases are kept as read
+    but sent to review, since nothing could confirm their accents."""
+    cleaned = squash_spaces(_LEADERS.sub(" ", nfc(text))).strip(" .,;:-")
+    phrase = _causes_index().get(key(cleaned))
+    if phrase is None:
+        return cleaned, min(confidence, GUESS_CAP)
+    if accent_key(cleaned) == accent_key(phrase):
+        return phrase, confidence
+    return phrase, min(confidence, ACCENT_CAP)

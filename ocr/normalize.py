@@ -17,7 +17,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ocr.lexicon import clean_name, correct_ethnicity, correct_name, correct_place
+from ocr.lexicon import (
+    clean_name,
+    correct_cause_of_death,
+    correct_ethnicity,
+    correct_name,
+    correct_place,
+)
 from ocr.text import fold, nfc, squash_spaces
 
 # Leader dots, ellipses and underscores that fill blank lines on printed forms.
@@ -218,6 +224,8 @@ def field_kind(field_name: str) -> str:
             break
     if name == "date_of_death":
         return "death_date"
+    if name == "cause_of_death":
+        return "cause"
     if name.endswith("_date") or name.startswith("date_of"):
         return "date"
     if name.startswith("time_of"):
@@ -257,6 +265,7 @@ _NORMALIZERS: dict[str, Callable[[str | None], Any]] = {
     "name": normalize_name,
     "ethnicity": clean_text,
     "place": clean_text,
+    "cause": clean_text,
     "text": clean_text,
 }
 
@@ -290,4 +299,6 @@ def correct_field(
         return correct_ethnicity(value, confidence)
     if kind == "place":
         return correct_place(value, confidence)
+    if kind == "cause":
+        return correct_cause_of_death(value, confidence)
     return value, confidence

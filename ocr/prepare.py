@@ -47,11 +47,19 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 
 def _ink_mask(gray: np.ndarray) -> np.ndarray:
-    """Dark-on-light ink as 1s, on a copy about ``_WORK_SIZE`` on its long side."""
+    """Dark-on-light text ink as 1s, on a copy about ``_WORK_SIZE`` on its long side.
+
+    Long straight lines (a form's frame, table rules, underlines) are removed: a frame's
+    two long sides would otherwise outweigh the text and pass for vertical text lines.
+    """
     scale = min(1.0, _WORK_SIZE / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     _, mask = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return mask
+    reach = max(20, max(mask.shape) // 12)
+    lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, reach), np.uint8))
+    lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((reach, 1), np.uint8))
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    return mask & (1 - lines)
 
 
 def _ink_points(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

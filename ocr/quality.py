@@ -61,15 +61,15 @@ BLANK_MID_SHARE = 0.1
 blurred past reading: 0.09-0.33]. Both conditions are needed."""
 
 MIN_PAPER_SHARE = 0.7
-"""A document page is mostly paper [records 0.81 or more; photos 0.65 or less, real
+"""A document page is mostly paper [records 0.79 or more; photos 0.65 or less, real
 camera photos 0.17]."""
 
 MAX_MID_SHARE = 0.25
-"""A document page is paper and ink with few tones between [records: see the report; a
+"""A document page is paper and ink with few tones between [records 0.17 or less; a
 certificate on an open scanner lid: 0.13]; photos are mid-tones [0.32 or more]."""
 
 MIN_TEXT_INK_SHARE = 0.25
-"""At least this share of the ink must be in letter-sized marks [records 0.70 or more;
+"""At least this share of the ink must be in letter-sized marks [records 0.60 or more;
 real camera photos 0.34-0.40]."""
 
 SMEAR_EDGE_BLUR = 1.8
@@ -195,6 +195,8 @@ def _survey(gray: np.ndarray) -> _Survey:
 def _to_gray(image: np.ndarray) -> np.ndarray:
     if image.ndim == 2:
         return image
+    if image.shape[2] == 1:
+        return image[:, :, 0]
     code = cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
     return cv2.cvtColor(image, code)
 

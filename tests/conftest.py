@@ -93,10 +93,37 @@ def sqlite_engine(sqlite_url):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request) -> str:
+def db_factory(request, tmp_path):
+    """A function returning a new, migrated database URL on the parametrized backend."""
+    created: list[str] = []
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+
+        def new_sqlite() -> str:
+            path = tmp_path / f"db{next(_counter)}.sqlite"
+            shutil.copyfile(template, path)
+            return f"sqlite:///{path}"
+
+        yield new_sqlite
+        return
+    server = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("pg_template")
+
+    def new_pg() -> str:
+        name = f"t_{next(_counter)}"
+        server.admin_sql(f"CREATE DATABASE {name} TEMPLATE {template}")
+        created.append(name)
+        return server.url(name)
+
+    yield new_pg
+    for name in created:
+        server.admin_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def db_url(db_factory) -> str:
     """A fresh, migrated database URL on each backend."""
-    fixture = "sqlite_url" if request.param == "sqlite" else "pg_url"
-    return request.getfixturevalue(fixture)
+    return db_factory()
 
 
 @pytest.fixture

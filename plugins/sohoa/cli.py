@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from ocr.errors import SohoaError
 
-COMMANDS = ["extract", "samples", "upload", "run"]
+COMMANDS = ["extract", "samples", "upload", "run", "review", "load"]
 
 
 def build_parser() -> argparse.ArgumentParser:

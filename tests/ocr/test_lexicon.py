@@ -188,3 +188,12 @@ def test_place_correction_caps_confidence_by_how_sure_the_unit_match_is():
     )
     assert correct_place("Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.85)[1] == 0.85
     assert correct_place("Bangkok, Thái Lan", 0.88) == ("Bangkok, Thái Lan", 0.88)
+
+
+def test_cause_of_death_regains_dropped_marks_and_unknown_causes_go_to_review():
+    from ocr.lexicon import correct_cause_of_death
+
+    assert correct_cause_of_death("Đột quy", 0.95) == ("Đột quỵ", 0.9)
+    assert correct_cause_of_death("Viêm phổi .....", 0.95) == ("Viêm phổi", 0.95)
+    value, conf = correct_cause_of_death("Bị rắn cắn", 0.95)
+    assert value == "Bị rắn cắn" and conf < AUTO_ACCEPT_CONFIDENCE

@@ -192,7 +192,7 @@ def test_malformed_dossier_code_is_kept_for_the_format_check():
         ("registration_place", "place"), ("personal_id", "personal_id"),
         ("applicant_personal_id", "personal_id"), ("registration_number", "number"),
         ("book_number", "number"), ("result_number", "number"), ("dossier_code", "dossier_code"),
-        ("nationality", "text"), ("cause_of_death", "text"), ("document_title", "text"),
+        ("nationality", "text"), ("cause_of_death", "cause"), ("document_title", "text"),
     ],
 )
 def test_field_kinds(field, kind):

@@ -88,3 +88,11 @@ def test_blank_page_has_no_skew():
     blank = np.full((1200, 900), 255, np.uint8)
     prepared = prepare(blank)
     assert (prepared.rotation, prepared.skew_deg) == (0, 0.0)
+
+
+@pytest.mark.parametrize("clockwise", [0, 90])
+def test_a_page_frame_is_not_taken_for_text_lines(upright, clockwise):
+    framed = upright.copy()
+    h, w = framed.shape
+    cv2.rectangle(framed, (60, 60), (w - 60, h - 60), 0, 8)
+    assert full_prepare(turned(framed, clockwise)).rotation == (360 - clockwise) % 360

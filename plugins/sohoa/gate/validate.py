@@ -59,7 +59,7 @@ def run_gate(
     suites_dir: Path | None = None,
 ) -> GateResult:
     """Validate ``records`` (SPEC-3 dicts); ``failures`` maps record index -> issues."""
-    out_dir = Path(out_dir or validation_dir())
+    out_dir = Path(out_dir or validation_dir()).resolve()
     run_name = _run_name(book)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, rec in enumerate(records):
@@ -249,5 +249,7 @@ def _import_gx():
             "great_expectations is not installed; run `make setup` "
             "(pip install -c constraints.txt -e .)"
         ) from exc
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    for name in list(logging.root.manager.loggerDict):  # GX is chatty at INFO
+        if name.startswith("great_expectations"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     return gx, pd

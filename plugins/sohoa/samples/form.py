@@ -34,8 +34,8 @@ class Form:
         self.next_line = next_line  # share of entries whose value sits below the label
         self.blocks: list = []
         self.fields: dict[str, object] = {}
-        typed_share = {"very_old": 0.5, "old": 0.25}.get(era, 0.0)
-        self.typed = rng.random() < typed_share  # values typed on a typewriter
+        # Values typed on a typewriter (old forms only; new ones are printed whole).
+        self.typed = era != "new" and rng.random() < (0.5 if era == "very_old" else 0.25)
 
     @contextmanager
     def into(self, blocks: list) -> Iterator[list]:

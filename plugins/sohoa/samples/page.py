@@ -79,7 +79,8 @@ def render_document(
     spacing = content_rng.uniform(1.5, 2.0)
     rendered = render(doc.form.blocks, size, margins, family, body_pt * dpi / 72, spacing)
     image, boxes = rendered.image, {k: [float(v) for v in b] for k, b in rendered.boxes.items()}
-    if doc.doc_type in ("birth", "marriage") and content_rng.random() < 0.3:
+    framed = doc.doc_type in ("birth", "marriage") and content_rng.random() < 0.2
+    if framed:
         marks.border(image, margins, dpi)
     extra: dict = {}
     if doc.qr_payload:
@@ -117,6 +118,7 @@ def render_document(
         "form": {
             "era": doc.form.era,
             "typewriter": doc.form.typed,
+            "frame": framed,
             "font": family,
             "profile": profile,
             "seed": seed,

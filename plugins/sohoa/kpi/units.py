@@ -1,0 +1,93 @@
+"""Roll a commune up to today's province through ``vietnamadminunits`` (SPEC 7 and 10).
+
+Dossiers and books carry the commune code of their time. A code from the 63-province list
+(before 1 July 2025) is converted with the package's own converter table (old province
+-> new province); a code of the 34-province list maps directly. New commune codes reuse
+the code of one of the merged old communes, so both routes agree on the province.
+A 2-digit code is a (today's, or converted old) province itself.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ocr.errors import MissingDependencyError
+
+
+@dataclass(frozen=True)
+class Province:
+    code: str
+    name: str
+
+
+UNKNOWN = Province("?", "unknown unit")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, Province], dict[str, str], dict[str, Province]]:
+    """(today's province by code, old province key -> today's code, commune -> province)."""
+    today: dict[str, Province] = {}
+    key_to_code: dict[str, str] = {}
+    for r in query("SELECT DISTINCT provinceCode, provinceKey, province FROM admin_units"):
+        today[r["provinceCode"]] = Province(r["provinceCode"], r["province"])
+        key_to_code[r["provinceKey"]] = r["provinceCode"]
+    converter = _data_dir() / "converter_2025.json"
+    merged = json.loads(converter.read_text(encoding="utf-8"))["DICT_PROVINCE"]
+    old_to_new = {old: key_to_code[new] for new, olds in merged.items() for old in olds}
+    old_code_to_new: dict[str, str] = {}
+    commune: dict[str, Province] = {}
+    for r in query("SELECT DISTINCT provinceCode, provinceKey, wardCode FROM admin_units_legacy"):
+        new_code = old_to_new.get(r["provinceKey"])
+        if new_code is None:
+            continue
+        old_code_to_new[r["provinceCode"]] = new_code
+        if r["wardCode"]:
+            commune[r["wardCode"]] = today[new_code]
+    for r in query("SELECT wardCode, provinceCode FROM admin_units"):
+        commune.setdefault(r["wardCode"], today[r["provinceCode"]])
+    by_province_code = {**{k: today[v] for k, v in old_code_to_new.items()}, **today}
+    return today, old_code_to_new, {**commune, **{f"P{k}": v for k, v in by_province_code.items()}}
+
+
+def _data_dir() -> Path:
+    """The package's data folder, found without importing the package: its ``__init__``
+    loads the address parser (2 s), which a report does not need."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError(
+            "vietnamadminunits is not installed; install it with `pip install vietnamadminunits`"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def query(sql: str) -> list[dict]:
+    """Rows of the package's unit tables (``vietnamadminunits.database.query``, same file)."""
+    with closing(sqlite3.connect(_data_dir() / "dataset.db")) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql)]
+
+
+def province_of(unit_code: str) -> Province:
+    """Today's province of a commune (old or new code) or province code; UNKNOWN if none."""
+    code = unit_code.strip()
+    _, _, lookup = _tables()
+    if len(code) <= 2 and code.isdigit():
+        return lookup.get(f"P{code.zfill(2)}", UNKNOWN)
+    return lookup.get(code, UNKNOWN)
+
+
+def is_province_code(code: str) -> bool:
+    """A code of one of today's 34 provinces (a report scope, not a commune)."""
+    today, _, _ = _tables()
+    return code.strip().zfill(2) in today and len(code.strip()) <= 2
+
+
+def province_name(code: str) -> str:
+    today, _, _ = _tables()
+    return today.get(code, UNKNOWN).name if code in today else UNKNOWN.name

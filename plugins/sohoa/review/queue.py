@@ -1,0 +1,397 @@
+"""The review queue (SPEC section 5), as data operations the CLI and the web app share.
+
+A page in review is a ``review_item`` holding the record as extracted (``original``),
+the record as being corrected (``working``) and why it is there (``reasons``). Every
+change is written to ``review_action``: who, when, which field, old value, new value.
+Confirming writes the record through :func:`sohoa.load.store.store_records`, the same
+code the loader uses for auto-accepted records; lineage says which values a person
+confirmed, corrected or typed.
+
+Each operation is one transaction. Values are put in canonical form (SPEC section 3)
+before they are stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
+
+from ocr.errors import SohoaError
+from ocr.text import nfc, squash_spaces
+from sohoa.db.tables import (
+    BOOK_TYPES,
+    civil_record,
+    person,
+    person_duplicate_flag,
+    register_book,
+    review_action,
+    review_item,
+    scan,
+    unit,
+)
+from sohoa.gate.frame import parse_date
+from sohoa.load.store import Accepted, store_records
+from sohoa.load.values import registration_number
+
+_LOCK_KEY = 7_460_823  # the loader's advisory lock: confirmations and loads do not interleave
+
+
+class ReviewError(SohoaError):
+    """The operation is not possible in the item's current state, or a value is invalid."""
+
+    exit_code = 2
+
+
+@dataclass
+class ReviewItem:
+    id: int
+    scan_id: int
+    state: str
+    doc_type: str
+    scan_uri: str
+    page: int
+    sha256: str
+    book: dict[str, Any] | None
+    reasons: list[dict[str, Any]]
+    fields: dict[str, dict[str, Any]]  # working copy: value, confidence, bbox, origin, by
+    record_id: int | None = None
+    actions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def canonical_value(name: str, raw: Any) -> Any:
+    """A typed-in value in SPEC-3 form; :class:`ReviewError` when it cannot be one."""
+    if raw is None:
+        raise ReviewError(f"{name}: a value is required")
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        text_value = str(raw)
+    else:
+        text_value = squash_spaces(nfc(str(raw)))
+    if not text_value:
+        raise ReviewError(f"{name}: a value is required")
+    if name.endswith("birth_year"):
+        if not text_value.isdigit() or len(text_value) != 4:
+            raise ReviewError(f"{name}: a year is four digits, got {text_value!r}")
+        return int(text_value)
+    if name.endswith("date") or "date_of" in name:
+        if parse_date(text_value) is None:
+            raise ReviewError(f"{name}: not a real date in YYYY-MM-DD form: {text_value!r}")
+        return text_value
+    if name == "sex" or name.endswith("_sex"):
+        if text_value not in ("male", "female"):
+            raise ReviewError(f"{name}: must be male or female")
+        return text_value
+    if name.endswith("personal_id") and not (text_value.isdigit() and len(text_value) == 12):
+        raise ReviewError(f"{name}: a personal ID is 12 digits")
+    if name.endswith("name") and name not in ("document_title",):
+        return text_value.upper()
+    return text_value
+
+
+def list_pending(
+    engine: Engine, *, unit_code: str | None = None, limit: int = 50
+) -> list[ReviewItem]:
+    """Items waiting for a person, oldest first."""
+    with engine.connect() as conn:
+        query = _item_query().where(review_item.c.state == "pending")
+        if unit_code:
+            query = query.where(unit.c.code == unit_code)
+        rows = conn.execute(query.order_by(review_item.c.id).limit(limit)).mappings().all()
+    return [_item(r) for r in rows]
+
+
+def count_pending(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.count()).select_from(review_item).where(review_item.c.state == "pending")
+        ).scalar_one()
+
+
+def show(engine: Engine, item_id: int) -> ReviewItem:
+    """One item with its fields, reasons and the history of what people did to it."""
+    with engine.connect() as conn:
+        row = conn.execute(_item_query().where(review_item.c.id == item_id)).mappings().first()
+        if row is None:
+            raise ReviewError(f"no review item {item_id}")
+        item = _item(row)
+        item.actions = [
+            dict(a)
+            for a in conn.execute(
+                select(review_action)
+                .where(review_action.c.review_item_id == item_id)
+                .order_by(review_action.c.id)
+            ).mappings()
+        ]
+    return item
+
+
+def correct_field(engine: Engine, item_id: int, name: str, value: Any, *, actor: str) -> None:
+    """Set one field of the working copy; the machine's bbox is kept as the value's place."""
+    new = canonical_value(name, value)
+    with engine.begin() as conn:
+        row = _pending(conn, item_id)
+        working = dict(row.working)
+        old = working.get(name, {})
+        working[name] = {
+            k: v
+            for k, v in {
+                "value": new,
+                "bbox": old.get("bbox"),
+                "origin": "corrected",
+                "by": actor,
+            }.items()
+            if v is not None
+        }
+        conn.execute(update(review_item).where(review_item.c.id == item_id).values(working=working))
+        _log(conn, item_id, actor, "correct", name, old.get("value"), new)
+
+
+def enter_record(
+    engine: Engine, item_id: int, doc_type: str, values: dict[str, Any], *, actor: str
+) -> int:
+    """Type a whole record in by hand (handwritten or unreadable page) and load it."""
+    if doc_type not in BOOK_TYPES:
+        raise ReviewError(f"doc type must be one of {', '.join(BOOK_TYPES)}")
+    typed = {name: canonical_value(name, v) for name, v in values.items()}
+    with engine.begin() as conn:
+        row = _pending(conn, item_id)
+        for name in sorted(set(typed) | set(row.working)):
+            old = row.working.get(name, {}).get("value")
+            if typed.get(name) != old:
+                _log(conn, item_id, actor, "enter", name, old, typed.get(name))
+        working = {name: {"value": v, "origin": "typed", "by": actor} for name, v in typed.items()}
+        conn.execute(
+            update(review_item)
+            .where(review_item.c.id == item_id)
+            .values(working=working, doc_type=doc_type)
+        )
+        scan_doc = update(scan).where(scan.c.id == row.scan_id).values(doc_type=doc_type)
+        conn.execute(scan_doc)
+        return _confirm(conn, item_id, actor, record_origin="typed")
+
+
+def confirm(engine: Engine, item_id: int, *, actor: str) -> int:
+    """Accept the working copy as the record; returns the new ``civil_record`` id."""
+    with engine.begin() as conn:
+        return _confirm(conn, item_id, actor, record_origin="reviewed")
+
+
+def reject_page(engine: Engine, item_id: int, reason: str, *, actor: str) -> None:
+    """Not a record page (blank, cover, duplicate...): the page ends rejected, with why."""
+    reason = squash_spaces(reason or "")
+    if not reason:
+        raise ReviewError("a rejection needs a reason a person can read")
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        row = _pending(conn, item_id)
+        conn.execute(
+            update(review_item)
+            .where(review_item.c.id == item_id)
+            .values(state="rejected", resolved_by=actor, resolved_at=now)
+        )
+        conn.execute(
+            update(scan)
+            .where(scan.c.id == row.scan_id)
+            .values(status="rejected", reject_reason=reason, updated_at=now)
+        )
+        _log(conn, item_id, actor, "reject", None, None, None, note=reason)
+
+
+def open_duplicates(engine: Engine, limit: int = 50) -> list[dict[str, Any]]:
+    """Open "possible duplicate" flags, each with both persons' names and dates of birth."""
+    a, b = person.alias("a"), person.alias("b")
+    with engine.connect() as conn:
+        rows = (
+            conn.execute(
+                select(
+                    person_duplicate_flag.c.id,
+                    person_duplicate_flag.c.reason,
+                    person_duplicate_flag.c.score,
+                    a.c.full_name.label("name"),
+                    a.c.date_of_birth.label("dob"),
+                    b.c.full_name.label("candidate_name"),
+                    b.c.date_of_birth.label("candidate_dob"),
+                )
+                .join(a, a.c.id == person_duplicate_flag.c.person_id)
+                .join(b, b.c.id == person_duplicate_flag.c.candidate_id)
+                .where(person_duplicate_flag.c.status == "open")
+                .order_by(person_duplicate_flag.c.id)
+                .limit(limit)
+            )
+            .mappings()
+            .all()
+        )
+    return [dict(r) for r in rows]
+
+
+def resolve_duplicate(engine: Engine, flag_id: int, same_person: bool, *, actor: str) -> None:
+    """Record a person's verdict on a flag. Persons are not merged here: a verdict of
+    "same person" is kept for the national database's own merge procedure."""
+    status = "same_person" if same_person else "different"
+    with engine.begin() as conn:
+        current = conn.execute(
+            select(person_duplicate_flag.c.status).where(person_duplicate_flag.c.id == flag_id)
+        ).scalar()
+        if current is None:
+            raise ReviewError(f"no duplicate flag {flag_id}")
+        if current != "open":
+            raise ReviewError(f"flag {flag_id} is already resolved ({current})")
+        conn.execute(
+            update(person_duplicate_flag)
+            .where(person_duplicate_flag.c.id == flag_id)
+            .values(status=status, resolved_by=actor, resolved_at=datetime.now(UTC))
+        )
+        conn.execute(
+            insert(review_action).values(
+                flag_id=flag_id,
+                actor=actor,
+                at=datetime.now(UTC),
+                action="resolve_duplicate",
+                field="status",
+                old_value="open",
+                new_value=status,
+            )
+        )
+
+
+# --- internals ---------------------------------------------------------------------------
+
+
+def _confirm(conn: Connection, item_id: int, actor: str, record_origin: str) -> int:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    row = _pending(conn, item_id)
+    book = conn.execute(select(register_book).where(register_book.c.id == row.book_id)).first()
+    if book is None:
+        raise ReviewError(f"review item {item_id} has no register book")
+    if row.doc_type != book.book_type:
+        raise ReviewError(
+            f"a {row.doc_type} record cannot go into a {book.book_type} book; "
+            "enter it with the right type or reject the page"
+        )
+    fields = {}
+    for name, f in row.working.items():
+        if f.get("value") in (None, ""):
+            continue
+        if "origin" not in f or f["origin"] == "auto_accepted":  # seen and left as read
+            f = {
+                **{k: v for k, v in f.items() if k in ("value", "confidence", "bbox")},
+                "origin": "confirmed",
+                "by": actor,
+            }
+        fields[name] = f
+    values = {k: f["value"] for k, f in fields.items()}
+    number = registration_number(values, row.doc_type)
+    if number is None:
+        raise ReviewError("the registration number is missing; correct it first")
+    taken = conn.execute(
+        select(civil_record.c.id).where(
+            civil_record.c.book_id == row.book_id, civil_record.c.registration_number == number
+        )
+    ).scalar()
+    if taken is not None:
+        raise ReviewError(f"number {number} is already loaded in this book (record {taken})")
+    now = datetime.now(UTC)
+    (record_id,), _ = store_records(
+        conn,
+        row.book_id,
+        [Accepted(row.scan_id, row.doc_type, fields, origin=record_origin, reviewed_by=actor)],
+        now,
+    )
+    conn.execute(
+        update(review_item)
+        .where(review_item.c.id == item_id)
+        .values(
+            state="confirmed",
+            record_id=record_id,
+            resolved_by=actor,
+            resolved_at=now,
+            working=fields,
+        )
+    )
+    conn.execute(
+        update(scan).where(scan.c.id == row.scan_id).values(status="loaded", updated_at=now)
+    )
+    _log(conn, item_id, actor, "confirm", None, None, None, note=f"record {record_id}")
+    return record_id
+
+
+def _pending(conn: Connection, item_id: int):
+    row = conn.execute(select(review_item).where(review_item.c.id == item_id)).first()
+    if row is None:
+        raise ReviewError(f"no review item {item_id}")
+    if row.state != "pending":
+        raise ReviewError(f"review item {item_id} is already {row.state}")
+    return row
+
+
+def _log(
+    conn: Connection,
+    item_id: int,
+    actor: str,
+    action: str,
+    name: str | None,
+    old: Any,
+    new: Any,
+    note: str | None = None,
+) -> None:
+    if not actor or not actor.strip():
+        raise ReviewError("every change needs the name of the person making it")
+    conn.execute(
+        insert(review_action).values(
+            review_item_id=item_id,
+            actor=actor.strip(),
+            at=datetime.now(UTC),
+            action=action,
+            field=name,
+            old_value=None if old is None else str(old),
+            new_value=None if new is None else str(new),
+            note=note,
+        )
+    )
+
+
+def _item_query():
+    return (
+        select(
+            review_item,
+            scan.c.uri,
+            scan.c.page,
+            scan.c.sha256,
+            register_book.c.book_type,
+            register_book.c.year,
+            register_book.c.volume,
+            unit.c.code.label("unit_code"),
+        )
+        .join(scan, scan.c.id == review_item.c.scan_id)
+        .outerjoin(register_book, register_book.c.id == review_item.c.book_id)
+        .outerjoin(unit, unit.c.id == register_book.c.unit_id)
+    )
+
+
+def _item(r) -> ReviewItem:
+    book = (
+        None
+        if r["book_type"] is None
+        else {
+            "unit": r["unit_code"],
+            "type": r["book_type"],
+            "year": r["year"],
+            "volume": r["volume"],
+        }
+    )
+    return ReviewItem(
+        r["id"],
+        r["scan_id"],
+        r["state"],
+        r["doc_type"],
+        r["uri"],
+        r["page"],
+        r["sha256"],
+        book,
+        list(r["reasons"]),
+        dict(r["working"]),
+        r["record_id"],
+    )
