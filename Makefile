@@ -7,9 +7,13 @@ setup:
 	@./scripts/setup.sh
 
 run: setup
-	.venv/bin/sohoa samples --out $(SAMPLES) --count 8 --seed 1987
-	.venv/bin/sohoa extract --summary $(SAMPLES) > .sohoa/extract.jsonl
-	@echo "records written to .sohoa/extract.jsonl"
+	@for t in birth death marriage dossier_result; do \
+	  .venv/bin/sohoa samples --out $(SAMPLES)/$$t --types $$t --count 3 --seed 1987 || exit 1; \
+	  .venv/bin/sohoa upload $(SAMPLES)/$$t --unit 25920 --book-type $$t --year 2024 --volume 01 || exit 1; \
+	done
+	.venv/bin/sohoa samples --out $(SAMPLES)/rejects --count 0 --rejects 2 --seed 1987
+	.venv/bin/sohoa upload $(SAMPLES)/rejects --unit 25920 --book-type birth --year 2024 --volume 01
+	.venv/bin/sohoa run
 
 lint: setup
 	.venv/bin/ruff check .

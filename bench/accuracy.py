@@ -29,6 +29,7 @@ def score(pages: list[tuple[dict, dict]]) -> dict:
     type_right = readable = accepted = 0
     accepted_fields = accepted_wrong = 0
     wrong_examples: list[dict] = []
+    mismatches: list[dict] = []
     for truth, rec in pages:
         if truth.get("expect") == "rejected":
             continue
@@ -45,6 +46,14 @@ def score(pages: list[tuple[dict, dict]]) -> dict:
                 field_right[name] += ok
             if not ok:
                 wrong.append(name)
+        for name in wrong:
+            mismatches.append({"uri": rec["source"]["uri"], "field": name,
+                               "want": want.get(name), "got": got.get(name),
+                               "status": rec["status"],
+                               "confidence": rec["fields"].get(name, {}).get("confidence")})
+        if rec["doc_type"] != truth["doc_type"]:
+            mismatches.append({"uri": rec["source"]["uri"], "field": "doc_type",
+                               "want": truth["doc_type"], "got": rec["doc_type"]})
         if rec["status"] == "auto_accepted":
             accepted += 1
             accepted_fields += len(names)
@@ -63,6 +72,7 @@ def score(pages: list[tuple[dict, dict]]) -> dict:
         "auto_accepted_share": accepted / readable if readable else None,
         "silent_error_rate": accepted_wrong / accepted_fields if accepted_fields else 0.0,
         "silent_errors": wrong_examples,
+        "mismatches": mismatches,
     }
 
 

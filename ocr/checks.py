@@ -14,8 +14,9 @@ prints and that the population database cannot do without:
 - ``death``: full_name, date_of_death, place_of_death and the registration. The date of
   birth is not required: old registers often give only an age.
 - ``marriage``: both spouses' full_name and date_of_birth, and the registration.
-- ``dossier_result``: dossier_code, document_title and result_date (the electronic result
-  must name its dossier and say what and when).
+- ``dossier_result``: dossier_code, document_title, result_number, result_date and
+  issuing_authority (the electronic result must name its dossier and say what, which,
+  when and who; every printed result carries all five).
 
 Severity: every rule blocks auto-acceptance except those in :data:`WARNING_RULES`. A place
 that cannot be found in the unit lists (``place_unresolved``) is only a warning: births
@@ -46,7 +47,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "wife_full_name", "wife_date_of_birth",
         *REGISTRATION,
     ),
-    "dossier_result": ("dossier_code", "document_title", "result_date"),
+    "dossier_result": ("dossier_code", "document_title", "result_number", "result_date",
+                       "issuing_authority"),
 }
 WARNING_RULES = frozenset({"place_unresolved"})
 OLDEST_YEAR = 1850  # older dates are misreadings, not records

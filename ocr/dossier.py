@@ -63,7 +63,8 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int
         # Issuing authority: the left-hand block above the title, beside the motto; the
         # "Số: ..." line under it carries digits, the authority's name never does.
         left = [s for s in segs if s.bottom < title[0].y and s.right < page_width * 0.55
-                and not any(c.isdigit() for c in s.text)]
+                and not any(c.isdigit() for c in s.text)
+                and statistics.fmean(w.confidence for w in s.words) >= 0.5]
         if left:
             left.sort(key=lambda s: s.y)
             out["issuing_authority"] = _field("issuing_authority", left[:3])

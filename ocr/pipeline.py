@@ -25,12 +25,15 @@ from ocr.dossier import read_qr, unlabelled_fields
 from ocr.engine import Word, read_words
 from ocr.errors import InputFileError
 from ocr.fields import RawField, extract_raw
+from ocr.layout import segments
 from ocr.loading import iter_pages, sha256_of
-from ocr.prepare import Prepared, looks_upside_down, prepare
+from ocr.prepare import OCR_DPI, Prepared, looks_upside_down, prepare
 from ocr.quality import assess
 from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue, PageRecord, Quality, Source
 
 _PSM = int(os.environ.get("SOHOA_PSM", "3"))
+_WEAK_LINE = 0.75  # a line segment read with less mean confidence is read again alone
+_REREAD_LINES = 1 << 30  # line ids of re-read segments, apart from Tesseract's
 _CONFIRMED = 0.95  # a value two independent readings agree on
 _AGREED = AUTO_ACCEPT_CONFIDENCE + 0.02  # two readings agree: just enough to accept
 _SUGGESTION = AUTO_ACCEPT_CONFIDENCE - 0.1  # a value only the second reading made out
@@ -73,14 +76,50 @@ def _mean_confidence(words: list[Word]) -> float:
     return statistics.fmean(w.confidence for w in words) if words else 0.0
 
 
+def _crop_words(prepared: Prepared, box: tuple[int, int, int, int], psm: int,
+                line_id: int) -> list[Word]:
+    """OCR one region of the prepared page at twice the size; boxes in page pixels."""
+    x0, y0, x1, y1 = box
+    crop = prepared.image[max(0, y0):y1, max(0, x0):x1]
+    if crop.size == 0:
+        return []
+    big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    return [
+        Word(w.text, w.confidence, max(0, x0) + w.x // 2, max(0, y0) + w.y // 2,
+             max(1, w.w // 2), max(1, w.h // 2), w.block, line_id)
+        for w in read_words(big, psm=psm, dpi=600)
+    ]
+
+
+def _reread_weak_lines(prepared: Prepared, words: list[Word]) -> list[Word]:
+    """Read again, on its own, every line segment Tesseract read poorly.
+
+    On forms, a block beside another at a slightly different height (``Số: 2138/QĐ-UBND``
+    next to the place-and-date line) is often merged into one text line with the wrong
+    baseline, and the smaller part comes out as garbage. Alone, it reads cleanly.
+    """
+    out = list(words)
+    for n, seg in enumerate(segments(words)):
+        if statistics.fmean(w.confidence for w in seg.words) >= _WEAK_LINE:
+            continue
+        pad = max(w.h for w in seg.words) // 3
+        box = (seg.x - 2 * pad, seg.y - pad, seg.right + 2 * pad, seg.bottom + pad)
+        again = _crop_words(prepared, box, psm=7, line_id=_REREAD_LINES + n)
+        if again and _mean_confidence(again) > _mean_confidence(seg.words) + 0.05:
+            gone = {id(w) for w in seg.words}
+            out = [w for w in out if id(w) not in gone] + again
+    return out
+
+
 def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
-    prepared = prepare(image)
+    prepared = prepare(image, dpi=dpi)
     if looks_upside_down(prepared):
-        prepared = prepare(image, rotation=(prepared.rotation + 180) % 360)
+        prepared = prepare(image, rotation=(prepared.rotation + 180) % 360, dpi=dpi)
+    dpi = max(dpi, OCR_DPI)
     words = read_words(prepared.image, dpi=dpi, psm=_PSM)
     if _mean_confidence(words) < _LOW_MEAN_CONFIDENCE or len(words) < _MIN_WORDS:
         # The cheap orientation guess may be wrong; Tesseract's confidence has the last word.
-        other = prepare(image, rotation=(prepared.rotation + 180) % 360)
+        other = prepare(image, rotation=(prepared.rotation + 180) % 360, dpi=dpi)
         other_words = read_words(other.image, dpi=dpi, psm=_PSM)
         if _mean_confidence(other_words) > _mean_confidence(words) + 0.1:
             return other, other_words
@@ -99,6 +138,7 @@ def extract_page(image: np.ndarray, source: Source, *, dpi: int | None = None,
         return record
 
     prepared, words = _read(image, dpi or 300)
+    words = _reread_weak_lines(prepared, words)
     quality.rotation, quality.skew_deg = prepared.rotation, prepared.skew_deg
     if len(words) < _MIN_WORDS:
         quality.readable = False

@@ -17,7 +17,18 @@ from collections.abc import Sequence
 
 from ocr.errors import SohoaError
 
-COMMANDS = ["extract", "samples", "upload", "run", "review", "load"]
+COMMANDS = [
+    "extract",
+    "samples",
+    "upload",
+    "run",
+    "review",
+    "load",
+    "dossiers",
+    "report",
+    "lookup",
+    "export",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

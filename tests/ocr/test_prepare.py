@@ -96,3 +96,9 @@ def test_a_page_frame_is_not_taken_for_text_lines(upright, clockwise):
     h, w = framed.shape
     cv2.rectangle(framed, (60, 60), (w - 60, h - 60), 0, 8)
     assert full_prepare(turned(framed, clockwise)).rotation == (360 - clockwise) % 360
+
+
+def test_low_resolution_pages_are_enlarged_and_boxes_still_map_back(upright):
+    prepared = prepare(upright, dpi=200)
+    assert prepared.image.shape[0] == pytest.approx(upright.shape[0] * 1.5, abs=2)
+    assert prepared.to_original((300, 600, 150, 60)) == (200, 400, 100, 40)

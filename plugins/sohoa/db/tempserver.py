@@ -68,7 +68,10 @@ class TempPostgres:
         )
         opts = (
             f"-k {self.sock} -c listen_addresses='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50 "
+            # bulk-load settings: fewer checkpoints, less WAL, room for the working set
+            "-c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=4GB "
+            "-c shared_buffers=256MB"
         )
         self._run(
             "pg_ctl",

@@ -109,7 +109,10 @@ def _upsert(
     existing = {
         r[0]: r[1:]
         for r in rows_where_in(
-            conn, dossier, ["dossier_code", "id", *_DOSSIER_COLS], "dossier_code",
+            conn,
+            dossier,
+            ["dossier_code", "id", *_DOSSIER_COLS],
+            "dossier_code",
             [r.dossier_code for r in rows],
         )
     }
@@ -139,15 +142,23 @@ def _insert_new(conn: Connection, rows: list[DossierRow], unit_ids: dict[str, in
     ids = allocate_ids(conn, dossier, len(rows))
     dossiers, components = [], []
     for did, row in zip(ids, rows, strict=True):
-        dossiers.append({"id": did, "dossier_code": row.dossier_code, **_dossier_values(row, unit_ids)})
+        dossiers.append(
+            {"id": did, "dossier_code": row.dossier_code, **_dossier_values(row, unit_ids)}
+        )
         for pos, comp in enumerate(row.components):
             components.append(
-                {"dossier_id": did, "position": pos, "name": comp.name, "file": comp.file,
-                 "reused": comp.reused}
+                {
+                    "dossier_id": did,
+                    "position": pos,
+                    "name": comp.name,
+                    "file": comp.file,
+                    "reused": comp.reused,
+                }
             )
     insert_rows(conn, dossier, dossiers)
-    for row, cid in zip(components, allocate_ids(conn, dossier_component, len(components)),
-                        strict=True):
+    for row, cid in zip(
+        components, allocate_ids(conn, dossier_component, len(components)), strict=True
+    ):
         row["id"] = cid
     insert_rows(conn, dossier_component, components)
 
@@ -171,8 +182,11 @@ def _components_of(conn: Connection, dossier_ids: list[int]) -> dict[int, dict[i
     if not dossier_ids:
         return out
     comps = rows_where_in(
-        conn, dossier_component, ["id", "dossier_id", "position", "name", "file", "reused"],
-        "dossier_id", dossier_ids,
+        conn,
+        dossier_component,
+        ["id", "dossier_id", "position", "name", "file", "reused"],
+        "dossier_id",
+        dossier_ids,
     )
     logged = {
         r[0]
@@ -192,7 +206,10 @@ def _sync_components(conn: Connection, did: int, row: DossierRow, old: dict[int,
         if pos not in old:
             conn.execute(
                 insert(dossier_component).values(
-                    dossier_id=did, position=pos, name=comp.name, file=comp.file,
+                    dossier_id=did,
+                    position=pos,
+                    name=comp.name,
+                    file=comp.file,
                     reused=comp.reused,
                 )
             )
@@ -221,4 +238,3 @@ def _same(new: Any, old: Any) -> bool:
             old = old.replace(tzinfo=new.tzinfo)
         return new == old
     return new == old
-

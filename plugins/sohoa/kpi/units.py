@@ -9,6 +9,7 @@ A 2-digit code is a (today's, or converted old) province itself.
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import json
 import sqlite3
@@ -79,13 +80,33 @@ def province_of(unit_code: str) -> Province:
     _, _, lookup = _tables()
     if len(code) <= 2 and code.isdigit():
         return lookup.get(f"P{code.zfill(2)}", UNKNOWN)
-    return lookup.get(code, UNKNOWN)
+    found = lookup.get(code)
+    if found is None and len(code) == 5 and code.isdigit():
+        found = _between_neighbours(code)
+    return found or UNKNOWN
+
+
+@lru_cache(maxsize=1)
+def _sorted_communes() -> tuple[list[str], list[Province]]:
+    _, _, lookup = _tables()
+    codes = sorted(k for k in lookup if not k.startswith("P"))
+    return codes, [lookup[c] for c in codes]
+
+
+def _between_neighbours(code: str) -> Province | None:
+    """A commune the package's tables lack (a few merged shortly before 2025) lies in its
+    neighbours' province: commune codes are numbered in blocks, province by province."""
+    codes, provinces = _sorted_communes()
+    pos = bisect.bisect_left(codes, code)
+    if 0 < pos < len(codes) and provinces[pos - 1] == provinces[pos]:
+        return provinces[pos]
+    return None
 
 
 def is_province_code(code: str) -> bool:
-    """A code of one of today's 34 provinces (a report scope, not a commune)."""
-    today, _, _ = _tables()
-    return code.strip().zfill(2) in today and len(code.strip()) <= 2
+    """A code of a province, today's or of the 63 before 2025 (a scope, not a commune)."""
+    code = code.strip()
+    return len(code) <= 2 and code.isdigit() and province_of(code) != UNKNOWN
 
 
 def province_name(code: str) -> str:

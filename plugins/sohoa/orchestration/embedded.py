@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,7 @@ def quiet_airflow() -> None:
         "great_expectations",
     ):
         logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 
 def run_digitize(airflow_home: Path | None = None, quiet: bool = True) -> RunResult:

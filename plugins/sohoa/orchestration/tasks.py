@@ -153,7 +153,9 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
         results = extract_all([p for _, p in present], jobs or settings.ocr_jobs())
         for (key, _path), (recs, error) in zip(present, results, strict=True):
             uri = landing.uri(key)
-            read = [r for r in recs if r["source"]["page"] >= 1]  # not the page-0 stand-in
+            # The reader's stand-in for an unreadable file is replaced by ours below,
+            # which points at the quarantined copy.
+            read = [r for r in recs if not (error and _unreadable(r))]
             for rec in read:
                 rec["source"]["uri"] = uri
             records += read
@@ -166,6 +168,10 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
         out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
     )
     return out
+
+
+def _unreadable(record: dict[str, Any]) -> bool:
+    return any(i.get("rule") == "unreadable_file" for i in record.get("issues", []))
 
 
 def _quarantined_record(

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from sohoa.samples import load_truth, write_samples
 
+from sohoa.samples import load_truth, write_samples
 from tests.ocr import badfiles
 
 SOHOA = str(Path(sys.executable).with_name("sohoa"))

@@ -1,0 +1,33 @@
+"""Build SPEC-3 records and load them with the real loader (shared by the dossier tests)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sohoa.load.batch import load_batch
+from sohoa.load.book import BookMeta
+
+
+def record(doc_type: str, uri: str, values: dict, page: int = 1) -> dict:
+    return {
+        "source": {"uri": uri, "page": page, "sha256": hashlib.sha256(uri.encode()).hexdigest()},
+        "doc_type": doc_type,
+        "fields": {
+            k: {"value": v, "confidence": 0.95, "bbox": [1, 2, 3, 4]} for k, v in values.items()
+        },
+        "quality": {"rotation": 0, "skew_deg": 0.0, "sharpness": 0.9, "readable": True},
+        "status": "auto_accepted",
+        "issues": [],
+    }
+
+
+def load(
+    engine,
+    book_type: str,
+    records: list[dict],
+    unit: str = "25920",
+    year: int = 2024,
+    volume: str = "01",
+):
+    book = BookMeta(unit, book_type, year, volume, declared_entries=10)
+    return load_batch(engine, records, book, gate=None)
