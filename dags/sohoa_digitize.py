@@ -69,7 +69,9 @@ def sohoa_digitize() -> None:
     def refresh_kpis(reviews: list[str]) -> str:
         from sohoa.orchestration import tasks
 
-        return tasks.refresh_kpis(get_current_context()["run_id"], list(reviews or []))
+        # One slice fetches every mapped result at once (iterating probes past the end).
+        keys = list(reviews[:]) if reviews is not None else []
+        return tasks.refresh_kpis(get_current_context()["run_id"], keys)
 
     plans = plan_batches(list_new_scans())
     staged = extract_batch.expand(plan=plans)

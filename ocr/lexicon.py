@@ -15,8 +15,10 @@ Every corrector returns ``(value, confidence)`` where the confidence says how su
   ``AUTO_ACCEPT_CONFIDENCE`` so a person reviews it;
 - a valid but ambiguous reading (THU could be THƯ) is kept; its confidence drops to
   :data:`GUESS_CAP` only when the name shows lost accents elsewhere;
-- not in the lexicon at all (a rare but well-formed name): kept as read, confidence not
-  raised.
+- not in the lexicon at all (a rare name, or a misreading such as CHT for CHI): kept as
+  read, capped at :data:`UNKNOWN_CAP`, just below ``AUTO_ACCEPT_CONFIDENCE``. Nothing can
+  confirm such a token, and a wrong name accepted silently is the worst outcome, so a
+  person looks at it once.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 ACCENT_CAP = 0.9
 GUESS_CAP = round(AUTO_ACCEPT_CONFIDENCE - 0.1, 2)  # 0.7: below the auto-accept threshold
 FUZZY_NAME_CUTOFF = 0.8
+UNKNOWN_CAP = round(AUTO_ACCEPT_CONFIDENCE - 0.01, 2)  # a token no lexicon knows
 
 _NAME_JUNK = re.compile(r"[^\w\s'-]|[\d_]")
 
@@ -130,7 +133,8 @@ def correct_token(
     lists = _lists_for(position, count)
     primary = next((lst[k] for lst in lists if k in lst), None)
     if primary is None:
-        return (*_fuzzy_token(token, k, lists[0], confidence), False)
+        value, conf = _fuzzy_token(token, k, lists[0], confidence)
+        return value, min(conf, UNKNOWN_CAP), False
     ak = accent_key(token)
     same = next((f for f in primary if accent_key(f) == ak), None)
     if same is not None:

@@ -33,7 +33,6 @@ def run(args: argparse.Namespace) -> int:
     import tempfile
 
     from ocr.errors import ConfigurationError
-    from sohoa.db.migrate import upgrade
     from sohoa.kpi.periods import parse_period
     from sohoa.kpi.report import build_report, drill_down
     from sohoa.reports.render import render, render_drill
@@ -43,11 +42,12 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigurationError("--drill-down needs --unit CODE")
     if args.drill_down and args.format == "html":
         raise ConfigurationError("the drill-down is written as json, csv or xlsx")
-    engine = upgrade()
-    data = (
-        drill_down(engine, period, args.unit)
-        if args.drill_down
-        else build_report(engine, period, args.unit)
+    data = _with_schema(
+        lambda engine: (
+            drill_down(engine, period, args.unit)
+            if args.drill_down
+            else build_report(engine, period, args.unit)
+        )
     )
     out = args.out
     if out is None and args.format == "json":
@@ -64,3 +64,24 @@ def run(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def _with_schema(compute):
+    """Run ``compute(engine)``; migrate only if the tables are missing.
+
+    Reading the database needs no migration when it is current, and importing Alembic
+    costs about a second of the report's time budget.
+    """
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from sohoa.db.engine import make_engine
+
+    engine = make_engine()
+    try:
+        return compute(engine)
+    except (OperationalError, ProgrammingError) as exc:
+        if "unit" not in str(exc) and "dossier" not in str(exc):
+            raise
+    from sohoa.db.migrate import upgrade
+
+    return compute(upgrade(engine))

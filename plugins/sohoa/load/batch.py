@@ -13,9 +13,11 @@ Every page ends as exactly one of: ``loaded`` (a civil record with lineage), ``i
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -69,6 +71,22 @@ def default_gate() -> Gate:
     return run_gate
 
 
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while a batch is built and written.
+
+    A batch allocates hundreds of thousands of small dicts and tuples that live until it
+    ends; the collector would rescan them over and over (measured: a quarter of the load
+    time). They hold no reference cycles, and the collector runs again right after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_batch(
     engine: Engine,
     records: Sequence[dict[str, Any]],
@@ -83,6 +101,11 @@ def load_batch(
     ``gate=None`` skips Great Expectations (benchmarks of the writer alone, unit tests);
     the record's own status and the loader's key checks still apply.
     """
+    with _gc_paused():
+        return _load_batch(engine, records, book, gate, run_key, now)
+
+
+def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     _check_shape(records)
@@ -207,10 +230,7 @@ def _write(
     insert_rows(conn, scan, scans)
     summary.rejected = sum(1 for s in scans if s["status"] == "rejected")
     _insert_reviews(conn, scans, reviews, book_id, now, summary)
-    items = [
-        Accepted(scans[pos]["id"], rec["doc_type"], _present(rec["fields"]))
-        for pos, rec in accepted
-    ]
+    items = [Accepted(scans[pos]["id"], rec["doc_type"], rec["fields"]) for pos, rec in accepted]
     _, stats = store_records(conn, book_id, items, now)
     summary.loaded = len(items)
     summary.persons_created = stats.persons_created
@@ -311,13 +331,6 @@ def _scan_row(
         "created_at": now,
         "updated_at": now,
     }
-
-
-def _present(fields: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """SPEC 3 leaves absent fields out; tolerate an extractor that sends them empty."""
-    if all(f.get("value") not in (None, "") for f in fields.values()):
-        return fields
-    return {k: f for k, f in fields.items() if f.get("value") not in (None, "")}
 
 
 def _issue(field_name: str | None, rule: str, message: str) -> dict[str, Any]:

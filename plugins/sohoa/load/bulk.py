@@ -21,6 +21,7 @@ from msgspec.json import encode as _encode_json  # 5-10x json.dumps; same output
 from sqlalchemy import JSON, Connection, Table, select, text
 
 _CHUNK = 5000
+_SEP = "\x1f"  # ASCII unit separator: never part of a key
 _IN_CHUNK = 500  # SQLite allows 999 bound parameters per statement on old builds
 _written = 0  # rows written by this process, for the test hook only
 
@@ -59,15 +60,21 @@ def rows_where_in(
 ) -> list[tuple]:
     """Rows of ``table`` whose ``key`` is one of ``values``, in as few queries as possible.
 
-    PostgreSQL takes the whole list as one array parameter (``= ANY``); elsewhere the list
-    is cut into chunks of an ``IN``.
+    PostgreSQL takes the whole list as one parameter: the values joined into one string
+    and split on the server (``= ANY(string_to_array(...))``), which costs a fraction of
+    adapting a Python list of thousands of values. Elsewhere the list is cut into chunks
+    of an ``IN``.
     """
     if not values:
         return []
     if conn.dialect.name == "postgresql":
+        sql_type = table.c[key].type.compile(dialect=conn.dialect)
+        joined = _SEP.join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in values)
         cur = conn.connection.driver_connection.cursor()
         cur.execute(
-            f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} = ANY(%s)", (list(values),)
+            f"SELECT {', '.join(columns)} FROM {table.name} "
+            f"WHERE {key} = ANY(string_to_array(%s, chr(31))::{sql_type}[])",
+            (joined,),
         )
         return cur.fetchall()
     out: list[tuple] = []

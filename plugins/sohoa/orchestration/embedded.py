@@ -55,6 +55,7 @@ def configure(airflow_home: Path | None = None) -> Path:
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
         "SOHOA_OCR_JOBS": str(os.cpu_count() or 1),
+        "SOHOA_BATCH_PAGES": "50",  # tasks run one at a time here: fewer, larger batches
         "SOHOA_RETRY_DELAY_SECONDS": "1",
         "SOHOA_MAX_RETRY_DELAY_SECONDS": "10",
     }

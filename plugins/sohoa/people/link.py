@@ -65,7 +65,8 @@ class _Index:
         for key in _date_keys(ident):
             for k in self.by_key.get(key, ()):
                 seen.setdefault(k.id, k)
-        return [seen[i] for i in sorted(seen)]
+        # stored persons first (oldest first), then those created earlier in this batch
+        return [seen[i] for i in sorted(seen, key=lambda i: (i < 0, abs(i)))]
 
 
 def subjects_of(doc_type: str, values: dict[str, Any]) -> list[tuple[str, Identity]]:
@@ -83,15 +84,19 @@ def subjects_of(doc_type: str, values: dict[str, Any]) -> list[tuple[str, Identi
             personal_id=values.get(prefix + "personal_id"),
         )
 
-    found: list[tuple[str, Identity | None]] = {
-        "birth": lambda: [("subject", ident("", "full_name", None, "place_of_birth"))],
-        "death": lambda: [("subject", ident("", "full_name", None, None))],
-        "marriage": lambda: [
+    if doc_type == "birth":
+        found = [("subject", ident("", "full_name", None, "place_of_birth"))]
+    elif doc_type == "death":
+        found = [("subject", ident("", "full_name", None, None))]
+    elif doc_type == "marriage":
+        found = [
             ("husband", ident("husband_", "full_name", "male", None)),
             ("wife", ident("wife_", "full_name", "female", None)),
-        ],
-        "dossier_result": lambda: [("applicant", ident("applicant_", "name", None, None))],
-    }.get(doc_type, list)()
+        ]
+    elif doc_type == "dossier_result":
+        found = [("applicant", ident("applicant_", "name", None, None))]
+    else:
+        found = []
     return [(role, i) for role, i in found if i is not None]
 
 
@@ -104,13 +109,15 @@ def link_people(
     if not usable:
         return stats  # e.g. a dossier applicant without ID: nothing to match on
     index = _load_candidates(conn, [i for _, _, i in usable])
-    links: list[dict[str, Any]] = []
+    links: list[tuple[int, _Known, str]] = []  # ids resolved once new persons have theirs
     created: list[tuple[_Known, int, str, list[tuple[_Known, float, str]]]] = []
     for rid, role, ident in usable:
         target = index.by_pid.get(ident.personal_id) if ident.personal_id else None
         possibles: list[tuple[_Known, float, str]] = []
         if target is None:
             for cand in index.candidates(ident):
+                if ident.personal_id and cand.ident.personal_id:
+                    continue  # two different IDs: different people (the same ID is by_pid)
                 decision = compare(ident, cand.ident)
                 if decision.kind == "same":
                     target = cand
@@ -119,9 +126,9 @@ def link_people(
                     possibles.append((cand, decision.score, decision.reason))
         if target is not None:
             stats.persons_linked += 1
-            links.append({"record_id": rid, "person_id": target.id, "role": role})
+            links.append((rid, target, role))
             continue
-        known = _Known(-1, ident)
+        known = _Known(-1 - len(created), ident)  # placeholder id until allocation
         created.append((known, rid, role, possibles))
         index.add(known)
     person_rows = []
@@ -143,7 +150,7 @@ def link_people(
                 "created_at": now,
             }
         )
-        links.append({"record_id": rid, "person_id": pid, "role": role})
+        links.append((rid, known, role))
     flags: dict[tuple[int, int], dict[str, Any]] = {}
     for known, rid, _, possibles in created:
         for cand, score, reason in possibles:
@@ -160,7 +167,10 @@ def link_people(
                 },
             )
     flag_rows = list(flags.values())
-    link_rows = sorted(links, key=lambda r: (r["record_id"], r["role"]))
+    link_rows = sorted(
+        ({"record_id": rid, "person_id": k.id, "role": role} for rid, k, role in links),
+        key=lambda r: (r["record_id"], r["role"]),
+    )
     for rows, table in ((flag_rows, person_duplicate_flag), (link_rows, record_person)):
         for row, new_id in zip(rows, allocate_ids(conn, table, len(rows)), strict=True):
             row["id"] = new_id
@@ -217,16 +227,27 @@ def _same_name_rows(conn: Connection, idents: Sequence[Identity]) -> list[tuple]
     by_day = sorted({(i.name_key, i.date_of_birth.month, i.date_of_birth.day) for i in dated})
     cur = conn.connection.driver_connection.cursor()
     cur.execute(
-        f"SELECT {cols} FROM person p JOIN unnest(%s::text[], %s::int[]) AS k(n, y) "
+        f"SELECT {cols} FROM person p JOIN unnest(string_to_array(%s, chr(31)), "
+        "string_to_array(%s, chr(31))::int[]) AS k(n, y) "
         "ON p.name_key = k.n AND p.date_of_birth >= make_date(k.y, 1, 1) "
         "AND p.date_of_birth < make_date(k.y + 1, 1, 1)",
-        ([n for n, _ in by_year], [y for _, y in by_year]),
+        (_joined(n for n, _ in by_year), _joined(y for _, y in by_year)),
     )
     out = cur.fetchall()
     cur.execute(
-        f"SELECT {cols} FROM person p JOIN unnest(%s::text[], %s::int[], %s::int[]) "
+        f"SELECT {cols} FROM person p JOIN unnest(string_to_array(%s, chr(31)), "
+        "string_to_array(%s, chr(31))::int[], string_to_array(%s, chr(31))::int[]) "
         "AS k(n, m, d) ON p.name_key = k.n AND extract(month FROM p.date_of_birth) = k.m "
         "AND extract(day FROM p.date_of_birth) = k.d",
-        ([n for n, _, _ in by_day], [m for _, m, _ in by_day], [d for _, _, d in by_day]),
+        (
+            _joined(n for n, _, _ in by_day),
+            _joined(m for _, m, _ in by_day),
+            _joined(d for _, _, d in by_day),
+        ),
     )
     return out + cur.fetchall()
+
+
+def _joined(values) -> str:
+    """One string for ``string_to_array(..., chr(31))``: far cheaper than a list parameter."""
+    return "\x1f".join(map(str, values))

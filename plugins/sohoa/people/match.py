@@ -91,7 +91,11 @@ def compare(a: Identity, b: Identity) -> Decision:
         return Decision("possible", "name_dob", 0.9)
     if same_name and near_date(a.date_of_birth, b.date_of_birth):
         return Decision("possible", "near_date", 0.8)
-    if a.date_of_birth == b.date_of_birth and similar_names(a.name_key, b.name_key):
+    if (
+        a.date_of_birth == b.date_of_birth
+        and abs(len(a.name_key) - len(b.name_key)) <= 2  # cheap test before the real one
+        and similar_names(a.name_key, b.name_key)
+    ):
         return Decision("possible", "similar_name", 0.8)
     return DIFFERENT
 

@@ -126,15 +126,18 @@ def _trend_chart(trend: list[dict[str, Any]]) -> str:
 
     fig, ax = plt.subplots(figsize=(9, 3))
     months = [t["month"] for t in trend]
+    xs = list(range(len(months)))
     for i in INDICATORS:
         values = [t["indicators"][i.key]["rate"] for t in trend]
         ax.plot(
-            months,
+            xs,
             [float("nan") if v is None else v for v in values],
             marker="o",
             label=i.key,
             color=_COLORS[i.key],
         )
+    ax.axhline(80, color="#b03030", linestyle="--", linewidth=1)
+    ax.set_xticks(xs, months)
     ax.set_ylim(0, 100)
     ax.set_ylabel("percent")
     ax.legend(loc="lower left", fontsize=8)
