@@ -27,7 +27,7 @@ from ocr.errors import InputFileError
 from ocr.fields import RawField, extract_raw
 from ocr.layout import segments
 from ocr.loading import iter_pages, sha256_of
-from ocr.prepare import OCR_DPI, Prepared, looks_upside_down, prepare
+from ocr.prepare import OCR_DPI, Prepared, prepare
 from ocr.quality import assess
 from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue, PageRecord, Quality, Source
 
@@ -113,8 +113,6 @@ def _reread_weak_lines(prepared: Prepared, words: list[Word]) -> list[Word]:
 
 def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
     prepared = prepare(image, dpi=dpi)
-    if looks_upside_down(prepared):
-        prepared = prepare(image, rotation=(prepared.rotation + 180) % 360, dpi=dpi)
     dpi = max(dpi, OCR_DPI)
     words = read_words(prepared.image, dpi=dpi, psm=_PSM)
     if _mean_confidence(words) < _LOW_MEAN_CONFIDENCE or len(words) < _MIN_WORDS:

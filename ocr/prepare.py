@@ -79,8 +79,8 @@ def _letter_sized(mask: np.ndarray) -> np.ndarray:
 
 def _ink_points(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ys, xs = np.nonzero(mask)
-    if len(xs) > 60_000:
-        pick = np.random.default_rng(0).choice(len(xs), 60_000, replace=False)
+    if len(xs) > 30_000:
+        pick = np.random.default_rng(0).choice(len(xs), 30_000, replace=False)
         xs, ys = xs[pick], ys[pick]
     return xs.astype(np.float32), ys.astype(np.float32)
 
@@ -103,14 +103,6 @@ def _best_angle(xs: np.ndarray, ys: np.ndarray, limit: float = 6.0) -> tuple[flo
     fine = np.arange(best - 0.5, best + 0.5 + 1e-6, 0.05)
     angle = float(max(fine, key=score))
     return score(angle), angle
-
-
-def estimate_skew(gray: np.ndarray) -> float:
-    """Counter-clockwise skew in degrees of the text lines of an upright page."""
-    xs, ys = _ink_points(_ink_mask(gray))
-    if len(xs) < 200:
-        return 0.0
-    return _best_angle(xs, ys)[1]
 
 
 def _lines_run_vertically(mask: np.ndarray) -> bool:
@@ -164,13 +156,6 @@ def _rotate(gray: np.ndarray, rotation: int) -> np.ndarray:
     return cv2.rotate(gray, codes[rotation]) if rotation else gray
 
 
-def _deskew(gray: np.ndarray, skew: float) -> tuple[np.ndarray, np.ndarray]:
-    h, w = gray.shape[:2]
-    turn = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
-    level = cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-    return level, turn
-
-
 def _compose(second: np.ndarray, first: np.ndarray) -> np.ndarray:
     return (np.vstack([second, [0, 0, 1]]) @ np.vstack([first, [0, 0, 1]]))[:2]
 
@@ -181,24 +166,25 @@ def remove_leaders(gray: np.ndarray) -> np.ndarray:
     Forms fill blank space with rows of dots (".........") and underlines. A run of at
     least five dot-sized blobs on one baseline at a steady pitch is a leader; an ink
     run far wider than tall and only a few pixels high is a rule. Lone dots (the dot of
-    an "i", a full stop, the dot below "ạ") never form such runs and are kept.
+    an "i", a full stop, the dot below "ạ") never form such runs and are kept. The
+    search runs at half size, which finds the same dots in a quarter of the time.
     """
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(half, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     count, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count <= 1:
         return gray
     xs, ys, ws, hs, areas = (stats[1:, i] for i in range(5))
-    side = max(4, round(max(gray.shape) / 3500 * 10))  # a dot is about 10 px at 300 dpi
-    dots = np.nonzero((ws <= 1.6 * side) & (hs <= 1.6 * side) & (areas >= 2)
+    cx, cy = centroids[1:, 0], centroids[1:, 1]
+    side = max(3, round(max(half.shape) / 1750 * 5))  # a dot is about 5 px here (300 dpi)
+    dots = np.nonzero((ws <= 1.6 * side) & (hs <= 1.6 * side) & (areas >= 1)
                       & (ws <= 2.5 * hs) & (hs <= 2.5 * ws))[0]
     erase: list[int] = []
     if len(dots):
-        order = dots[np.lexsort((centroids[dots + 1, 0], np.round(centroids[dots + 1, 1] / side)))]
+        order = dots[np.lexsort((cx[dots], np.round(cy[dots] / side)))]
         run = [order[0]]
         for prev, cur in zip(order, order[1:], strict=False):
-            same_row = abs(centroids[cur + 1, 1] - centroids[prev + 1, 1]) <= side * 0.6
-            close = 0 < centroids[cur + 1, 0] - centroids[prev + 1, 0] <= 4 * side
-            if same_row and close:
+            if abs(cy[cur] - cy[prev]) <= side * 0.6 and 0 < cx[cur] - cx[prev] <= 4 * side:
                 run.append(cur)
                 continue
             if len(run) >= _LEADER_DOTS:
@@ -210,42 +196,60 @@ def remove_leaders(gray: np.ndarray) -> np.ndarray:
     if not erase and not len(rules):
         return gray
     out = gray.copy()
-    m = 2  # anti-aliased edges fall outside the thresholded blob
+    m = 3  # anti-aliased edges fall outside the thresholded blob
     for i in [*erase, *rules]:
-        x, y, w, h = xs[i], ys[i], ws[i], hs[i]
+        x, y, w, h = 2 * xs[i], 2 * ys[i], 2 * ws[i], 2 * hs[i]
         out[max(0, y - m) : y + h + m, max(0, x - m) : x + w + m] = 255
     return out
 
 
+def _orientation(gray: np.ndarray, rotation: int | None) -> tuple[int, float]:
+    """(clockwise rotation, skew to undo) from one small ink mask of the upload."""
+    mask = _ink_mask(gray)
+    auto = rotation is None
+    if rotation is None:
+        rotation = 90 if _lines_run_vertically(mask) else 0
+    upright = np.ascontiguousarray(np.rot90(mask, k=-(rotation // 90)))
+    xs, ys = _ink_points(upright)
+    skew = _best_angle(xs, ys)[1] if len(xs) >= 200 else 0.0
+    if abs(skew) < _MIN_SKEW:
+        skew = 0.0
+    if auto:
+        level = upright
+        if skew:
+            mh, mw = upright.shape
+            turn = cv2.getRotationMatrix2D((mw / 2, mh / 2), skew, 1.0)
+            level = cv2.warpAffine(upright, turn, (mw, mh), flags=cv2.INTER_NEAREST)
+        if _upside_down_score(level) > 0:
+            rotation = (rotation + 180) % 360
+    return rotation, skew
+
+
 def prepare(image: np.ndarray, *, rotation: int | None = None, dpi: int | None = None
             ) -> Prepared:
-    """Upright and deskew a page; the result keeps the transform back to the upload.
+    """Upright, level and at reading resolution, in one resampling of the upload.
 
-    Pages scanned below ``OCR_DPI`` are enlarged to it first: Tesseract misreads small
-    digits (0 as 9, 1 as 4) far more often at 200 dpi than at 300. Pass ``rotation`` to
-    force one (the pipeline does when OCR confidence disagrees).
+    Orientation and skew are measured on a small copy; then scaling, turning and
+    deskewing are applied as one affine transform, which the result keeps to map boxes
+    back to the upload. Pages scanned below ``OCR_DPI`` are enlarged to it: Tesseract
+    misreads small digits (0 as 9, 1 as 4) far more often at 200 dpi than at 300. Pass
+    ``rotation`` to force one (the pipeline does when OCR confidence disagrees).
     """
     gray = to_gray(image)
-    scale_matrix = np.array([[1, 0, 0], [0, 1, 0]], float)
-    if dpi and dpi < OCR_DPI * 0.93:
-        factor = OCR_DPI / dpi
-        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
-        scale_matrix = np.array([[factor, 0, 0], [0, factor, 0]], float)
-    if rotation is None:
-        rotation = 90 if _lines_run_vertically(_ink_mask(gray)) else 0
-    upright = _rotate(gray, rotation)
-    skew = estimate_skew(upright)
-    matrix = _compose(_rotation_matrix(gray.shape, rotation), scale_matrix)
-    if abs(skew) >= _MIN_SKEW:
-        upright, turn = _deskew(upright, skew)
+    rotation, skew = _orientation(gray, rotation)
+    factor = OCR_DPI / dpi if dpi and dpi < OCR_DPI * 0.93 else 1.0
+    h, w = round(gray.shape[0] * factor), round(gray.shape[1] * factor)
+    scaling = np.array([[factor, 0, 0], [0, factor, 0]])
+    matrix = _compose(_rotation_matrix((h, w), rotation), scaling)
+    size = (h, w) if rotation in (90, 270) else (w, h)
+    if skew:
+        turn = cv2.getRotationMatrix2D((size[0] / 2, size[1] / 2), skew, 1.0)
         matrix = _compose(turn, matrix)
+    if factor == 1.0 and not skew:
+        upright = _rotate(gray, rotation)
     else:
-        skew = 0.0
+        flags = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_LINEAR
+        upright = cv2.warpAffine(gray, matrix, size, flags=flags, borderValue=255)
     upright = remove_leaders(upright)
     # Report the page's own tilt (counter-clockwise positive), the opposite of the fix.
     return Prepared(image=upright, matrix=matrix, rotation=rotation, skew_deg=-skew)
-
-
-def looks_upside_down(prepared: Prepared) -> bool:
-    """Whether the prepared page still reads upside down (then prepare again with +180)."""
-    return _upside_down_score(_ink_mask(prepared.image)) > 0

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr.prepare import looks_upside_down, prepare, remove_leaders
+from ocr.prepare import prepare, remove_leaders
 from sohoa.samples import generate_page
 
 
@@ -28,10 +28,7 @@ def tilted(gray: np.ndarray, degrees: float) -> np.ndarray:
 
 
 def full_prepare(gray: np.ndarray):
-    prepared = prepare(gray)
-    if looks_upside_down(prepared):
-        prepared = prepare(gray, rotation=(prepared.rotation + 180) % 360)
-    return prepared
+    return prepare(gray)
 
 
 @pytest.mark.parametrize("clockwise", [0, 90, 180, 270])
