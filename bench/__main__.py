@@ -1,7 +1,16 @@
-"""``python -m bench``: every benchmark, one after the other."""
+"""``python -m bench``: every benchmark, one after the other (slow: tens of minutes)."""
 
 import runpy
 
-for name in ("bench.accuracy", "bench.throughput"):
+BENCHMARKS = (
+    "bench.accuracy",
+    "bench.throughput",
+    "bench.preparation",
+    "bench.load_bench",
+    "bench.report_bench",
+    "bench.run_overhead",
+)
+
+for name in BENCHMARKS:
     print(f"== {name}", flush=True)
     runpy.run_module(name, run_name="__main__")

@@ -108,19 +108,19 @@ class _TesserocrBackend:
 
         self._local = threading.local()
 
-    def _api(self, psm: int):
+    def _api(self, psm: int, lang: str):
         import tesserocr
 
         apis = self._local.__dict__.setdefault("apis", {})
-        if psm not in apis:
-            api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=LANG, psm=psm)
+        if (psm, lang) not in apis:
+            api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang, psm=psm)
             for name, value in TESSERACT_VARIABLES.items():
                 api.SetVariable(name, value)
-            apis[psm] = api
-        return apis[psm]
+            apis[psm, lang] = api
+        return apis[psm, lang]
 
-    def words(self, image: np.ndarray, psm: int, dpi: int) -> list[Word]:
-        api = self._api(psm)
+    def words(self, image: np.ndarray, psm: int, dpi: int, lang: str) -> list[Word]:
+        api = self._api(psm, lang)
         api.SetImage(Image.fromarray(image))
         api.SetSourceResolution(dpi)
         api.Recognize()
@@ -134,12 +134,12 @@ class _PytesseractBackend:
                 f"the 'tesseract' program is not installed; {_INSTALL_HINT}"
             )
 
-    def words(self, image: np.ndarray, psm: int, dpi: int) -> list[Word]:
+    def words(self, image: np.ndarray, psm: int, dpi: int, lang: str) -> list[Word]:
         import pytesseract
 
         config = f"--psm {psm} --dpi {dpi} --tessdata-dir {tessdata_dir()} " + " ".join(
             f"-c {name}={value}" for name, value in TESSERACT_VARIABLES.items())
-        tsv = pytesseract.image_to_data(Image.fromarray(image), lang=LANG, config=config)
+        tsv = pytesseract.image_to_data(Image.fromarray(image), lang=lang, config=config)
         return parse_tsv(tsv)
 
 
@@ -154,6 +154,11 @@ def _backend() -> _TesserocrBackend | _PytesseractBackend:
         return _PytesseractBackend()
 
 
-def read_words(image: np.ndarray, *, psm: int = 3, dpi: int = 300) -> list[Word]:
-    """OCR a grayscale page; boxes are in the pixels of ``image``."""
-    return _backend().words(image, psm, dpi)
+def read_words(image: np.ndarray, *, psm: int = 3, dpi: int = 300, lang: str = LANG
+               ) -> list[Word]:
+    """OCR a grayscale page; boxes are in the pixels of ``image``.
+
+    ``lang="eng"`` is for digits only: the English model reads typewriter digits (slashed
+    zeros, flagged ones) that the Vietnamese model turns into 9s and 4s.
+    """
+    return _backend().words(image, psm, dpi, lang)

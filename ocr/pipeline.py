@@ -32,6 +32,8 @@ from ocr.quality import assess
 from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue, PageRecord, Quality, Source
 
 _PSM = int(os.environ.get("SOHOA_PSM", "3"))
+_DIGITS = re.compile(r"\d+")
+_DIGIT_KINDS = {"date", "death_date", "year", "number", "personal_id"}
 _WEAK_LINE = 0.75  # a line segment read with less mean confidence is read again alone
 _REREAD_LINES = 1 << 30  # line ids of re-read segments, apart from Tesseract's
 _CONFIRMED = 0.95  # a value two independent readings agree on
@@ -77,17 +79,18 @@ def _mean_confidence(words: list[Word]) -> float:
 
 
 def _crop_words(prepared: Prepared, box: tuple[int, int, int, int], psm: int,
-                line_id: int) -> list[Word]:
-    """OCR one region of the prepared page at twice the size; boxes in page pixels."""
-    x0, y0, x1, y1 = box
-    crop = prepared.image[max(0, y0):y1, max(0, x0):x1]
+                line_id: int, *, scale: int = 2, lang: str = "vie") -> list[Word]:
+    """OCR one region of the prepared page, enlarged ``scale`` times; boxes in page pixels."""
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), box[2], box[3]
+    crop = prepared.image[y0:y1, x0:x1]
     if crop.size == 0:
         return []
-    big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    if scale != 1:
+        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     return [
-        Word(w.text, w.confidence, max(0, x0) + w.x // 2, max(0, y0) + w.y // 2,
-             max(1, w.w // 2), max(1, w.h // 2), w.block, line_id)
-        for w in read_words(big, psm=psm, dpi=600)
+        Word(w.text, w.confidence, x0 + w.x // scale, y0 + w.y // scale,
+             max(1, w.w // scale), max(1, w.h // scale), w.block, line_id)
+        for w in read_words(crop, psm=psm, dpi=OCR_DPI * scale, lang=lang)
     ]
 
 
@@ -183,6 +186,8 @@ def _finish_fields(doc_type: str, raw: dict[str, RawField], prepared: Prepared
             words_texts[name.removesuffix("_words")] = rf.text
             continue
         value, confidence = _value_of(doc_type, name, rf)
+        if normalize.field_kind(name) in _DIGIT_KINDS:
+            value, confidence = _digits_opinion(doc_type, name, rf, prepared, value, confidence)
         if value in (None, "") or confidence < AUTO_ACCEPT_CONFIDENCE:
             value, confidence = _second_reading(doc_type, name, rf, prepared, value, confidence)
         if value in (None, ""):
@@ -207,6 +212,42 @@ def _value_of(doc_type: str, name: str, rf: RawField) -> tuple[Any, float]:
     return value, confidence
 
 
+def _digits_opinion(doc_type: str, name: str, rf: RawField, prepared: Prepared,
+                    value: Any, confidence: float) -> tuple[Any, float]:
+    """Read the digits of a field again with Tesseract's English model.
+
+    The Vietnamese model turns the slashed or dotted zeros and flagged ones of typewriter
+    faces into 9s, 6s and 4s, often with high confidence; the English model, trained on
+    far more such faces, reads them right (but not "Đ" in ``123/QĐ-UBND``). Only the
+    digits are compared: when they agree the value is sure; when they differ, the English
+    digits replace the Vietnamese ones, for a person to confirm.
+    """
+    again = _crop_words(prepared, _value_box(rf), psm=7, line_id=0, scale=1, lang="eng")
+    if not again:
+        return value, confidence
+    text = " ".join(w.text for w in again)
+    second, second_conf = _value_of(doc_type, name, RawField(name, text, again))
+    if second in (None, ""):
+        return value, confidence
+    if value in (None, ""):
+        return second, min(second_conf, _SUGGESTION)
+    ours, theirs = _DIGITS.findall(str(value)), _DIGITS.findall(str(second))
+    if ours == theirs:
+        return value, max(confidence, min(second_conf, _CONFIRMED))
+    if len(ours) != len(theirs):
+        return value, min(confidence, _SUGGESTION)
+    spliced = iter(theirs)
+    merged = _DIGITS.sub(lambda _: next(spliced), str(value))
+    return type(value)(merged), min(second_conf, _SUGGESTION)
+
+
+def _value_box(rf: RawField) -> tuple[int, int, int, int]:
+    """The value's words with a margin: (x0, y0, x1, y1) on the prepared page."""
+    pad = max(w.h for w in rf.words) // 4
+    return (min(w.x for w in rf.words) - 2 * pad, min(w.y for w in rf.words) - pad,
+            max(w.right for w in rf.words) + 2 * pad, max(w.bottom for w in rf.words) + pad)
+
+
 def _second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
                     value: Any, confidence: float) -> tuple[Any, float]:
     """Read a doubtful or unreadable value again, enlarged and as a single block of text.
@@ -217,17 +258,8 @@ def _second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
     threshold's safe side; any disagreement leaves it low, for a person to decide. A
     value only the second reading could make out is kept as a suggestion for review.
     """
-    pad = max(w.h for w in rf.words) // 4
-    x0 = max(0, min(w.x for w in rf.words) - 2 * pad)
-    y0 = max(0, min(w.y for w in rf.words) - pad)
-    x1 = max(w.right for w in rf.words) + 2 * pad
-    y1 = max(w.bottom for w in rf.words) + pad
-    crop = prepared.image[y0:y1, x0:x1]
-    if crop.size == 0:
-        return value, confidence
-    big = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
     lines = len({w.line for w in rf.words})
-    again = read_words(big, psm=7 if lines == 1 else 6, dpi=600)
+    again = _crop_words(prepared, _value_box(rf), psm=7 if lines == 1 else 6, line_id=0)
     if not again:
         return value, confidence
     text = " ".join(w.text for w in again)
