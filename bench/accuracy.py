@@ -30,6 +30,7 @@ def score(pages: list[tuple[dict, dict]]) -> dict:
     accepted_fields = accepted_wrong = 0
     wrong_examples: list[dict] = []
     mismatches: list[dict] = []
+    review_reasons: Counter[str] = Counter()
     for truth, rec in pages:
         if truth.get("expect") == "rejected":
             continue
@@ -54,6 +55,8 @@ def score(pages: list[tuple[dict, dict]]) -> dict:
         if rec["doc_type"] != truth["doc_type"]:
             mismatches.append({"uri": rec["source"]["uri"], "field": "doc_type",
                                "want": truth["doc_type"], "got": rec["doc_type"]})
+        if rec["status"] == "needs_review":
+            review_reasons.update({f"{i['rule']}:{i['field']}" for i in rec["issues"]})
         if rec["status"] == "auto_accepted":
             accepted += 1
             accepted_fields += len(names)
@@ -73,6 +76,7 @@ def score(pages: list[tuple[dict, dict]]) -> dict:
         "silent_error_rate": accepted_wrong / accepted_fields if accepted_fields else 0.0,
         "silent_errors": wrong_examples,
         "mismatches": mismatches,
+        "review_reasons": dict(review_reasons.most_common()),
     }
 
 

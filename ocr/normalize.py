@@ -45,12 +45,16 @@ def clean_text(raw: str | None) -> str | None:
 # Letters Tesseract puts in place of digits. Applied only inside tokens that already hold
 # a digit, so words are left alone.
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
-                                   "|": "1", "i": "1", "!": "1", "Z": "2", "S": "5", "B": "8"})
-_DIGITISH_TOKEN = re.compile(r"(?<![^\W\d_])[0-9OoDQlIi|!ZSB]*\d[0-9OoDQlIi|!ZSB]*(?![^\W\d_])")
+                                   "|": "1", "i": "1", "!": "1", "Z": "2", "S": "5", "B": "8",
+                                   "Ø": "0", "ø": "0"})  # a typewriter's slashed zero
+_DIGITISH_TOKEN = re.compile(
+    r"(?<![^\W\d_])[0-9OoDQlIi|!ZSBØø]*\d[0-9OoDQlIi|!ZSBØø]*(?![^\W\d_])")
+_SLASHES = str.maketrans({"⁄": "/", "∕": "/", "／": "/"})  # fraction and other look-alikes
 
 
 def fix_digits(text: str) -> str:
     """'1O/O3/1987' -> '10/03/1987': look-alike letters inside digit runs become digits."""
+    text = text.translate(_SLASHES)
     return _DIGITISH_TOKEN.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKES), text)
 
 
@@ -153,6 +157,7 @@ def normalize_number(raw: str | None) -> str | None:
     if match:
         text = text[match.end() :]  # fold keeps the length of Vietnamese text
     text = fix_digits(re.sub(r"\s*([/\-.])\s*", r"\1", text))
+    text = re.sub(r"([/\-.])\1+", r"\1", text)  # '182//1997': a doubled stroke
     return clean_text(text)
 
 

@@ -235,3 +235,12 @@ def test_correct_field_adds_lexicon_corrections_and_never_raises_confidence():
     assert AUTO_ACCEPT_CONFIDENCE <= conf < 0.97
     assert correct_field("birth", "sex", "Nam", 0.6) == ("male", 0.6)
     assert correct_field("birth", "father_name", "......", 0.9) is None
+
+
+@pytest.mark.parametrize(("raw", "want"), [
+    ("Ø3⁄2012", "03/2012"),  # typewriter slashed zero, fraction slash
+    ("182/⁄1997", "182/1997"),
+    ("45", "45"),
+])
+def test_typewriter_look_alikes_in_numbers(raw, want):
+    assert normalize_field("birth", "book_number", raw) == want
