@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sohoa.samples import Knobs, generate_page
 
 from ocr.pipeline import extract_page
 from ocr.record import Source
+from sohoa.samples import Knobs, generate_page
 
 SOURCE = Source("test://page", 1, "0" * 64)
 
