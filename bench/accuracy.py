@@ -110,6 +110,8 @@ def main() -> None:
         f"python -m bench.accuracy --pages {args.pages} --seed {args.seed} "
         f"--profile {args.profile}"))
     OUT.mkdir(exist_ok=True)
+    with open(OUT / "accuracy-records.jsonl", "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     (OUT / "accuracy.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
     print(f"pages {result['pages']} (readable {result['readable_pages']}) in {elapsed:.1f} s")
     print(f"field accuracy      {result['field_accuracy']:.4f}")

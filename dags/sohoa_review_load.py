@@ -1,11 +1,13 @@
-"""``sohoa_review_load``: load the records archive staff confirmed or typed in review
-(SPEC section 5), through the same loader as auto-accepted records."""
+"""``sohoa_review_load``: what follows the records archive staff confirmed or typed in
+review (SPEC section 5). The confirmation itself writes the record through the loader's
+code; this DAG checks that each confirmed item is loaded, links confirmed dossier results
+to their dossiers and records the run."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from airflow.sdk import dag, task
+from airflow.sdk import dag, get_current_context, task
 
 from sohoa.orchestration import settings
 
@@ -25,7 +27,7 @@ def sohoa_review_load() -> None:
     def load_confirmed() -> dict:
         from sohoa.orchestration.side_dags import load_confirmed_reviews
 
-        return load_confirmed_reviews()
+        return load_confirmed_reviews(get_current_context()["run_id"])
 
     load_confirmed()
 

@@ -67,7 +67,13 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int
                 and statistics.fmean(w.confidence for w in s.words) >= 0.5]
         if left:
             left.sort(key=lambda s: s.y)
-            out["issuing_authority"] = _field("issuing_authority", left[:3])
+            authority = _field("issuing_authority", left[:3])
+            # The "Số:" of the number line below, or a seal's edge, can join the block.
+            while authority.words and (authority.words[-1].confidence < 0.3
+                                       or fold(authority.words[-1].text).rstrip(":.") == "so"):
+                authority.words.pop()
+            authority.text = " ".join(w.text for w in authority.words)
+            out["issuing_authority"] = authority
     for s in segs:
         if _DATE_LINE.search(fold(s.text)):
             out["result_date"] = _field("result_date", [s])

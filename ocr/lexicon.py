@@ -213,6 +213,21 @@ def clean_name(text: str) -> str:
     return " ".join(t for t in tokens if any(c.isalpha() for c in t)).upper()
 
 
+def name_is_confirmed(name: str) -> bool:
+    """Every token of an upper-case name is a lexicon entry, exactly as written, with no
+    other accented form that OCR could have lost marks from (HƯƠNG has HƯỜNG: not
+    confirmed). Such a reading is what the lexicon vouches for, whatever Tesseract's
+    confidence in the bold capitals."""
+    tokens = name.split()
+    if len(tokens) < 2:
+        return False
+    for i, token in enumerate(tokens):
+        value, conf, doubtful = correct_token(token, i, len(tokens), 1.0)
+        if value != token or conf < 1.0 or doubtful:
+            return False
+    return True
+
+
 def _has_diacritics(text: str) -> bool:
     return key(text) != re.sub(r"[^a-z0-9]", "", text.lower())
 

@@ -18,7 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ocr import checks, normalize
+from ocr import checks, lexicon, normalize
 from ocr.classify import classify
 from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
@@ -32,6 +32,10 @@ from ocr.quality import assess
 from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue, PageRecord, Quality, Source
 
 _PSM = int(os.environ.get("SOHOA_PSM", "3"))
+_LEXICON_CONFIRMED = AUTO_ACCEPT_CONFIDENCE + 0.05  # every token a unique lexicon entry...
+_LEXICON_FLOOR = 0.4  # ...and no word read with less confidence than this
+_OLDEST_YEAR = 1850
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGITS = re.compile(r"\d+")
 _DIGIT_KINDS = {"date", "death_date", "year", "number", "personal_id"}
 _WEAK_LINE = 0.75  # a line segment read with less mean confidence is read again alone
@@ -206,6 +210,10 @@ def _value_of(doc_type: str, name: str, rf: RawField) -> tuple[Any, float]:
     if corrected is None:
         return None, rf.confidence
     value, confidence = corrected
+    kind = normalize.field_kind(name)
+    if (kind == "name" and confidence < _LEXICON_CONFIRMED and rf.confidence >= _LEXICON_FLOOR
+            and value == lexicon.clean_name(rf.text) and lexicon.name_is_confirmed(value)):
+        confidence = _LEXICON_CONFIRMED
     if name.split("_")[-1] in _CLOSED_VOCABULARY:
         # A closed-vocabulary value that normalized cleanly is as sure as its vocabulary.
         confidence = max(confidence, AUTO_ACCEPT_CONFIDENCE + 0.05)
@@ -237,8 +245,24 @@ def _digits_opinion(doc_type: str, name: str, rf: RawField, prepared: Prepared,
     if len(ours) != len(theirs):
         return value, min(confidence, _SUGGESTION)
     spliced = iter(theirs)
-    merged = _DIGITS.sub(lambda _: next(spliced), str(value))
-    return type(value)(merged), min(second_conf, _SUGGESTION)
+    merged = type(value)(_DIGITS.sub(lambda _: next(spliced), str(value)))
+    if not _plausible(value) and _plausible(merged):
+        # The Vietnamese reading cannot be right (month 19, year 4966); the English one
+        # is a real value: it stands on the English model's confidence.
+        return merged, min(second_conf, _CONFIRMED)
+    return merged, min(second_conf, _SUGGESTION)
+
+
+def _plausible(value: Any) -> bool:
+    """A date or year that can be on a register; other values always pass."""
+    if isinstance(value, int):
+        return _OLDEST_YEAR <= value <= date.today().year
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return _OLDEST_YEAR <= date.fromisoformat(value).year <= date.today().year
+        except ValueError:
+            return False
+    return True
 
 
 def _value_box(rf: RawField) -> tuple[int, int, int, int]:

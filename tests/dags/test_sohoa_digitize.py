@@ -29,6 +29,12 @@ def run_dag():
     return load_dag().test()
 
 
+def states(dag_run) -> dict[str, str]:
+    """Task states and tries, for a readable failure message."""
+    return {f"{ti.task_id}[{ti.map_index}]": f"{ti.state} (try {ti.try_number})"
+            for ti in dag_run.get_task_instances()}
+
+
 def report_of(landing, run_id):
     from sohoa.orchestration.tasks import REPORT, run_folder
 
@@ -56,11 +62,11 @@ def test_every_page_is_accounted_for_and_a_rerun_changes_nothing(
     assert all(u.status == "uploaded" for u in uploaded)
 
     first = run_dag()
-    assert first.state == "success"
+    assert first.state == "success", states(first)
     report = report_of(s3_landing, first.run_id)
     counts = scan_counts(population_db)
     pages = sample_scans["pages"]
-    assert report["pages"] == pages and report["missing"] == 0
+    assert (report["pages"], report["missing"]) == (pages, 0), report
     assert report["loaded"] + report["in_review"] + report["rejected"] == pages
     assert counts == {k: v for k, v in (("loaded", report["loaded"]),
                                         ("in_review", report["in_review"]),
@@ -85,8 +91,11 @@ def test_every_page_is_accounted_for_and_a_rerun_changes_nothing(
 
     before = canonical_dump(population_db)
     second = run_dag()
-    assert second.state == "success"
-    assert canonical_dump(population_db) == before
+    assert second.state == "success", states(second)
+    after = canonical_dump(population_db)
+    sizes = {t: len(rows) for t, rows in before.items()}
+    assert {t: len(rows) for t, rows in after.items()} == sizes
+    assert after == before
     assert count(population_db, scan) == pages
 
 
@@ -111,7 +120,7 @@ def test_a_load_that_fails_once_is_retried_without_duplicate_rows(
 
     monkeypatch.setattr(load_batch_module, "store_records", crash_once)
     dag_run = run_dag()
-    assert dag_run.state == "success"
+    assert dag_run.state == "success", states(dag_run)
     tries = {ti.task_id: ti.try_number for ti in dag_run.get_task_instances()}
     assert tries["load_batch"] == 2 and tries["extract_batch"] == 1
     report = report_of(s3_landing, dag_run.run_id)

@@ -29,7 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import tempfile
 
     from ocr.errors import ConfigurationError
@@ -51,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     )
     out = args.out
     if out is None and args.format == "json":
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        from sohoa.reports.render import json_bytes
+
+        sys.stdout.buffer.write(json_bytes(data))
         return 0
     if out is None and args.format == "csv":
         with tempfile.TemporaryDirectory() as tmp:

@@ -146,8 +146,8 @@ civil_record = Table(
     # {field: {"value", "confidence", "bbox": [x, y, w, h], "origin", "by"}}. "origin" is
     # one of FIELD_ORIGINS and absent for a machine-read, auto-accepted value; "by" names
     # the person who confirmed, corrected or typed it. The source scan and page are the
-    # record's scan. Plain JSON, not JSONB, and not a row per value: both were measured to
-    # cost several times the rest of the load (BENCHMARKS.md); see sohoa.load.store.
+    # record's scan. Plain JSON, not JSONB (2.5x slower to load), and not a row per value
+    # (16 rows a record cost more than the rest of the load together; BENCHMARKS.md).
     Column("fields", JSON, nullable=False),
     Column("origin", String(16), nullable=False),
     Column("reviewed_by", String(100)),

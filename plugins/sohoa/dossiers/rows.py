@@ -137,8 +137,10 @@ def code_receipt_date(code: str) -> date | None:
     m = _CODE_DATE.search(code)
     if not m:
         return None
-    try:
-        return datetime.strptime(m.group(1), "%y%m%d").date()
+    digits = m.group(1)
+    yy, mm, dd = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+    try:  # strptime's %y: 69-99 -> 1900s, 00-68 -> 2000s
+        return date(1900 + yy if yy >= 69 else 2000 + yy, mm, dd)
     except ValueError:
         return None
 

@@ -1,14 +1,13 @@
 """The three public indicators of SPEC section 7: definitions, rates and points.
 
-Rates are exact fractions rounded half-up to 2 decimals (not binary floats), so a
-hand-computed 2/3 is 66.67 everywhere. A zero denominator gives ``None`` (null), not 0.
+Rates are computed in integers and rounded half-up to 2 decimals (not binary floats),
+so a hand-computed 2/3 is 66.67 and 1/800 is 0.13 everywhere. A zero denominator gives
+``None`` (null), not 0.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 FULL_POINTS_AT = 80  # percent; the scoring rule gives full points from here
 TARGET_PERCENT = FULL_POINTS_AT  # the headline target: where full points start
@@ -59,17 +58,17 @@ def rate(numerator: int, denominator: int) -> float | None:
     """Percent rounded half-up to 2 decimals; ``None`` when the denominator is 0."""
     if denominator == 0:
         return None
-    return _round2(Fraction(100 * numerator, denominator))
+    return _half_up_hundredths(10_000 * numerator, denominator)
 
 
 def points(numerator: int, denominator: int, max_points: int) -> float | None:
     """Full ``max_points`` at a rate of 80 % or more, else rate × max / 80 %."""
     if denominator == 0:
         return None
-    exact = Fraction(100 * numerator, denominator)
-    if exact >= FULL_POINTS_AT:
+    if 100 * numerator >= FULL_POINTS_AT * denominator:
         return float(max_points)
-    return _round2(exact * max_points / FULL_POINTS_AT)
+    # rate x max / 80 = (100 num / den) x max / 80, in hundredths
+    return _half_up_hundredths(10_000 * numerator * max_points, FULL_POINTS_AT * denominator)
 
 
 def block(counts: dict[str, int]) -> dict[str, dict]:
@@ -113,6 +112,11 @@ def definitions() -> dict[str, dict]:
     }
 
 
-def _round2(value: Fraction) -> float:
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+def _half_up_hundredths(hundredths_num: int, den: int) -> float:
+    """``hundredths_num / den`` hundredths, rounded half-up, as a float with 2 decimals.
+
+    Integer arithmetic: exact (no binary rounding of 0.125 to 0.12) and fast enough for
+    thousands of units.
+    """
+    units = (2 * hundredths_num + den) // (2 * den)
+    return units / 100

@@ -32,6 +32,49 @@ def register_progress(
     conn: Connection, period: Period, unit_ids: list[int] | None = None
 ) -> list[dict[str, Any]]:
     """One row per (unit id, book type, year) with books, entries, shares and rejections."""
+    from sohoa.kpi import facts
+
+    if facts.available(conn):
+        rows = facts.progress_rows(conn, period, unit_ids)
+        return [finish_progress(r) for r in rows]
+    books, records, rejected = _direct_rows(conn, period, unit_ids)
+    rows: dict[Key, dict[str, Any]] = {}
+    for r in books:
+        rows[_key(r)] = {
+            "books": int(r["books"]),
+            "books_declared": int(r["books_declared"]),
+            "declared_entries": int(r["declared"]),
+            "digitized_entries": 0,
+            "loaded_records": 0,
+            **dict.fromkeys(ORIGINS, 0),
+            "rejected_pages": 0,
+            "rejected_by_reason": {},
+        }
+    for r in records:
+        row = rows.get(_key(r))
+        if row is None:
+            continue
+        row["loaded_records"] = int(r["loaded"])
+        row["digitized_entries"] = int(r["digitized"] or 0)
+        for o in ORIGINS:
+            row[o] = int(r[o] or 0)
+    for r in rejected:
+        row = rows.get(_key(r))
+        if row is None:
+            continue
+        row["rejected_pages"] += int(r["pages"])
+        row["rejected_by_reason"][r["reject_reason"]] = int(r["pages"])
+    out = []
+    for (unit_id, book_type, year), row in sorted(rows.items()):
+        out.append({"unit_id": unit_id, "book_type": book_type, "year": year, **row})
+        finish_progress(out[-1])
+    return out
+
+
+def _direct_rows(
+    conn: Connection, period: Period, unit_ids: list[int] | None
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """(books, records, rejected pages) grouped by unit, book type and year, from the tables."""
     end = db_time(conn, period.end_utc)
     rb = register_book
     key_cols = (rb.c.unit_id, rb.c.book_type, rb.c.year)
@@ -40,7 +83,6 @@ def register_progress(
     def scoped(q):
         return q.where(scope) if scope is not None else q
 
-    rows: dict[Key, dict[str, Any]] = {}
     books = scoped(
         select(
             *key_cols,
@@ -51,17 +93,6 @@ def register_progress(
         .where(rb.c.created_at < end)
         .group_by(*key_cols)
     )
-    for r in conn.execute(books).mappings():
-        rows[_key(r)] = {
-            "books": r["books"],
-            "books_declared": r["books_declared"],
-            "declared_entries": int(r["declared"]),
-            "digitized_entries": 0,
-            "loaded_records": 0,
-            **dict.fromkeys(ORIGINS, 0),
-            "rejected_pages": 0,
-            "rejected_by_reason": {},
-        }
     cr = civil_record
     records = scoped(
         select(
@@ -74,31 +105,17 @@ def register_progress(
         .where(cr.c.created_at < end)
         .group_by(*key_cols)
     )
-    for r in conn.execute(records).mappings():
-        row = rows.get(_key(r))
-        if row is None:
-            continue
-        row["loaded_records"] = int(r["loaded"])
-        row["digitized_entries"] = int(r["digitized"] or 0)
-        for o in ORIGINS:
-            row[o] = int(r[o] or 0)
     rejected = scoped(
         select(*key_cols, scan.c.reject_reason, func.count().label("pages"))
         .select_from(scan.join(rb, rb.c.id == scan.c.book_id))
         .where(scan.c.status == "rejected", scan.c.created_at < end)
         .group_by(*key_cols, scan.c.reject_reason)
     )
-    for r in conn.execute(rejected).mappings():
-        row = rows.get(_key(r))
-        if row is None:
-            continue
-        row["rejected_pages"] += int(r["pages"])
-        row["rejected_by_reason"][r["reject_reason"]] = int(r["pages"])
-    out = []
-    for (unit_id, book_type, year), row in sorted(rows.items()):
-        out.append({"unit_id": unit_id, "book_type": book_type, "year": year, **row})
-        finish_progress(out[-1])
-    return out
+    return (
+        conn.execute(books).mappings().all(),
+        conn.execute(records).mappings().all(),
+        conn.execute(rejected).mappings().all(),
+    )
 
 
 def finish_progress(row: dict[str, Any]) -> dict[str, Any]:
@@ -112,57 +129,110 @@ def finish_progress(row: dict[str, Any]) -> dict[str, Any]:
 def data_quality(
     conn: Connection, period: Period, unit_ids: list[int] | None = None
 ) -> dict[int, dict[str, Any]]:
-    """unit id -> confidence sum/count and review turnaround days (raw, for roll-ups)."""
+    """unit id -> sum and count of machine confidences of the records loaded in the period."""
     start, end = db_time(conn, period.start_utc), db_time(conn, period.end_utc)
     out: dict[int, dict[str, Any]] = defaultdict(
-        lambda: {"confidence_sum": 0.0, "confidence_values": 0, "turnaround_days": []}
+        lambda: {"confidence_sum": 0.0, "confidence_values": 0}
     )
-    scope = "" if unit_ids is None else f" AND rb.unit_id IN ({','.join(map(str, unit_ids))})"
-    if conn.dialect.name == "postgresql":
-        sql = (
-            "SELECT rb.unit_id, sum((f.value->>'confidence')::float8) AS s, "
-            "count(*) AS n FROM civil_record cr JOIN register_book rb ON rb.id = cr.book_id "
-            "CROSS JOIN LATERAL json_each(cr.fields) f "
-            "WHERE cr.created_at >= :start AND cr.created_at < :end "
-            "AND f.value->>'confidence' IS NOT NULL "
-            "AND coalesce(f.value->>'origin', '') <> 'typed'" + scope + " GROUP BY rb.unit_id"
-        )
+    from sohoa.kpi import facts
+
+    if facts.available(conn):
+        sums = facts.confidence_by_unit(conn, period, unit_ids)
     else:
-        sql = (
-            "SELECT rb.unit_id, sum(json_extract(f.value, '$.confidence')) AS s, "
-            "count(*) AS n FROM civil_record cr JOIN register_book rb ON rb.id = cr.book_id, "
-            "json_each(cr.fields) f "
-            "WHERE cr.created_at >= :start AND cr.created_at < :end "
-            "AND json_extract(f.value, '$.confidence') IS NOT NULL "
-            "AND coalesce(json_extract(f.value, '$.origin'), '') <> 'typed'"
-            + scope
-            + " GROUP BY rb.unit_id"
-        )
-    for unit_id, total, n in conn.execute(text(sql), {"start": start, "end": end}):
+        sums = _direct_confidence(conn, start, end, unit_ids)
+    for unit_id, total, n in sums:
         out[unit_id]["confidence_sum"] += float(total or 0)
-        out[unit_id]["confidence_values"] += int(n)
-    ri = review_item
-    reviewed = (
-        select(register_book.c.unit_id, ri.c.created_at, ri.c.resolved_at)
-        .select_from(ri.join(register_book, register_book.c.id == ri.c.book_id))
-        .where(ri.c.state == "confirmed", ri.c.resolved_at >= start, ri.c.resolved_at < end)
-    )
-    if unit_ids is not None:
-        reviewed = reviewed.where(register_book.c.unit_id.in_(unit_ids))
-    for unit_id, created, resolved in conn.execute(reviewed):
-        out[unit_id]["turnaround_days"].append(_days(created, resolved))
+        out[unit_id]["confidence_values"] += int(n or 0)
     return dict(out)
 
 
-def finish_quality(raw: dict[str, Any]) -> dict[str, Any]:
+Median = tuple[float | None, int]  # (median days, reviewed records)
+
+
+def review_turnaround(
+    conn: Connection, period: Period, province_of: dict[int, str], unit_ids: list[int] | None
+) -> dict[tuple[str, Any], Median]:
+    """Median days from a page's arrival in review to its record being loaded, over the
+    items confirmed in the period: keyed ("unit", id), ("province", code) and ("all", None).
+
+    Medians do not add up, so each level is computed from the durations themselves (in
+    SQL on PostgreSQL, where there can be hundreds of thousands).
+    """
+    start, end = db_time(conn, period.start_utc), db_time(conn, period.end_utc)
+    uids = sorted(province_of) if unit_ids is None else list(unit_ids)
+    if conn.dialect.name == "postgresql":
+        sql = text(
+            "WITH map AS (SELECT * FROM unnest(CAST(:uids AS bigint[]), CAST(:provs AS text[])) "
+            "AS m(unit_id, province)), "
+            "d AS (SELECT m.unit_id, m.province, "
+            "extract(epoch FROM ri.resolved_at - ri.created_at) / 86400.0 AS days "
+            "FROM review_item ri JOIN register_book rb ON rb.id = ri.book_id "
+            "JOIN map m ON m.unit_id = rb.unit_id WHERE ri.state = 'confirmed' "
+            "AND ri.resolved_at >= :start AND ri.resolved_at < :end) "
+            "SELECT unit_id, province, GROUPING(unit_id, province) AS lvl, "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY days), count(*) FROM d "
+            "GROUP BY GROUPING SETS ((unit_id, province), (province), ())"
+        )
+        params = {"uids": uids, "provs": [province_of[u] for u in uids], "start": start, "end": end}
+        out: dict[tuple[str, Any], Median] = {}
+        for unit_id, province, lvl, median, n in conn.execute(sql, params):
+            if not n:  # the grand total row of an empty set
+                continue
+            key = (
+                ("unit", unit_id)
+                if lvl == 0
+                else ("province", province)
+                if lvl == 1
+                else ("all", None)
+            )
+            out[key] = (float(median), int(n))
+        return out
+    ri = review_item
+    query = (
+        select(register_book.c.unit_id, ri.c.created_at, ri.c.resolved_at)
+        .select_from(ri.join(register_book, register_book.c.id == ri.c.book_id))
+        .where(ri.c.state == "confirmed", ri.c.resolved_at >= start, ri.c.resolved_at < end)
+        .where(register_book.c.unit_id.in_(uids))
+    )
+    groups: dict[tuple[str, Any], list[float]] = defaultdict(list)
+    for unit_id, created, resolved in conn.execute(query):
+        days = _days(created, resolved)
+        for key in (("unit", unit_id), ("province", province_of[unit_id]), ("all", None)):
+            groups[key].append(days)
+    return {k: (statistics.median(v), len(v)) for k, v in groups.items()}
+
+
+def _direct_confidence(
+    conn: Connection, start: datetime, end: datetime, unit_ids: list[int] | None
+) -> list[tuple]:
+    """(unit id, sum, count) of machine confidences of the records loaded in [start, end)."""
+    scope = "" if unit_ids is None else f" AND rb.unit_id IN ({','.join(map(str, unit_ids))})"
+    if conn.dialect.name == "postgresql":
+        value = "(f.value->>'confidence')::float8"
+        origin = "f.value->>'origin'"
+        source = "CROSS JOIN LATERAL json_each(cr.fields) f"
+    else:
+        value = "json_extract(f.value, '$.confidence')"
+        origin = "json_extract(f.value, '$.origin')"
+        source = ", json_each(cr.fields) f"
+    sql = (
+        f"SELECT rb.unit_id, sum({value}), count(*) FROM civil_record cr "
+        f"JOIN register_book rb ON rb.id = cr.book_id {source} "
+        f"WHERE cr.created_at >= :start AND cr.created_at < :end AND {value} IS NOT NULL "
+        f"AND coalesce({origin}, '') <> 'typed'{scope} GROUP BY rb.unit_id"
+    )
+    return [tuple(r) for r in conn.execute(text(sql), {"start": start, "end": end})]
+
+
+def finish_quality(raw: dict[str, Any], turnaround: Median | None) -> dict[str, Any]:
     """Average confidence (0-1, 4 decimals) and median turnaround (days, 2 decimals)."""
     n = raw["confidence_values"]
-    days = raw["turnaround_days"]
+    median, reviewed = turnaround or (None, 0)
     return {
         "average_confidence": round(raw["confidence_sum"] / n, 4) if n else None,
         "confidence_values": n,
-        "review_turnaround_median_days": round(statistics.median(days), 2) if days else None,
-        "reviewed_records": len(days),
+        "review_turnaround_median_days": None if median is None else round(median, 2),
+        "reviewed_records": reviewed,
     }
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, select
 
 from ocr.errors import ConfigurationError
 from sohoa.db.tables import unit as unit_table
+from sohoa.kpi import facts
 from sohoa.kpi import indicators as ind
 from sohoa.kpi.dossier_counts import (
     COUNT_KEYS,
@@ -30,7 +31,13 @@ from sohoa.kpi.dossier_counts import (
     undated_without_code_date,
 )
 from sohoa.kpi.periods import LOCAL_TZ, Period, parse_period, trailing_months
-from sohoa.kpi.register import data_quality, finish_progress, finish_quality, register_progress
+from sohoa.kpi.register import (
+    data_quality,
+    finish_progress,
+    finish_quality,
+    register_progress,
+    review_turnaround,
+)
 from sohoa.kpi.units import is_province_code, province_of
 
 REPORT_VERSION = 1
@@ -91,14 +98,26 @@ def build_report(
 ) -> dict[str, Any]:
     """The whole report as JSON-ready data (see the module docstring)."""
     per = parse_period(period) if isinstance(period, str) else period
+    window = trailing_months(per, trend_months)
+    facts.refresh(engine)
     with engine.connect() as conn:
         scope = resolve_scope(conn, unit)
         ids = scope.unit_ids
-        by_unit = counts_by_unit(conn, per, ids)
-        trend = counts_by_month(conn, trailing_months(per, trend_months), ids)
+        if facts.available(conn):  # PostgreSQL: one scan of the narrow dossier facts
+            by_unit, trend = facts.counts(conn, per, window, ids)
+        else:
+            by_unit = counts_by_unit(conn, per, ids)
+            trend = counts_by_month(conn, window, ids)
         progress = register_progress(conn, per, ids)
         quality = data_quality(conn, per, ids)
-        unplaced = undated_without_code_date(conn, ids)
+        turnaround = review_turnaround(
+            conn, per, {uid: u.province_code for uid, u in scope.units.items()}, ids
+        )
+        unplaced = (
+            facts.undated(conn, ids)
+            if facts.available(conn)
+            else undated_without_code_date(conn, ids)
+        )
     units = scope.units
     unit_rows = [_indicator_row(units[uid], counts) for uid, counts in by_unit.items()]
     _rank(unit_rows)
@@ -129,7 +148,7 @@ def build_report(
             for month, c in sorted(trend.items())
         ],
         "register_progress": _progress_rows(progress, units),
-        "data_quality": _quality_rows(quality, units),
+        "data_quality": _quality_rows(quality, turnaround, units),
         "notes": {"dossiers_without_any_date": unplaced},
     }
 
@@ -273,33 +292,48 @@ def _progress_rows(rows: list[dict[str, Any]], units: dict[int, UnitInfo]) -> li
 
 
 def _quality_rows(
-    raw: dict[int, dict[str, Any]], units: dict[int, UnitInfo]
+    raw: dict[int, dict[str, Any]],
+    turnaround: dict[tuple[str, Any], tuple[float | None, int]],
+    units: dict[int, UnitInfo],
 ) -> list[dict[str, Any]]:
+    def zero() -> dict[str, Any]:
+        return {"confidence_sum": 0.0, "confidence_values": 0}
+
     out = []
     per_province: dict[str, dict[str, Any]] = {}
-    total = {"confidence_sum": 0.0, "confidence_values": 0, "turnaround_days": []}
-    for uid, q in sorted(raw.items()):
+    total = zero()
+    for uid in sorted(set(raw) | {k for lvl, k in turnaround if lvl == "unit"}):
         u = units.get(uid)
         if u is None:
             continue
+        q = raw.get(uid, zero())
         out.append(
             {
                 "level": "unit",
                 "unit_code": u.code,
                 "province_code": u.province_code,
-                **finish_quality(q),
+                **finish_quality(q, turnaround.get(("unit", uid))),
             }
         )
-        agg = per_province.setdefault(
-            u.province_code, {"confidence_sum": 0.0, "confidence_values": 0, "turnaround_days": []}
-        )
+        agg = per_province.setdefault(u.province_code, zero())
         for target in (agg, total):
             target["confidence_sum"] += q["confidence_sum"]
             target["confidence_values"] += q["confidence_values"]
-            target["turnaround_days"] += q["turnaround_days"]
     for code, agg in sorted(per_province.items()):
         out.append(
-            {"level": "province", "unit_code": None, "province_code": code, **finish_quality(agg)}
+            {
+                "level": "province",
+                "unit_code": None,
+                "province_code": code,
+                **finish_quality(agg, turnaround.get(("province", code))),
+            }
         )
-    out.append({"level": "all", "unit_code": None, "province_code": None, **finish_quality(total)})
+    out.append(
+        {
+            "level": "all",
+            "unit_code": None,
+            "province_code": None,
+            **finish_quality(total, turnaround.get(("all", None))),
+        }
+    )
     return out

@@ -154,7 +154,10 @@ def birth_record(
         dob = reg_date - timedelta(days=rng.randrange(1, 60))
         sex = rng.choice(["male", "female"])
         code, place = rng.choice(PLACES)
-        pid = make_personal_id(code, dob.year, sex, number) if book_year >= 2016 else None
+        serial = (int(volume) if volume.isdigit() else 0) * 10_000 + number  # unique per book
+        pid = (
+            make_personal_id(code, dob.year, sex, serial % 1_000_000) if book_year >= 2016 else None
+        )
         person = Person(random_name(rng, sex), dob, sex, place, code, pid)
     mother_year = person.date_of_birth.year - rng.randint(18, 40)
     fields: dict[str, FieldValue] = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -123,24 +125,29 @@ def data_docs_index() -> str | None:
     return str(pages[-1].resolve()) if pages else (str(root.resolve()) if root.is_dir() else None)
 
 
-def record_kpi_refresh(run_id: str, totals: dict[str, Any]) -> str:
-    """Refresh the KPIs after a run that loaded pages.
+def refresh_kpis(run_id: str, totals: dict[str, Any]) -> dict[str, Any]:
+    """Bring the KPI inputs and the current month's report up to date after a load.
 
-    KPI HOOK (issue 5): calls :data:`sohoa.orchestration.hooks.KPI_REFRESH` when it
-    exists; until then this is a no-op that only records the step as a ``pipeline_run``
-    row of kind ``kpi_refresh`` with the run's totals. Idempotent per run. Returns what
-    was done: ``refreshed`` or ``recorded``.
+    The indicators are computed from the tables when a report is built, so "refreshing"
+    means: link newly loaded dossier results to their dossiers (a result fills the
+    dossier's ``result_file``), then rewrite this month's KPI report. Recorded as a
+    ``pipeline_run`` row of kind ``kpi_refresh``, once per run.
     """
-    from sohoa.orchestration.hooks import KPI_REFRESH, find, record_run
+    from sohoa.orchestration.hooks import KPI_REPORT, RESULT_LINKER, find, record_run, reports_dir
 
-    refresh = find(KPI_REFRESH)
-    done = "recorded"
-    if refresh is not None:
-        eng = engine()
-        try:
-            refresh(eng)
-        finally:
-            eng.dispose()
-        done = "refreshed"
-    record_run(f"{run_id}/kpi_refresh", "kpi_refresh", {**totals, "kpi": done})
-    return done
+    period = datetime.now(UTC).strftime("%Y-%m")
+    linker, writer = find(RESULT_LINKER), find(KPI_REPORT)
+    linked = 0
+    reports: list[str] = []
+    eng = engine()
+    try:
+        if linker is not None:
+            linked = linker(eng).count("linked")
+        if writer is not None:
+            out = Path(reports_dir()) / period
+            reports = [str(Path(p).resolve()) for p in writer(eng, period, out)]
+    finally:
+        eng.dispose()
+    record_run(f"{run_id}/kpi_refresh", "kpi_refresh",
+               {**totals, "period": period, "results_linked": linked, "reports": reports})
+    return {"period": period, "results_linked": linked, "kpi_reports": reports}

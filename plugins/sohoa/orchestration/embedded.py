@@ -143,6 +143,10 @@ def run_digitize(airflow_home: Path | None = None, quiet: bool = True) -> RunRes
     started = time.perf_counter()
     home = configure(airflow_home)
     os.environ.setdefault("SOHOA_PROGRESS", "1")
+    from sohoa.orchestration.ocr_pool import warm_up
+    from sohoa.orchestration.settings import ocr_jobs
+
+    warm_up(ocr_jobs())  # forked before Airflow is imported: small, thread-free workers
     from sohoa.orchestration.progress import progress
 
     progress(f"Airflow metadata in {home}")
@@ -197,10 +201,17 @@ def print_summary(result: RunResult, stream=sys.stderr) -> None:
     lines += [
         f"  landing zone: {open_landing().uri('')}",
         f"  database:     {_hide_password(db_url())}",
-        f"  report:       {rep.get('report', '(none: nothing new was found)')}",
+        f"  run report:   {rep.get('report', '(none)')}",
+        f"  KPI report:   {_html_or_first(rep.get('kpi_reports')) or '(unchanged: nothing new)'}",
         f"  Data Docs:    {rep.get('data_docs') or '(none written)'}",
     ]
     print("\n".join(lines), file=stream)
+
+
+def _html_or_first(paths: list[str] | None) -> str | None:
+    if not paths:
+        return None
+    return next((p for p in paths if p.endswith(".html")), paths[0])
 
 
 def _hide_password(url: str) -> str:

@@ -1,9 +1,8 @@
-"""Steps whose real work lives in other parts of sohoa that may not be installed yet.
+"""Steps whose real work lives in other parts of sohoa (dossiers, KPIs), named here once.
 
 Each hook names the function it calls. When that function is missing the hook says so
 plainly: a step with work to do fails loudly (a dossier export must never be dropped
-silently); a step with nothing to compute (the KPI refresh, until issue 5 lands) records
-that it ran and returns.
+silently); a step that only refreshes derived figures records that it ran and returns.
 """
 
 from __future__ import annotations
@@ -16,11 +15,18 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from ocr.errors import ConfigurationError
+from sohoa.db.settings import DEFAULT_HOME
 
-DOSSIER_IMPORTER = "sohoa.dossiers.importer:import_file"
-KPI_REFRESH = "sohoa.kpi.refresh:refresh"
-KPI_REPORT = "sohoa.kpi.report:write_reports"
-REVIEW_LOADER = "sohoa.review.queue:load_confirmed"
+DOSSIER_IMPORTER = "sohoa.dossiers.importer:import_file"  # (engine, path) -> summary
+RESULT_LINKER = "sohoa.dossiers.link:link_results"  # (engine) -> summary
+KPI_REPORT = "sohoa.kpi.report:write_reports"  # (engine, period, out_dir) -> [paths]
+
+
+def reports_dir() -> str:
+    """``SOHOA_REPORTS_DIR``, else ``./.sohoa/reports``: where KPI reports are written."""
+    import os
+
+    return os.environ.get("SOHOA_REPORTS_DIR", "").strip() or str(DEFAULT_HOME / "reports")
 
 
 def find(target: str) -> Callable[..., Any] | None:

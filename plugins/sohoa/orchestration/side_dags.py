@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
+from ocr.errors import SohoaError
 from sohoa.landing.store import Landing, open_landing
 from sohoa.landing.zone import DOSSIERS, PROCESSED
 from sohoa.orchestration import hooks
@@ -58,16 +62,48 @@ def _plain(value: Any) -> Any:
 
 # sohoa_review_load --------------------------------------------------------------------------
 
-def load_confirmed_reviews() -> dict[str, Any]:
-    """Load every record confirmed in review and not loaded yet (idempotent)."""
+def _utc(ts: datetime | None) -> datetime | None:
+    return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts
+
+
+def load_confirmed_reviews(run_id: str) -> dict[str, Any]:
+    """Carry what follows the loading of records confirmed in review.
+
+    Confirming a review item writes its record in the confirmation's own transaction,
+    through the loader's code (:func:`sohoa.review.queue.confirm`), so nothing confirmed
+    waits here to be inserted. This step checks that every confirmed item did end as a
+    loaded record (and fails loudly if one did not), links confirmed dossier results to
+    their dossiers, and records the run when something was confirmed since the last one.
+    """
+    from sohoa.db.tables import pipeline_run, review_item, scan
     from sohoa.orchestration.database import engine
 
-    loader = hooks.require(hooks.REVIEW_LOADER, "loading confirmed reviews (issue 3)")
     eng = engine()
     try:
-        return {"result": _plain(loader(eng))}
+        with eng.connect() as conn:
+            confirmed = conn.execute(
+                select(review_item.c.id, review_item.c.record_id, review_item.c.resolved_at,
+                       scan.c.status)
+                .join(scan, scan.c.id == review_item.c.scan_id)
+                .where(review_item.c.state == "confirmed")).all()
+            last = conn.execute(select(func.max(pipeline_run.c.started_at))
+                                .where(pipeline_run.c.kind == "review_load")).scalar()
+        broken = [r.id for r in confirmed if r.record_id is None or r.status != "loaded"]
+        if broken:
+            raise SohoaError(f"confirmed review items without a loaded record: {broken[:20]}")
+        last = _utc(last)
+        new = [r.id for r in confirmed if last is None or _utc(r.resolved_at) > last]
+        linker = hooks.find(hooks.RESULT_LINKER)
+        linked = linker(eng).count("linked") if linker is not None else 0
     finally:
         eng.dispose()
+    stats = {"confirmed_since_last_run": len(new), "confirmed_total": len(confirmed),
+             "results_linked": linked}
+    if new or linked:
+        hooks.record_run(f"review_load/{run_id}", "review_load", stats)
+    progress(f"{len(new)} record(s) confirmed in review since the last run; "
+             f"{linked} dossier result(s) linked")
+    return stats
 
 
 # sohoa_kpi_report ---------------------------------------------------------------------------
@@ -79,23 +115,17 @@ def previous_month(today: date) -> str:
 
 
 def write_kpi_reports(period: str, out_dir: str | None = None) -> dict[str, Any]:
-    """The KPI report for ``period``, in every format, under ``out_dir``.
-
-    KPI HOOK (issue 5): calls :data:`sohoa.orchestration.hooks.KPI_REPORT` when it
-    exists; until then a no-op that records the run (``pipeline_run`` kind ``kpi_report``).
-    """
-    from sohoa.db.settings import DEFAULT_HOME
+    """The KPI report for ``period`` in every format (``sohoa.kpi.report.write_reports``),
+    under ``out_dir`` (default ``<SOHOA_REPORTS_DIR>/<period>``); recorded once per period."""
     from sohoa.orchestration.database import engine
 
-    out = out_dir or str(DEFAULT_HOME / "reports" / period)
-    writer = hooks.find(hooks.KPI_REPORT)
-    written: list[str] = []
-    if writer is not None:
-        eng = engine()
-        try:
-            written = [str(p) for p in writer(eng, period, out)]
-        finally:
-            eng.dispose()
-    hooks.record_run(f"kpi_report/{period}", "kpi_report",
-                     {"period": period, "files": written, "hook": writer is not None})
+    out = out_dir or str(Path(hooks.reports_dir()) / period)
+    writer = hooks.require(hooks.KPI_REPORT, "the KPI report (issue 5)")
+    eng = engine()
+    try:
+        written = [str(p) for p in writer(eng, period, Path(out))]
+    finally:
+        eng.dispose()
+    hooks.record_run(f"kpi_report/{period}", "kpi_report", {"period": period, "files": written})
+    progress(f"KPI report {period}: {len(written)} file(s) in {out}")
     return {"period": period, "files": written}

@@ -131,7 +131,7 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
     A file that cannot be read is moved to ``quarantine/`` with its reason and stands in
     the batch as a ``rejected`` record, so it is still accounted for.
     """
-    from sohoa.commands.extract import extract_all
+    from sohoa.orchestration.ocr_pool import extract_files
 
     landing = landing or open_landing()
     out = f"{_folder(plan_key)}/{RECORDS}"
@@ -140,27 +140,27 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
     doc = landing.read_json(plan_key)
     records: list[dict[str, Any]] = []
     with ExitStack() as stack:
-        present: list[tuple[str, Path]] = []
+        present: list[tuple[str, str, Path]] = []  # (key as uploaded, where it is now, copy)
         for key in doc["keys"]:
-            if landing.exists(key):
-                present.append((key, stack.enter_context(landing.local_copy(key))))
-            else:  # quarantined by an earlier try of this task
-                records.append(
-                    _quarantined_record(
-                        landing, key, pages_read=0, reason=quarantine_reason(landing, key)
-                    )
-                )
-        results = extract_all([p for _, p in present], jobs or settings.ocr_jobs())
-        for (key, _path), (recs, error) in zip(present, results, strict=True):
-            uri = landing.uri(key)
+            # A file quarantined by an earlier try of this task is read from quarantine.
+            where = key if landing.exists(key) else quarantine_key(key)
+            if landing.exists(where):
+                present.append((key, where, stack.enter_context(landing.local_copy(where))))
+            else:
+                records.append(_quarantined_record(
+                    landing, key, 0, "the uploaded file is no longer in the landing zone",
+                    moved=False))
+        results = extract_files([p for _, _, p in present], jobs or settings.ocr_jobs())
+        for (key, where, _path), (recs, error) in zip(present, results, strict=True):
             # The reader's stand-in for an unreadable file is replaced by ours below,
             # which points at the quarantined copy.
             read = [r for r in recs if not (error and _unreadable(r))]
+            if error:
+                where = quarantine(landing, key, error)
             for rec in read:
-                rec["source"]["uri"] = uri
+                rec["source"]["uri"] = landing.uri(where)
             records += read
             if error:
-                quarantine(landing, key, error)
                 records.append(_quarantined_record(landing, key, len(read), error))
     records.sort(key=lambda r: (r["source"]["uri"], r["source"]["page"]))
     progress(f"batch {doc['batch']}: read {len(records)} page(s) of {len(doc['keys'])} file(s)")
@@ -175,13 +175,12 @@ def _unreadable(record: dict[str, Any]) -> bool:
 
 
 def _quarantined_record(
-    landing: Landing, key: str, pages_read: int, reason: str | None
+    landing: Landing, key: str, pages_read: int, reason: str, *, moved: bool = True
 ) -> dict[str, Any]:
     """The ``rejected`` record standing for the unreadable rest of a file (page N+1 on)."""
-    reason = reason or "the file could not be read"
     return {
         "source": {
-            "uri": landing.uri(quarantine_key(key)),
+            "uri": landing.uri(quarantine_key(key) if moved else key),
             "page": pages_read + 1,
             "sha256": sha_of(key),
         },
@@ -190,7 +189,8 @@ def _quarantined_record(
         "quality": {"rotation": 0, "skew_deg": 0.0, "sharpness": 0.0, "readable": False},
         "status": "rejected",
         "issues": [
-            {"field": None, "rule": "unreadable_file", "message": f"{reason} (moved to quarantine)"}
+            {"field": None, "rule": "unreadable_file",
+             "message": f"{reason} (moved to quarantine)" if moved else reason}
         ],
     }
 
@@ -284,13 +284,10 @@ def queue_review(load_key: str, landing: Landing | None = None) -> str:
 
 
 def refresh_kpis(run_id: str, review_keys: list[str], landing: Landing | None = None) -> str:
-    """Write the run's report (pages in, loaded, in review, rejected) and refresh the KPIs.
-
-    KPI HOOK (issue 5): the KPI computation does not exist yet; until it does this step
-    only records the run in ``pipeline_run`` (see
-    :func:`sohoa.orchestration.database.record_kpi_refresh`).
-    """
-    from sohoa.orchestration.database import data_docs_index, record_kpi_refresh
+    """Write the run's report (pages in, loaded, in review, rejected) and refresh the KPIs
+    (see :func:`sohoa.orchestration.database.refresh_kpis`). A run that found nothing new
+    changes nothing in the database, not even ``pipeline_run``."""
+    from sohoa.orchestration.database import data_docs_index, refresh_kpis
 
     landing = landing or open_landing()
     totals = {"pages": 0, "loaded": 0, "in_review": 0, "rejected": 0, "missing": 0}
@@ -313,11 +310,12 @@ def refresh_kpis(run_id: str, review_keys: list[str], landing: Landing | None = 
         **totals,
         "review_item_ids": review_items,
         "validation_reports": reports,
+        "validation_results": results,
         "data_docs": data_docs_index(),
         "finished_at": datetime.now(UTC).isoformat(),
     }
-    if review_keys:  # a run that found nothing new changes nothing, not even pipeline_run
-        record_kpi_refresh(run_id, totals)
+    if review_keys:
+        report.update(refresh_kpis(run_id, totals))
     report["report"] = landing.uri(report_key)
     landing.put_json(report_key, report)
     return report_key

@@ -36,16 +36,21 @@ class _Known:
 
 
 def _date_keys(ident: Identity) -> list[tuple]:
-    """Blocking keys that every pair ``compare`` can call same/possible shares one of."""
+    """Blocking keys: every pair ``compare`` calls same or possible shares one of them.
+
+    Same name: the dates agree on year+month, year+day, month+day or are day/month
+    swapped. Similar name (same date, one word differs): the date and the other words.
+    """
     d, n = ident.date_of_birth, ident.name_key
     if d is None:
         return []
+    words = n.split()
     return [
-        ("dob", d),
         ("ym", n, d.year, d.month),
         ("yd", n, d.year, d.day),
         ("md", n, d.month, d.day),
         ("swap", n, d.year, *sorted((d.month, d.day))),
+        *(("word", d, i, *words[:i], *words[i + 1 :]) for i in range(len(words))),
     ]
 
 
@@ -195,16 +200,14 @@ _PERSON_COLS = [
 
 
 def _load_candidates(conn: Connection, idents: Sequence[Identity]) -> _Index:
-    """Stored persons that could match: same personal ID, date of birth, or name (with a
-    date that agrees on the year, or on month and day, as ``near_date`` needs)."""
+    """Stored persons that could match: the same personal ID; the same name with a date
+    that agrees on two of year/month/day; the same date with all words of the name but
+    one equal (the blocking keys of :func:`_date_keys`, applied on the server)."""
     rows: dict[int, tuple] = {}
-    for key, values in (
-        ("personal_id", sorted({i.personal_id for i in idents if i.personal_id})),
-        ("date_of_birth", sorted({i.date_of_birth for i in idents if i.date_of_birth})),
-    ):
-        for row in rows_where_in(conn, person, _PERSON_COLS, key, values):
-            rows[row[0]] = row
-    for row in _same_name_rows(conn, idents):
+    pids = sorted({i.personal_id for i in idents if i.personal_id})
+    for row in rows_where_in(conn, person, _PERSON_COLS, "personal_id", pids):
+        rows[row[0]] = row
+    for row in _same_name_rows(conn, idents) + _similar_name_rows(conn, idents):
         rows[row[0]] = row
     index = _Index()
     for pid in sorted(rows):
@@ -212,6 +215,33 @@ def _load_candidates(conn: Connection, idents: Sequence[Identity]) -> _Index:
         ident = Identity(name, dob, sex, place, personal_id, name_key=nkey, place_key=pkey)
         index.add(_Known(pid, ident))
     return index
+
+
+def _similar_name_rows(conn: Connection, idents: Sequence[Identity]) -> list[tuple]:
+    dated = [i for i in idents if i.date_of_birth]
+    if conn.dialect.name != "postgresql":
+        dobs = sorted({i.date_of_birth for i in dated})
+        return rows_where_in(conn, person, _PERSON_COLS, "date_of_birth", dobs)
+    # One pattern per word of each name, that word replaced by a wildcard.
+    pairs = set()
+    for i in dated:
+        words = [_like_escape(w) for w in i.name_key.split()]
+        for k in range(len(words)):
+            pairs.add((i.date_of_birth.isoformat(), " ".join([*words[:k], "%", *words[k + 1 :]])))
+    ordered = sorted(pairs)
+    cols = ", ".join(f"p.{c}" for c in _PERSON_COLS)
+    cur = conn.connection.driver_connection.cursor()
+    cur.execute(
+        f"SELECT DISTINCT {cols} FROM person p JOIN unnest(string_to_array(%s, chr(31))::date[], "
+        "string_to_array(%s, chr(31))) AS k(d, pat) "
+        "ON p.date_of_birth = k.d AND p.name_key LIKE k.pat",
+        (_joined(d for d, _ in ordered), _joined(pat for _, pat in ordered)),
+    )
+    return cur.fetchall()
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _same_name_rows(conn: Connection, idents: Sequence[Identity]) -> list[tuple]:

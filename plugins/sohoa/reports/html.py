@@ -17,7 +17,8 @@ from sohoa.kpi.indicators import INDICATORS
 
 _COLORS = {"e_result_rate": "#1f77b4", "digitization_rate": "#2ca02c", "reuse_rate": "#ff7f0e"}
 _MAX_RANKED = 30  # units shown in the ranking chart (the table lists all)
-_MAX_BARS = 40  # register rows shown as progress bars (the table lists all)
+_MAX_BARS = 40  # register rows shown as progress bars
+_MAX_PROGRESS_ROWS = 300  # unit rows in the progress table before it shows provinces only
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#222;max-width:1100px}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}
@@ -208,11 +209,16 @@ def _progress_chart(rows: list[dict[str, Any]]) -> str:
     import matplotlib.pyplot as plt
 
     shown = [r for r in rows if r["level"] == "unit" and r["progress_rate"] is not None]
-    shown = shown[:_MAX_BARS]
+    if len(shown) > _MAX_BARS:  # too many units for one chart: their provinces instead
+        shown = [r for r in rows if r["level"] == "province" and r["progress_rate"] is not None]
+        shown = sorted(shown, key=lambda r: r["progress_rate"])[:_MAX_BARS]
     if not shown:
         return "<p class='muted'>No register book with a declared entry count yet.</p>"
     fig, ax = plt.subplots(figsize=(8, 0.3 * len(shown) + 1))
-    labels = [f"{r['unit_code']} {r['book_type']} {r['year']}" for r in shown]
+    labels = [
+        f"{r['unit_code'] or 'province ' + r['province_code']} {r['book_type']} {r['year']}"
+        for r in shown
+    ]
     rates = [min(r["progress_rate"], 100) for r in shown]
     ax.barh(labels, [100] * len(shown), color="#e6e6e6")
     ax.barh(labels, rates, color="#2ca02c")
@@ -225,7 +231,14 @@ def _progress_chart(rows: list[dict[str, Any]]) -> str:
 
 
 def _progress_table(rows: list[dict[str, Any]]) -> str:
-    return _table(
+    note = ""
+    if sum(1 for r in rows if r["level"] == "unit") > _MAX_PROGRESS_ROWS:
+        rows = [r for r in rows if r["level"] != "unit"]  # keep the e-mail small
+        note = (
+            "<p class='muted'>Province rows only; the row of every unit, book type and year "
+            "is in the XLSX and CSV reports.</p>"
+        )
+    return note + _table(
         [
             "level",
             "unit / province",

@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +53,14 @@ def render_drill(drill: dict[str, Any], fmt: str, path: Path) -> list[Path]:
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.write_bytes(json_bytes(data))
+
+
+def json_bytes(data: dict[str, Any]) -> bytes:
+    """Indented UTF-8 JSON; msgspec is ~10x faster than ``json`` on a country-wide report."""
+    import msgspec
+
+    return msgspec.json.format(msgspec.json.encode(data), indent=2) + b"\n"
 
 
 def write_csv(table: Table, path: Path) -> None:
@@ -77,20 +83,32 @@ def write_csv_tables(tables: list[Table], path: Path) -> list[Path]:
 
 
 def write_xlsx(tables: list[Table], path: Path) -> None:
+    """One sheet per table; write-only mode streams rows (thousands of units stay fast)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
     for table in tables:
         ws = wb.create_sheet(table.name[:31])
-        ws.append(table.columns)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+        for idx, col in enumerate(table.columns):
+            sample = [len(str(r[idx])) for r in table.rows[:200] if r[idx] is not None]
+            letter = _column_letter(idx + 1)
+            ws.column_dimensions[letter].width = min(60, max([len(col), *sample]) + 2)
+        ws.freeze_panes = "A2"
+        header = []
+        for col in table.columns:
+            cell = WriteOnlyCell(ws, value=col)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
         for row in table.rows:
             ws.append(row)
-        ws.freeze_panes = "A2"
-        for idx, col in enumerate(table.columns, 1):
-            width = max([len(str(col))] + [len(str(r[idx - 1] or "")) for r in table.rows[:200]])
-            ws.column_dimensions[ws.cell(1, idx).column_letter].width = min(60, width + 2)
     wb.save(path)
+
+
+def _column_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)

@@ -90,6 +90,21 @@ def canonical_value(name: str, raw: Any) -> Any:
     return text_value
 
 
+def known_fields(doc_type: str) -> frozenset[str]:
+    """Field names a record of ``doc_type`` may carry (from its JSON Schema)."""
+    from sohoa.gate.contracts import validator
+
+    return frozenset(validator(doc_type).schema["properties"]["fields"]["properties"])
+
+
+def _check_fields(doc_type: str, names) -> None:
+    if doc_type not in BOOK_TYPES:
+        return  # an unknown page: the type is chosen when it is typed in
+    unknown = sorted(set(names) - known_fields(doc_type))
+    if unknown:
+        raise ReviewError(f"a {doc_type} record has no field {', '.join(unknown)}")
+
+
 def list_pending(
     engine: Engine, *, unit_code: str | None = None, limit: int = 50
 ) -> list[ReviewItem]:
@@ -132,6 +147,7 @@ def correct_field(engine: Engine, item_id: int, name: str, value: Any, *, actor:
     new = canonical_value(name, value)
     with engine.begin() as conn:
         row = _pending(conn, item_id)
+        _check_fields(row.doc_type, [name])
         working = dict(row.working)
         old = working.get(name, {})
         working[name] = {
@@ -154,6 +170,7 @@ def enter_record(
     """Type a whole record in by hand (handwritten or unreadable page) and load it."""
     if doc_type not in BOOK_TYPES:
         raise ReviewError(f"doc type must be one of {', '.join(BOOK_TYPES)}")
+    _check_fields(doc_type, values)
     typed = {name: canonical_value(name, v) for name, v in values.items()}
     with engine.begin() as conn:
         row = _pending(conn, item_id)

@@ -44,8 +44,10 @@ def test_run_from_nothing_to_a_populated_database_then_nothing_more(tmp_path, mo
     assert figure(out, "loaded") + figure(out, "in review") + figure(out, "rejected") == 3
     assert figure(out, "rejected") >= 1
     assert "new scan file(s)" in out and "batch 2: read" in out  # progress lines
-    report = Path(re.search(r"^\s*report:\s+(\S+)", out, re.M).group(1))
+    report = Path(re.search(r"^\s*run report:\s+(\S+)", out, re.M).group(1))
     assert report.is_file() and report.is_relative_to(tmp_path)
+    kpi = Path(re.search(r"^\s*KPI report:\s+(\S+)", out, re.M).group(1))
+    assert kpi.suffix == ".html" and kpi.is_file() and kpi.is_relative_to(tmp_path)
     assert re.search(r"^\s*Data Docs:\s+\S+\.html", out, re.M)
     assert (tmp_path / ".sohoa" / "airflow" / "airflow.db").is_file()
 

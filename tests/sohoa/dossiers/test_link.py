@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from dossier_records import load, record
 from sqlalchemy import select, update
 
 from sohoa.db.tables import dossier, scan
@@ -36,7 +35,7 @@ def _dossiers(engine, tmp_path, result_files=("", "", "")):
     assert import_file(engine, path).bad == []
 
 
-def _result(n: int, code: str | None) -> dict:
+def _result(records, n: int, code: str | None) -> dict:
     values = {
         "document_title": "QUYẾT ĐỊNH",
         "result_number": f"{n}/QĐ",
@@ -45,7 +44,7 @@ def _result(n: int, code: str | None) -> dict:
     }
     if code:
         values["dossier_code"] = code
-    return record("dossier_result", f"landing/results/{n}.png", values)
+    return records.record("dossier_result", f"landing/results/{n}.png", values)
 
 
 def _links(engine):
@@ -56,12 +55,17 @@ def _links(engine):
         }
 
 
-def test_link_by_page_code_and_by_upload_metadata(db_engine, tmp_path):
+def test_link_by_page_code_and_by_upload_metadata(db_engine, tmp_path, records):
     _dossiers(db_engine, tmp_path, result_files=("", "s3://export/has-one.pdf", ""))
-    load(
+    records.load(
         db_engine,
         "dossier_result",
-        [_result(1, CODES[0]), _result(2, CODES[1]), _result(3, None), _result(4, None)],
+        [
+            _result(records, 1, CODES[0]),
+            _result(records, 2, CODES[1]),
+            _result(records, 3, None),
+            _result(records, 4, None),
+        ],
     )
     with db_engine.begin() as conn:  # record 3's code came with the upload
         conn.execute(
@@ -80,16 +84,16 @@ def test_link_by_page_code_and_by_upload_metadata(db_engine, tmp_path):
     assert again.count("linked") == 0 and _links(db_engine) == links
 
 
-def test_conflicts_change_nothing_until_a_person_decides(db_engine, tmp_path):
+def test_conflicts_change_nothing_until_a_person_decides(db_engine, tmp_path, records):
     _dossiers(db_engine, tmp_path)
-    load(
+    records.load(
         db_engine,
         "dossier_result",
         [
-            _result(1, CODES[0]),
-            _result(2, CODES[0]),
-            _result(3, CODES[1]),
-            _result(4, "000.00.20.H40-240101-0099"),
+            _result(records, 1, CODES[0]),
+            _result(records, 2, CODES[0]),
+            _result(records, 3, CODES[1]),
+            _result(records, 4, "000.00.20.H40-240101-0099"),
         ],
     )
     with db_engine.begin() as conn:  # page says CODES[1], metadata says CODES[2]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from dossier_records import load, record
 from sqlalchemy import select
 
 from ocr.errors import ConfigurationError
@@ -19,12 +18,12 @@ CODE = "000.00.20.H40-240605-0001"
 
 
 @pytest.fixture
-def world(db_engine, tmp_path):
-    load(
+def world(db_engine, tmp_path, records):
+    records.load(
         db_engine,
         "birth",
         [
-            record(
+            records.record(
                 "birth",
                 "landing/b/1.png",
                 {
@@ -40,11 +39,11 @@ def world(db_engine, tmp_path):
         ],
         year=2003,
     )
-    load(
+    records.load(
         db_engine,
         "marriage",
         [
-            record(
+            records.record(
                 "marriage",
                 "landing/m/1.png",
                 {

@@ -142,3 +142,37 @@ def test_drill_down_lists_the_dossiers_behind_each_figure(sample_engine):
         assert block == unit["indicators"][key]
         assert sum(d[f"{key}_num"] for d in drill["dossiers"]) == block["numerator"]
         assert sum(d[f"{key}_den"] for d in drill["dossiers"]) == block["denominator"]
+
+
+def test_postgres_facts_agree_with_the_direct_queries(pg_engine):
+    """The trigger-kept ``kpi`` facts give the counts the direct queries give."""
+    from sohoa.kpi import facts
+    from sohoa.kpi.dossier_counts import counts_by_month, counts_by_unit
+    from sohoa.kpi.periods import parse_period, trailing_months
+
+    import_file(pg_engine, SAMPLE)
+    with pg_engine.begin() as conn:  # a later change through plain SQL reaches the facts
+        conn.exec_driver_sql(
+            "UPDATE dossier_component SET reused = true WHERE dossier_id = "
+            "(SELECT id FROM dossier WHERE dossier_code = '000.00.20.H40-240410-0001')"
+        )
+    period = parse_period("2024-Q2")
+    window = trailing_months(period, 12)
+    with pg_engine.connect() as conn:
+        assert facts.available(conn)
+        by_unit, by_month = facts.counts(conn, period, window, None)
+        assert by_unit == counts_by_unit(conn, period)
+        assert by_month == counts_by_month(conn, window)
+    a = _by(build_report(pg_engine, "2024-Q2")["units"], "unit_code")["25920"]["indicators"]
+    assert a["reuse_rate"]["numerator"] == 2
+
+
+def test_postgres_facts_follow_deletes(pg_engine):
+    import_file(pg_engine, SAMPLE)
+    with pg_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "DELETE FROM dossier WHERE unit_id <> (SELECT id FROM unit WHERE code = '25920')"
+        )
+        left = conn.exec_driver_sql("SELECT count(*) FROM kpi.dossier_fact").scalar()
+    assert left == 6
+    assert {u["unit_code"] for u in build_report(pg_engine, "2024-Q2")["units"]} == {"25920"}

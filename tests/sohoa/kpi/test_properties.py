@@ -1,4 +1,9 @@
-"""Properties over random dossier sets: rates in 0-100, roll-ups add up, SQL = a Python oracle."""
+"""Properties over random dossier sets: rates in 0-100, roll-ups add up, SQL = a Python oracle.
+
+On both backends: on PostgreSQL the report reads the trigger-kept ``kpi`` facts, so each
+example first imports an earlier version of the dossiers (other units, flipped reuse, one
+more component) and then the final one, which drives the update and delete triggers.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +26,33 @@ UNITS = ["25920", "00004", "00001", "26734"]  # two in HCMC today, two in Hà N�
 Q2_START = datetime(2024, 3, 31, 17, tzinfo=UTC)  # 1 April 00:00 local
 
 
-@pytest.fixture(scope="module")
-def engine(sqlite_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("prop") / "p.db"
-    shutil.copyfile(sqlite_template, path)
-    eng = make_engine(f"sqlite:///{path}")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def engine(request, tmp_path_factory):
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("prop") / "p.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("pg_template")
+        server.admin_sql(f"CREATE DATABASE kpi_props TEMPLATE {template}")
+        url = server.url("kpi_props")
+    eng = make_engine(url)
     yield eng
     eng.dispose()
+    if request.param == "postgresql":
+        server.admin_sql("DROP DATABASE IF EXISTS kpi_props WITH (FORCE)")
+
+
+def _earlier(d: dict) -> dict:
+    """An earlier export of the same dossier: another unit, reuse flipped, one more part."""
+    return {
+        **d,
+        "unit_code": UNITS[(UNITS.index(d["unit_code"]) + 1) % len(UNITS)],
+        "result_file": "",
+        "components": [{**c, "reused": not c["reused"]} for c in d["components"]]
+        + [{"name": "Bản sao", "file": "", "reused": False}],
+    }
 
 
 component = st.fixed_dictionaries(
@@ -79,24 +104,23 @@ def test_rates_bounded_and_rollups_add_up(engine, tmp_path, dossiers):
     with engine.begin() as conn:
         conn.execute(delete(dossier_component))
         conn.execute(delete(dossier))
-    rows, lines = [], []
+    rows, lines, earlier = [], [], []
     for n, d in enumerate(dossiers):
         at = None if d["minutes"] is None else Q2_START + timedelta(minutes=d["minutes"])
         # an undated dossier's code carries a date outside 2024 so it never lands in Q2
         code = f"000.00.20.H40-230101-{n:04d}"
         rows.append({**d, "at": at})
-        lines.append(
-            json.dumps(
-                {
-                    **{k: v for k, v in d.items() if k != "minutes"},
-                    "dossier_code": code,
-                    "received_at": at.isoformat() if at else None,
-                }
-            )
-        )
-    path = tmp_path / "p.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert import_file(engine, path).bad == []
+        final = {
+            **{k: v for k, v in d.items() if k != "minutes"},
+            "dossier_code": code,
+            "received_at": at.isoformat() if at else None,
+        }
+        lines.append(json.dumps(final))
+        earlier.append(json.dumps(_earlier(final)))
+    for name, version in (("before.jsonl", earlier), ("after.jsonl", lines)):
+        path = tmp_path / name
+        path.write_text("\n".join(version) + "\n", encoding="utf-8")
+        assert import_file(engine, path).bad == []
 
     report = build_report(engine, "2024-Q2")
     expected = _oracle(rows)

@@ -27,7 +27,7 @@ from sohoa.load.book import BookMeta
 from sohoa.load.jsonl import read_records
 from sohoa.load.synthetic import make_book, needs_review
 
-BOOK = BookMeta("25920", "birth", 2017, "03", declared_entries=1500, uploader="lan")
+BOOK = BookMeta("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 LOADER = """
 import sys
@@ -37,15 +37,15 @@ from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
 from sohoa.load.jsonl import read_records
 records, _ = read_records(sys.argv[2])
-book = BookMeta("25920", "birth", 2017, "03", declared_entries=1500, uploader="lan")
+book = BookMeta("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
 load_batch(make_engine(sys.argv[1]), records, book, gate=None, run_key="fault",
            now=datetime(2026, 5, 1, tzinfo=UTC))
 """
 
 
 def _batch(tmp_path: Path) -> Path:
-    records = make_book("birth", 2017, "03", 1500, seed=41)
-    for i in range(0, 1500, 100):
+    records = make_book("birth", 2017, "03", 600, seed=41)
+    for i in range(0, 600, 100):
         records[i] = needs_review(records[i], "full_name", "low_confidence", "check it")
     path = tmp_path / "batch.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
@@ -84,7 +84,7 @@ def test_killed_mid_batch_then_rerun_equals_a_clean_run(db_factory, tmp_path):
     expected = canonical_dump(clean)
     clean.dispose()
 
-    env = {**os.environ, "SOHOA_TEST_PAUSE_AFTER_ROWS": "2000", "SOHOA_TEST_PAUSE_SECONDS": "120"}
+    env = {**os.environ, "SOHOA_TEST_PAUSE_AFTER_ROWS": "800", "SOHOA_TEST_PAUSE_SECONDS": "120"}
     proc = subprocess.Popen(
         [sys.executable, "-c", LOADER, crash_url, str(path)],
         env=env,
@@ -111,7 +111,7 @@ def test_killed_mid_batch_then_rerun_equals_a_clean_run(db_factory, tmp_path):
         with crashed.connect() as conn:
             assert conn.execute(select(func.count()).select_from(scan)).scalar_one() == 0
         summary = load_batch(crashed, records, BOOK, gate=None, run_key="fault", now=NOW)
-        assert (summary.loaded, summary.in_review) == (1485, 15)
+        assert (summary.loaded, summary.in_review) == (594, 6)
         assert canonical_dump(crashed) == expected
     finally:
         crashed.dispose()

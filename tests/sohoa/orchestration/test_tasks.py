@@ -61,5 +61,5 @@ def test_a_finished_extraction_is_not_redone(env, tmp_path, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("extraction repeated")
 
-    monkeypatch.setattr("sohoa.commands.extract.extract_all", must_not_run)
+    monkeypatch.setattr("sohoa.orchestration.ocr_pool.extract_files", must_not_run)
     assert tasks.extract_batch(plan) == first

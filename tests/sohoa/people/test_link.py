@@ -118,11 +118,19 @@ def _population(seed: int = 7, size: int = 400):
     return base, later
 
 
-@pytest.fixture(scope="module")
-def linkage(tmp_path_factory):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def linkage(request, tmp_path_factory):
+    """Load both books on each backend (candidate search differs: SQL on PostgreSQL)."""
+    from sohoa.db.engine import make_engine
     from sohoa.db.migrate import upgrade
 
-    engine = upgrade(f"sqlite:///{tmp_path_factory.mktemp('people') / 'p.db'}")
+    if request.param == "sqlite":
+        engine = upgrade(f"sqlite:///{tmp_path_factory.mktemp('people') / 'p.db'}")
+    else:
+        server = request.getfixturevalue("pg_server")
+        template = request.getfixturevalue("pg_template")
+        server.admin_sql(f"CREATE DATABASE people TEMPLATE {template}")
+        engine = make_engine(server.url("people"))
     base, later = _population()
     load_batch(engine, base, BASE, gate=None, now=NOW)
     load_batch(engine, [r for r, _, _ in later], LATER, gate=None, now=NOW)

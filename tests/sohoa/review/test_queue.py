@@ -159,6 +159,15 @@ def test_impossible_values_are_refused(name, raw):
         canonical_value(name, raw)
 
 
+def test_only_fields_of_the_doc_type_can_be_set(queued):
+    engine, _, (misread, unreadable, _) = queued
+    with pytest.raises(ReviewError, match="no field shoe_size"):
+        correct_field(engine, misread.id, "shoe_size", "42", actor="lan")
+    with pytest.raises(ReviewError, match="no field husband_full_name"):
+        enter_record(engine, unreadable.id, "birth", {"husband_full_name": "A"}, actor="lan")
+    assert _actions(engine, misread.id) == []
+
+
 def test_duplicate_person_flags_are_resolved_by_a_person_and_audited(db_engine):
     first = make_book("birth", 2019, "02", 1, seed=32)
     twin = make_book("birth", 2019, "03", 1, seed=33)

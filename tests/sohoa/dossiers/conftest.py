@@ -1,8 +1,11 @@
-"""Build SPEC-3 records and load them with the real loader (shared by the dossier tests)."""
+"""Shared by the dossier tests: SPEC-3 records loaded with the real loader (``records``)."""
 
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
+
+import pytest
 
 from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
@@ -31,3 +34,9 @@ def load(
 ):
     book = BookMeta(unit, book_type, year, volume, declared_entries=10)
     return load_batch(engine, records, book, gate=None)
+
+
+@pytest.fixture
+def records():
+    """``records.record(doc_type, uri, values)`` and ``records.load(engine, book_type, recs)``."""
+    return SimpleNamespace(record=record, load=load)
