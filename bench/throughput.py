@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -25,11 +26,19 @@ OUT = Path(__file__).resolve().parent / "out"
 SOHOA = str(Path(sys.executable).with_name("sohoa"))
 
 
-def _timed(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(cmd: list[str], env: dict[str, str], stdin: str | None = None
+           ) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and everything it started)."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     subprocess.run(cmd, env=env, input=stdin, text=True, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
 
 
 def main() -> None:
@@ -54,11 +63,15 @@ def main() -> None:
     n = len(pages)
     result = {
         "pages": n, "jobs": args.jobs, "machine": describe(),
-        "tesseract_cli_pages_per_s": n / cli,
-        "sohoa_tesserocr_pages_per_s": n / ours,
-        "sohoa_pytesseract_pages_per_s": n / ours_pyt,
-        "ratio_tesserocr_vs_cli": cli / ours,
-        "ratio_pytesseract_vs_cli": cli / ours_pyt,
+        "load_average_after": os.getloadavg(),
+        "tesseract_cli_pages_per_s": n / cli[0],
+        "sohoa_tesserocr_pages_per_s": n / ours[0],
+        "sohoa_pytesseract_pages_per_s": n / ours_pyt[0],
+        "ratio_tesserocr_vs_cli": cli[0] / ours[0],
+        "ratio_pytesseract_vs_cli": cli[0] / ours_pyt[0],
+        "cpu_s_per_page": {"tesseract_cli": cli[1] / n, "sohoa_tesserocr": ours[1] / n,
+                           "sohoa_pytesseract": ours_pyt[1] / n},
+        "ratio_by_cpu_tesserocr_vs_cli": cli[1] / ours[1],
         "command": f"python -m bench.throughput --pages {args.pages} --jobs {args.jobs}",
     }
     OUT.mkdir(exist_ok=True)

@@ -88,8 +88,9 @@ FIELDS: dict[str, dict[str, list[str]]] = {
 # Fields whose value may wrap onto following unlabelled lines.
 WRAPPING = {"place_of_birth", "hometown", "residence", "registration_place", "place_of_death",
             "cause_of_death", "issuing_authority", "document_title", "date_of_birth_words",
-            # dates written out ("ngày 16 tháng 09 / năm 1963") wrap in narrow columns
-            "date_of_birth", "date_of_death", "registration_date"}
+            # dates written out ("ngày 16 tháng 09 / năm 1963") and long names wrap in
+            # the narrow columns of the marriage form
+            "date_of_birth", "date_of_death", "registration_date", "full_name"}
 
 # Which fields each section may hold, and under which output name.
 SECTION_FIELDS: dict[str, dict[str, str]] = {

@@ -213,6 +213,13 @@ def clean_name(text: str) -> str:
     return " ".join(t for t in tokens if any(c.isalpha() for c in t)).upper()
 
 
+def name_is_known(name: str) -> bool:
+    """Every token is a lexicon entry exactly as written (accented siblings allowed)."""
+    tokens = name.split()
+    return bool(tokens) and all(
+        correct_token(t, i, len(tokens), 1.0)[:2] == (t, 1.0) for i, t in enumerate(tokens))
+
+
 def name_is_confirmed(name: str) -> bool:
     """Every token of an upper-case name is a lexicon entry, exactly as written, with no
     other accented form that OCR could have lost marks from (HƯƠNG has HƯỜNG: not

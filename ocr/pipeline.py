@@ -46,7 +46,7 @@ _SUGGESTION = AUTO_ACCEPT_CONFIDENCE - 0.1  # a value only the second reading ma
 _AGREEMENT_EVIDENCE = 0.45  # ...if their mean confidence reaches this (see BENCHMARKS.md)
 _MIN_WORDS = 12  # fewer words than this on a readable page: no record to read
 _LOW_MEAN_CONFIDENCE = 0.65  # below this, try the page the other way up
-_CLOSED_VOCABULARY = {"sex", "nationality"}
+_CLOSED_VOCABULARY = {"sex": ("male", "female"), "nationality": ("Việt Nam",)}
 _TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(\d{1,2})\s*(?:phút|phut)?", re.IGNORECASE)
 
 
@@ -214,8 +214,8 @@ def _value_of(doc_type: str, name: str, rf: RawField) -> tuple[Any, float]:
     if (kind == "name" and confidence < _LEXICON_CONFIRMED and rf.confidence >= _LEXICON_FLOOR
             and value == lexicon.clean_name(rf.text) and lexicon.name_is_confirmed(value)):
         confidence = _LEXICON_CONFIRMED
-    if name.split("_")[-1] in _CLOSED_VOCABULARY:
-        # A closed-vocabulary value that normalized cleanly is as sure as its vocabulary.
+    if value in _CLOSED_VOCABULARY.get(name.split("_")[-1], ()):
+        # A value of a closed vocabulary, read exactly, is as sure as the vocabulary.
         confidence = max(confidence, AUTO_ACCEPT_CONFIDENCE + 0.05)
     return value, confidence
 
@@ -297,6 +297,8 @@ def _second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
     # A lexicon that lowered either reading found it ambiguous (TUYÊN or TUYỀN?); reading
     # the same pixels again cannot settle that, so only plain OCR doubt is lifted.
     ambiguous = confidence < rf.confidence or second_conf < min(w.confidence for w in again)
+    if normalize.field_kind(name) == "name" and not lexicon.name_is_known(str(value)):
+        ambiguous = True  # a name the lexicon does not know: nothing to confirm it by
     if not ambiguous and (confidence + second_conf) / 2 >= _AGREEMENT_EVIDENCE:
         return value, max(confidence, _AGREED)
     return value, confidence

@@ -2,7 +2,9 @@
 
 ``list`` / ``show ID`` to look; ``correct ID FIELD VALUE``, ``confirm ID``,
 ``enter ID --type birth FIELD=VALUE...``, ``reject ID --reason TEXT`` to act;
-``duplicates`` / ``resolve FLAG --same|--different`` for possible duplicate persons.
+``duplicates`` / ``resolve FLAG --same|--different`` for possible duplicate persons;
+``links`` / ``link RECORD DOSSIER_CODE`` / ``unlink RECORD --reason TEXT`` for dossier
+results whose dossier is in doubt (``sohoa.dossiers.link``).
 Acting needs ``--by NAME`` (default: ``SOHOA_USER``, else the login name): every change
 is audited with who made it.
 """
@@ -49,7 +51,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     verdict = res.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--same", action="store_true", help="the same person")
     verdict.add_argument("--different", action="store_true", help="different people")
-    for op in (cor, con, ent, rej, res):
+    ops.add_parser("links", help="dossier results whose dossier is in conflict")
+    lnk = ops.add_parser("link", help="decide a conflict: this record is that dossier's result")
+    lnk.add_argument("record", type=int)
+    lnk.add_argument("dossier_code")
+    unl = ops.add_parser("unlink", help="decide a conflict: leave the record unlinked")
+    unl.add_argument("record", type=int)
+    unl.add_argument("--reason", required=True)
+    for op in (cor, con, ent, rej, res, lnk, unl):
         op.add_argument(
             "--by",
             default=os.environ.get("SOHOA_USER") or _login(),
@@ -68,6 +77,7 @@ def _login() -> str | None:
 def run(args: argparse.Namespace) -> int:
     from ocr.errors import ConfigurationError
     from sohoa.db.migrate import upgrade
+    from sohoa.dossiers import link
     from sohoa.review import queue
 
     engine = upgrade()
@@ -83,7 +93,20 @@ def run(args: argparse.Namespace) -> int:
                 f"\t{rules}",
                 file=out,
             )
-        print(f"{len(items)} shown, {queue.count_pending(engine)} pending", file=sys.stderr)
+        conflicts = link.count_conflicts(engine)
+        print(
+            f"{len(items)} shown, {queue.count_pending(engine)} pending"
+            + (f"; {conflicts} dossier-link conflict(s): sohoa review links" if conflicts else ""),
+            file=sys.stderr,
+        )
+        return 0
+    if args.op == "links":
+        for c in link.pending_conflicts(engine):
+            print(
+                f"{c['record_id']}\t{c['dossier_code'] or ''}\t{c['uri']}#{c['page']}"
+                f"\t{c['reason']}",
+                file=out,
+            )
         return 0
     if args.op == "show":
         _show(queue.show(engine, args.id), args.json, out)
@@ -119,6 +142,12 @@ def run(args: argparse.Namespace) -> int:
     elif args.op == "resolve":
         queue.resolve_duplicate(engine, args.flag, args.same, actor=args.by)
         print(f"flag {args.flag}: {'same person' if args.same else 'different people'}", file=out)
+    elif args.op == "link":
+        link.link_record(engine, args.record, args.dossier_code, actor=args.by)
+        print(f"record {args.record}: linked to dossier {args.dossier_code}", file=out)
+    elif args.op == "unlink":
+        link.dismiss_link(engine, args.record, actor=args.by, note=args.reason)
+        print(f"record {args.record}: left unlinked", file=out)
     return 0
 
 

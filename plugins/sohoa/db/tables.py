@@ -52,11 +52,12 @@ SCAN_STATUSES = ("loaded", "in_review", "rejected")
 RECORD_ORIGINS = ("auto_accepted", "reviewed", "typed")
 FIELD_ORIGINS = ("auto_accepted", "confirmed", "corrected", "typed")
 REVIEW_STATES = ("pending", "confirmed", "rejected")
-REVIEW_ACTIONS = ("correct", "confirm", "enter", "reject", "resolve_duplicate")
+REVIEW_ACTIONS = ("correct", "confirm", "enter", "reject", "resolve_duplicate", "link_dossier")
 PERSON_ROLES = ("subject", "husband", "wife", "applicant")
 FLAG_STATUSES = ("open", "same_person", "different")
 RUN_STATUSES = ("running", "succeeded", "failed")
 SEXES = ("male", "female")
+LINK_STATUSES = ("linked", "waiting", "conflict", "no_code")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -243,6 +244,7 @@ review_action = Table(
     Column("id", ID, primary_key=True),
     Column("review_item_id", ID, ForeignKey("review_item.id")),
     Column("flag_id", ID, ForeignKey("person_duplicate_flag.id")),
+    Column("dossier_link_id", ID, ForeignKey("dossier_link.id")),
     Column("actor", String(100), nullable=False),
     Column("at", TS, nullable=False),
     Column("action", String(32), nullable=False),
@@ -251,7 +253,10 @@ review_action = Table(
     Column("new_value", Text),
     Column("note", Text),
     CheckConstraint(_in("action", REVIEW_ACTIONS), name="action"),
-    CheckConstraint("review_item_id IS NOT NULL OR flag_id IS NOT NULL", name="subject"),
+    CheckConstraint(
+        "review_item_id IS NOT NULL OR flag_id IS NOT NULL OR dossier_link_id IS NOT NULL",
+        name="subject",
+    ),
 )
 
 dossier = Table(
@@ -282,6 +287,26 @@ dossier_component = Table(
     UniqueConstraint("dossier_id", "position"),
     CheckConstraint("position >= 0", name="position"),
 )
+
+# Where each loaded dossier result stands with its dossier (``sohoa.dossiers.link``). Not a
+# ``review_item``: the record is already loaded, and confirming an item would load it again.
+# A ``conflict`` without ``decided_by`` waits for a person; ``decided_by`` set means a
+# person settled it and the automatic linker leaves it alone.
+dossier_link = Table(
+    "dossier_link",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("record_id", ID, ForeignKey("civil_record.id"), nullable=False, unique=True),
+    Column("dossier_code", String(64)),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text),
+    Column("decided_by", String(100)),
+    Column("decided_at", TS),
+    Column("created_at", TS, nullable=False),
+    CheckConstraint(_in("status", LINK_STATUSES), name="status"),
+    CheckConstraint("(decided_by IS NULL) = (decided_at IS NULL)", name="decision"),
+)
+Index("ix_dossier_link_status", dossier_link.c.status)
 
 reuse_event = Table(
     "reuse_event",

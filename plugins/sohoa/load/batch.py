@@ -100,6 +100,10 @@ def load_batch(
 
     ``gate=None`` skips Great Expectations (benchmarks of the writer alone, unit tests);
     the record's own status and the loader's key checks still apply.
+
+    A record may carry what the uploader said about its page beside SPEC 3's keys:
+    ``record["upload"] = {"dossier_code": "..."}`` (optional, from the scan's sidecar) is
+    stored as ``scan.upload_meta`` and links a dossier result (``sohoa.dossiers.link``).
     """
     with _gc_paused():
         return _load_batch(engine, records, book, gate, run_key, now)
@@ -325,12 +329,28 @@ def _scan_row(
         "status": status,
         "reject_reason": reason,
         "uploaded_by": book.uploader,
-        "upload_meta": None,  # unit, type, year and volume are the book's
+        "upload_meta": upload_meta(rec),  # unit, type, year and volume are the book's
         "quality": rec.get("quality"),
         "pipeline_run_id": run_id,
         "created_at": now,
         "updated_at": now,
     }
+
+
+def upload_meta(rec: dict[str, Any]) -> dict[str, Any] | None:
+    """What the uploader said about this one page, kept on its scan (``scan.upload_meta``).
+
+    A record may carry ``"upload": {"dossier_code": "..."}`` (from the scan's sidecar):
+    the dossier a scanned result belongs to, which ``sohoa.dossiers.link`` uses when the
+    page itself carries no code, and checks against the code read on the page.
+    """
+    meta = rec.get("upload")
+    if not meta:
+        return None
+    meta = dict(meta)
+    if isinstance(meta.get("dossier_code"), str):
+        meta["dossier_code"] = meta["dossier_code"].strip()
+    return {k: v for k, v in meta.items() if v not in (None, "")} or None
 
 
 def _issue(field_name: str | None, rule: str, message: str) -> dict[str, Any]:
@@ -352,6 +372,12 @@ def _check_shape(records: Sequence[dict[str, Any]]) -> None:
             raise InputFileError(f"record {n}: no source {{uri, page, sha256}}")
         if not isinstance(rec.get("fields", {}), dict):
             raise InputFileError(f"record {n}: 'fields' must be an object")
+        upload = rec.get("upload")
+        if upload is not None and not isinstance(upload, dict):
+            raise InputFileError(f"record {n}: 'upload' must be an object")
+        code = (upload or {}).get("dossier_code")
+        if code is not None and not isinstance(code, str):
+            raise InputFileError(f"record {n}: upload 'dossier_code' must be text")
 
 
 def _known_scans(conn: Connection, keys: list[tuple[str, int]]) -> set[tuple[str, int]]:

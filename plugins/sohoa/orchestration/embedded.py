@@ -43,15 +43,15 @@ def dags_folder() -> Path:
 
 def configure(airflow_home: Path | None = None) -> Path:
     """Set Airflow's embedded defaults in the environment; returns ``AIRFLOW_HOME``.
-    Values already in the environment win."""
-    home = Path(os.environ.get("AIRFLOW_HOME") or airflow_home or DEFAULT_AIRFLOW_HOME)
-    home = home.resolve()
+    Values already in the environment win; an ``AIRFLOW_HOME`` of the user's with its own
+    ``airflow.cfg`` keeps its metadata database."""
+    given = os.environ.get("AIRFLOW_HOME")
+    home = Path(airflow_home or given or DEFAULT_AIRFLOW_HOME).resolve()
     home.mkdir(parents=True, exist_ok=True)
+    os.environ["AIRFLOW_HOME"] = str(home)
     defaults = {
-        "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder()),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
         "SOHOA_OCR_JOBS": str(os.cpu_count() or 1),
@@ -59,6 +59,8 @@ def configure(airflow_home: Path | None = None) -> Path:
         "SOHOA_RETRY_DELAY_SECONDS": "1",
         "SOHOA_MAX_RETRY_DELAY_SECONDS": "10",
     }
+    if not (given and (home / "airflow.cfg").is_file()):
+        defaults["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{home / 'airflow.db'}"
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
     return home
@@ -70,9 +72,10 @@ def ensure_metadata_db(home: Path) -> bool:
     A marker naming the Airflow version makes the already-initialised case instant
     (no Alembic, no model imports)."""
     import airflow
+    from airflow.configuration import conf
 
     marker = home / _INIT_MARKER
-    url = os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    url = conf.get("database", "sql_alchemy_conn")
     stamp = f"{airflow.__version__} {url}"
     if marker.is_file() and marker.read_text().strip() == stamp:
         return False
