@@ -104,8 +104,11 @@ class _TesserocrBackend:
     """One ``PyTessBaseAPI`` per thread, created on first use and reused."""
 
     def __init__(self) -> None:
-        import tesserocr  # noqa: F401  (fail early if the wheel cannot load)
+        import tesserocr  # fail early if the wheel cannot load
 
+        # Leptonica prints clipping notices for crops at the page edge on stderr, which
+        # a clerk would take for errors; Tesseract's own errors still raise.
+        tesserocr.set_leptonica_log_level(tesserocr.LeptLogLevel.NONE)
         self._local = threading.local()
 
     def _api(self, psm: int, lang: str):
