@@ -65,10 +65,10 @@ VARIANTS: dict[str, Callable[[], object]] = {
     "no deskew": lambda: patched(prep, "_MIN_SKEW", 99.0),
     "no leader-dot removal": lambda: patched(prep, "remove_leaders", lambda g: g),
     "no enlarging of <300 dpi": lambda: patched(prep, "OCR_DPI", 1),
-    "no re-reading of weak lines": lambda: patched(pipeline, "_reread_weak_lines",
+    "no re-reading of weak lines": lambda: patched(pipeline, "reread_weak_lines",
                                                    lambda p, w: w),
     "no second reading of doubtful values": lambda: patched(
-        pipeline, "_second_reading", lambda d, n, rf, p, v, c: (v, c)),
+        pipeline, "second_reading", lambda d, n, rf, p, v, c: (v, c)),
     "plus Otsu binarization": lambda: patched(pipeline, "prepare",
                                               _binarized(pipeline.prepare)),
     "plus 3x3 median denoise": lambda: patched(pipeline, "prepare",

@@ -28,6 +28,7 @@ from PIL import Image
 from ocr.errors import MissingDependencyError
 
 LANG = "vie"
+MODELS = (LANG, "eng")
 _TESSDATA_CANDIDATES = (
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
@@ -37,7 +38,9 @@ _TESSDATA_CANDIDATES = (
 # Scans are dark text on light paper: skip Tesseract's second pass over every doubtful
 # line as white-on-black, which costs time and never helps here.
 TESSERACT_VARIABLES = {"tessedit_do_invert": "0"}
-_INSTALL_HINT = "install it with: sudo apt-get install tesseract-ocr tesseract-ocr-vie"
+_INSTALL_HINT = (
+    "install it with: sudo apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng"
+)
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,15 @@ class Word:
 
 @lru_cache(maxsize=1)
 def tessdata_dir() -> str:
-    """Where the ``vie`` model lives; a clear error when the language pack is missing."""
+    """Where the models live (``vie`` for text, ``eng`` for digits); a clear error when a
+    language pack is missing."""
     candidates = [os.environ.get("TESSDATA_PREFIX", ""), *_TESSDATA_CANDIDATES]
     for cand in candidates:
-        if cand and Path(cand, f"{LANG}.traineddata").is_file():
+        if cand and all(Path(cand, f"{m}.traineddata").is_file() for m in MODELS):
             return cand
     raise MissingDependencyError(
-        f"Tesseract's Vietnamese language data ({LANG}.traineddata) was not found; {_INSTALL_HINT}"
+        f"Tesseract's language data ({', '.join(m + '.traineddata' for m in MODELS)}) was "
+        f"not found; {_INSTALL_HINT}"
     )
 
 

@@ -44,6 +44,12 @@ class Segment:
         return " ".join(w.text for w in self.words)
 
 
+def extent(words: list[Word]) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) around a non-empty list of words."""
+    return (min(w.x for w in words), min(w.y for w in words),
+            max(w.right for w in words), max(w.bottom for w in words))
+
+
 def word_key(word: Word) -> str:
     """A word folded for label matching: no accents, case or punctuation."""
     return _PUNCT.sub("", fold(word.text)).replace("_", "")

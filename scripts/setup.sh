@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd postgresql
-              fonts-dejavu-core fonts-liberation2 libgl1 libglib2.0-0 docker-compose)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd postgresql
+              fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 libgl1 libglib2.0-0
+              docker-compose)
 PYTHON=${PYTHON:-python3}
 
 missing=()

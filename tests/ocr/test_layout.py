@@ -20,3 +20,10 @@ def test_reading_order_is_rows_then_columns():
 
 def test_no_words_no_segments():
     assert segments([]) == []
+
+
+def test_extent_spans_all_words():
+    from ocr.layout import extent
+
+    words = line_words("a bb", 100, 50, 1) + line_words("ccc", 40, 200, 2)
+    assert extent(words) == (40, 50, max(w.right for w in words), 240)

@@ -1,0 +1,34 @@
+"""A field's canonical value and how sure it is, from the text read for it.
+
+Normalization and lexicon correction come from :mod:`ocr.normalize`; on top of them, two
+kinds of evidence that Tesseract's word confidence does not see: a name whose every token
+the lexicon knows in exactly that spelling, and a value of a closed vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ocr import lexicon, normalize
+from ocr.fields import RawField
+from ocr.record import AUTO_ACCEPT_CONFIDENCE
+
+LEXICON_CONFIRMED = AUTO_ACCEPT_CONFIDENCE + 0.05  # every token a unique lexicon entry...
+LEXICON_FLOOR = 0.4  # ...and no word read with less confidence than this
+CLOSED_VOCABULARY = {"sex": ("male", "female"), "nationality": ("Việt Nam",)}
+
+
+def value_of(doc_type: str, name: str, rf: RawField) -> tuple[Any, float]:
+    """(canonical value or None, confidence) of one field's raw reading."""
+    corrected = normalize.correct_field(doc_type, name, rf.text, rf.confidence)
+    if corrected is None:
+        return None, rf.confidence
+    value, confidence = corrected
+    kind = normalize.field_kind(name)
+    if (kind == "name" and confidence < LEXICON_CONFIRMED and rf.confidence >= LEXICON_FLOOR
+            and value == lexicon.clean_name(rf.text) and lexicon.name_is_confirmed(value)):
+        confidence = LEXICON_CONFIRMED
+    if value in CLOSED_VOCABULARY.get(name.split("_")[-1], ()):
+        # A value of a closed vocabulary, read exactly, is as sure as the vocabulary.
+        confidence = max(confidence, AUTO_ACCEPT_CONFIDENCE + 0.05)
+    return value, confidence
