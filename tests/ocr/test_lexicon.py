@@ -1,8 +1,6 @@
-import csv
 import json
 import random
 import unicodedata
-from pathlib import Path
 
 import pytest
 
@@ -20,13 +18,11 @@ from ocr.lexicon import (
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.text import strip_diacritics
 from ocr.units import key
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+from tests.reference import reference_rows
 
 
 def _reference_groups() -> list[dict[str, str]]:
-    with open(SHARED / "ethnic_groups.csv", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return reference_rows("ethnic_groups.csv")
 
 
 def _nfc(text: str) -> str:

@@ -1,7 +1,5 @@
-import csv
 import random
 import time
-from pathlib import Path
 
 import pytest
 
@@ -15,13 +13,11 @@ from ocr.units import (
     legacy_province_codes,
     resolve_place,
 )
-
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+from tests.reference import reference_rows
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with open(SHARED / name, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+    return reference_rows(name)
 
 
 def test_province_codes_are_the_63_of_the_reference_list():

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 from sohoa.kpi.units import UNKNOWN, is_province_code, province_of
-
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
+from tests.reference import reference_rows
 
 
 def test_old_and_new_communes_and_provinces():
@@ -19,18 +15,15 @@ def test_old_and_new_communes_and_provinces():
 
 
 def test_every_new_commune_maps_to_its_province():
-    with (DATA / "admin_units_2025-07.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = reference_rows("admin_units_2025-07.csv")
     assert len(rows) > 3000
     wrong = [r for r in rows if province_of(r["commune_code"]).code != r["province_code"]]
     assert wrong == []
 
 
 def test_every_old_commune_lands_in_a_todays_province():
-    with (DATA / "admin_units_2025-03.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    with (DATA / "admin_units_2025-07.csv").open(encoding="utf-8") as fh:
-        today = {r["province_code"] for r in csv.DictReader(fh)}
+    rows = reference_rows("admin_units_2025-03.csv")
+    today = {r["province_code"] for r in reference_rows("admin_units_2025-07.csv")}
     lost = [r["commune_code"] for r in rows if province_of(r["commune_code"]).code not in today]
     assert lost == []
     # an old province keeps mapping to one of today's, consistently for its communes

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import random
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from sohoa.samples import documents
+from tests.reference import reference_rows
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 SEEDS_PER_TYPE = 80
 
 
@@ -19,11 +17,7 @@ SEEDS_PER_TYPE = 80
 def reference() -> Callable[[str], list[dict[str, str]]]:
     """Read one CSV of the shared reference data (tests only; never read at run time)."""
 
-    def read(name: str) -> list[dict[str, str]]:
-        with (SHARED_DATA / name).open(encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
-
-    return read
+    return reference_rows
 
 
 @pytest.fixture(scope="session")
