@@ -153,6 +153,11 @@ and queues review items; Airflow's metadata DB was initialised beforehand (one t
 | `sohoa run` with nothing new (Airflow's fixed cost per run) | {r['empty_run_s']} |
 | first `sohoa run` ever (creates Airflow's metadata DB) | {r['first_run_with_airflow_init_s']} |
 
+On a machine shared with other jobs the wall times drift (the two identical `extract`
+runs took {r['extract_before_s']} s and {r['extract_after_s']} s); the CPU seconds, summed
+over every process, are what the load of other jobs does not change, so the CPU overhead
+is the figure to compare with the target.
+
 Outcome of the run: {r['loaded']} loaded, {r['in_review']} in review, {r['rejected']} rejected.
 
 Machine: {r['machine']} (shared with other jobs while measuring).
