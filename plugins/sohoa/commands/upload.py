@@ -33,6 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--uploader", default=None, help="who uploads (default: SOHOA_UPLOADER or the login name)"
     )
     p.add_argument(
+        "--dossier", default=None, metavar="CODE",
+        help="for dossier results: the dossier code (Mã hồ sơ) the scans belong to",
+    )
+    p.add_argument(
         "--landing", default=None, help="landing zone (default: SOHOA_LANDING or ./.sohoa/landing)"
     )
     p.set_defaults(func=run)
@@ -51,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         volume=args.volume,
         declared_entries=args.declared_entries,
         uploader=args.uploader,
+        dossier_code=args.dossier,
     )
     missing = [p for p in args.paths if not p.exists()]
     if missing:

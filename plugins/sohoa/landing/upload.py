@@ -28,6 +28,7 @@ class BookInfo:
     volume: str
     declared_entries: int | None = None
     uploader: str | None = None
+    dossier_code: str | None = None  # dossier results: the dossier these scans answer
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ def upload_file(landing: Landing, path: Path, book: BookInfo) -> UploadOutcome:
         size=path.stat().st_size,
         declared_entries=book.declared_entries,
         uploader=book.uploader or default_uploader(),
+        dossier_code=book.dossier_code,
     )
     if landing.exists(processed_key(sha)):
         return UploadOutcome(path, "skipped_processed", meta.scan_key, pages)

@@ -62,6 +62,7 @@ class ScanMeta:
     size: int = 0
     declared_entries: int | None = None
     uploader: str | None = None
+    dossier_code: str | None = None
     uploaded_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     def __post_init__(self) -> None:

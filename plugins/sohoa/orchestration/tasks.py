@@ -125,6 +125,16 @@ def plan_batches(
 # 3. prepare, OCR and extract --------------------------------------------------------------
 
 
+def upload_facts(landing: Landing, scan_key: str) -> dict[str, str]:
+    """What the uploader said about a scan that the loader keeps with it (a dossier
+    result's dossier code), from the scan's sidecar."""
+    try:
+        meta = read_meta(landing, scan_key)
+    except KeyError:
+        return {}
+    return {"dossier_code": meta.dossier_code} if meta.dossier_code else {}
+
+
 def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | None = None) -> str:
     """Read every page of the batch into SPEC-3 records, staged as JSON Lines.
 
@@ -157,8 +167,11 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
             read = [r for r in recs if not (error and _unreadable(r))]
             if error:
                 where = quarantine(landing, key, error)
+            upload = upload_facts(landing, key)
             for rec in read:
                 rec["source"]["uri"] = landing.uri(where)
+                if upload:
+                    rec["upload"] = upload
             records += read
             if error:
                 records.append(_quarantined_record(landing, key, len(read), error))

@@ -63,3 +63,11 @@ def test_uploader_defaults_to_environment(landing, tmp_path, monkeypatch):
                       BookInfo("25920", "birth", 2001, "01"))
     meta = landing.read_json(out.key.rsplit("/", 1)[0] + "/meta.json")
     assert meta["uploader"] == "archive-desk-3"
+
+
+def test_dossier_code_given_at_upload_is_kept_in_the_sidecar(landing, tmp_path):
+    book = BookInfo(unit="25920", book_type="dossier_result", year=2024, volume="01",
+                    dossier_code="000.00.20.H40-240605-0001")
+    out = upload_file(landing, make_tiff(tmp_path / "kq.tif", 1), book)
+    side = ScanMeta.from_json(landing.read_json(out.key.rsplit("/", 1)[0] + "/meta.json"))
+    assert side.dossier_code == "000.00.20.H40-240605-0001"
