@@ -8,8 +8,6 @@ OCR concurrency to the workers' cores.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from airflow.sdk import dag, get_current_context, task
 
 from sohoa.orchestration import settings
@@ -17,16 +15,7 @@ from sohoa.orchestration import settings
 OCR_SLOTS = min(settings.ocr_jobs(), settings.ocr_pool_slots())
 
 
-@dag(
-    dag_id="sohoa_digitize",
-    schedule=settings.digitize_schedule(),
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=settings.default_args(),
-    tags=["sohoa"],
-    doc_md=__doc__,
-)
+@dag(**settings.dag_arguments("sohoa_digitize", settings.digitize_schedule(), __doc__))
 def sohoa_digitize() -> None:
     @task
     def list_new_scans() -> str:

@@ -3,23 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from airflow.sdk import dag, get_current_context, task
 
 from sohoa.orchestration import settings
 
 
-@dag(
-    dag_id="sohoa_kpi_report",
-    schedule="@monthly",
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=settings.default_args(),
-    tags=["sohoa"],
-    doc_md=__doc__,
-)
+@dag(**settings.dag_arguments("sohoa_kpi_report", "@monthly", __doc__))
 def sohoa_kpi_report() -> None:
     @task
     def write_reports() -> dict:

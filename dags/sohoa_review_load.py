@@ -5,23 +5,12 @@ to their dossiers and records the run."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from airflow.sdk import dag, get_current_context, task
 
 from sohoa.orchestration import settings
 
 
-@dag(
-    dag_id="sohoa_review_load",
-    schedule="*/15 * * * *",
-    start_date=datetime(2024, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args=settings.default_args(),
-    tags=["sohoa"],
-    doc_md=__doc__,
-)
+@dag(**settings.dag_arguments("sohoa_review_load", "*/15 * * * *", __doc__))
 def sohoa_review_load() -> None:
     @task
     def load_confirmed() -> dict:

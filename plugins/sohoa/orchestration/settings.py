@@ -55,6 +55,22 @@ def digitize_schedule() -> str | None:
     return None if raw.lower() in ("", "none", "manual") else raw
 
 
+def dag_arguments(dag_id: str, schedule: str | None, doc: str | None) -> dict:
+    """What every sohoa DAG shares: no catch-up, one run at a time, the task defaults."""
+    from datetime import datetime
+
+    return {
+        "dag_id": dag_id,
+        "schedule": schedule,
+        "start_date": datetime(2024, 1, 1),
+        "catchup": False,
+        "max_active_runs": 1,
+        "default_args": default_args(),
+        "tags": ["sohoa"],
+        "doc_md": doc,
+    }
+
+
 def default_args() -> dict:
     """Retries with exponential back-off and the configurable failure notice, for every task."""
     from sohoa.orchestration.alerts import notify_failure
