@@ -79,11 +79,12 @@ def _find_labels(seg: Segment, labels: list[_Label]) -> list[_Hit]:
             k = len(lab.keys)
             if i + k > len(keys):
                 continue
-            # One-word labels ("Số", "Tại") are common words: only at a segment's start.
-            # Any label must be followed by its colon unless it opens the segment.
-            if k == 1 and i != 0:
+            # One-word labels ("Số", "Tại") are common words: only at a segment's start,
+            # and followed by a colon or standing alone (their value across a gap).
+            # Any other label must be followed by its colon unless it opens the segment.
+            if k == 1 and (i != 0 or not (_colon_after(seg, 0) or len(keys) == 1)):
                 continue
-            if (k == 1 or i > 0) and not _colon_after(seg, i + k - 1):
+            if i > 0 and not _colon_after(seg, i + k - 1):
                 continue
             if all(_similar(keys[i + j], lab.keys[j]) for j in range(k)):
                 hits.append(_Hit(lab, i, i + k))
@@ -100,8 +101,8 @@ def _colon_after(seg: Segment, last: int) -> bool:
     A full stop counts too: OCR often reads a colon followed by leader dots as one.
     """
     words = seg.words
-    return words[last].text.rstrip("…").endswith((":", ".")) or (
-        last + 1 < len(words) and words[last + 1].text.startswith(":"))
+    return words[last].text.rstrip("…").endswith((":", ".", ";", "·")) or (
+        last + 1 < len(words) and words[last + 1].text.startswith((":", ";")))
 
 
 _COLON = re.compile(r"^[:;.,]+|[:;]+$")

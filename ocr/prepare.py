@@ -188,10 +188,10 @@ def remove_leaders(gray: np.ndarray) -> np.ndarray:
                 run.append(cur)
                 continue
             if len(run) >= _LEADER_DOTS:
-                erase += run
+                erase += _without_colon(run, dots, cx, cy, side)
             run = [cur]
         if len(run) >= _LEADER_DOTS:
-            erase += run
+            erase += _without_colon(run, dots, cx, cy, side)
     rules = np.nonzero((ws >= 40 * side) & (hs <= side))[0]
     if not erase and not len(rules):
         return gray
@@ -201,6 +201,19 @@ def remove_leaders(gray: np.ndarray) -> np.ndarray:
         x, y, w, h = 2 * xs[i], 2 * ys[i], 2 * ws[i], 2 * hs[i]
         out[max(0, y - m) : y + h + m, max(0, x - m) : x + w + m] = 255
     return out
+
+
+def _without_colon(run: list[int], dots: np.ndarray, cx: np.ndarray, cy: np.ndarray,
+                   side: int) -> list[int]:
+    """A leader run minus its first dot when that dot is a colon's lower half ("Số:....").
+
+    Erasing it would turn the label's colon into a lone dot, and the label would no
+    longer read as one.
+    """
+    first = run[0]
+    above = dots[(np.abs(cx[dots] - cx[first]) <= side)
+                 & (cy[dots] < cy[first] - side) & (cy[dots] > cy[first] - 5 * side)]
+    return run[1:] if len(above) else run
 
 
 def _orientation(gray: np.ndarray, rotation: int | None) -> tuple[int, float]:

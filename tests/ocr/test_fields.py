@@ -116,3 +116,10 @@ def test_confidence_is_the_weakest_word():
     words[-1] = words[-1].__class__(**{**words[-1].__dict__, "confidence": 0.4})
     raw = extract_raw("birth", words)
     assert raw["full_name"].confidence == 0.4
+
+
+def test_short_label_alone_takes_the_number_across_the_gap():
+    words = page_words(["Số  279  Quyển số: 01/1999"])
+    got = texts(extract_raw("birth", words))
+    assert got["registration_number"] == "279"
+    assert got["book_number"] == "01/1999"

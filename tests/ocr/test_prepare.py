@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from ocr.engine import read_words
 from ocr.prepare import prepare, remove_leaders
 from sohoa.samples import generate_page
 
@@ -99,3 +100,14 @@ def test_low_resolution_pages_are_enlarged_and_boxes_still_map_back(upright):
     prepared = prepare(upright, dpi=200)
     assert prepared.image.shape[0] == pytest.approx(upright.shape[0] * 1.5, abs=2)
     assert prepared.to_original((300, 600, 150, 60)) == (200, 400, 100, 40)
+
+
+def test_the_colon_before_leader_dots_is_kept():
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (1600, 200), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 40)
+    ImageDraw.Draw(img).text((40, 40), "Số:" + "." * 30 + " 279", font=font, fill=0)
+    gray = np.asarray(img)
+    words = read_words(remove_leaders(gray), psm=7)
+    assert words[0].text.startswith("Số:")
