@@ -129,3 +129,26 @@ def db_url(db_factory) -> str:
 @pytest.fixture
 def db_engine(db_url):
     yield from _engine(db_url)
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """One moto S3 server (real HTTP, real boto3) for the whole session."""
+    from tests.sohoa.landing.s3server import CREDENTIALS, moto_s3
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in CREDENTIALS.items():
+            mp.setenv(name, value)
+        with moto_s3() as url:
+            yield url
+
+
+@pytest.fixture
+def s3_landing_uri(s3_endpoint, monkeypatch) -> str:
+    """``s3://<fresh bucket>/landing`` on the moto server, with the env pointing at it."""
+    from tests.sohoa.landing.s3server import CREDENTIALS, new_bucket
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SOHOA_S3_ENDPOINT_URL", s3_endpoint)
+    return f"s3://{new_bucket(s3_endpoint)}/landing"

@@ -44,27 +44,12 @@ def airflow_db() -> Path:
     shutil.rmtree(_HOME, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint() -> str:
-    from tests.sohoa.landing.s3server import CREDENTIALS, moto_s3
-
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in CREDENTIALS.items():
-            mp.setenv(name, value)
-        with moto_s3() as url:
-            yield url
-
-
 @pytest.fixture
-def s3_landing(s3_endpoint, monkeypatch):
+def s3_landing(s3_landing_uri, monkeypatch):
     """A fresh bucket on the moto server, named by SOHOA_LANDING as in production."""
     from sohoa.landing.store import open_landing
-    from tests.sohoa.landing.s3server import CREDENTIALS, new_bucket
 
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("SOHOA_S3_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("SOHOA_LANDING", f"s3://{new_bucket(s3_endpoint)}/landing")
+    monkeypatch.setenv("SOHOA_LANDING", s3_landing_uri)
     return open_landing()
 
 
