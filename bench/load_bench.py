@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bench.database import bench_database
 from sohoa.db.migrate import upgrade
 from sohoa.db.tables import metadata
 from sohoa.load.batch import load_batch
@@ -89,15 +90,7 @@ def books(total: int, count: int) -> list[tuple[BookMeta, list[dict]]]:
 
 
 def run(total: int, count: int) -> dict[str, float | int | str]:
-    server = None
-    url = os.environ.get("SOHOA_BENCH_DB_URL")
-    if not url:
-        from sohoa.db.tempserver import TempPostgres
-
-        server = TempPostgres().start()
-        server.admin_sql("CREATE DATABASE bench")
-        url = server.url("bench")
-    try:
+    with bench_database() as (url, server):
         engine = upgrade(url)
         t0 = time.perf_counter()
         batches = books(total, count)
@@ -115,9 +108,6 @@ def run(total: int, count: int) -> dict[str, float | int | str]:
         changed_tables = [t for t in before if before[t] != after[t]]
         gate_s = _gate_seconds(batches[0])
         engine.dispose()
-    finally:
-        if server is not None:
-            server.stop()
     return {
         "records": n,
         "books": count,

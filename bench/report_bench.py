@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bench.database import bench_database
 from bench.load_bench import machine
 from sohoa.db.migrate import upgrade
 from sohoa.kpi import facts
@@ -235,15 +236,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args()
-    server = None
-    url = os.environ.get("SOHOA_BENCH_DB_URL")
-    if not url:
-        from sohoa.db.tempserver import TempPostgres
-
-        server = TempPostgres().start()
-        server.admin_sql("CREATE DATABASE bench")
-        url = server.url("bench")
-    try:
+    with bench_database() as (url, server):
         engine = upgrade(url)
         with engine.connect() as conn:
             have = conn.execute(text("SELECT count(*) FROM dossier")).scalar()
@@ -263,9 +256,6 @@ def main() -> int:
             cli = time_cli(url, args.runs, Path(tmp))
             parts = time_formats(engine, Path(tmp))
         engine.dispose()
-    finally:
-        if server is not None:
-            server.stop()
     med = statistics.median(cli)
     lines = [
         f"`sohoa report --period {PERIOD} --format json --out FILE` (all units), PostgreSQL "
