@@ -87,7 +87,8 @@ def blocking_issues(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.rule not in WARNING_RULES]
 
 
-def _parse_date(value: Any) -> date | None:
+def parse_date(value: Any) -> date | None:
+    """A canonical ``YYYY-MM-DD`` value as a date; ``None`` when it is not a real one."""
     if not isinstance(value, str) or not _ISO_DATE.match(value):
         return None
     try:
@@ -167,7 +168,7 @@ class _Checker:
         if not isinstance(value, str) or not _ISO_DATE.match(value):
             self.add(field, "date_format", f"The {label(field)} '{value}' is not a date.")
             return
-        parsed = _parse_date(value)
+        parsed = parse_date(value)
         if parsed is None or parsed.year < OLDEST_YEAR:
             self.add(field, "date_invalid", f"The {label(field)} {value} does not exist.")
             return

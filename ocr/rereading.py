@@ -15,6 +15,7 @@ from typing import Any
 import cv2
 
 from ocr import lexicon, normalize
+from ocr.checks import OLDEST_YEAR, parse_date
 from ocr.engine import Word, read_words
 from ocr.fields import RawField
 from ocr.layout import extent, segments
@@ -29,7 +30,6 @@ AGREEMENT_EVIDENCE = 0.45  # ...if their mean confidence reaches this (see BENCH
 WEAK_LINE = 0.75  # a line segment read with less mean confidence is read again alone
 DIGIT_KINDS = {"date", "death_date", "year", "number", "personal_id"}
 _REREAD_LINES = 1 << 30  # line ids of re-read segments, apart from Tesseract's
-_OLDEST_YEAR = 1850
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGITS = re.compile(r"\d+")
 
@@ -110,12 +110,10 @@ def digits_opinion(doc_type: str, name: str, rf: RawField, prepared: Prepared,
 def plausible_value(value: Any) -> bool:
     """A date or year that can be on a register; other values always pass."""
     if isinstance(value, int):
-        return _OLDEST_YEAR <= value <= date.today().year
+        return OLDEST_YEAR <= value <= date.today().year
     if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            return _OLDEST_YEAR <= date.fromisoformat(value).year <= date.today().year
-        except ValueError:
-            return False
+        parsed = parse_date(value)
+        return parsed is not None and OLDEST_YEAR <= parsed.year <= date.today().year
     return True
 
 

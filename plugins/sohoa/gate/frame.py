@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from ocr.checks import parse_date
 from ocr.personal_id import birth_year_of, decode_personal_id
 from sohoa.load.values import registration_number
 
@@ -42,7 +42,6 @@ ETHNIC_FIELDS = (
     "husband_ethnicity",
     "wife_ethnicity",
 )
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEADING_NUMBER = re.compile(r"^\s*(\d+)")
 
 
@@ -61,15 +60,6 @@ def _ethnic_check():
     from ocr.lexicon import is_ethnic_group
 
     return is_ethnic_group
-
-
-def parse_date(value: Any) -> date | None:
-    if not isinstance(value, str) or not _ISO.match(value):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def build_frame(

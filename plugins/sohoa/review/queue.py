@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
+from ocr.checks import parse_date
 from ocr.errors import SohoaError
 from ocr.text import nfc, squash_spaces
 from sohoa.db.tables import (
@@ -32,7 +33,6 @@ from sohoa.db.tables import (
     scan,
     unit,
 )
-from sohoa.gate.frame import parse_date
 from sohoa.load.store import Accepted, store_records
 from sohoa.load.values import registration_number
 
