@@ -18,7 +18,9 @@ run: setup
 lint: setup
 	.venv/bin/ruff check .
 
-test: setup lint
+test:
+	@./scripts/setup.sh --test
+	.venv/bin/ruff check .
 	.venv/bin/python -m pytest
 
 bench: setup

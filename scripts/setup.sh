@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd postgresql
               fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 libgl1 libglib2.0-0
               docker-compose)
+# The test command also drives the web app in Debian's headless Chromium (Playwright's own
+# browser download cannot work offline); the run command does not need it.
+if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(chromium); fi
 PYTHON=${PYTHON:-python3}
 
 missing=()

@@ -28,6 +28,8 @@ COMMANDS = [
     "report",
     "lookup",
     "export",
+    "serve",
+    "users",
 ]
 
 

@@ -323,3 +323,77 @@ reuse_event = Table(
     CheckConstraint(_in("lookup_kind", ("personal_id", "registration_number")), name="kind"),
     CheckConstraint("found = (record_id IS NOT NULL)", name="found_record"),
 )
+
+# --- The web app (issue 6): accounts, sessions and uploads -----------------------------
+
+WEB_ROLES = ("archive_staff", "reviewer", "manager", "admin")
+UPLOAD_OUTCOMES = ("uploaded", "skipped_uploaded", "skipped_processed", "refused")
+
+app_user = Table(
+    "app_user",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(200)),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("created_by", String(64)),
+    CheckConstraint(_in("role", WEB_ROLES), name="role"),
+)
+
+app_user_unit = Table(
+    "app_user_unit",
+    metadata,
+    Column("user_id", ID, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    # A commune code, a province code (every unit of that province) or "*" (all units).
+    # Not a foreign key: an account may be set up before its unit's first upload.
+    Column("unit_code", String(32), primary_key=True),
+)
+
+web_session = Table(
+    "web_session",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the cookie; never the cookie
+    Column("user_id", ID, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+)
+Index("ix_web_session_user_id", web_session.c.user_id)
+
+upload_batch = Table(
+    "upload_batch",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("app_user.id"), nullable=False),
+    Column("unit_code", String(32), nullable=False),
+    Column("book_type", String(16), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("volume", String(32), nullable=False),
+    Column("declared_entries", Integer),
+    Column("dossier_code", String(64)),
+    Column("created_at", TS, nullable=False),
+    CheckConstraint(_in("book_type", BOOK_TYPES), name="book_type"),
+)
+Index("ix_upload_batch_unit_code", upload_batch.c.unit_code)
+
+upload_file = Table(
+    "upload_file",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("batch_id", ID, ForeignKey("upload_batch.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("filename", String(255), nullable=False),  # cleaned; as shown to the uploader
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64)),  # NULL when the file was refused before hashing
+    Column("pages", Integer),
+    Column("outcome", String(24), nullable=False),
+    Column("message", Text),  # why a file was refused, in words a clerk can act on
+    Column("landing_key", Text),
+    UniqueConstraint("batch_id", "position"),
+    CheckConstraint(_in("outcome", UPLOAD_OUTCOMES), name="outcome"),
+    CheckConstraint("outcome <> 'refused' OR message IS NOT NULL", name="refused_reason"),
+)
+Index("ix_upload_file_sha256", upload_file.c.sha256)

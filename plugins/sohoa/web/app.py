@@ -1,0 +1,112 @@
+"""The FastAPI application: ``create_app()`` for ``sohoa serve``, the Airflow plugin and
+the tests alike."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sohoa.web.context import WebContext
+from sohoa.web.limits import BodyLimit
+from sohoa.web.pages import HERE, href, render
+from sohoa.web.security import SAFE_METHODS, Forbidden, NotSignedIn
+from sohoa.web.settings import WebSettings
+
+log = logging.getLogger(__name__)
+
+# Route modules, each with a ``router``; listed here so the app is assembled in one place.
+ROUTE_MODULES = ["auth", "health", "upload", "batches", "review", "dashboard", "lookup", "accounts"]
+
+_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; frame-ancestors 'self'; form-action 'self'"
+    ),
+}
+
+
+def create_app(
+    db_url: str | None = None,
+    landing: str | None = None,
+    settings: WebSettings | None = None,
+) -> FastAPI:
+    import importlib
+
+    app = FastAPI(
+        title="sohoa",
+        docs_url=None,  # no public schema browser: the pages are the interface
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.sohoa = WebContext(db_url, landing, settings)
+    for name in ROUTE_MODULES:
+        app.include_router(importlib.import_module(f"sohoa.web.routes.{name}").router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _install_handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        for key, value in _HEADERS.items():
+            response.headers.setdefault(key, value)
+        if not request.url.path.startswith(href(request, "/static")):
+            # Pages carry personal data: no browser or proxy keeps a copy.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.add_middleware(BodyLimit, max_bytes=app.state.sohoa.settings.max_request_bytes)
+    return app
+
+
+def _wants_page(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.method in SAFE_METHODS and "text/html" in accept
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if _wants_page(request):
+            return RedirectResponse(href(request, "/login"), status_code=303)
+        return PlainTextResponse("Bạn cần đăng nhập.", status_code=401)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        principal = getattr(request.state, "principal", None)
+        if _wants_page(request) or request.method not in SAFE_METHODS and principal:
+            return render(
+                request, "error.html", principal, status_code=403,
+                title="Không được phép", message=exc.message,
+            )
+        return PlainTextResponse(exc.message, status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {
+            404: "Không tìm thấy trang hoặc hồ sơ này.",
+            405: "Thao tác không hợp lệ.",
+            413: "Tệp tải lên quá lớn.",
+        }
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages \
+            else messages.get(exc.status_code, "Đã có lỗi xảy ra.")
+        if _wants_page(request):
+            principal = getattr(request.state, "principal", None)
+            return render(
+                request, "error.html", principal, status_code=exc.status_code,
+                title="Lỗi", message=message,
+            )
+        return PlainTextResponse(message, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        # Only the field names: the values may be personal data.
+        where = ", ".join(str(e.get("loc", ["?"])[-1]) for e in exc.errors())
+        return PlainTextResponse(f"Dữ liệu gửi lên không hợp lệ: {where}", status_code=422)
