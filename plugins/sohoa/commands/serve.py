@@ -14,11 +14,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
     import uvicorn
 
     from sohoa.web.accounts import count_admins
     from sohoa.web.app import create_app
 
+    # Sign-ins and background runs are worth a line in the server log (never personal data).
+    logging.getLogger("sohoa").setLevel(logging.INFO)
     app = create_app()
     engine = app.state.sohoa.engine  # migrate now: a schema problem shows before serving
     if count_admins(engine) == 0:

@@ -188,20 +188,9 @@ def _scan_page(uri: str, page: int):
 
 
 def _read(uri: str) -> bytes | None:
-    if uri.startswith("s3://"):
-        import os
+    from sohoa.landing.scans import read_scan
 
-        import boto3
-
-        bucket, _, key = uri.removeprefix("s3://").partition("/")
-        endpoint = os.environ.get("SOHOA_S3_ENDPOINT_URL", "").strip() or None
-        try:
-            obj = boto3.client("s3", endpoint_url=endpoint).get_object(Bucket=bucket, Key=key)
-            return obj["Body"].read()
-        except Exception:
-            return None
-    path = Path(uri)
-    return path.read_bytes() if path.is_file() else None
+    return read_scan(uri)
 
 
 def _value_sheet(book_type: str, number: str, values: dict[str, Any], columns: list[str]):

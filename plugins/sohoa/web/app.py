@@ -54,10 +54,11 @@ def create_app(
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:
+        static = href(request, "/static")  # before routing: a Mount rewrites root_path
         response = await call_next(request)
         for key, value in _HEADERS.items():
             response.headers.setdefault(key, value)
-        if not request.url.path.startswith(href(request, "/static")):
+        if not request.url.path.startswith(static):
             # Pages carry personal data: no browser or proxy keeps a copy.
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -26,7 +26,7 @@ class BodyLimit:
             await _refuse(send)
             return
         seen = 0
-        started = False
+        state = {"too_large": False, "started": False}
 
         async def counted() -> Message:
             nonlocal seen
@@ -34,19 +34,29 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    state["too_large"] = True
                     raise BodyTooLarge()
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
+        async def guarded_send(message: Message) -> None:
+            # Once the body is over the limit, whatever the app answers (FastAPI turns the
+            # error into a 400 "error parsing the body", a middleware may turn it into a
+            # 500) is replaced by the 413 the client should see.
+            if state["too_large"]:
+                if message["type"] == "http.response.start" and not state["started"]:
+                    state["started"] = True
+                    await _refuse(send)
+                return
             if message["type"] == "http.response.start":
-                started = True
+                state["started"] = True
             await send(message)
 
         try:
-            await self.app(scope, counted, tracking_send)
-        except BodyTooLarge:
-            if not started:
+            await self.app(scope, counted, guarded_send)
+        except Exception:  # BodyTooLarge, possibly wrapped in an ExceptionGroup
+            if not state["too_large"]:
+                raise
+            if not state["started"]:
                 await _refuse(send)
 
 

@@ -20,6 +20,7 @@ NAVIGATION = [
     ("upload", "/upload", "Tải lên"),
     ("batches", "/batches", "Lô tải lên"),
     ("review", "/review", "Duyệt hồ sơ"),
+    ("lookup", "/lookup", "Tra cứu"),
     ("reports", "/dashboard", "Chỉ tiêu"),
     ("accounts", "/accounts", "Tài khoản"),
 ]

@@ -1,0 +1,426 @@
+"""What the review pages show of a review item: per field its value, confidence, failed
+rules, box on the page and who last set it; in Vietnamese, in the order the form prints.
+
+Kept apart from the routes so the pages stay plain templates and this logic is tested
+without a web server. The rule messages of the checks are English (they are also read
+by engineers in logs and the CLI); the pages show a Vietnamese name for each rule and
+keep the message beside it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ocr.checks import REQUIRED
+from ocr.record import AUTO_ACCEPT_CONFIDENCE
+from ocr.text import fold
+from sohoa.db.tables import BOOK_TYPES
+from sohoa.review.queue import ReviewItem
+
+DOC_TYPE_LABELS = {
+    "birth": "Khai sinh",
+    "death": "Khai tử",
+    "marriage": "Kết hôn",
+    "dossier_result": "Kết quả hồ sơ TTHC",
+    "unknown": "Chưa rõ loại",
+}
+
+_BASE_LABELS = {
+    "full_name": "Họ, chữ đệm, tên",
+    "name": "Họ, chữ đệm, tên",
+    "date_of_birth": "Ngày, tháng, năm sinh",
+    "birth_year": "Năm sinh",
+    "sex": "Giới tính",
+    "ethnicity": "Dân tộc",
+    "nationality": "Quốc tịch",
+    "place_of_birth": "Nơi sinh",
+    "hometown": "Quê quán",
+    "personal_id": "Số định danh cá nhân",
+    "residence": "Nơi cư trú",
+    "date_of_death": "Ngày chết",
+    "time_of_death": "Giờ chết",
+    "place_of_death": "Nơi chết",
+    "cause_of_death": "Nguyên nhân chết",
+    "registration_place": "Nơi đăng ký",
+    "registration_date": "Ngày đăng ký",
+    "registration_number": "Số",
+    "book_number": "Quyển số",
+    "dossier_code": "Mã hồ sơ",
+    "document_title": "Tên giấy tờ",
+    "result_number": "Số kết quả",
+    "result_date": "Ngày kết quả",
+    "issuing_authority": "Cơ quan cấp",
+}
+_PERSONS = {
+    "mother_": "mẹ",
+    "father_": "cha",
+    "husband_": "chồng",
+    "wife_": "vợ",
+    "applicant_": "người nộp hồ sơ",
+}
+
+RULE_LABELS = {
+    "required_missing": "Thiếu thông tin bắt buộc",
+    "required": "Thiếu thông tin bắt buộc",
+    "low_confidence": "Đọc chưa chắc chắn",
+    "date_format": "Ngày sai định dạng",
+    "date_invalid": "Ngày không có thật",
+    "date_in_future": "Ngày ở tương lai",
+    "date_words_mismatch": "Ngày bằng chữ không khớp ngày bằng số",
+    "date_words_unreadable": "Không đọc được ngày bằng chữ",
+    "registration_before_birth": "Ngày đăng ký trước ngày sinh",
+    "registration_before_death": "Ngày đăng ký trước ngày chết",
+    "death_before_birth": "Ngày chết trước ngày sinh",
+    "parent_age": "Năm sinh của cha/mẹ không hợp lý",
+    "id_format": "Số định danh sai định dạng",
+    "id_province": "Mã tỉnh trong số định danh không đúng",
+    "id_sex": "Số định danh không khớp giới tính",
+    "id_birth_year": "Số định danh không khớp năm sinh",
+    "ethnicity_unknown": "Dân tộc không có trong danh mục",
+    "place_unresolved": "Không tìm thấy địa danh trong danh mục",
+    "name_format": "Họ tên sai định dạng",
+    "sex_format": "Giới tính không hợp lệ",
+    "year_format": "Năm sai định dạng",
+    "time_format": "Giờ sai định dạng",
+    "number_format": "Số sai định dạng",
+    "dossier_code_format": "Mã hồ sơ sai định dạng",
+    "dossier_code_date": "Ngày trong mã hồ sơ không hợp lệ",
+    "qr_mismatch": "Mã QR không khớp mã hồ sơ",
+    "duplicate_registration_number": "Trùng số đăng ký trong quyển",
+    "doc_type_mismatch": "Loại giấy tờ khác loại sổ",
+    "unknown_doc_type": "Không nhận ra loại giấy tờ",
+    "unknown_type": "Không nhận ra loại giấy tờ",
+    "doc_type_unknown": "Không nhận ra loại giấy tờ",
+    "needs_review": "Cần người kiểm tra",
+    "no_text": "Không đọc được chữ (có thể viết tay)",
+    "unreadable": "Trang không đọc được",
+    "unreadable_page": "Trang không đọc được",
+    "unreadable_file": "Tệp không đọc được",
+}
+
+ORIGIN_LABELS = {
+    "auto_accepted": "máy đọc",
+    "corrected": "đã sửa",
+    "typed": "nhập tay",
+    "confirmed": "đã xác nhận",
+}
+
+
+def field_label(name: str) -> str:
+    """The Vietnamese label of a field, naming whose it is (``mother_birth_year`` ->
+    "Năm sinh (mẹ)")."""
+    if name in _BASE_LABELS:
+        return _BASE_LABELS[name]
+    for prefix, who in _PERSONS.items():
+        if name.startswith(prefix) and name[len(prefix):] in _BASE_LABELS:
+            return f"{_BASE_LABELS[name[len(prefix):]]} ({who})"
+    return name
+
+
+def rule_label(rule: str | None) -> str:
+    return RULE_LABELS.get(rule or "", rule or "Cần kiểm tra")
+
+
+def doc_type_label(doc_type: str | None) -> str:
+    return DOC_TYPE_LABELS.get(doc_type or "unknown", doc_type or "")
+
+
+def field_names(doc_type: str) -> list[str]:
+    """The fields a record of ``doc_type`` may have, in the order of its JSON Schema
+    (the order the form prints them); empty for an unknown page."""
+    if doc_type not in BOOK_TYPES:
+        return []
+    from sohoa.gate.contracts import validator
+
+    return list(validator(doc_type).schema["properties"]["fields"]["properties"])
+
+
+@dataclass(frozen=True)
+class Reason:
+    field: str | None
+    rule: str
+    label: str
+    message: str
+
+
+@dataclass
+class FieldView:
+    name: str
+    label: str
+    value: str  # as shown in the input ("" when absent)
+    confidence: float | None
+    bbox: tuple[int, int, int, int] | None
+    origin: str | None
+    by: str | None
+    required: bool
+    reasons: list[Reason] = field(default_factory=list)
+    stored: str = ""  # the saved value, when ``value`` shows a refused input
+
+    def __post_init__(self) -> None:
+        self.stored = self.stored or self.value
+
+    @property
+    def confidence_text(self) -> str:
+        return "" if self.confidence is None else f"{self.confidence * 100:.0f}%"
+
+    @property
+    def low(self) -> bool:
+        """Read with too little confidence to pass without a look."""
+        return self.confidence is not None and self.confidence < AUTO_ACCEPT_CONFIDENCE
+
+    @property
+    def settled(self) -> bool:
+        """A person has set this value since the checks ran: their reasons are answered."""
+        return self.origin in ("corrected", "typed")
+
+    @property
+    def flagged(self) -> bool:
+        if self.settled:
+            return False
+        return bool(self.reasons) or self.low or (self.required and not self.value)
+
+    @property
+    def origin_label(self) -> str:
+        return ORIGIN_LABELS.get(self.origin or "", self.origin or "")
+
+
+@dataclass
+class ItemView:
+    id: int
+    state: str
+    doc_type: str
+    doc_label: str
+    unit_code: str | None
+    book_label: str
+    page: int
+    fields: list[FieldView]
+    page_reasons: list[Reason]  # reasons about the whole page, not one field
+    actions: list[dict[str, Any]]
+
+    @property
+    def boxes(self) -> list[FieldView]:
+        return [f for f in self.fields if f.bbox]
+
+    @property
+    def pending(self) -> bool:
+        return self.state == "pending"
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: int
+    doc_label: str
+    unit_code: str | None
+    book_label: str
+    page: int
+    summary: str  # the rules that failed, by name: no values, so no personal data
+
+
+def book_label(book: dict[str, Any] | None) -> str:
+    if not book:
+        return "—"
+    return f"{doc_type_label(book['type'])} {book['year']}, quyển {book['volume']}"
+
+
+def reasons_of(item: ReviewItem) -> list[Reason]:
+    out = []
+    for r in item.reasons:
+        rule = r.get("rule") or ""
+        out.append(Reason(r.get("field"), rule, rule_label(rule), r.get("message") or ""))
+    return out
+
+
+def reason_summary(item: ReviewItem) -> str:
+    """One line for the list: each failed rule once, with its field when it has one."""
+    seen: list[str] = []
+    for r in reasons_of(item):
+        text = f"{r.label}: {field_label(r.field)}" if r.field else r.label
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(seen) or "Cần kiểm tra"
+
+
+def list_row(item: ReviewItem) -> ListRow:
+    return ListRow(
+        item.id,
+        doc_type_label(item.doc_type),
+        item.book["unit"] if item.book else None,
+        book_label(item.book),
+        item.page,
+        reason_summary(item),
+    )
+
+
+def item_view(item: ReviewItem) -> ItemView:
+    """Every field of the item's type (absent ones empty, so they can be filled in), then
+    any field the item holds beyond them; reasons go with their field."""
+    reasons = reasons_of(item)
+    names = field_names(item.doc_type)
+    names += [n for n in item.fields if n not in names]
+    required = set(REQUIRED.get(item.doc_type, ()))
+    views = [_field_view(n, item.fields.get(n, {}), n in required, reasons) for n in names]
+    shown = set(names)
+    return ItemView(
+        id=item.id,
+        state=item.state,
+        doc_type=item.doc_type,
+        doc_label=doc_type_label(item.doc_type),
+        unit_code=item.book["unit"] if item.book else None,
+        book_label=book_label(item.book),
+        page=item.page,
+        fields=views,
+        page_reasons=[r for r in reasons if r.field not in shown],
+        actions=item.actions,
+    )
+
+
+def _field_view(name: str, f: dict[str, Any], required: bool, reasons: list[Reason]) -> FieldView:
+    value = f.get("value")
+    bbox = f.get("bbox")
+    confidence = f.get("confidence")
+    return FieldView(
+        name=name,
+        label=field_label(name),
+        value=shown_value(name, value),
+        confidence=float(confidence) if isinstance(confidence, int | float) else None,
+        bbox=tuple(int(v) for v in bbox) if _is_box(bbox) else None,
+        origin=f.get("origin"),
+        by=f.get("by"),
+        required=required,
+        reasons=_once_per_rule(r for r in reasons if r.field == name),
+    )
+
+
+def _once_per_rule(reasons) -> list[Reason]:
+    """A rule reported twice for one field (by the reader and by the gate) shows once."""
+    seen: dict[str, Reason] = {}
+    for r in reasons:
+        seen.setdefault(r.rule, r)
+    return list(seen.values())
+
+
+def _is_box(bbox: Any) -> bool:
+    return (
+        isinstance(bbox, list | tuple)
+        and len(bbox) == 4
+        and all(isinstance(v, int | float) for v in bbox)
+        and bbox[2] > 0
+        and bbox[3] > 0
+    )
+
+
+@dataclass
+class ManualForm:
+    """The manual-entry form of one doc type: its fields, what was typed, what was wrong."""
+
+    doc_type: str
+    fields: list[tuple[str, str, bool]]  # (name, label, required)
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def manual_form(doc_type: str, values: dict[str, str] | None = None) -> ManualForm:
+    required = set(REQUIRED.get(doc_type, ()))
+    return ManualForm(
+        doc_type,
+        [(n, field_label(n), n in required) for n in field_names(doc_type)],
+        dict(values or {}),
+    )
+
+
+def typed_values(item: ReviewItem) -> dict[str, str]:
+    """What the machine read, as starting values for typing the record in."""
+    return {
+        n: shown_value(n, f["value"])
+        for n, f in item.fields.items()
+        if f.get("value") not in (None, "")
+    }
+
+
+# --- what people type, and what the queue says back ----------------------------------------
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_SEX_IN = {"nam": "male", "male": "male", "nu": "female", "female": "female"}
+SEX_OUT = {"male": "Nam", "female": "Nữ"}
+
+
+def is_date_field(name: str) -> bool:
+    return name.endswith("date") or "date_of" in name  # as sohoa.review.queue decides
+
+
+def is_sex_field(name: str) -> bool:
+    return name == "sex" or name.endswith("_sex")
+
+
+def shown_value(name: str, value: Any) -> str:
+    """A stored value as a clerk reads it in the input ("Nam", not "male")."""
+    if value is None:
+        return ""
+    if is_sex_field(name):
+        return SEX_OUT.get(str(value), str(value))
+    return str(value)
+
+
+def from_input(name: str, raw: str) -> str:
+    """What a clerk typed, in the form the queue expects: "Nam"/"Nữ" for the sex, and
+    dates as written in Vietnam (04/03/2019, day first) turned into ISO."""
+    text = (raw or "").strip()
+    if is_sex_field(name):
+        return _SEX_IN.get(fold(text).lower(), text)
+    if is_date_field(name):
+        m = _DMY.match(text)
+        if m:
+            return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    return text
+
+
+_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^(\w+): a value is required$"), "{f}: cần nhập giá trị."),
+    (re.compile(r"^(\w+): a year is four digits"), "{f}: năm gồm bốn chữ số, ví dụ 1987."),
+    (
+        re.compile(r"^(\w+): not a real date"),
+        "{f}: ngày không có thật hoặc sai dạng; nhập ngày/tháng/năm (04/03/2019) "
+        "hoặc năm-tháng-ngày (2019-03-04).",
+    ),
+    (re.compile(r"^(\w+): must be male or female$"), "{f}: nhập Nam hoặc Nữ."),
+    (re.compile(r"^(\w+): a personal ID is 12 digits$"), "{f}: số định danh gồm 12 chữ số."),
+    (re.compile(r"^a \w+ record has no field (.+)$"), "Loại giấy tờ này không có trường {f}."),
+    (re.compile(r"^review item \d+ is already (\w+)$"), "Hồ sơ này đã được xử lý ({s})."),
+    (re.compile(r"^no review item \d+$"), "Không tìm thấy hồ sơ cần duyệt này."),
+    (
+        re.compile(r"^the registration number is missing"),
+        "Thiếu số đăng ký: hãy nhập trường Số trước khi xác nhận.",
+    ),
+    (
+        re.compile(r"^number (.+) is already loaded in this book"),
+        "Số {s} đã có trong quyển sổ này. Hãy sửa số, hoặc từ chối trang nếu đây là bản trùng.",
+    ),
+    (
+        re.compile(r"^a (\w+) record cannot go into a (\w+) book"),
+        "Giấy tờ loại này không thuộc loại sổ đã khai khi tải lên. Hãy nhập tay đúng loại "
+        "hoặc từ chối trang.",
+    ),
+    (re.compile(r"^a rejection needs a reason"), "Hãy ghi lý do từ chối trang."),
+    (re.compile(r"^doc type must be one of"), "Hãy chọn loại giấy tờ."),
+    (re.compile(r"has no register book$"), "Trang này chưa thuộc quyển sổ nào."),
+]
+
+
+def error_text(message: str) -> str:
+    """The queue's :class:`ReviewError` message in Vietnamese (the message itself when it
+    is not one of the known ones, so nothing is hidden)."""
+    for pattern, template in _ERRORS:
+        m = pattern.search(message)
+        if m:
+            first = m.group(1) if m.groups() else ""
+            label = ", ".join(field_label(n.strip()) for n in first.split(","))
+            return template.format(f=label, s=first)
+    return message
+
+
+def error_field(message: str) -> str | None:
+    """The field a value error is about (``name: ...``), for showing it beside the input."""
+    m = re.match(r"^(\w+): ", message)
+    return m.group(1) if m else None

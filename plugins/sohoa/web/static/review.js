@@ -1,0 +1,128 @@
+// Review pages: keyboard shortcuts and the highlighted box of the field in focus.
+// Everything works without this file (forms post, Enter submits, boxes are drawn by the
+// server); this only saves a reviewer's hands the trip to the mouse.
+(function () {
+  "use strict";
+
+  // Manual entry: changing the document type shows that type's fields.
+  var typeSelect = document.querySelector("#manual-form select[name=doc_type]");
+  if (typeSelect) {
+    typeSelect.addEventListener("change", function () {
+      var url = typeSelect.getAttribute("data-manual-url");
+      window.location.assign(url + "?doc_type=" + encodeURIComponent(typeSelect.value));
+    });
+    var firstWrong = document.querySelector("#manual-form .has-error input");
+    (firstWrong || document.querySelector("#manual-form .manual-fields input")).focus();
+  }
+
+  var table = document.getElementById("fields");
+  var inputs = table ? Array.prototype.slice.call(table.querySelectorAll("input[name=value]")) : [];
+  var image = document.getElementById("page-image");
+  var pane = document.getElementById("image-pane");
+
+  function rowOf(input) { return input.closest("tr[data-field]"); }
+  function nameOf(input) { return rowOf(input).getAttribute("data-field"); }
+  function dirty(input) { return input.value !== input.getAttribute("data-original"); }
+
+  function highlight(name) {
+    if (table) {
+      table.querySelectorAll("tr.active").forEach(function (tr) { tr.classList.remove("active"); });
+      var row = table.querySelector('tr[data-field="' + name + '"]');
+      if (row) { row.classList.add("active"); }
+    }
+    if (!image || !image.querySelectorAll) { return; }
+    image.querySelectorAll("rect.bbox.active").forEach(function (r) { r.classList.remove("active"); });
+    var rect = image.querySelector('rect.bbox[data-field="' + name + '"]');
+    if (rect) {
+      rect.classList.add("active");
+      scrollToBox(rect);
+    }
+  }
+
+  // Bring the box into view inside the image pane (it scrolls on its own).
+  function scrollToBox(rect) {
+    if (!pane || !rect.getBoundingClientRect) { return; }
+    var box = rect.getBoundingClientRect();
+    var view = pane.getBoundingClientRect();
+    if (box.top < view.top || box.bottom > view.bottom) {
+      pane.scrollTop += box.top - view.top - view.height / 3;
+    }
+  }
+
+  function move(from, step) {
+    var i = inputs.indexOf(from) + step;
+    if (i >= 0 && i < inputs.length) {
+      inputs[i].focus();
+      inputs[i].select();
+    }
+  }
+
+  inputs.forEach(function (input) {
+    input.addEventListener("focus", function () { highlight(nameOf(input)); });
+    input.addEventListener("input", function () {
+      rowOf(input).classList.toggle("dirty", dirty(input));
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        input.value = input.getAttribute("data-original");
+        rowOf(input).classList.remove("dirty");
+      } else if (event.key === "Enter" && !event.ctrlKey && !dirty(input)) {
+        event.preventDefault(); // nothing changed: go on rather than save the same value
+        move(input, 1);
+      }
+    });
+  });
+
+  if (image && image.querySelectorAll) {
+    image.querySelectorAll("rect.bbox").forEach(function (rect) {
+      rect.addEventListener("click", function () {
+        var input = document.getElementById("value-" + rect.getAttribute("data-field"));
+        if (input && !input.disabled) { input.focus(); input.select(); }
+      });
+    });
+  }
+
+  // Confirming with an edit not yet saved would confirm the old value: say so instead.
+  var confirmForm = document.getElementById("confirm-form");
+  var unsaved = document.getElementById("unsaved");
+  if (confirmForm) {
+    confirmForm.addEventListener("submit", function (event) {
+      var pending = inputs.filter(dirty);
+      if (pending.length) {
+        event.preventDefault();
+        if (unsaved) { unsaved.hidden = false; }
+        pending[0].focus();
+      }
+    });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var active = document.activeElement;
+    if (event.altKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      if (inputs.indexOf(active) >= 0) {
+        event.preventDefault();
+        move(active, event.key === "ArrowDown" ? 1 : -1);
+      } else if (inputs.length) {
+        event.preventDefault();
+        inputs[0].focus();
+      }
+    } else if (event.ctrlKey && event.key === "Enter" && confirmForm) {
+      event.preventDefault();
+      if (confirmForm.requestSubmit) { confirmForm.requestSubmit(); } else { confirmForm.submit(); }
+    } else if (event.altKey && (event.key === "r" || event.key === "R")) {
+      var reason = document.getElementById("reject-reason");
+      if (reason) { event.preventDefault(); reason.focus(); }
+    } else if (event.altKey && (event.key === "m" || event.key === "M")) {
+      var manual = document.getElementById("manual-entry");
+      if (manual) { event.preventDefault(); window.location.assign(manual.href); }
+    }
+  });
+
+  // Start where the server says (the field after the one just saved, or the first one
+  // that failed a check).
+  if (table && inputs.length && !inputs[0].disabled) {
+    var start = document.getElementById("value-" + table.getAttribute("data-focus")) || inputs[0];
+    start.focus();
+    start.select();
+  }
+})();

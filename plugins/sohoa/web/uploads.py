@@ -1,0 +1,444 @@
+"""Receiving scans from the upload form safely, and recording what became of each file.
+
+A browser says whatever it likes about a file: its name may carry a path (``../../x``),
+control characters or a misleading extension, and an e-mailed "scan" is sometimes an HTML
+error page. So the name is cleaned before it is used anywhere, the type is judged by the
+file's first bytes (PNG, JPEG, TIFF, PDF), and the size is bounded while the file is copied.
+Each file is streamed to a private temporary folder while it is hashed, then handed to
+:func:`sohoa.landing.upload.upload_file`; a refused file never reaches the landing zone.
+Every file, refused or not, gets an ``upload_file`` row so the clerk sees its fate later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine, insert
+
+from ocr.errors import ConfigurationError
+from sohoa.db.tables import upload_batch, upload_file
+from sohoa.landing.store import Landing
+from sohoa.landing.upload import BookInfo
+from sohoa.landing.upload import upload_file as land_file
+from sohoa.landing.zone import safe_part
+
+log = logging.getLogger(__name__)
+
+BOOK_TYPE_LABELS = {
+    "birth": "Sổ đăng ký khai sinh",
+    "death": "Sổ đăng ký khai tử",
+    "marriage": "Sổ đăng ký kết hôn",
+    "dossier_result": "Kết quả hồ sơ (một cửa)",
+}
+OUTCOME_LABELS = {
+    "uploaded": "Đã nhận",
+    "skipped_uploaded": "Bỏ qua: tệp này đã được tải lên trước đây",
+    "skipped_processed": "Bỏ qua: tệp này đã được xử lý trước đây",
+    "refused": "Từ chối",
+}
+ACCEPTED_KINDS = ("png", "jpeg", "tiff", "pdf")
+MAX_NAME_BYTES = 150  # well under a file system's 255, with room for a UTF-8 name
+MAX_VOLUME = 32  # upload_batch.volume
+_CHUNK = 1 << 20
+_HEAD = 1024
+_DOSSIER_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
+_FALLBACK_NAME = "tep-tai-len"
+
+
+# --- names -----------------------------------------------------------------------------
+
+
+def clean_filename(raw: str | None) -> str:
+    """A file name fit to show and to store: the last path part only (``/`` and ``\\``
+    both count), no control or invisible formatting characters, no dots or spaces at
+    either end (no hidden files, nothing Windows would trim), at most
+    :data:`MAX_NAME_BYTES` bytes of UTF-8 with the extension kept. Vietnamese letters
+    stay (NFC), so the clerk recognises the name."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(
+        " " if ch.isspace() else ch
+        for ch in name
+        if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn") or ch.isspace()
+    )
+    name = re.sub(r" {2,}", " ", name).strip(" .")
+    if not name:
+        return _FALLBACK_NAME
+    return _shorten(name, MAX_NAME_BYTES)
+
+
+def _shorten(name: str, limit: int) -> str:
+    if len(name.encode()) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext.encode()) > 10:
+        stem, ext = name, ""
+    room = limit - (len(ext.encode()) + 1 if ext else 0)
+    while len(stem.encode()) > room:
+        stem = stem[:-1]
+    stem = stem.rstrip(" .") or _FALLBACK_NAME
+    return f"{stem}.{ext}" if ext else stem
+
+
+def landing_name(name: str, kind: str) -> str:
+    """The name handed to the landing zone, whose key keeps only ASCII
+    (:func:`sohoa.landing.zone.safe_part`): a name with nothing ASCII left (``Ảnh.``)
+    becomes ``tep-tai-len.<kind>``."""
+    try:
+        safe_part(name)
+        return name
+    except ConfigurationError:
+        return f"{_FALLBACK_NAME}.{'jpg' if kind == 'jpeg' else kind}"
+
+
+# --- content ---------------------------------------------------------------------------
+
+
+def sniff(head: bytes) -> str | None:
+    """``png | jpeg | tiff | pdf`` from a file's first bytes (the rule of
+    :func:`ocr.loading.sniff_format`, so what is accepted here the pipeline can open),
+    else ``None``."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if b"%PDF-" in head[:_HEAD]:
+        return "pdf"
+    return None
+
+
+_OTHER_IMAGES = (
+    (b"GIF8", "ảnh GIF"),
+    (b"BM", "ảnh BMP"),
+    (b"II\xbc", "ảnh JPEG XR"),
+)
+
+
+def _describe(head: bytes) -> str:
+    """What a refused file looks like, in words a clerk understands."""
+    for magic, label in _OTHER_IMAGES:
+        if head.startswith(magic):
+            return label
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "ảnh WebP"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"heif", b"avif"):
+        return "ảnh HEIC/AVIF của điện thoại"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "tệp nén ZIP hoặc tài liệu Word/Excel"
+    if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
+        return "tệp nén"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "tài liệu Word/Excel đời cũ"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in text:
+        return "một trang web (HTML)"
+    if text.startswith(b"<?xml") or text.startswith(b"<svg"):
+        return "tệp XML/SVG"
+    try:
+        head.decode("utf-8")
+        return "tệp văn bản"
+    except UnicodeDecodeError:
+        return "một loại tệp không nhận ra"
+
+
+def content_refusal(head: bytes, filename: str) -> str | None:
+    """Why a file with these first bytes is refused (Vietnamese, saying what to do), or
+    ``None`` when it is a scan format the pipeline reads."""
+    if not head:
+        return (
+            "Tệp rỗng (0 byte): có thể việc tải lên đã bị gián đoạn. "
+            "Hãy chọn lại tệp này và tải lên lại."
+        )
+    if sniff(head):
+        return None
+    what = _describe(head)
+    ext = filename.rpartition(".")[2].lower() if "." in filename else ""
+    named = f" dù tên tệp có đuôi .{ext}" if ext else ""
+    if what.startswith("ảnh"):
+        return (
+            f"Nội dung tệp là {what}{named}; hệ thống chỉ đọc PNG, JPEG, TIFF hoặc PDF. "
+            "Hãy lưu lại ảnh dưới dạng PDF, TIFF hoặc JPEG rồi tải lên lại."
+        )
+    return (
+        f"Tệp này không phải ảnh quét hay PDF: nội dung là {what}{named}. "
+        "Hãy tải lên tệp ảnh quét gốc (PNG, JPEG, TIFF hoặc PDF), hoặc quét lại trang."
+    )
+
+
+def size_refusal(size: int, max_bytes: int) -> str:
+    return (
+        f"Tệp quá lớn ({_mb(size)} MB): mỗi tệp tối đa {max_bytes // (1024 * 1024)} MB. "
+        "Hãy quét ở 300 dpi (không cần cao hơn) hoặc tách thành nhiều tệp nhỏ hơn "
+        "rồi tải lên lại."
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+# --- the book --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookForm:
+    """The metadata typed into the upload form (the unit is never taken from the form)."""
+
+    book_type: str
+    year: int
+    volume: str
+    declared_entries: int | None = None
+    dossier_code: str | None = None
+
+    def book_info(self, unit: str, uploader: str) -> BookInfo:
+        return BookInfo(
+            unit=unit,
+            book_type=self.book_type,
+            year=self.year,
+            volume=self.volume,
+            declared_entries=self.declared_entries,
+            uploader=uploader,
+            dossier_code=self.dossier_code,
+        )
+
+
+def parse_book_form(
+    form: Mapping[str, object], today: datetime | None = None
+) -> tuple[BookForm | None, list[str]]:
+    """The book metadata, or the list of what to fix (Vietnamese, one line per field)."""
+
+    def text(name: str) -> str:
+        value = form.get(name)
+        return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else ""
+
+    errors: list[str] = []
+    book_type = text("book_type")
+    if book_type not in BOOK_TYPE_LABELS:
+        errors.append("Hãy chọn loại sổ.")
+    this_year = (today or datetime.now(UTC)).year
+    year = _whole(text("year"))
+    if year is None or not 1900 <= year <= this_year:
+        errors.append(f"Năm của sổ phải là một số từ 1900 đến {this_year}.")
+    volume = text("volume")
+    if not volume:
+        errors.append("Hãy nhập số quyển.")
+    elif len(volume) > MAX_VOLUME or not _safe(volume):
+        errors.append(
+            f"Số quyển tối đa {MAX_VOLUME} ký tự và phải có chữ số hoặc chữ cái (ví dụ 01, 2A)."
+        )
+    declared: int | None = None
+    if text("declared_entries"):
+        declared = _whole(text("declared_entries"))
+        if declared is None or not 0 <= declared <= 100_000:
+            errors.append("Số trang/bản ghi khai báo phải là số nguyên không âm.")
+    dossier = text("dossier_code") or None
+    if dossier is not None:
+        if book_type and book_type != "dossier_result":
+            errors.append("Mã hồ sơ chỉ dùng cho loại “Kết quả hồ sơ (một cửa)”; hãy để trống.")
+        elif not _DOSSIER_CODE.fullmatch(dossier):
+            errors.append(
+                "Mã hồ sơ chỉ gồm chữ, số, dấu chấm và gạch nối (ví dụ 000.00.20.H40-240605-0001)."
+            )
+    if errors:
+        return None, errors
+    assert year is not None
+    return BookForm(book_type, year, volume, declared, dossier), []
+
+
+def _whole(raw: str) -> int | None:
+    return int(raw) if re.fullmatch(r"\d{1,9}", raw) else None
+
+
+def _safe(volume: str) -> bool:
+    try:
+        safe_part(volume)
+        return True
+    except ConfigurationError:
+        return False
+
+
+# --- receiving files -------------------------------------------------------------------
+
+
+@dataclass
+class FileResult:
+    """What became of one uploaded file (one ``upload_file`` row)."""
+
+    position: int
+    filename: str  # cleaned
+    size: int
+    outcome: str  # uploaded | skipped_uploaded | skipped_processed | refused
+    message: str | None = None
+    pages: int | None = None
+    sha256: str | None = None
+    landing_key: str | None = None
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self.outcome]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "filename": self.filename,
+            "outcome": self.outcome,
+            "label": self.label,
+            "message": self.message if self.outcome == "refused" else self.label,
+            "pages": self.pages,
+        }
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """A file as the form gave it: the browser's name and a readable binary stream."""
+
+    name: str | None
+    stream: BinaryIO
+
+
+@dataclass
+class _Copy:
+    path: Path | None = None
+    size: int = 0
+    sha256: str = ""
+    head: bytes = b""
+    too_large: bool = False
+
+
+def _stream_copy(source: BinaryIO, dest: Path, max_bytes: int) -> _Copy:
+    """Copy ``source`` to ``dest`` in chunks while hashing it. Past ``max_bytes`` the
+    copy stops and is removed; the rest is only counted, to tell the clerk the size."""
+    digest = hashlib.sha256()
+    out = _Copy()
+    with dest.open("wb") as fh:
+        while chunk := source.read(_CHUNK):
+            if len(out.head) < _HEAD:
+                out.head += chunk[: _HEAD - len(out.head)]
+            out.size += len(chunk)
+            if out.size > max_bytes:
+                out.too_large = True
+            if not out.too_large:
+                digest.update(chunk)
+                fh.write(chunk)
+    if out.too_large:
+        dest.unlink(missing_ok=True)
+        return out
+    out.path, out.sha256 = dest, digest.hexdigest()
+    return out
+
+
+def receive_file(
+    landing: Landing,
+    incoming: IncomingFile,
+    book: BookInfo,
+    position: int,
+    max_bytes: int,
+    workdir: Path,
+) -> FileResult:
+    """Check one file and, if it is a scan, put it into the landing zone."""
+    name = clean_filename(incoming.name)
+    folder = Path(tempfile.mkdtemp(prefix=f"f{position}-", dir=workdir))
+    try:
+        copy = _stream_copy(incoming.stream, folder / "upload", max_bytes)
+        if copy.too_large:
+            refusal = size_refusal(copy.size, max_bytes)
+            return FileResult(position, name, copy.size, "refused", refusal)
+        refusal = content_refusal(copy.head, name)
+        if refusal:
+            return FileResult(position, name, copy.size, "refused", refusal)
+        kind = sniff(copy.head) or "bin"
+        assert copy.path is not None
+        named = copy.path.rename(folder / landing_name(name, kind))
+        try:
+            outcome = land_file(landing, named, book)
+        except Exception:  # storage down, permissions...: the clerk must be told, not a 500
+            log.exception("could not put upload file %d into the landing zone", position)
+            return FileResult(
+                position, name, copy.size, "refused",
+                "Không lưu được tệp vào kho tiếp nhận. Hãy thử tải lên lại; nếu vẫn lỗi, "
+                "báo cho quản trị hệ thống.",
+            )
+        return FileResult(
+            position, name, copy.size, outcome.status, None, outcome.pages, copy.sha256,
+            outcome.key,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def receive_upload(
+    engine: Engine,
+    landing: Landing,
+    *,
+    user_id: int,
+    unit: str,
+    uploader: str,
+    book: BookForm,
+    files: Sequence[IncomingFile],
+    max_bytes: int,
+    now: datetime | None = None,
+) -> tuple[int, list[FileResult]]:
+    """Receive every file of one upload and record the batch; returns its id and the
+    result of each file, in the order the files were sent."""
+    info = book.book_info(unit, uploader)
+    with tempfile.TemporaryDirectory(prefix="sohoa-upload-") as work:
+        results = [
+            receive_file(landing, f, info, i, max_bytes, Path(work))
+            for i, f in enumerate(files, start=1)
+        ]
+    batch_id = record_batch(engine, user_id, unit, book, results, now)
+    return batch_id, results
+
+
+def record_batch(
+    engine: Engine,
+    user_id: int,
+    unit: str,
+    book: BookForm,
+    results: Sequence[FileResult],
+    now: datetime | None = None,
+) -> int:
+    """One ``upload_batch`` row and an ``upload_file`` row per file, in one transaction."""
+    with engine.begin() as conn:
+        batch_id = conn.execute(
+            insert(upload_batch).values(
+                user_id=user_id,
+                unit_code=unit,
+                book_type=book.book_type,
+                year=book.year,
+                volume=book.volume,
+                declared_entries=book.declared_entries,
+                dossier_code=book.dossier_code,
+                created_at=now or datetime.now(UTC),
+            )
+        ).inserted_primary_key[0]
+        if results:
+            conn.execute(
+                insert(upload_file),
+                [
+                    {
+                        "batch_id": batch_id,
+                        "position": r.position,
+                        "filename": r.filename,
+                        "size": r.size,
+                        "sha256": r.sha256,
+                        "pages": r.pages,
+                        "outcome": r.outcome,
+                        "message": r.message,
+                        "landing_key": r.landing_key,
+                    }
+                    for r in results
+                ],
+            )
+    return int(batch_id)
