@@ -120,6 +120,9 @@ def main() -> None:
     print(f"silent-error rate   {result['silent_error_rate']:.4f}")
     for name, acc in result["per_field"].items():
         print(f"  {name:28s} {acc:.3f}")
+    print("why records go to review (rule:field, records):")
+    for reason, count in list(result["review_reasons"].items())[:12]:
+        print(f"  {reason:40s} {count}")
     for ex in result["silent_errors"][:20]:
         print("  SILENT", ex)
 

@@ -50,6 +50,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "dossier_result": ("dossier_code", "document_title", "result_number", "result_date",
                        "issuing_authority"),
 }
+PARENT_ENTRIES = ("name", "birth_year", "ethnicity", "nationality", "residence")
+SPOUSE_ENTRIES = ("date_of_birth", "ethnicity", "nationality", "residence")
 WARNING_RULES = frozenset({"place_unresolved"})
 OLDEST_YEAR = 1850  # older dates are misreadings, not records
 PARENT_MIN_AGE, PARENT_MAX_AGE = 12, 70
@@ -120,11 +122,47 @@ class _Checker:
             self.check_format(field, value)
         self.check_order()
         self.check_parents()
+        self.check_spouses()
+        self.check_parent_entries()
         for field in self.values:
             if field_kind(field) == "personal_id":
                 self.check_personal_id(field)
         self.check_date_words()
         return self.issues
+
+    def check_parent_entries(self) -> None:
+        """A birth certificate names the mother (a foundling's is the rare exception a
+        person should see), and a parent's block prints all its entries: a parent named
+        with an entry missing, or entries without the name, means a line was lost."""
+        if self.doc_type != "birth":
+            return
+        if "mother_name" not in self.values:
+            self.add("mother_name", "mother_missing",
+                     "No mother's name could be read; check the page (a foundling's "
+                     "record has none).")
+        for parent in ("mother_", "father_"):
+            have = [e for e in PARENT_ENTRIES if parent + e in self.values]
+            if parent == "father_" and not have:
+                continue  # no father on the record: a legitimate blank
+            for entry in PARENT_ENTRIES:
+                if entry not in have and (parent != "mother_" or entry != "name"):
+                    self.add(parent + entry, "parent_entry_missing",
+                             f"The {label(parent + entry)} could not be read, though other "
+                             "entries of the same parent are there.")
+
+    def check_spouses(self) -> None:
+        """A marriage certificate prints the same entries for both spouses: one spouse's
+        entry read and the other's not means a value was lost (its line merged with
+        another), which a person must type in."""
+        if self.doc_type != "marriage":
+            return
+        for entry in SPOUSE_ENTRIES:
+            have = {p for p in ("husband_", "wife_") if p + entry in self.values}
+            if len(have) == 1:
+                missing = ({"husband_", "wife_"} - have).pop() + entry
+                self.add(missing, "spouse_entry_missing",
+                         f"The {label(missing)} could not be read, though the other "
+                         "spouse's is there.")
 
     # --- one field at a time -------------------------------------------------------------
 

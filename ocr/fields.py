@@ -14,12 +14,14 @@ from __future__ import annotations
 import difflib
 import re
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ocr.engine import Word
 from ocr.labels import FIELDS, SECTION_FIELDS, SECTIONS, WRAPPING
 from ocr.layout import Segment, segments, word_key
+from ocr.text import fold
 
 
 @dataclass
@@ -112,7 +114,8 @@ def clean_value_words(words: list[Word]) -> list[Word]:
     out = []
     for w in words:
         text = _COLON.sub("", w.text)
-        if any(c.isalnum() for c in text):  # stray quotes and marks are scanner dirt
+        # Stray quotes and lone marks ('ˆ', a modifier letter) are scanner dirt.
+        if any(c.isalnum() and unicodedata.category(c) != "Lm" for c in text):
             out.append(Word(text, w.confidence, w.x, w.y, w.w, w.h, w.block, w.line))
     return out
 
@@ -169,7 +172,7 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
         out_name = _output_name(doc_type, section, name)
         if out_name is None or not words_:
             continue
-        if name in WRAPPING and last_on_line:
+        if name in WRAPPING and last_on_line and not _whole_date(out_name, words_):
             xs = (seg.x, a.x, words_[0].x)
             words_ = words_ + _continuation(segs, value_seg, labelled | used, height, xs, used)
         if out_name not in out:
@@ -259,10 +262,33 @@ def _continuation(
     current = index
     for _ in range(2):
         nxt = _next_below(segs, current, taken, height, xs)
-        if nxt is None:
+        if nxt is None or _names_a_person(segs[nxt]):
             break
         used.add(nxt)
         taken = taken | {nxt}
         extra += clean_value_words(segs[nxt].words)
         current = nxt
     return extra
+
+
+def _names_a_person(seg: Segment) -> bool:
+    """Three capitalised words in a row: a person's name (the next entry, its label
+    misread), never the rest of an address, whose words are in title case."""
+    run = 0
+    for w in seg.words:
+        letters = [c for c in w.text if c.isalpha()]
+        run = run + 1 if len(letters) >= 2 and all(c.isupper() for c in letters) else 0
+        if run >= 3:
+            return True
+    return False
+
+
+_WHOLE_DATE = re.compile(r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|nam\s*\d{4}")
+
+
+def _whole_date(name: str, words: list[Word]) -> bool:
+    """A date field whose first line already holds a whole date (with its year) does not
+    wrap: the line below is the next entry (often the "Số:" line), not its rest."""
+    if not (name.endswith("_date") or name.startswith("date_of")) or name.endswith("_words"):
+        return False
+    return bool(_WHOLE_DATE.search(fold(" ".join(w.text for w in words))))

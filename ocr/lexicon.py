@@ -27,6 +27,7 @@ import difflib
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +42,13 @@ ACCENT_CAP = 0.9
 GUESS_CAP = round(AUTO_ACCEPT_CONFIDENCE - 0.1, 2)  # 0.7: below the auto-accept threshold
 FUZZY_NAME_CUTOFF = 0.8
 UNKNOWN_CAP = round(AUTO_ACCEPT_CONFIDENCE - 0.01, 2)  # a token no lexicon knows
+# A token whose letters fit exactly one lexicon spelling, with no other entry one letter
+# away, is settled by its letters alone: Tesseract's doubt about its stacked marks (the
+# tilde of NGUYỄN) does not matter, the lexicon restores them.
+ISOLATED_CONFIDENCE = round(AUTO_ACCEPT_CONFIDENCE + 0.05, 2)
+ISOLATED_MIN_LETTERS = 4  # shorter keys (VÕ/VŨ, LÊ/LÝ) have too many near neighbours
 
+_HORN_Y = re.compile("Ư(?=[YÝỲỶỸỴ])")
 _NAME_JUNK = re.compile(r"[^\w\s'-]|[\d_]")
 
 
@@ -118,6 +125,37 @@ def _closest_form(token: str, forms: list[str]) -> str:
     return max(forms, key=lambda f: difflib.SequenceMatcher(None, ak, accent_key(f)).ratio())
 
 
+def _list_name(lst: dict[str, list[str]]) -> str:
+    lex = name_lexicon()
+    return next(n for n in ("surnames", "middle", "given") if getattr(lex, n) is lst)
+
+
+@lru_cache(maxsize=4096)
+def _isolated(k: str, list_name: str) -> bool:
+    """Whether key ``k`` has one spelling in the list and no other key one edit away
+    (a letter changed, added or dropped), so a reading of its letters cannot be another
+    name with a misread letter."""
+    lst: dict[str, list[str]] = getattr(name_lexicon(), list_name)
+    if len(k) < ISOLATED_MIN_LETTERS or len(lst.get(k, ())) != 1:
+        return False
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    near = {k[:i] + k[i + 1 :] for i in range(len(k))}
+    near |= {k[:i] + c + k[i + 1 :] for i in range(len(k)) for c in letters}
+    near |= {k[:i] + c + k[i:] for i in range(len(k) + 1) for c in letters}
+    near.discard(k)
+    return not any(n in lst for n in near)
+
+
+def token_is_isolated(token: str, position: int, count: int) -> bool:
+    """The token's letters name one lexicon spelling, which keeps every mark read."""
+    k = key(token)
+    lst = next((lst for lst in _lists_for(position, count) if k in lst), None)
+    if lst is None or not _isolated(k, _list_name(lst)):
+        return False
+    form = lst[k][0]
+    return accent_key(form) == accent_key(token) or _adds_marks(form, token)
+
+
 def correct_token(
     token: str, position: int, count: int, confidence: float
 ) -> tuple[str, float, bool]:
@@ -127,12 +165,19 @@ def correct_token(
     valid although other accented forms share its letters (THU / THƯ); :func:`correct_name`
     lowers it when the name shows that accents were lost.
     """
+    if _HORN_Y.search(token):
+        # No Vietnamese syllable has Ư before Y: the horn is a speck (HƯỲNH is HUỲNH).
+        token = _HORN_Y.sub("U", token)
+        confidence = min(confidence, ACCENT_CAP)
     k = key(token)
     if not k:
         return token, confidence, False
     lists = _lists_for(position, count)
     primary = next((lst[k] for lst in lists if k in lst), None)
     if primary is None:
+        fixed = _i_read_as_t(token, lists)
+        if fixed is not None:
+            return fixed, min(confidence, GUESS_CAP), False
         value, conf = _fuzzy_token(token, k, lists[0], confidence)
         return value, min(conf, UNKNOWN_CAP), False
     ak = accent_key(token)
@@ -149,6 +194,23 @@ def correct_token(
         guess = primary[0] if _same_vowels(primary[0], token) else token
         return guess, min(confidence, GUESS_CAP), False
     return _closest_form(token, primary), min(confidence, GUESS_CAP), False
+
+
+def _i_read_as_t(token: str, lists: tuple[dict[str, list[str]], ...]) -> str | None:
+    """The lexicon spelling when one T of an unknown token read as I makes a name.
+
+    In bold capitals Tesseract often reads I, and Ị with its dot, as T (VTNH, CHT, HỢT);
+    the I's marks are lost with it, so the guess is only offered for review.
+    """
+    found = set()
+    for i, c in enumerate(token):
+        if c != "T":
+            continue
+        candidate = token[:i] + "I" + token[i + 1 :]
+        forms = next((lst[key(candidate)] for lst in lists if key(candidate) in lst), None)
+        if forms is not None:
+            found.add(_closest_form(candidate, forms))
+    return found.pop() if len(found) == 1 else None
 
 
 def _marks(word: str) -> list[set[str]]:
@@ -210,7 +272,12 @@ def _fuzzy_token(
 def clean_name(text: str) -> str:
     """Upper-case NFC name with single spaces; digits, stray punctuation and leaders dropped."""
     tokens = _NAME_JUNK.sub(" ", nfc(text)).split()
-    return " ".join(t for t in tokens if any(c.isalpha() for c in t)).upper()
+    return " ".join(t for t in tokens if any(is_letter(c) for c in t)).upper()
+
+
+def is_letter(char: str) -> bool:
+    """A real letter: not a lone modifier mark such as 'ˆ' that scanner dirt reads as."""
+    return char.isalpha() and unicodedata.category(char) != "Lm"
 
 
 def name_is_known(name: str) -> bool:
@@ -239,15 +306,28 @@ def _has_diacritics(text: str) -> bool:
     return key(text) != re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def correct_name(text: str, confidence: float) -> tuple[str, float]:
+def correct_name(text: str, confidence: float,
+                 token_confidences: Sequence[float] | None = None) -> tuple[str, float]:
     """'NGUYÊN THI HƯƠNG' -> ('NGUYỄN THỊ HƯƠNG', <= 0.9). See the module doc for confidences.
 
     A valid but ambiguous reading (THU, which could be THƯ) is kept with its confidence,
     unless the name shows that accents were lost: another token needed its accents
     restored, or no token carries a diacritic at all. Then it goes to review.
+
+    ``token_confidences`` (one per cleaned token, when the caller knows them) lets each
+    token stand on its own OCR confidence; an isolated token (:func:`token_is_isolated`)
+    is then as sure as :data:`ISOLATED_CONFIDENCE` whatever Tesseract thought of its marks.
     """
     tokens = clean_name(text).split()
-    results = [correct_token(t, i, len(tokens), confidence) for i, t in enumerate(tokens)]
+    confs = list(token_confidences or ())
+    if len(confs) != len(tokens):
+        confs = [confidence] * len(tokens)
+    else:
+        confs = [max(c, ISOLATED_CONFIDENCE) if token_is_isolated(t, i, len(tokens)) else c
+                 for i, (t, c) in enumerate(zip(tokens, confs, strict=True))]
+        confidence = min(confs, default=confidence)
+    results = [correct_token(t, i, len(tokens), c)
+               for i, (t, c) in enumerate(zip(tokens, confs, strict=True))]
     changed = (accent_key(v) != accent_key(t) for (v, _, _), t in zip(results, tokens, strict=True))
     accents_lost = any(changed) or (
         len(tokens) > 1 and not any(_has_diacritics(t) for t in tokens)
@@ -261,6 +341,7 @@ def correct_name(text: str, confidence: float) -> tuple[str, float]:
 # --- ethnicity and places ----------------------------------------------------------------
 
 _LEADERS = re.compile(r"[._…]{2,}|…|_")
+_DIGIT_LETTERS = str.maketrans({"1": "i", "0": "o"})
 _ETHNIC_PREFIX = re.compile(r"^\s*(dan toc|dt\.?)\s+", re.IGNORECASE)
 
 
@@ -278,6 +359,9 @@ def correct_ethnicity(text: str, confidence: float) -> tuple[str, float]:
     index = _ethnic_index()
     k = key(cleaned)
     group = index.get(k)
+    if group is None and key(unlike := cleaned.translate(_DIGIT_LETTERS)) in index:
+        # No group's name has a digit: 'S1 La', 'Thá1' are 'Si La', 'Thái' misread.
+        return index[key(unlike)].name, min(confidence, ACCENT_CAP)
     if group is not None:
         if accent_key(cleaned) == accent_key(group.name):
             return group.name, confidence
@@ -289,10 +373,44 @@ def correct_ethnicity(text: str, confidence: float) -> tuple[str, float]:
     return cleaned, confidence
 
 
+_IA_READ_AS_LA = re.compile(r"\b(Xã|Phường|Thị trấn|Huyện|Thị xã) la\b")
+
+
 def correct_place(text: str, confidence: float) -> tuple[str, float]:
-    """Canonical unit names via :func:`ocr.units.resolve_place`; unplaced text kept as read."""
+    """Canonical unit names via :func:`ocr.units.resolve_place`; unplaced text kept as read.
+
+    Unit names are title case, so a lower-case "la" opening one is the Jarai "Ia" (Xã Ia
+    Chia) with its capital I read as l, also where the unit is not in the lists.
+    """
+    text = _IA_READ_AS_LA.sub(r"\1 Ia", text)
     value, factor, _resolved = resolve_place(text)
     return value, min(confidence, factor)
+
+
+# --- titles of dossier results ------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _titles_index() -> dict[str, str]:
+    titles = json.loads((DATA_DIR / "result_titles.json").read_text(encoding="utf-8"))
+    return {key(t): nfc(t) for t in titles}
+
+
+def correct_title(text: str, confidence: float) -> tuple[str, float]:
+    """A result's title in its printed spelling: titles are a short list of set phrases,
+    so one whose letters match is restored whole (QUYET ĐỊNH -> QUYẾT ĐỊNH). Other titles
+    are kept as read."""
+    cleaned = squash_spaces(_LEADERS.sub(" ", nfc(text))).strip(" .,;:-")
+    title = _titles_index().get(key(cleaned))
+    if title is None:
+        return cleaned, confidence
+    if accent_key(cleaned) == accent_key(title):
+        return title, confidence
+    return title, min(confidence, ACCENT_CAP)
+
+
+def is_result_title(text: str) -> bool:
+    return text in _titles_index().values()
 
 
 # --- causes of death ---------------------------------------------------------------------

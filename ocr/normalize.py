@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ocr.lexicon import (
@@ -23,6 +23,7 @@ from ocr.lexicon import (
     correct_ethnicity,
     correct_name,
     correct_place,
+    correct_title,
 )
 from ocr.text import fold, nfc, squash_spaces
 
@@ -156,6 +157,8 @@ def normalize_number(raw: str | None) -> str | None:
     match = _NUMBER_LABEL.match(fold(text))
     if match:
         text = text[match.end() :]  # fold keeps the length of Vietnamese text
+    # No number has a colon: one inside is the end of a misread label ("56:7" for "Số: 7").
+    text = text.rsplit(":", 1)[-1].lstrip("=~*'\" ")
     text = fix_digits(re.sub(r"\s*([/\-.])\s*", r"\1", text))
     text = re.sub(r"([/\-.])\1+", r"\1", text)  # '182//1997': a doubled stroke
     return clean_text(text)
@@ -286,12 +289,15 @@ def normalize_field(doc_type: str, field_name: str, raw_text: str | None) -> Any
 
 
 def correct_field(
-    doc_type: str, field_name: str, raw_text: str | None, confidence: float
+    doc_type: str, field_name: str, raw_text: str | None, confidence: float,
+    token_confidences: Sequence[float] | None = None,
 ) -> tuple[Any, float] | None:
     """Normalized value plus lexicon correction for names, ethnic groups and places.
 
-    Returns ``(value, confidence)``, the confidence never above the OCR one; ``None`` when
-    the field is absent. Use this from extraction; :func:`normalize_field` when the text
+    Returns ``(value, confidence)``, the confidence never above the OCR one except for a
+    name token the lexicon settles alone (``token_confidences``, one per name token, see
+    :func:`ocr.lexicon.correct_name`); ``None`` when the field is absent. Use this from
+    extraction; :func:`normalize_field` when the text
     is already trusted (manual entry).
     """
     value = normalize_field(doc_type, field_name, raw_text)
@@ -299,11 +305,13 @@ def correct_field(
         return None
     kind = field_kind(field_name)
     if kind == "name":
-        return correct_name(value, confidence)
+        return correct_name(value, confidence, token_confidences)
     if kind == "ethnicity":
         return correct_ethnicity(value, confidence)
     if kind == "place":
         return correct_place(value, confidence)
     if kind == "cause":
         return correct_cause_of_death(value, confidence)
+    if field_name == "document_title":
+        return correct_title(value, confidence)
     return value, confidence

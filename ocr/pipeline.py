@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ocr import checks, normalize
+from ocr import checks, normalize, numberline
 from ocr.classify import classify
 from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
@@ -39,6 +39,7 @@ from ocr.values import value_of
 _PSM = 3  # Tesseract's automatic layout: keeps the marriage form's two columns apart
 _MIN_WORDS = 12  # fewer words than this on a readable page: no record to read
 _LOW_MEAN_CONFIDENCE = 0.65  # below this, try the page the other way up
+_DIGITS = re.compile(r"\d+")
 _TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(\d{1,2})\s*(?:phút|phut)?", re.IGNORECASE)
 
 
@@ -117,8 +118,10 @@ def extract_page(image: np.ndarray, source: Source, *, dpi: int | None = None,
         height, width = prepared.image.shape[:2]
         raw = {**unlabelled_fields(words, width, height), **raw}
     record.fields, word_texts = _finish_fields(record.doc_type, raw, prepared)
+    _settle_numbers(record, prepared, words)
     if record.doc_type == "dossier_result":
         _apply_qr(record, prepared)
+        _reread_result_number(record, prepared, raw)
 
     values = {name: f.value for name, f in record.fields.items()}
     record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
@@ -155,6 +158,45 @@ def _finish_fields(doc_type: str, raw: dict[str, RawField], prepared: Prepared
                 fields["time_of_death"] = FieldValue(
                     f"{int(match[1]):02d}:{int(match[2]):02d}", rf.confidence, fields[name].bbox)
     return fields, words_texts
+
+
+def _settle_numbers(record: PageRecord, prepared: Prepared, words: list[Word]) -> None:
+    """Read the "Số: ... Quyển số: ..." line again when either number is missing or weak."""
+    fields = record.fields
+    weak = [n for n in numberline.FIELDS
+            if n not in fields or fields[n].confidence < AUTO_ACCEPT_CONFIDENCE]
+    if record.doc_type == "dossier_result" or not weak:
+        return
+    first = {n: f.value for n, f in fields.items() if n in numberline.FIELDS}
+    opinions = numberline.opinions(prepared, words, first)
+    book = fields["book_number"].value if "book_number" in fields else None
+    for name in weak:
+        old = fields.get(name)
+        value, confidence = numberline.settle(
+            name, old.value if old else None, old.confidence if old else 0.0,
+            opinions.get(name), book)
+        if value not in (None, ""):
+            fields[name] = FieldValue(value, confidence, old.bbox if old else None)
+
+
+def _reread_result_number(record: PageRecord, prepared: Prepared,
+                          raw: dict[str, RawField]) -> None:
+    """A missing or doubtful result number, read again under the authority's name."""
+    old = record.fields.get("result_number")
+    if old is not None and old.confidence >= AUTO_ACCEPT_CONFIDENCE:
+        return
+    authority = raw.get("issuing_authority")
+    title = raw.get("document_title")
+    again = numberline.result_number(prepared, authority.words if authority else [],
+                                     title.words if title else None)
+    if again is None:
+        return
+    value, confidence = again
+    if old is not None and _DIGITS.sub("", str(old.value)) != _DIGITS.sub("", value):
+        # The suffix (QĐ-UBND) is read by the Vietnamese model alone: two readings of it
+        # must agree; the digits were settled by both models.
+        confidence = min(confidence, numberline.SUGGESTION)
+    record.fields["result_number"] = FieldValue(value, confidence, old.bbox if old else None)
 
 
 def _confirm_by_words(record: PageRecord, word_texts: dict[str, str]) -> None:

@@ -21,12 +21,14 @@ from ocr.fields import RawField
 from ocr.layout import extent, segments
 from ocr.prepare import OCR_DPI, Prepared
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
-from ocr.values import value_of
+from ocr.units import accent_key
+from ocr.values import token_confidences, value_of
 
 CONFIRMED = 0.95  # a value two independent readings agree on
 AGREED = AUTO_ACCEPT_CONFIDENCE + 0.02  # two readings agree: just enough to accept
 SUGGESTION = AUTO_ACCEPT_CONFIDENCE - 0.1  # a value only the second reading made out
 AGREEMENT_EVIDENCE = 0.45  # ...if their mean confidence reaches this (see BENCHMARKS.md)
+SURE_TOKEN = 0.85  # a name token both readings read with this much: its marks are right
 WEAK_LINE = 0.75  # a line segment read with less mean confidence is read again alone
 DIGIT_KINDS = {"date", "death_date", "year", "number", "personal_id"}
 _REREAD_LINES = 1 << 30  # line ids of re-read segments, apart from Tesseract's
@@ -144,11 +146,45 @@ def second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
         return second, min(second_conf, SUGGESTION)
     if second != value:
         return value, min(confidence, second_conf)
+    if normalize.field_kind(name) == "name":
+        lifted = name_agreement(value, confidence, rf, RawField(name, text, again))
+        if lifted[1] > confidence:
+            return lifted
     # A lexicon that lowered either reading found it ambiguous (TUYÊN or TUYỀN?); reading
     # the same pixels again cannot settle that, so only plain OCR doubt is lifted.
     ambiguous = confidence < rf.confidence or second_conf < min(w.confidence for w in again)
-    if normalize.field_kind(name) == "name" and not lexicon.name_is_known(str(value)):
-        ambiguous = True  # a name the lexicon does not know: nothing to confirm it by
+    if normalize.field_kind(name) == "name" and (
+            not lexicon.name_is_known(str(value))  # nothing to confirm it by
+            or any(lexicon.correct_name(t, 1.0)[1] < lexicon.ACCENT_CAP for t in (rf.text, text))):
+        ambiguous = True  # unknown to the lexicon, or a spelling it had doubts about
     if not ambiguous and (confidence + second_conf) / 2 >= AGREEMENT_EVIDENCE:
         return value, max(confidence, AGREED)
     return value, confidence
+
+
+def name_agreement(value: Any, confidence: float, first: RawField, second: RawField
+                   ) -> tuple[Any, float]:
+    """Accept a name two readings agree on, token by token.
+
+    A token the lexicon settles by its letters alone (:func:`lexicon.token_is_isolated`)
+    needs nothing more. Any other token (HƯƠNG has siblings HƯỜNG and HƯỚNG; THỦY has
+    THỤY) must be a lexicon entry read exactly so by both readings, each with a token
+    confidence of at least :data:`SURE_TOKEN`: Tesseract's doubt about a mark shows in
+    the confidence of the word that carries it, so two sure readings of the same marks
+    are the evidence that no mark was lost.
+    """
+    tokens = str(value).split()
+    readings = [lexicon.clean_name(rf.text).split() for rf in (first, second)]
+    confidences = [token_confidences(rf) for rf in (first, second)]
+    if any(len(r) != len(tokens) for r in readings + confidences):
+        return value, confidence
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        if lexicon.token_is_isolated(token, i, n):
+            continue
+        known = lexicon.correct_token(token, i, n, 1.0)[:2] == (token, 1.0)
+        as_read = all(accent_key(r[i]) == accent_key(token) for r in readings)
+        sure = all(c[i] >= SURE_TOKEN for c in confidences)
+        if not (known and as_read and sure):
+            return value, confidence
+    return value, max(confidence, AGREED)

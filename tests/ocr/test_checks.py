@@ -25,9 +25,13 @@ def birth(**changes):
         "mother_name": "TRẦN THỊ LAN",
         "mother_birth_year": 1960,
         "mother_ethnicity": "Kinh",
+        "mother_nationality": "Việt Nam",
         "mother_residence": "Thôn 3, " + PLACE,
         "father_name": "NGUYỄN VĂN HÙNG",
         "father_birth_year": 1958,
+        "father_ethnicity": "Kinh",
+        "father_nationality": "Việt Nam",
+        "father_residence": "Thôn 3, " + PLACE,
         "registration_place": "Ủy ban nhân dân xã Hiệp An, huyện Đức Trọng, tỉnh Lâm Đồng",
         "registration_date": "1987-03-20",
         "registration_number": "45",
@@ -254,3 +258,23 @@ def test_date_in_words_agrees_or_is_reported():
 def test_dossier_code_faults(code, rule):
     issues = check_record("dossier_result", dossier(dossier_code=code), today=TODAY)
     assert rules(issues) == [("dossier_code", rule)]
+
+
+def test_an_entry_read_for_one_spouse_only_is_reported():
+    issues = check_record("marriage", marriage(wife_residence=None), today=TODAY)
+    assert ("wife_residence", "spouse_entry_missing") in rules(issues)
+    assert blocking_issues(issues)
+    # Neither spouse's entry on the form: nothing is missing.
+    assert check_record("marriage", marriage(wife_residence=None, husband_residence=None),
+                        today=TODAY) == []
+
+
+def test_a_parents_block_is_read_whole_and_the_mother_is_named():
+    assert check_record("birth", birth(mother_name=None), today=TODAY) != []
+    assert ("mother_name", "mother_missing") in rules(
+        check_record("birth", birth(mother_name=None), today=TODAY))
+    issues = check_record("birth", birth(father_residence=None), today=TODAY)
+    assert ("father_residence", "parent_entry_missing") in rules(issues)
+    no_father = birth(**{f"father_{e}": None for e in
+                         ("name", "birth_year", "ethnicity", "nationality", "residence")})
+    assert check_record("birth", no_father, today=TODAY) == []

@@ -123,3 +123,28 @@ def test_short_label_alone_takes_the_number_across_the_gap():
     got = texts(extract_raw("birth", words))
     assert got["registration_number"] == "279"
     assert got["book_number"] == "01/1999"
+
+
+def test_a_wrapped_place_stops_before_a_persons_name():
+    words = page_words([
+        "Quê quán: Xã Tân Hưng, Huyện Hớn Quản,",
+        "Tỉnh Bình Phước",
+        "Conông NGUYÊN HỮU CỪ",
+    ])
+    raw = extract_raw("birth", words)
+    assert raw["hometown"].text == "Xã Tân Hưng, Huyện Hớn Quản, Tỉnh Bình Phước"
+
+
+def test_lone_marks_are_dropped_from_values():
+    words = page_words(["Họ và tên: ˆ VÕ CÔNG QUANG"])
+    assert extract_raw("birth", words)["full_name"].text == "VÕ CÔNG QUANG"
+
+
+def test_a_whole_date_does_not_take_the_next_line():
+    words = page_words([
+        "Ngày, tháng, năm đăng ký: 16/01/1987",
+        "S0: 397",  # the next entry, its label misread
+    ])
+    assert extract_raw("birth", words)["registration_date"].text == "16/01/1987"
+    wrapped = page_words(["Ngày, tháng, năm đăng ký: ngày 16 tháng 01", "năm 1987"])
+    assert extract_raw("birth", wrapped)["registration_date"].text == "ngày 16 tháng 01 năm 1987"

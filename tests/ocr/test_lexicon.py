@@ -7,13 +7,17 @@ import pytest
 from ocr.lexicon import (
     ACCENT_CAP,
     DATA_DIR,
+    ISOLATED_CONFIDENCE,
     UNKNOWN_CAP,
+    clean_name,
     correct_ethnicity,
     correct_name,
     correct_place,
+    correct_title,
     ethnic_groups,
     is_ethnic_group,
     name_lexicon,
+    token_is_isolated,
 )
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.text import strip_diacritics
@@ -105,10 +109,20 @@ def test_unknown_token_is_kept_and_confidence_not_raised():
     assert correct_name("PHẠM MINH ZORG", 0.6) == ("PHẠM MINH ZORG", 0.6)
 
 
-@pytest.mark.parametrize("name", ["NGUYỄN QUANG CHT", "TRẦN VĂN HỢT"])
+@pytest.mark.parametrize("name", ["NGUYỄN QUANG CHX", "TRẦN VĂN KHOẢNG"])
 def test_unknown_token_sends_a_confident_reading_to_review(name):
+    assert all(key(t) not in name_lexicon().given for t in name.split()[-1:])
     value, conf = correct_name(name, 0.95)
     assert value == name
+    assert conf < AUTO_ACCEPT_CONFIDENCE
+
+
+@pytest.mark.parametrize(("read", "truth"), [("NGUYỄN QUANG CHT", "NGUYỄN QUANG CHI"),
+                                             ("TRẦN VĂN HỢT", "TRẦN VĂN HỢI"),
+                                             ("LÊ MAT HOÀN", "LÊ MAI HOÀN")])
+def test_i_read_as_t_is_restored_for_review(read, truth):
+    value, conf = correct_name(read, 0.95)
+    assert value == truth
     assert conf < AUTO_ACCEPT_CONFIDENCE
 
 
@@ -203,3 +217,48 @@ def test_cause_of_death_regains_dropped_marks_and_unknown_causes_go_to_review():
     assert correct_cause_of_death("Viêm phổi .....", 0.95) == ("Viêm phổi", 0.95)
     value, conf = correct_cause_of_death("Bị rắn cắn", 0.95)
     assert value == "Bị rắn cắn" and conf < AUTO_ACCEPT_CONFIDENCE
+
+
+# --- per-token confidence ------------------------------------------------------------------
+
+
+def test_an_isolated_token_is_settled_by_its_letters_whatever_its_ocr_confidence():
+    # NGUYỄN is the only surname spelt n-g-u-y-e-n and no surname is one letter away.
+    assert token_is_isolated("NGUYÊN", 0, 3) and token_is_isolated("NGUYỄN", 0, 3)
+    value, conf = correct_name("NGUYÊN XUÂN KHIẾT", 0.1, [0.1, 0.91, 0.93])
+    assert value == "NGUYỄN XUÂN KHIẾT"
+    assert conf == min(ISOLATED_CONFIDENCE, 0.91) >= AUTO_ACCEPT_CONFIDENCE
+    # Without per-token confidences the weakest word still decides.
+    assert correct_name("NGUYÊN XUÂN KHIẾT", 0.1)[1] == 0.1
+
+
+def test_tokens_with_siblings_or_close_neighbours_are_not_isolated():
+    assert not token_is_isolated("THỦY", 2, 3)  # THỤY, THÚY, THÙY
+    assert not token_is_isolated("VÕ", 0, 3)  # VŨ is one letter away
+    assert not token_is_isolated("NGUYỀN", 0, 3)  # marks swapped, not just dropped
+    value, conf = correct_name("TRẦN VĂN THỦY", 0.3, [0.95, 0.95, 0.3])
+    assert conf == 0.3
+
+
+def test_horn_before_y_is_a_speck():
+    assert correct_name("HƯỲNH KIM TRÂN", 0.95)[0] == "HUỲNH KIM TRÂN"
+
+
+def test_lone_modifier_marks_are_not_name_tokens():
+    assert clean_name("ˆ VÕ CÔNG QUANG") == "VÕ CÔNG QUANG"
+
+
+def test_result_titles_are_restored_whole():
+    assert correct_title("QUYET ĐỊNH", 0.6) == ("QUYẾT ĐỊNH", 0.6)
+    assert correct_title("GIAY PHEP XAY DUNG", 0.95) == ("GIẤY PHÉP XÂY DỰNG", ACCENT_CAP)
+    assert correct_title("BIÊN BẢN HỌP", 0.9) == ("BIÊN BẢN HỌP", 0.9)  # unknown: as read
+
+
+def test_digits_read_for_letters_in_an_ethnic_group():
+    assert correct_ethnicity("S1 La", 0.95)[0] == "Si La"
+    assert correct_ethnicity("Thá1", 0.95)[0] == "Thái"
+
+
+def test_ia_read_as_la_in_a_unit_name():
+    value, _ = correct_place("Trạm Y tế Xã la Chia, Tỉnh Gia Lai", 0.9)
+    assert value == "Trạm Y tế Xã Ia Chia, Tỉnh Gia Lai"

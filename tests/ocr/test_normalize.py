@@ -136,6 +136,8 @@ def test_sex(raw, expected):
         ("Quyển số: 03/1987", "03/1987"),
         ("123 / 2019", "123/2019"),
         ("So 1O", "10"),
+        ("56:7", "7"),  # the "Số:" label misread and glued to the number
+        ("= 347", "347"),
         ("......", None),
     ],
 )

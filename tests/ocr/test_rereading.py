@@ -3,10 +3,10 @@
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.engine import read_words
+from ocr.engine import Word, read_words
 from ocr.fields import RawField
 from ocr.prepare import Prepared
-from ocr.rereading import CONFIRMED, digits_opinion, plausible_value
+from ocr.rereading import AGREED, CONFIRMED, digits_opinion, name_agreement, plausible_value
 from ocr.values import value_of
 
 MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
@@ -32,3 +32,26 @@ def test_plausible_values():
     assert plausible_value("1926-04-02") and plausible_value(1966)
     assert not plausible_value("1926-94-02") and not plausible_value(4966)
     assert plausible_value("45/2019")
+
+
+def name_read(text: str, *confs: float) -> RawField:
+    tokens = text.split()
+    words = [Word(t, c, 20 * i, 0, 9, 9, 1, 1)
+             for i, (t, c) in enumerate(zip(tokens, confs, strict=True))]
+    return RawField("full_name", text, words)
+
+
+def test_two_sure_readings_of_every_doubtful_token_accept_a_name():
+    first = name_read("NGUYÊN THANH LƯƠNG", 0.4, 0.93, 0.92)
+    second = name_read("NGUYÊN THANH LƯƠNG", 0.3, 0.95, 0.9)
+    value, conf = name_agreement("NGUYỄN THANH LƯƠNG", 0.7, first, second)
+    assert (value, conf) == ("NGUYỄN THANH LƯƠNG", AGREED)
+
+
+def test_an_unsure_reading_of_a_doubtful_token_keeps_the_name_in_review():
+    first = name_read("NGUYÊN THANH LƯƠNG", 0.4, 0.93, 0.92)
+    second = name_read("NGUYÊN THANH LƯƠNG", 0.3, 0.95, 0.6)  # LƯỢNG's dot, maybe
+    assert name_agreement("NGUYỄN THANH LƯƠNG", 0.7, first, second)[1] == 0.7
+    # A token the lexicon does not know cannot be confirmed by reading it twice.
+    unknown = name_read("TRẦN VĂN KHOẢNG", 0.95, 0.95, 0.95)
+    assert name_agreement("TRẦN VĂN KHOẢNG", 0.79, unknown, unknown)[1] == 0.79

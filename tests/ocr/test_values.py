@@ -1,7 +1,7 @@
 from ocr.engine import Word
 from ocr.fields import RawField
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
-from ocr.values import LEXICON_CONFIRMED, value_of
+from ocr.values import LEXICON_CONFIRMED, token_confidences, value_of
 
 
 def raw(name: str, text: str, conf: float) -> RawField:
@@ -28,3 +28,18 @@ def test_closed_vocabulary_lifts_only_exact_members():
 
 def test_absent_value_is_none():
     assert value_of("birth", "sex", raw("sex", "....", 0.9))[0] is None
+
+
+def test_each_name_token_stands_on_its_own_word_confidence():
+    words = [Word("NGUYÊN", 0.1, 0, 0, 9, 9, 1, 1), Word("XUÂN", 0.92, 20, 0, 9, 9, 1, 1),
+             Word("KHIẾT", 0.9, 40, 0, 9, 9, 1, 1)]
+    rf = RawField("full_name", "NGUYÊN XUÂN KHIẾT", words)
+    assert token_confidences(rf) == [0.1, 0.92, 0.9]
+    value, conf = value_of("birth", "full_name", rf)
+    assert value == "NGUYỄN XUÂN KHIẾT" and conf >= AUTO_ACCEPT_CONFIDENCE
+
+
+def test_a_title_of_the_list_is_a_closed_vocabulary():
+    value, conf = value_of("dossier_result", "document_title",
+                           raw("document_title", "QUYET ĐỊNH", 0.5))
+    assert value == "QUYẾT ĐỊNH" and conf > AUTO_ACCEPT_CONFIDENCE
