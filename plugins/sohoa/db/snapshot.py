@@ -18,13 +18,19 @@ TIME_COLUMNS = {"created_at", "updated_at", "started_at", "finished_at", "resolv
 
 
 def canonical_dump(engine: Engine) -> dict[str, list[tuple]]:
-    """{table: [row tuples in id order]} with ids as ranks and time columns dropped."""
+    """{table: [row tuples in key order]} with ids as ranks and time columns dropped."""
     raw: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as conn:
         for table in metadata.sorted_tables:
-            rows = conn.execute(select(table).order_by(table.c.id)).mappings().all()
+            # Tables without an ``id`` (accounts' units, sessions) in primary-key order.
+            order = list(table.primary_key.columns)
+            rows = conn.execute(select(table).order_by(*order)).mappings().all()
             raw[table.name] = [dict(r) for r in rows]
-    rank = {name: {r["id"]: n for n, r in enumerate(rows, 1)} for name, rows in raw.items()}
+    rank = {
+        name: {r["id"]: n for n, r in enumerate(rows, 1)}
+        for name, rows in raw.items()
+        if "id" in metadata.tables[name].c
+    }
     out: dict[str, list[tuple]] = {}
     for table in metadata.sorted_tables:
         fks = {

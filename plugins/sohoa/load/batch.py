@@ -7,6 +7,7 @@ Every page ends as exactly one of: ``loaded`` (a civil record with lineage), ``i
   rerun of the same input writes nothing. The first version of a page wins; a corrected
   reading goes through review, not through a reload.
 - Transactional: the whole batch is one transaction; a crash leaves all of it or none.
+  Batches of different books may be loaded at the same time (see ``_transaction``).
 - Gated: records pass the Great Expectations gate (``sohoa.gate``) before the
   transaction; failures go to review with the failing field and rule.
 """
@@ -18,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -27,11 +28,13 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 from ocr.errors import InputFileError
 from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
 from sohoa.load.book import BookMeta, ensure_book
-from sohoa.load.bulk import allocate_ids, insert_rows, rows_where_in
+from sohoa.load.bulk import allocate_ids, insert_rows, insert_tuples, rows_where_in
 from sohoa.load.store import Accepted, store_records
 from sohoa.load.values import registration_number
 
-_LOCK_KEY = 7_460_823  # pg_advisory_xact_lock key: loads run one at a time
+_LOCK_KEY = 7_460_823  # advisory lock: shared by loads, exclusive for a review confirmation
+_BOOK_LOCK_KEY = 7_460_824  # (this, hash of the book's natural key): one load per book at once
+_ATTEMPTS = 3  # a transaction that lost a race with a parallel load is retried
 
 
 class GateOutcome(Protocol):
@@ -114,9 +117,10 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
     now = now or datetime.now(UTC)
     _check_shape(records)
     summary = LoadSummary(records=len(records))
+    keys = [_scan_key(r) for r in records]
     with engine.connect() as conn:
-        known = _known_scans(conn, [_scan_key(r) for r in records])
-    fresh = [i for i, r in enumerate(records) if _scan_key(r) not in known]
+        known = _known_scans(conn, keys)
+    fresh = [i for i, key in enumerate(keys) if key not in known]
     failures: dict[int, list[dict[str, Any]]] = {}
     gate_fn = default_gate() if gate == "default" else gate
     if gate_fn is not None and fresh:
@@ -131,9 +135,45 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
         summary.skipped_existing = len(records)
         summary.seconds = time.perf_counter() - started
         return summary
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            done = _transaction(engine, records, book, failures, run_key, now, summary)
+            break
+        except Exception as exc:  # the driver's own error when COPY fails, else SQLAlchemy's
+            if attempt == _ATTEMPTS or not _is_race(exc):
+                raise
+    done.seconds = time.perf_counter() - started
+    return done
+
+
+def _transaction(
+    engine: Engine,
+    records: Sequence[dict[str, Any]],
+    book: BookMeta,
+    failures: dict[int, list[dict[str, Any]]],
+    run_key: str | None,
+    now: datetime,
+    before: LoadSummary,
+) -> LoadSummary:
+    """One attempt at the batch's transaction; returns the summary of what it wrote.
+
+    Locks (PostgreSQL): the loads' shared lock (a review confirmation takes it exclusive),
+    then the book's own lock (two loads of one book run one after the other, so the
+    second sees the first's pages and numbers); people are linked under a third lock
+    (``sohoa.people.link``). Loads of different books thus write their pages and records
+    in parallel and only take turns to link people.
+    """
+    summary = replace(before, reasons=Counter(before.reasons))
+    failures = {i: list(issues) for i, issues in failures.items()}
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            conn.execute(
+                text(
+                    "SELECT pg_advisory_xact_lock_shared(:k), "
+                    "pg_advisory_xact_lock(:b, hashtext(:book))"
+                ),
+                {"k": _LOCK_KEY, "b": _BOOK_LOCK_KEY, "book": _book_key(book)},
+            )
         run_id, new_run = _start_run(conn, run_key, now)
         book_id = ensure_book(conn, book, now)
         _write(conn, records, book, book_id, failures, run_id, now, summary)
@@ -148,8 +188,23 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
                     validation_path=summary.validation_report,
                 )
             )
-    summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _book_key(book: BookMeta) -> str:
+    return "\x1f".join((book.unit_code, book.book_type, str(book.year), book.volume))
+
+
+def _is_race(exc: Exception) -> bool:
+    """A conflict with a load running at the same time (the retry sees its rows).
+
+    Two loads of different books may carry the same page, or create the same unit or
+    pipeline run: the second one's insert then fails on the natural key (or the server
+    breaks a deadlock between them). The whole transaction is retried; the retry finds
+    the other load's rows and treats them as already known.
+    """
+    state = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    return state in ("23505", "40P01")  # unique_violation, deadlock_detected
 
 
 def _write(
@@ -162,7 +217,8 @@ def _write(
     now: datetime,
     summary: LoadSummary,
 ) -> None:
-    known = _known_scans(conn, [_scan_key(r) for r in records])  # again, under the lock
+    keys = [_scan_key(r) for r in records]
+    known = _known_scans(conn, keys)  # again, under the lock
     taken = {
         r
         for (r,) in conn.execute(
@@ -170,9 +226,9 @@ def _write(
         )
     }
     first_of: dict[tuple[str, int], int] = {}
-    for i, rec in enumerate(records):
-        first = first_of.setdefault(_scan_key(rec), i)
-        if first != i and rec != records[first]:
+    for i, key in enumerate(keys):
+        first = first_of.setdefault(key, i)
+        if first != i and records[i] != records[first]:
             failures.setdefault(first, []).append(
                 _issue(
                     None,
@@ -180,23 +236,19 @@ def _write(
                     "the same page was uploaded twice, with different contents",
                 )
             )
-    firsts = [
-        i
-        for i, r in enumerate(records)
-        if first_of[_scan_key(r)] == i and _scan_key(r) not in known
-    ]
+    firsts = [i for i, key in enumerate(keys) if first_of[key] == i and key not in known]
     reasons_of = {i: _review_reasons(records[i], book, failures.get(i)) for i in firsts}
-    number_of = {i: registration_number(_values(records[i]), book.book_type) for i in firsts}
+    number_of = {i: _number(records[i], book.book_type) for i in firsts}
     batch_numbers = Counter(
         number_of[i]
         for i in firsts
         if records[i].get("status") == "auto_accepted" and not reasons_of[i]
     )
-    scans: list[dict[str, Any]] = []
+    fresh: list[tuple[dict[str, Any], str]] = []  # (record, scan status), in input order
     reviews: list[tuple[int, dict[str, Any], list[dict[str, Any]]]] = []
     accepted: list[tuple[int, dict[str, Any]]] = []
     for i, rec in enumerate(records):
-        key = _scan_key(rec)
+        key = keys[i]
         if key in known:
             summary.skipped_existing += 1
             continue
@@ -224,17 +276,24 @@ def _write(
         status = (
             "rejected" if rec.get("status") == "rejected" else "in_review" if reasons else "loaded"
         )
-        scans.append(_scan_row(rec, book, book_id, status, run_id, now))
+        fresh.append((rec, status))
         if status == "in_review":
-            reviews.append((len(scans) - 1, rec, reasons))
+            reviews.append((len(fresh) - 1, rec, reasons))
         elif status == "loaded":
-            accepted.append((len(scans) - 1, rec))
-    for row, sid in zip(scans, allocate_ids(conn, scan, len(scans)), strict=True):
-        row["id"] = sid
-    insert_rows(conn, scan, scans)
-    summary.rejected = sum(1 for s in scans if s["status"] == "rejected")
-    _insert_reviews(conn, scans, reviews, book_id, now, summary)
-    items = [Accepted(scans[pos]["id"], rec["doc_type"], rec["fields"]) for pos, rec in accepted]
+            accepted.append((len(fresh) - 1, rec))
+    scan_ids = allocate_ids(conn, scan, len(fresh))
+    insert_tuples(
+        conn,
+        scan,
+        _SCAN_COLUMNS,
+        [
+            (sid, *_scan_values(rec, book, book_id, status, run_id, now))
+            for sid, (rec, status) in zip(scan_ids, fresh, strict=True)
+        ],
+    )
+    summary.rejected = sum(1 for _, status in fresh if status == "rejected")
+    _insert_reviews(conn, scan_ids, reviews, book_id, now, summary)
+    items = [Accepted(scan_ids[pos], rec["doc_type"], rec["fields"]) for pos, rec in accepted]
     _, stats = store_records(conn, book_id, items, now)
     summary.loaded = len(items)
     summary.persons_created = stats.persons_created
@@ -244,7 +303,7 @@ def _write(
 
 def _insert_reviews(
     conn: Connection,
-    scans: list[dict[str, Any]],
+    scan_ids: list[int],
     reviews: list[tuple[int, dict[str, Any], list[dict[str, Any]]]],
     book_id: int,
     now: datetime,
@@ -258,7 +317,7 @@ def _insert_reviews(
         }
         rows.append(
             {
-                "scan_id": scans[pos]["id"],
+                "scan_id": scan_ids[pos],
                 "book_id": book_id,
                 "doc_type": rec.get("doc_type", "unknown"),
                 "state": "pending",
@@ -296,7 +355,7 @@ def _review_reasons(
         )
     if rec.get("status") == "needs_review" and not reasons:
         reasons.append(_issue(None, "needs_review", "marked for review by extraction"))
-    if doc_type == book.book_type and registration_number(_values(rec), doc_type) is None:
+    if doc_type == book.book_type and _number(rec, doc_type) is None:
         reasons.append(_issue("registration_number", "required", "registration number missing"))
     for issue in gate_issues or []:
         if issue not in reasons:
@@ -304,14 +363,33 @@ def _review_reasons(
     return reasons
 
 
-def _scan_row(
+_SCAN_COLUMNS = (
+    "id",
+    "sha256",
+    "page",
+    "uri",
+    "book_id",
+    "doc_type",
+    "status",
+    "reject_reason",
+    "uploaded_by",
+    "upload_meta",
+    "quality",
+    "pipeline_run_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def _scan_values(
     rec: dict[str, Any],
     book: BookMeta,
     book_id: int,
     status: str,
     run_id: int | None,
     now: datetime,
-) -> dict[str, Any]:
+) -> tuple[Any, ...]:
+    """A scan row without its id, in the order of ``_SCAN_COLUMNS[1:]``."""
     src = rec["source"]
     reason = None
     if status == "rejected":
@@ -319,22 +397,21 @@ def _scan_row(
             "; ".join(i.get("message") or i.get("rule") for i in rec.get("issues", []))
             or "rejected by extraction"
         )
-    doc_type = rec.get("doc_type") or "unknown"
-    return {
-        "sha256": src["sha256"],
-        "page": int(src["page"]),
-        "uri": src["uri"],
-        "book_id": book_id,
-        "doc_type": doc_type,
-        "status": status,
-        "reject_reason": reason,
-        "uploaded_by": book.uploader,
-        "upload_meta": upload_meta(rec),  # unit, type, year and volume are the book's
-        "quality": rec.get("quality"),
-        "pipeline_run_id": run_id,
-        "created_at": now,
-        "updated_at": now,
-    }
+    return (
+        src["sha256"],
+        int(src["page"]),
+        src["uri"],
+        book_id,
+        rec.get("doc_type") or "unknown",
+        status,
+        reason,
+        book.uploader,
+        upload_meta(rec),  # unit, type, year and volume are the book's
+        rec.get("quality"),
+        run_id,
+        now,
+        now,
+    )
 
 
 def upload_meta(rec: dict[str, Any]) -> dict[str, Any] | None:
@@ -357,18 +434,24 @@ def _issue(field_name: str | None, rule: str, message: str) -> dict[str, Any]:
     return {"field": field_name, "rule": rule, "message": message}
 
 
-def _values(rec: dict[str, Any]) -> dict[str, Any]:
-    return {k: f.get("value") for k, f in rec.get("fields", {}).items()}
+def _number(rec: dict[str, Any], doc_type: str | None) -> str | None:
+    """The record's registration number (only that field is read: this runs per record)."""
+    key = "result_number" if doc_type == "dossier_result" else "registration_number"
+    found = rec.get("fields", {}).get(key)
+    return registration_number({key: found.get("value")} if found else {}, doc_type or "")
 
 
 def _scan_key(rec: dict[str, Any]) -> tuple[str, int]:
     return rec["source"]["sha256"], int(rec["source"]["page"])
 
 
+_SOURCE_KEYS = frozenset(("uri", "sha256", "page"))
+
+
 def _check_shape(records: Sequence[dict[str, Any]]) -> None:
     for n, rec in enumerate(records, 1):
         src = rec.get("source") if isinstance(rec, dict) else None
-        if not isinstance(src, dict) or not {"uri", "sha256", "page"} <= src.keys():
+        if not isinstance(src, dict) or not src.keys() >= _SOURCE_KEYS:
             raise InputFileError(f"record {n}: no source {{uri, page, sha256}}")
         if not isinstance(rec.get("fields", {}), dict):
             raise InputFileError(f"record {n}: 'fields' must be an object")

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from sohoa.db.tables import civil_record
-from sohoa.load.bulk import allocate_ids, insert_rows
-from sohoa.load.values import typed_columns
+from sohoa.load.bulk import allocate_ids, insert_tuples
+from sohoa.load.values import TYPED_COLUMNS, typed_values
 from sohoa.people.link import LinkStats, link_people, subjects_of
 
 
@@ -51,23 +51,37 @@ def store_records(
     work in Python, one JSON document per record.
     """
     ids = allocate_ids(conn, civil_record, len(items))
-    records: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     subjects = []
     for rid, item in zip(ids, items, strict=True):
         values = item.values
-        records.append(
-            {
-                "id": rid,
-                "book_id": book_id,
-                "doc_type": item.doc_type,
-                "scan_id": item.scan_id,
-                **typed_columns(item.doc_type, values),
-                "fields": item.fields,
-                "origin": item.origin,
-                "reviewed_by": item.reviewed_by,
-                "created_at": now,
-            }
+        doc_type = item.doc_type
+        rows.append(
+            (
+                rid,
+                book_id,
+                doc_type,
+                item.scan_id,
+                *typed_values(doc_type, values),
+                item.fields,
+                item.origin,
+                item.reviewed_by,
+                now,
+            )
         )
-        subjects += [(rid, role, ident) for role, ident in subjects_of(item.doc_type, values)]
-    insert_rows(conn, civil_record, records)
+        subjects += [(rid, role, ident) for role, ident in subjects_of(doc_type, values)]
+    insert_tuples(conn, civil_record, _COLUMNS, rows)
     return ids, link_people(conn, subjects, now)
+
+
+_COLUMNS = (
+    "id",
+    "book_id",
+    "doc_type",
+    "scan_id",
+    *TYPED_COLUMNS,
+    "fields",
+    "origin",
+    "reviewed_by",
+    "created_at",
+)

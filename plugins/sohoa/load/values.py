@@ -45,16 +45,32 @@ def registration_number(fields: dict[str, Any], doc_type: str) -> str | None:
     return None if value in (None, "") else value_text(value)
 
 
+TYPED_COLUMNS = (
+    "registration_number",
+    "registration_date",
+    "registration_place",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "personal_id",
+)
+
+
 def typed_columns(doc_type: str, values: dict[str, Any]) -> dict[str, Any]:
     """Columns of ``civil_record`` filled from a record's canonical values."""
+    return dict(zip(TYPED_COLUMNS, typed_values(doc_type, values), strict=True))
+
+
+def typed_values(doc_type: str, values: dict[str, Any]) -> tuple[Any, ...]:
+    """The values of :data:`TYPED_COLUMNS`, in that order (the loader's positional rows)."""
     dossier = doc_type == "dossier_result"
     name, dob, sex, pid = SUBJECT_FIELDS.get(doc_type, (None, None, None, None))
-    return {
-        "registration_number": registration_number(values, doc_type),
-        "registration_date": to_date(values.get("result_date" if dossier else "registration_date")),
-        "registration_place": values.get("issuing_authority" if dossier else "registration_place"),
-        "full_name": values.get(name) if name else None,
-        "date_of_birth": to_date(values.get(dob)) if dob else None,
-        "sex": values.get(sex) if sex else None,
-        "personal_id": values.get(pid) if pid else None,
-    }
+    return (
+        registration_number(values, doc_type),
+        to_date(values.get("result_date" if dossier else "registration_date")),
+        values.get("issuing_authority" if dossier else "registration_place"),
+        values.get(name) if name else None,
+        to_date(values.get(dob)) if dob else None,
+        values.get(sex) if sex else None,
+        values.get(pid) if pid else None,
+    )

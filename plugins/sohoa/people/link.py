@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from sohoa.db.tables import person, person_duplicate_flag, record_person
-from sohoa.load.bulk import allocate_ids, insert_rows, rows_where_in
+from sohoa.load.bulk import allocate_ids, insert_tuples, rows_where_in
 from sohoa.load.values import to_date
 from sohoa.people.match import Identity, compare
+
+# Linking reads the persons that could match, then creates the ones it did not find: two
+# transactions doing that at once would each miss the other's new persons. So it runs one
+# transaction at a time (held until commit), while the rest of parallel loads overlaps.
+PEOPLE_LOCK_KEY = 7_460_825
 
 
 @dataclass
@@ -59,17 +64,22 @@ class _Index:
     by_pid: dict[str, _Known] = field(default_factory=dict)
     by_key: dict[tuple, list[_Known]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, known: _Known) -> None:
+    def add(self, known: _Known, keys: list[tuple] | None = None) -> None:
+        """Index ``known``; ``keys`` are its :func:`_date_keys` when already computed."""
         if known.ident.personal_id:
             self.by_pid.setdefault(known.ident.personal_id, known)
-        for key in _date_keys(known.ident):
-            self.by_key[key].append(known)
+        by_key = self.by_key
+        for key in _date_keys(known.ident) if keys is None else keys:
+            by_key[key].append(known)
 
-    def candidates(self, ident: Identity) -> list[_Known]:
+    def candidates(self, ident: Identity, keys: list[tuple] | None = None) -> list[_Known]:
         seen: dict[int, _Known] = {}
-        for key in _date_keys(ident):
-            for k in self.by_key.get(key, ()):
+        get = self.by_key.get
+        for key in _date_keys(ident) if keys is None else keys:
+            for k in get(key, ()):
                 seen.setdefault(k.id, k)
+        if len(seen) < 2:
+            return list(seen.values())
         # stored persons first (oldest first), then those created earlier in this batch
         return [seen[i] for i in sorted(seen, key=lambda i: (i < 0, abs(i)))]
 
@@ -113,14 +123,23 @@ def link_people(
     usable = [(rid, role, i) for rid, role, i in subjects if i.personal_id or i.date_of_birth]
     if not usable:
         return stats  # e.g. a dossier applicant without ID: nothing to match on
-    index = _load_candidates(conn, [i for _, _, i in usable])
+    idents = [i for _, _, i in usable]
+    # Pure work first: what follows the lock is serialised between parallel loads.
+    keys_of = [_date_keys(i) for i in idents]
+    if conn.dialect.name == "postgresql":
+        lookups = _PgLookups.of(idents)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK_KEY})
+        index = _index_of(lookups.run(conn))
+    else:
+        index = _load_candidates(conn, idents)
     links: list[tuple[int, _Known, str]] = []  # ids resolved once new persons have theirs
     created: list[tuple[_Known, int, str, list[tuple[_Known, float, str]]]] = []
-    for rid, role, ident in usable:
-        target = index.by_pid.get(ident.personal_id) if ident.personal_id else None
+    by_pid = index.by_pid
+    for (rid, role, ident), keys in zip(usable, keys_of, strict=True):
+        target = by_pid.get(ident.personal_id) if ident.personal_id else None
         possibles: list[tuple[_Known, float, str]] = []
         if target is None:
-            for cand in index.candidates(ident):
+            for cand in index.candidates(ident, keys):
                 if ident.personal_id and cand.ident.personal_id:
                     continue  # two different IDs: different people (the same ID is by_pid)
                 decision = compare(ident, cand.ident)
@@ -135,7 +154,7 @@ def link_people(
             continue
         known = _Known(-1 - len(created), ident)  # placeholder id until allocation
         created.append((known, rid, role, possibles))
-        index.add(known)
+        index.add(known, keys)
     person_rows = []
     for pid, (known, rid, role, _) in zip(
         allocate_ids(conn, person, len(created)), created, strict=True
@@ -143,50 +162,58 @@ def link_people(
         known.id = pid
         i = known.ident
         person_rows.append(
-            {
-                "id": pid,
-                "full_name": i.full_name,
-                "name_key": i.name_key,
-                "date_of_birth": i.date_of_birth,
-                "sex": i.sex,
-                "personal_id": i.personal_id,
-                "place_of_birth": i.place,
-                "place_key": i.place_key,
-                "created_at": now,
-            }
+            (
+                pid,
+                i.full_name,
+                i.name_key,
+                i.date_of_birth,
+                i.sex,
+                i.personal_id,
+                i.place,
+                i.place_key,
+                now,
+            )
         )
         links.append((rid, known, role))
-    flags: dict[tuple[int, int], dict[str, Any]] = {}
+    flags: dict[tuple[int, int], tuple] = {}
     for known, rid, _, possibles in created:
         for cand, score, reason in possibles:
             flags.setdefault(
-                (known.id, cand.id),
-                {
-                    "person_id": known.id,
-                    "candidate_id": cand.id,
-                    "record_id": rid,
-                    "score": score,
-                    "reason": reason,
-                    "status": "open",
-                    "created_at": now,
-                },
+                (known.id, cand.id), (known.id, cand.id, rid, score, reason, "open", now)
             )
     flag_rows = list(flags.values())
-    link_rows = sorted(
-        ({"record_id": rid, "person_id": k.id, "role": role} for rid, k, role in links),
-        key=lambda r: (r["record_id"], r["role"]),
+    link_rows = sorted(((rid, k.id, role) for rid, k, role in links), key=lambda r: (r[0], r[2]))
+    flag_ids = allocate_ids(conn, person_duplicate_flag, len(flag_rows))
+    link_ids = allocate_ids(conn, record_person, len(link_rows))
+    insert_tuples(conn, person, _NEW_PERSON_COLS, person_rows)
+    insert_tuples(
+        conn,
+        record_person,
+        ("id", "record_id", "person_id", "role"),
+        [(lid, *row) for lid, row in zip(link_ids, link_rows, strict=True)],
     )
-    for rows, table in ((flag_rows, person_duplicate_flag), (link_rows, record_person)):
-        for row, new_id in zip(rows, allocate_ids(conn, table, len(rows)), strict=True):
-            row["id"] = new_id
-    insert_rows(conn, person, person_rows)
-    insert_rows(conn, record_person, link_rows)
-    insert_rows(conn, person_duplicate_flag, flag_rows)
+    insert_tuples(
+        conn,
+        person_duplicate_flag,
+        ("id", "person_id", "candidate_id", "record_id", "score", "reason", "status", "created_at"),
+        [(fid, *row) for fid, row in zip(flag_ids, flag_rows, strict=True)],
+    )
     stats.persons_created = len(person_rows)
     stats.duplicate_flags = len(flag_rows)
     return stats
 
 
+_NEW_PERSON_COLS = (
+    "id",
+    "full_name",
+    "name_key",
+    "date_of_birth",
+    "sex",
+    "personal_id",
+    "place_of_birth",
+    "place_key",
+    "created_at",
+)
 _PERSON_COLS = [
     "id",
     "full_name",
@@ -200,82 +227,105 @@ _PERSON_COLS = [
 
 
 def _load_candidates(conn: Connection, idents: Sequence[Identity]) -> _Index:
-    """Stored persons that could match: the same personal ID; the same name with a date
-    that agrees on two of year/month/day; the same date with all words of the name but
-    one equal (the blocking keys of :func:`_date_keys`, applied on the server)."""
-    rows: dict[int, tuple] = {}
+    """Stored persons that could match (SQLite: coarser lookups, filtered by the rule)."""
+    dated = [i for i in idents if i.date_of_birth]
     pids = sorted({i.personal_id for i in idents if i.personal_id})
-    for row in rows_where_in(conn, person, _PERSON_COLS, "personal_id", pids):
-        rows[row[0]] = row
-    for row in _same_name_rows(conn, idents) + _similar_name_rows(conn, idents):
-        rows[row[0]] = row
+    rows = rows_where_in(conn, person, _PERSON_COLS, "personal_id", pids)
+    names = sorted({i.name_key for i in dated})
+    rows += rows_where_in(conn, person, _PERSON_COLS, "name_key", names)
+    dobs = sorted({i.date_of_birth for i in dated})
+    rows += rows_where_in(conn, person, _PERSON_COLS, "date_of_birth", dobs)
+    return _index_of(rows)
+
+
+def _index_of(rows: Sequence[tuple]) -> _Index:
+    by_id = {row[0]: row for row in rows}
     index = _Index()
-    for pid in sorted(rows):
-        _, name, dob, sex, place, personal_id, nkey, pkey = rows[pid]
+    for pid in sorted(by_id):
+        _, name, dob, sex, place, personal_id, nkey, pkey = by_id[pid]
         ident = Identity(name, dob, sex, place, personal_id, name_key=nkey, place_key=pkey)
         index.add(_Known(pid, ident))
     return index
 
 
-def _similar_name_rows(conn: Connection, idents: Sequence[Identity]) -> list[tuple]:
-    dated = [i for i in idents if i.date_of_birth]
-    if conn.dialect.name != "postgresql":
-        dobs = sorted({i.date_of_birth for i in dated})
-        return rows_where_in(conn, person, _PERSON_COLS, "date_of_birth", dobs)
-    # One pattern per word of each name, that word replaced by a wildcard.
-    pairs = set()
-    for i in dated:
-        words = [_like_escape(w) for w in i.name_key.split()]
-        for k in range(len(words)):
-            pairs.add((i.date_of_birth.isoformat(), " ".join([*words[:k], "%", *words[k + 1 :]])))
-    ordered = sorted(pairs)
-    cols = ", ".join(f"p.{c}" for c in _PERSON_COLS)
-    cur = conn.connection.driver_connection.cursor()
-    cur.execute(
-        f"SELECT DISTINCT {cols} FROM person p JOIN unnest(string_to_array(%s, chr(31))::date[], "
-        "string_to_array(%s, chr(31))) AS k(d, pat) "
-        "ON p.date_of_birth = k.d AND p.name_key LIKE k.pat",
-        (_joined(d for d, _ in ordered), _joined(pat for _, pat in ordered)),
-    )
-    return cur.fetchall()
+_COLS = ", ".join(f"p.{c}" for c in _PERSON_COLS)
+_BY_PID = (
+    f"SELECT {_COLS} FROM person p "
+    "WHERE p.personal_id = ANY(string_to_array(%s, chr(31))::varchar[])"
+)
+# The (name_key, date_of_birth) index narrows name and year on the server instead of
+# shipping every namesake of a common name.
+_BY_YEAR = (
+    f"SELECT {_COLS} FROM person p JOIN unnest(string_to_array(%s, chr(31)), "
+    "string_to_array(%s, chr(31))::int[]) AS k(n, y) "
+    "ON p.name_key = k.n AND p.date_of_birth >= make_date(k.y, 1, 1) "
+    "AND p.date_of_birth < make_date(k.y + 1, 1, 1)"
+)
+# Same name, same month and day (any year): no index covers it, so every namesake is read
+# (at scale the planner hashes the batch's names and scans the table: see BENCHMARKS.md);
+# grouped by name, each is read once per batch rather than once per record carrying it.
+_BY_DAY = (
+    f"SELECT {_COLS} FROM person p JOIN (SELECT n, array_agg(md) AS mds FROM "
+    "unnest(string_to_array(%s, chr(31)), string_to_array(%s, chr(31))::int[]) AS u(n, md) "
+    "GROUP BY n) k ON p.name_key = k.n "
+    "AND (date_part('month', p.date_of_birth) * 100 + date_part('day', p.date_of_birth))::int "
+    "= ANY(k.mds)"  # date_part: float arithmetic, cheaper per row than extract's numeric
+)
+# One pattern per word of each name, that word replaced by a wildcard; grouped by date,
+# so that each person born that day is read once and tried against all its patterns.
+_SIMILAR = (
+    f"SELECT {_COLS} FROM person p JOIN (SELECT d, array_agg(pat) AS pats FROM "
+    "unnest(string_to_array(%s, chr(31))::date[], string_to_array(%s, chr(31))) AS u(d, pat) "
+    "GROUP BY d) k ON p.date_of_birth = k.d AND p.name_key LIKE ANY(k.pats)"
+)
+
+
+@dataclass
+class _PgLookups:
+    """The candidate queries of a batch (PostgreSQL), their parameters built before the
+    people lock is taken: the same personal ID; the same name with a date that agrees on
+    two of year/month/day; the same date with all words of the name but one equal (the
+    blocking keys of :func:`_date_keys`, applied on the server)."""
+
+    queries: list[tuple[str, tuple[str, ...]]]
+
+    @classmethod
+    def of(cls, idents: Sequence[Identity]) -> _PgLookups:
+        dated = [i for i in idents if i.date_of_birth]
+        queries = []
+        pids = sorted({i.personal_id for i in idents if i.personal_id})
+        if pids:
+            queries.append((_BY_PID, (_joined(pids),)))
+        if dated:
+            by_year = sorted({(i.name_key, i.date_of_birth.year) for i in dated})
+            by_day = sorted(
+                {(i.name_key, i.date_of_birth.month * 100 + i.date_of_birth.day) for i in dated}
+            )
+            pairs = set()
+            for i in dated:
+                words = [_like_escape(w) for w in i.name_key.split()]
+                day = i.date_of_birth.isoformat()
+                for k in range(len(words)):
+                    pairs.add((day, " ".join([*words[:k], "%", *words[k + 1 :]])))
+            similar = sorted(pairs)
+            queries += [
+                (_BY_YEAR, (_joined(n for n, _ in by_year), _joined(y for _, y in by_year))),
+                (_BY_DAY, (_joined(n for n, _ in by_day), _joined(md for _, md in by_day))),
+                (_SIMILAR, (_joined(d for d, _ in similar), _joined(p for _, p in similar))),
+            ]
+        return cls(queries)
+
+    def run(self, conn: Connection) -> list[tuple]:
+        cur = conn.connection.driver_connection.cursor()
+        rows: list[tuple] = []
+        for sql, params in self.queries:
+            cur.execute(sql, params)
+            rows += cur.fetchall()
+        return rows
 
 
 def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _same_name_rows(conn: Connection, idents: Sequence[Identity]) -> list[tuple]:
-    dated = [i for i in idents if i.date_of_birth]
-    if conn.dialect.name != "postgresql":
-        return rows_where_in(
-            conn, person, _PERSON_COLS, "name_key", sorted({i.name_key for i in dated})
-        )
-    # One round trip each; the (name_key, date_of_birth) index narrows both on the server
-    # instead of shipping every namesake of a common name.
-    cols = ", ".join(f"p.{c}" for c in _PERSON_COLS)
-    by_year = sorted({(i.name_key, i.date_of_birth.year) for i in dated})
-    by_day = sorted({(i.name_key, i.date_of_birth.month, i.date_of_birth.day) for i in dated})
-    cur = conn.connection.driver_connection.cursor()
-    cur.execute(
-        f"SELECT {cols} FROM person p JOIN unnest(string_to_array(%s, chr(31)), "
-        "string_to_array(%s, chr(31))::int[]) AS k(n, y) "
-        "ON p.name_key = k.n AND p.date_of_birth >= make_date(k.y, 1, 1) "
-        "AND p.date_of_birth < make_date(k.y + 1, 1, 1)",
-        (_joined(n for n, _ in by_year), _joined(y for _, y in by_year)),
-    )
-    out = cur.fetchall()
-    cur.execute(
-        f"SELECT {cols} FROM person p JOIN unnest(string_to_array(%s, chr(31)), "
-        "string_to_array(%s, chr(31))::int[], string_to_array(%s, chr(31))::int[]) "
-        "AS k(n, m, d) ON p.name_key = k.n AND extract(month FROM p.date_of_birth) = k.m "
-        "AND extract(day FROM p.date_of_birth) = k.d",
-        (
-            _joined(n for n, _, _ in by_day),
-            _joined(m for _, m, _ in by_day),
-            _joined(d for _, _, d in by_day),
-        ),
-    )
-    return out + cur.fetchall()
 
 
 def _joined(values) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from ocr.errors import InputFileError
 from sohoa.db.snapshot import canonical_dump
@@ -50,10 +52,15 @@ def test_every_stored_value_keeps_its_lineage(db_engine):
     records = make_book("birth", 2018, "01", 3, seed=4)
     load_batch(db_engine, records, BOOK, gate=None, now=NOW)
     with db_engine.connect() as conn:
-        rows = conn.execute(
-            select(civil_record.c.fields, civil_record.c.origin, scan.c.sha256, scan.c.page)
-            .join(scan, scan.c.id == civil_record.c.scan_id).order_by(civil_record.c.id)
-        ).mappings().all()
+        rows = (
+            conn.execute(
+                select(civil_record.c.fields, civil_record.c.origin, scan.c.sha256, scan.c.page)
+                .join(scan, scan.c.id == civil_record.c.scan_id)
+                .order_by(civil_record.c.id)
+            )
+            .mappings()
+            .all()
+        )
     for row, rec in zip(rows, records, strict=True):
         assert (row["sha256"], row["page"]) == (rec["source"]["sha256"], 1)
         assert row["origin"] == "auto_accepted"
@@ -152,3 +159,96 @@ def test_statement_count_does_not_grow_with_the_batch(db_engine):
 def test_records_without_a_source_are_bad_input(db_engine):
     with pytest.raises(InputFileError):
         load_batch(db_engine, [{"doc_type": "birth", "fields": {}}], BOOK, gate=None)
+
+
+# --- loads running at the same time (PostgreSQL: several workers, one connection each) ---
+
+
+def _wait_until_blocked(engine, what: str, timeout: float = 20.0) -> None:
+    """Until another session waits on a lock (``what``: pg_stat_activity.wait_event)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            waiting = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND wait_event = :w"
+                ),
+                {"w": what},
+            ).scalar_one()
+        if waiting:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no session waited on a {what} lock")
+
+
+def test_a_page_written_by_a_parallel_load_is_skipped_not_an_error(pg_engine):
+    # Another load of another book writes one of this batch's pages and commits while this
+    # batch is writing: the batch's insert then fails on the natural key, and the batch
+    # is retried as a whole, finding that page already known.
+    records = make_book("birth", 2018, "01", 20, seed=12)
+    page = records[7]["source"]
+    other = pg_engine.connect()
+    tx = other.begin()
+    other.execute(
+        scan.insert().values(
+            sha256=page["sha256"], page=page["page"], uri=page["uri"], doc_type="birth",
+            status="rejected", reject_reason="other book", created_at=NOW, updated_at=NOW,
+        )
+    )  # fmt: skip
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(load_batch, pg_engine, records, BOOK, gate=None, now=NOW)
+        _wait_until_blocked(pg_engine, "transactionid")  # on the uncommitted page
+        tx.commit()
+        other.close()
+        summary = running.result(timeout=60)
+    assert (summary.loaded, summary.skipped_existing) == (19, 1)
+    assert _count(pg_engine, scan) == 20
+    assert _count(pg_engine, civil_record) == 19
+
+
+def _content(engine) -> dict[str, list[tuple]]:
+    """What two loads must agree on, whatever ids they drew."""
+    with engine.connect() as conn:
+        return {
+            "scans": sorted(conn.execute(select(scan.c.sha256, scan.c.status)).all()),
+            "records": sorted(
+                conn.execute(
+                    select(
+                        civil_record.c.registration_number,
+                        civil_record.c.full_name,
+                        civil_record.c.date_of_birth,
+                    )
+                ).all()
+            ),
+            "links": sorted(
+                conn.execute(
+                    select(civil_record.c.registration_number, record_person.c.role).join(
+                        record_person, record_person.c.record_id == civil_record.c.id
+                    )
+                ).all()
+            ),
+        }
+
+
+def test_books_loaded_in_parallel_equal_books_loaded_one_after_the_other(pg_server, pg_template):
+    from sohoa.db.engine import make_engine
+
+    books = [
+        (BookMeta("25920", "birth", 2018, f"{v:02d}"), make_book("birth", 2018, f"{v:02d}", 60, v))
+        for v in range(1, 5)
+    ]
+    contents = []
+    for name, workers in (("one_by_one", 1), ("parallel", 4)):
+        pg_server.admin_sql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+        engine = make_engine(pg_server.url(name))
+        try:
+            with ThreadPoolExecutor(workers) as pool:
+                jobs = [pool.submit(load_batch, engine, r, m, gate=None, now=NOW) for m, r in books]
+                done = [job.result() for job in jobs]
+            assert sum(s.loaded for s in done) == 240
+            contents.append(_content(engine))
+        finally:
+            engine.dispose()
+            pg_server.admin_sql(f"DROP DATABASE {name} WITH (FORCE)")
+    assert contents[0] == contents[1]

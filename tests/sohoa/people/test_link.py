@@ -13,17 +13,20 @@ Expected: diacritic-free copies link automatically; slips and near dates become
 from __future__ import annotations
 
 import random
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ocr.text import strip_diacritics
-from sohoa.db.tables import civil_record, person_duplicate_flag, record_person, scan
+from sohoa.db.tables import civil_record, person, person_duplicate_flag, record_person, scan
 from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
-from sohoa.load.synthetic import PLACES, birth_record, random_person
-from sohoa.people.match import Identity, compare, name_key
+from sohoa.load.synthetic import PLACES, birth_record, make_book, random_person
+from sohoa.people.link import PEOPLE_LOCK_KEY
+from sohoa.people.match import Identity, compare, name_key, place_key
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 BASE = BookMeta("25920", "birth", 2000, "01")
@@ -231,3 +234,58 @@ def test_overall_precision_and_recall(linkage):
 )
 def test_the_documented_rule(a, b, kind):
     assert compare(a, b).kind == kind == compare(b, a).kind
+
+
+def test_parallel_loads_take_turns_to_link_people(pg_engine):
+    # Another transaction (a parallel load of another book) holds the people lock and has
+    # just created the person this batch's first record is about. The batch must wait for
+    # it and link to that person: matching before it commits would create a duplicate.
+    records = make_book("birth", 2005, "01", 3, seed=5)  # no personal IDs before 2016
+    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    other = pg_engine.connect()
+    tx = other.begin()
+    other.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK_KEY})
+    theirs = other.execute(
+        person.insert()
+        .values(
+            full_name=values["full_name"],
+            name_key=name_key(values["full_name"]),
+            date_of_birth=date.fromisoformat(values["date_of_birth"]),
+            sex=values["sex"],
+            place_of_birth=values["place_of_birth"],
+            place_key=place_key(values["place_of_birth"]),
+            created_at=NOW,
+        )
+        .returning(person.c.id)
+    ).scalar_one()
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(
+            load_batch, pg_engine, records, BookMeta("25920", "birth", 2005, "01"), gate=None
+        )
+        deadline = time.monotonic() + 20
+        while not _waits_on_advisory_lock(pg_engine):
+            assert time.monotonic() < deadline, "the load did not wait for the people lock"
+            time.sleep(0.05)
+        tx.commit()
+        other.close()
+        summary = running.result(timeout=60)
+    assert (summary.persons_linked, summary.persons_created) == (1, 2)
+    with pg_engine.connect() as conn:
+        linked = conn.execute(
+            select(record_person.c.person_id)
+            .join(civil_record, civil_record.c.id == record_person.c.record_id)
+            .where(civil_record.c.registration_number == "1")
+        ).scalar_one()
+    assert linked == theirs
+
+
+def _waits_on_advisory_lock(engine) -> bool:
+    with engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+                )
+            ).scalar_one()
+        )
