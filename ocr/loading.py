@@ -88,6 +88,20 @@ def sha256_of(path: str | os.PathLike[str], chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def format_of_head(head: bytes) -> str | None:
+    """``png | jpeg | tiff | pdf`` from a file's first 1 KB, else None. The one rule for
+    what sohoa reads, shared with the web upload's content check."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if b"%PDF-" in head[:1024]:  # readers accept junk before the header within the first 1 KB
+        return "pdf"
+    return None
+
+
 def sniff_format(path: str | os.PathLike[str], name: str | None = None) -> str:
     """``"png" | "jpeg" | "tiff" | "pdf"`` from the file's first bytes.
 
@@ -102,14 +116,9 @@ def sniff_format(path: str | os.PathLike[str], name: str | None = None) -> str:
             f"{label}: the file is empty (0 bytes). The upload was probably interrupted; "
             "upload it again."
         )
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return "tiff"
-    if b"%PDF-" in head:  # readers accept junk before the header within the first 1 KB
-        return "pdf"
+    kind = format_of_head(head)
+    if kind:
+        return kind
     other_image = _other_image_format(head)
     if other_image:
         raise InputFileError(

@@ -26,6 +26,7 @@ from typing import BinaryIO
 from sqlalchemy import Engine, insert
 
 from ocr.errors import ConfigurationError
+from ocr.loading import format_of_head
 from sohoa.db.tables import upload_batch, upload_file
 from sohoa.landing.store import Landing
 from sohoa.landing.upload import BookInfo
@@ -105,18 +106,9 @@ def landing_name(name: str, kind: str) -> str:
 
 
 def sniff(head: bytes) -> str | None:
-    """``png | jpeg | tiff | pdf`` from a file's first bytes (the rule of
-    :func:`ocr.loading.sniff_format`, so what is accepted here the pipeline can open),
-    else ``None``."""
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
-        return "tiff"
-    if b"%PDF-" in head[:_HEAD]:
-        return "pdf"
-    return None
+    """``png | jpeg | tiff | pdf`` from a file's first bytes, else ``None``: the pipeline's
+    own rule (:func:`ocr.loading.format_of_head`), so what is accepted here it can open."""
+    return format_of_head(head[:_HEAD])
 
 
 _OTHER_IMAGES = (
