@@ -14,8 +14,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
-from ocr.errors import ConfigurationError
+from ocr.errors import ConfigurationError, SohoaError
 from sohoa.db.engine import make_engine
 
 
@@ -36,14 +37,26 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+class DatabaseUnavailableError(SohoaError):
+    """The population database cannot be reached: a setting or a server to fix, not a bug."""
+
+
 def upgrade(engine: Engine | str | None = None, revision: str = "head") -> Engine:
     """Apply every migration up to ``revision``; returns the engine used. Idempotent."""
     if not isinstance(engine, Engine):
         engine = make_engine(engine)
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+    except OperationalError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        cause = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise DatabaseUnavailableError(
+            f"cannot reach the database {where}: {cause}. Check SOHOA_DB_URL and that the "
+            "database server is running and accepts this user."
+        ) from exc
     return engine
 
 

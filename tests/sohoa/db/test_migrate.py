@@ -28,3 +28,15 @@ def test_downgrade_removes_every_table_and_upgrade_restores_them(db_engine):
     assert not set(metadata.tables) & set(inspect(db_engine).get_table_names())
     upgrade(db_engine)
     assert set(metadata.tables) <= set(inspect(db_engine).get_table_names())
+
+
+def test_an_unreachable_database_is_one_clear_error_without_the_password():
+    import pytest
+
+    from sohoa.db.migrate import DatabaseUnavailableError
+
+    with pytest.raises(DatabaseUnavailableError) as caught:
+        upgrade("postgresql://sohoa:s3cret@127.0.0.1:1/nowhere")  # port 1: nothing listens
+    message = str(caught.value)
+    assert "SOHOA_DB_URL" in message and "127.0.0.1" in message
+    assert "s3cret" not in message
