@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.text import fold, nfc, squash_spaces
-from ocr.units import accent_key, key, resolve_place
+from ocr.units import accent_key, key, resolve_place, unit_missed, unit_names, whole_chain
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -47,6 +47,8 @@ UNKNOWN_CAP = round(AUTO_ACCEPT_CONFIDENCE - 0.01, 2)  # a token no lexicon know
 # tilde of NGUYỄN) does not matter, the lexicon restores them.
 ISOLATED_CONFIDENCE = round(AUTO_ACCEPT_CONFIDENCE + 0.05, 2)
 ISOLATED_MIN_LETTERS = 4  # shorter keys (VÕ/VŨ, LÊ/LÝ) have too many near neighbours
+CHAIN_CONFIRMED = round(AUTO_ACCEPT_CONFIDENCE + 0.05, 2)  # a place the unit lists vouch for...
+CHAIN_FLOOR = 0.4  # ...read with at least this much word confidence
 
 _HORN_Y = re.compile("Ư(?=[YÝỲỶỸỴ])")
 _NAME_JUNK = re.compile(r"[^\w\s'-]|[\d_]")
@@ -384,7 +386,42 @@ def correct_place(text: str, confidence: float) -> tuple[str, float]:
     """
     text = _IA_READ_AS_LA.sub(r"\1 Ia", text)
     value, factor, _resolved = resolve_place(text)
-    return value, min(confidence, factor)
+    confidence = min(confidence, factor)
+    if unit_missed(value):
+        return value, min(confidence, GUESS_CAP)  # a commune read but not found: misread
+    if whole_chain(value) and confidence >= CHAIN_FLOOR:
+        # Every letter is vouched for by the unit lists; Tesseract's doubt was about marks
+        # the lists supply.
+        return value, max(confidence, CHAIN_CONFIRMED)
+    return value, confidence
+
+
+_PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
+
+
+def correct_authority(text: str, confidence: float) -> tuple[str, float]:
+    """A result's issuing authority, "ỦY BAN NHÂN DÂN XÃ HÀ KỲ", with its marks restored.
+
+    The committee's name is a fixed phrase, so its letters are enough to print it (NHÂN
+    DẪN, NHÂN ĐÂN are misread marks). The unit after it is looked up by its letters among
+    all units: when they spell one name, its marks come from the lists and the authority
+    is as sure as a whole chain (:func:`whole_chain`); a unit named by a number or
+    spelled several ways keeps the marks as read, and the reading's confidence.
+    """
+    words = text.split()
+    if key(text) == key(_PEOPLES_COMMITTEE):
+        return _PEOPLES_COMMITTEE, min(confidence, GUESS_CAP)  # the unit's line was lost
+    if len(words) < 5 or key(" ".join(words[:4])) != key(_PEOPLES_COMMITTEE):
+        return text, confidence
+    rest = " ".join(words[4:])
+    names = unit_names(rest)
+    spelled = {accent_key(n): n for n in names}
+    if len(spelled) == 1 and not any(c.isdigit() for c in rest):
+        name = next(iter(spelled.values())).upper()
+        if confidence >= CHAIN_FLOOR:
+            confidence = max(confidence, CHAIN_CONFIRMED)
+        return f"{_PEOPLES_COMMITTEE} {name}", confidence
+    return f"{_PEOPLES_COMMITTEE} {rest}", confidence
 
 
 # --- titles of dossier results ------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 
 from ocr.lexicon import (
     clean_name,
+    correct_authority,
     correct_cause_of_death,
     correct_ethnicity,
     correct_name,
@@ -314,4 +315,6 @@ def correct_field(
         return correct_cause_of_death(value, confidence)
     if field_name == "document_title":
         return correct_title(value, confidence)
+    if field_name == "issuing_authority":
+        return correct_authority(value, confidence)
     return value, confidence

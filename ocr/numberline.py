@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import cv2
 import numpy as np
 
 from ocr import normalize
@@ -39,6 +40,7 @@ class Opinion:
     value: Any
     agreeing: int  # how many readings (of three) gave this value
     english: bool  # whether the English model's reading is among them
+    english_value: Any = None  # the English model's own reading, when it made one
 
 
 def _book_label(segs: list[Segment]) -> tuple[Segment, int] | None:
@@ -81,6 +83,20 @@ def _reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str) -> A
     words = crop_words(prepared, box, psm=7, line_id=0, scale=1, lang=lang)
     value = normalize.normalize_field("birth", "registration_number", _value_text(words))
     return value if value and any(c.isdigit() for c in value) else None
+
+
+def _binarized(prepared: Prepared, box: tuple[int, int, int, int]) -> Prepared:
+    """The page with ``box`` binarized by Otsu's threshold: a differently prepared crop
+    whose reading errs independently of the grey one's (noise and blur fall either side
+    of a fixed threshold instead of shading the strokes)."""
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), box[2], box[3]
+    image = prepared.image.copy()
+    crop = image[y0:y1, x0:x1]
+    if crop.size:
+        gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+        _, bw = cv2.threshold(gray.astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        image[y0:y1, x0:x1] = bw if crop.ndim == 2 else bw[..., None]
+    return Prepared(image, prepared.matrix, prepared.rotation, prepared.skew_deg)
 
 
 def _readings(prepared: Prepared, box: tuple[int, int, int, int], pad: int) -> dict[str, Any]:
@@ -127,10 +143,17 @@ def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]
         votes = Counter(readings.values())
         if first.get(name):
             votes[first[name]] += 1
+        eng = readings.get("eng")
+        # The English reading alone: a second English reading of the crop binarized
+        # confirms it or not (the Vietnamese model misreads some serif faces' digits).
+        if (name == "registration_number" and eng is not None and votes[eng] < 2
+                and WELL_FORMED.match(eng)
+                and _reading(_binarized(prepared, tight), tight, "eng") == eng):
+            votes[eng] += 1
         if not votes:
             continue
         value, count = votes.most_common(1)[0]
-        out[name] = Opinion(value, count, readings.get("eng") == value)
+        out[name] = Opinion(value, count, readings.get("eng") == value, readings.get("eng"))
     return out
 
 
@@ -143,6 +166,8 @@ def settle(name: str, value: Any, confidence: float, opinion: Opinion | None,
     number with a year ("123/2019") must name the book's year when the book has one.
     """
     if opinion is not None:
+        if name == "book_number" and _zero_read_as_nine(value, opinion):
+            return value, max(confidence, AGREED)
         if opinion.agreeing >= 2 and opinion.english:
             confidence = max(confidence, AGREED) if opinion.value == value else AGREED
             value = opinion.value
@@ -156,6 +181,16 @@ def settle(name: str, value: Any, confidence: float, opinion: Opinion | None,
         if ours and theirs and ours[1] != theirs[1]:
             confidence = min(confidence, SUGGESTION)
     return value, confidence
+
+
+def _zero_read_as_nine(value: Any, opinion: Opinion) -> bool:
+    """A book number "03/2001" that the Vietnamese readings agree on while the English
+    model reads "93/2001": book numbers are printed with a leading zero, and the English
+    model reads that zero of the typewriter faces as 9. Every other character must agree."""
+    text, eng = str(value or ""), str(opinion.english_value or "")
+    return (opinion.agreeing >= 2 and opinion.value == value and len(text) == len(eng) >= 2
+            and text[0] == "0" and eng[0] == "9" and text[1:] == eng[1:]
+            and WELL_FORMED.match(text) is not None)
 
 
 def result_number(prepared: Prepared, authority: list[Word], title: list[Word] | None

@@ -21,7 +21,7 @@ from ocr.fields import RawField
 from ocr.layout import extent, segments
 from ocr.prepare import OCR_DPI, Prepared
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
-from ocr.units import accent_key
+from ocr.units import accent_key, unit_missed
 from ocr.values import token_confidences, value_of
 
 CONFIRMED = 0.95  # a value two independent readings agree on
@@ -29,6 +29,7 @@ AGREED = AUTO_ACCEPT_CONFIDENCE + 0.02  # two readings agree: just enough to acc
 SUGGESTION = AUTO_ACCEPT_CONFIDENCE - 0.1  # a value only the second reading made out
 AGREEMENT_EVIDENCE = 0.45  # ...if their mean confidence reaches this (see BENCHMARKS.md)
 SURE_TOKEN = 0.85  # a name token both readings read with this much: its marks are right
+TIE_FLOOR = 0.75  # ...or one of them a little less, and a third reading with SURE_TOKEN
 WEAK_LINE = 0.75  # a line segment read with less mean confidence is read again alone
 DIGIT_KINDS = {"date", "death_date", "year", "number", "personal_id"}
 _REREAD_LINES = 1 << 30  # line ids of re-read segments, apart from Tesseract's
@@ -147,7 +148,12 @@ def second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
     if second != value:
         return value, min(confidence, second_conf)
     if normalize.field_kind(name) == "name":
-        lifted = name_agreement(value, confidence, rf, RawField(name, text, again))
+        second_rf = RawField(name, text, again)
+        lifted = name_agreement(value, confidence, rf, second_rf)
+        if lifted[1] <= confidence and needs_tie_break(value, rf, second_rf):
+            third = _third_reading(prepared, rf, name)
+            if third is not None:
+                lifted = name_agreement(value, confidence, rf, second_rf, third)
         if lifted[1] > confidence:
             return lifted
     # A lexicon that lowered either reading found it ambiguous (TUYÊN or TUYỀN?); reading
@@ -157,34 +163,64 @@ def second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
             not lexicon.name_is_known(str(value))  # nothing to confirm it by
             or any(lexicon.correct_name(t, 1.0)[1] < lexicon.ACCENT_CAP for t in (rf.text, text))):
         ambiguous = True  # unknown to the lexicon, or a spelling it had doubts about
+    if normalize.field_kind(name) == "place" and unit_missed(str(value)):
+        ambiguous = True  # a commune named but not in the lists: the same misreading twice
     if not ambiguous and (confidence + second_conf) / 2 >= AGREEMENT_EVIDENCE:
         return value, max(confidence, AGREED)
     return value, confidence
 
 
-def name_agreement(value: Any, confidence: float, first: RawField, second: RawField
-                   ) -> tuple[Any, float]:
-    """Accept a name two readings agree on, token by token.
+def _third_reading(prepared: Prepared, rf: RawField, name: str) -> RawField | None:
+    """The value's crop read alone at the page's own scale: the second reading's crop
+    was enlarged, so this one resamples the marks differently, to break a tie on a
+    token one reading was unsure of."""
+    words = [w for w in crop_words(prepared, value_box(rf), psm=7, line_id=0, scale=1)
+             if lexicon.clean_name(w.text)]
+    return RawField(name, " ".join(w.text for w in words), words) if words else None
+
+
+def name_agreement(value: Any, confidence: float, *readings: RawField) -> tuple[Any, float]:
+    """Accept a name two (or three) readings agree on, token by token.
 
     A token the lexicon settles by its letters alone (:func:`lexicon.token_is_isolated`)
     needs nothing more. Any other token (HƯƠNG has siblings HƯỜNG and HƯỚNG; THỦY has
-    THỤY) must be a lexicon entry read exactly so by both readings, each with a token
-    confidence of at least :data:`SURE_TOKEN`: Tesseract's doubt about a mark shows in
-    the confidence of the word that carries it, so two sure readings of the same marks
-    are the evidence that no mark was lost.
+    THỤY) must be a lexicon entry read exactly so by every reading, with a token
+    confidence of at least :data:`SURE_TOKEN` in two of them and no less than
+    :data:`TIE_FLOOR` in any: Tesseract's doubt about a mark shows in the confidence of
+    the word that carries it, so two sure readings of the same marks are the evidence
+    that no mark was lost.
     """
+    verdicts = _token_verdicts(value, readings)
+    if verdicts and all(v == "sure" for v in verdicts):
+        return value, max(confidence, AGREED)
+    return value, confidence
+
+
+def needs_tie_break(value: Any, *readings: RawField) -> bool:
+    """Whether the two readings agree on every mark and only a token's confidence, short
+    of :data:`SURE_TOKEN` in one of them, keeps the name from being accepted."""
+    verdicts = _token_verdicts(value, readings)
+    return bool(verdicts) and "no" not in verdicts and "short" in verdicts
+
+
+def _token_verdicts(value: Any, readings: tuple[RawField, ...]) -> list[str]:
+    """Per token: "sure", "short" (read alike, one confidence short) or "no"."""
     tokens = str(value).split()
-    readings = [lexicon.clean_name(rf.text).split() for rf in (first, second)]
-    confidences = [token_confidences(rf) for rf in (first, second)]
-    if any(len(r) != len(tokens) for r in readings + confidences):
-        return value, confidence
+    texts = [lexicon.clean_name(rf.text).split() for rf in readings]
+    confidences = [token_confidences(rf) for rf in readings]
+    if any(len(r) != len(tokens) for r in texts + confidences):
+        return []
     n = len(tokens)
+    out = []
     for i, token in enumerate(tokens):
         if lexicon.token_is_isolated(token, i, n):
+            out.append("sure")
             continue
         known = lexicon.correct_token(token, i, n, 1.0)[:2] == (token, 1.0)
-        as_read = all(accent_key(r[i]) == accent_key(token) for r in readings)
-        sure = all(c[i] >= SURE_TOKEN for c in confidences)
-        if not (known and as_read and sure):
-            return value, confidence
-    return value, max(confidence, AGREED)
+        as_read = all(accent_key(r[i]) == accent_key(token) for r in texts)
+        confs = [c[i] for c in confidences]
+        if not (known and as_read) or min(confs) < TIE_FLOOR:
+            out.append("no")
+        else:
+            out.append("sure" if sum(c >= SURE_TOKEN for c in confs) >= 2 else "short")
+    return out

@@ -360,6 +360,21 @@ def _clean(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+def _best_chain(text: str) -> tuple[str, _Chain | None, int, str | None]:
+    """(cleaned text, best chain or None, levels of its era, country part) of a place."""
+    cleaned = _clean(text)
+    parts = [p.strip() for p in cleaned.split(",") if p.strip()]
+    country = parts.pop() if len(parts) > 1 and key(parts[-1]) in _COUNTRY_KEYS else None
+    if not parts:
+        return cleaned, None, 0, country
+    trees = [legacy_tree(), current_tree()]
+    chains = [_resolve_in(tree, parts) for tree in trees]
+    best = max(chains, key=_Chain.score)  # ties keep the legacy reading, the older forms
+    levels = len(trees[chains.index(best)].kinds)
+    return cleaned, (best if best.steps else None), levels, country
+
+
+@lru_cache(maxsize=8192)
 def resolve_place(text: str) -> tuple[str, float, bool]:
     """Map an OCR'd place to its canonical printed form.
 
@@ -368,18 +383,67 @@ def resolve_place(text: str) -> tuple[str, float, bool]:
     closeness), ``resolved`` whether the place was found in the unit lists. Unresolved
     text comes back cleaned, with whatever units could be placed written canonically.
     """
-    cleaned = _clean(text)
-    parts = [p.strip() for p in cleaned.split(",") if p.strip()]
-    country = parts.pop() if len(parts) > 1 and key(parts[-1]) in _COUNTRY_KEYS else None
-    if not parts:
-        return cleaned, EXACT, False
-    chains = [_resolve_in(legacy_tree(), parts), _resolve_in(current_tree(), parts)]
-    best = max(chains, key=_Chain.score)  # ties keep the legacy reading, the older forms
-    if not best.steps:
+    cleaned, best, _levels, country = _best_chain(text)
+    if best is None:
         return cleaned, EXACT, False
     factor = min(s.factor for s in best.steps)
     rendered = _render(best) + (f", {country}" if country else "")
     return rendered, factor, best.resolved
+
+
+@lru_cache(maxsize=1)
+def _names_by_key() -> dict[str, frozenset[str]]:
+    """Every unit's printed name with its type, of both eras, by key."""
+    out: dict[str, set[str]] = {}
+    stack = [u for tree in (legacy_tree(), current_tree()) for u in tree.province_list]
+    while stack:
+        unit = stack.pop()
+        out.setdefault(key(unit.name), set()).add(unit.name)
+        stack.extend(unit.child_list)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def unit_names(text: str) -> frozenset[str]:
+    """Printed names of the units, anywhere in the country, whose name with its type has
+    the letters of ``text`` ("XA HA KY" -> {"Xã Hà Kỳ"}): an authority names its unit
+    without the parents that would place it."""
+    return _names_by_key().get(key(text), frozenset())
+
+
+# What an authority's name puts before its unit: "Ủy ban nhân dân Xã ...", "UBND Xã ...".
+_AUTHORITY_KEYS = frozenset({"uybannhandan", "ubnd"})
+_UNIT_INSIDE = re.compile(r"\b(xa|phuong|thi tran)\s+\w")
+
+
+def whole_chain(text: str) -> bool:
+    """Whether every letter of the place is vouched for by the unit lists.
+
+    True when the place is a full chain of its era ("Xã X, Huyện Y, Tỉnh Z", or "Xã X,
+    Tỉnh Z" after 2025), each unit read with its type word and found by its letters (not
+    by closeness), none named by a number (Phường 4 and Phường 9 are both real), and
+    nothing else on the line but an authority's "Ủy ban nhân dân". Three nested names
+    that OCR noise turned into another real chain are not a risk worth counting; the
+    marks come from the lists. A hamlet or a house ("Thôn 4, ...") is not vouched for.
+    """
+    _cleaned, best, levels, _country = _best_chain(text)
+    if best is None or not best.resolved or best.skipped_district or len(best.steps) != levels:
+        return False
+    if any(s.factor < ACCENT_FIXED or not s.full or any(c.isdigit() for c in s.unit.name)
+           or (s.prefix and key(s.prefix) not in _AUTHORITY_KEYS) for s in best.steps):
+        return False
+    return all(key(part) in _AUTHORITY_KEYS for part in best.leftover)
+
+
+def unit_missed(text: str) -> bool:
+    """A place whose text names a commune (", Xã Ea Păi") that its chain did not reach.
+
+    The resolver keeps unplaced text as read, so a misread commune of an authority's
+    name ("Ủy ban nhân dân Xã Ea Păi, Huyện Ea Kar, ...") would pass as resolved.
+    """
+    _cleaned, best, levels, _country = _best_chain(text)
+    if best is None or len(best.steps) >= levels or not best.leftover:
+        return False
+    return _UNIT_INSIDE.search(fold(best.leftover[-1])) is not None
 
 
 # "..., Tỉnh Lâm Đồng, Việt Nam": the country closes some addresses; it is kept as read.

@@ -10,6 +10,7 @@ from ocr.lexicon import (
     ISOLATED_CONFIDENCE,
     UNKNOWN_CAP,
     clean_name,
+    correct_authority,
     correct_ethnicity,
     correct_name,
     correct_place,
@@ -262,3 +263,27 @@ def test_digits_read_for_letters_in_an_ethnic_group():
 def test_ia_read_as_la_in_a_unit_name():
     value, _ = correct_place("Trạm Y tế Xã la Chia, Tỉnh Gia Lai", 0.9)
     assert value == "Trạm Y tế Xã Ia Chia, Tỉnh Gia Lai"
+
+
+def test_a_place_the_unit_lists_vouch_for_is_sure_and_a_missed_commune_is_not():
+    sure = correct_place("Ủy ban nhân dân Xã Đồng Nai, Huyện Bù Đăng, Tỉnh Bình Phước", 0.6)
+    assert sure[1] >= AUTO_ACCEPT_CONFIDENCE
+    assert correct_place("Xã Đồng Nai, Huyện Bù Đăng, Tỉnh Bình Phước", 0.2)[1] == 0.2  # garbage
+    hamlet = correct_place("Thôn 4, Xã Đồng Nai, Huyện Bù Đăng, Tỉnh Bình Phước", 0.6)
+    assert hamlet[1] == 0.6
+    missed = correct_place("Ủy ban nhân dân Xã Đồng Naj, Huyện Bù Đăng, Tỉnh Bình Phước", 0.95)
+    assert missed[1] < AUTO_ACCEPT_CONFIDENCE
+
+
+def test_an_authority_gets_the_committee_phrase_and_its_units_marks():
+    value, conf = correct_authority("ỦY BẠN NHÂN DẪN HUYỆN QUỶ HỢP", 0.6)
+    assert value == "ỦY BAN NHÂN DÂN HUYỆN QUỲ HỢP" and conf >= AUTO_ACCEPT_CONFIDENCE
+    assert correct_authority("ỦY BAN NHÂN ĐÂN XÃ HÀ KỲ", 0.9)[0] == "ỦY BAN NHÂN DÂN XÃ HÀ KỲ"
+    # Too weak a reading, a unit named by a number, an unknown unit: confidence as read.
+    assert correct_authority("ỦY BAN NHÂN DÂN HUYỆN QUỲ HỢP", 0.2)[1] == 0.2
+    assert correct_authority("ỦY BAN NHÂN DÂN PHƯỜNG 4", 0.6) == ("ỦY BAN NHÂN DÂN PHƯỜNG 4", 0.6)
+    assert correct_authority("ỦY BAN NHÂN DẪN XÃ QWZ", 0.6) == ("ỦY BAN NHÂN DÂN XÃ QWZ", 0.6)
+    # The committee without its unit: a line was lost.
+    assert correct_authority("ỦY BAN NHÂN DÂN", 0.95)[1] < AUTO_ACCEPT_CONFIDENCE
+    # Another authority is left alone.
+    assert correct_authority("SỞ TƯ PHÁP TỈNH LÂM ĐỒNG", 0.6) == ("SỞ TƯ PHÁP TỈNH LÂM ĐỒNG", 0.6)

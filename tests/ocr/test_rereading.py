@@ -6,7 +6,14 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr.engine import Word, read_words
 from ocr.fields import RawField
 from ocr.prepare import Prepared
-from ocr.rereading import AGREED, CONFIRMED, digits_opinion, name_agreement, plausible_value
+from ocr.rereading import (
+    AGREED,
+    CONFIRMED,
+    digits_opinion,
+    name_agreement,
+    needs_tie_break,
+    plausible_value,
+)
 from ocr.values import value_of
 
 MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
@@ -55,3 +62,25 @@ def test_an_unsure_reading_of_a_doubtful_token_keeps_the_name_in_review():
     # A token the lexicon does not know cannot be confirmed by reading it twice.
     unknown = name_read("TRẦN VĂN KHOẢNG", 0.95, 0.95, 0.95)
     assert name_agreement("TRẦN VĂN KHOẢNG", 0.79, unknown, unknown)[1] == 0.79
+
+
+def test_a_third_sure_reading_breaks_a_tie_on_a_token_one_reading_was_short_of():
+    first = name_read("NGUYỄN BẢO VẠN", 0.88, 0.93, 0.78)
+    second = name_read("NGUYÊN BẢO VẠN", 0.93, 0.93, 0.88)
+    assert name_agreement("NGUYỄN BẢO VẠN", 0.78, first, second)[1] == 0.78
+    assert needs_tie_break("NGUYỄN BẢO VẠN", first, second)
+    sure = name_read("NGUYÊN BẢO VẠN", 0.67, 0.93, 0.88)
+    assert name_agreement("NGUYỄN BẢO VẠN", 0.78, first, second, sure)[1] == AGREED
+    unsure = name_read("NGUYÊN BẢO VẠN", 0.67, 0.93, 0.8)
+    assert name_agreement("NGUYỄN BẢO VẠN", 0.78, first, second, unsure)[1] == 0.78
+    other_marks = name_read("NGUYÊN BẢO VÂN", 0.67, 0.93, 0.95)
+    assert name_agreement("NGUYỄN BẢO VẠN", 0.78, first, second, other_marks)[1] == 0.78
+
+
+def test_no_tie_break_for_a_token_read_too_weakly_or_differently():
+    weak = name_read("NGUYỄN THU MY", 0.89, 0.92, 0.64)  # MỴ's dot may be lost
+    sure = name_read("NGUYỄN THU MY", 0.9, 0.92, 0.8)
+    assert not needs_tie_break("NGUYỄN THU MY", weak, sure)
+    a = name_read("HUỲNH HIỂU THÂN", 0.96, 0.82, 0.97)
+    b = name_read("HUỲNH HIẾU THÂN", 0.85, 0.84, 0.96)
+    assert not needs_tie_break("HUỲNH HIẾU THÂN", a, b)

@@ -12,6 +12,9 @@ from ocr.units import (
     key,
     legacy_province_codes,
     resolve_place,
+    unit_missed,
+    unit_names,
+    whole_chain,
 )
 from tests.reference import reference_rows
 
@@ -183,3 +186,32 @@ def test_resolving_is_fast_after_warm_up():
         resolve_place.__wrapped__(strip_diacritics(fmt.format(**row)))
     per_call = (time.perf_counter() - start) / len(rows)
     assert per_call < 0.02  # a few ms, with room for a busy shared machine
+
+
+def test_a_whole_chain_read_with_its_type_words_is_vouched_for():
+    assert whole_chain("Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng")
+    assert whole_chain("Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong")  # marks from the lists
+    assert whole_chain("Ủy ban nhân dân Xã Đồng Nai, Huyện Bù Đăng, Tỉnh Bình Phước")
+    assert whole_chain("UBND Xã Đồng Nai, Huyện Bù Đăng, Tỉnh Bình Phước")
+
+
+def test_what_the_lists_cannot_vouch_for_is_not_a_whole_chain():
+    # A hamlet's letters and number, a unit named by a number, a part of a chain, a guess.
+    assert not whole_chain("Thôn 4, Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng")
+    assert not whole_chain("Phường 4, Quận 5, Thành phố Hồ Chí Minh")
+    assert not whole_chain("Huyện Đức Trọng, Tỉnh Lâm Đồng")
+    assert not whole_chain("Xã Hiệp An, Huyện Đức Trọng, Tỉnh")
+    assert not whole_chain("Xã Hiệp Anh, Huyện Đức Trọng, Tỉnh Lâm Đồng")  # no such commune
+    assert not whole_chain("Hiệp An, Đức Trọng, Lâm Đồng")  # type words not read
+
+
+def test_a_commune_named_but_not_found_is_noticed():
+    assert unit_missed("Ủy ban nhân dân Xã Hiệp Ax, Huyện Đức Trọng, Tỉnh Lâm Đồng")
+    assert unit_missed("Trạm y tế xã Hiệp Ax, Huyện Đức Trọng, Tỉnh Lâm Đồng")
+    assert not unit_missed("Ủy ban nhân dân Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng")
+    assert not unit_missed("Bệnh viện Đa khoa, Huyện Đức Trọng, Tỉnh Lâm Đồng")
+
+
+def test_unit_names_are_found_by_their_letters_anywhere():
+    assert unit_names("HUYEN QUY HOP") == {"Huyện Quỳ Hợp"}
+    assert unit_names("Xã Không Có Thật") == frozenset()
