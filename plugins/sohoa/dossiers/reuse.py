@@ -9,6 +9,7 @@ personal is logged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -65,8 +66,14 @@ def lookup(
     dossier_code: str | None = None,
     component: str | None = None,
     actor: str | None = None,
+    visible: Callable[[dict[str, Any]], bool] | None = None,
 ) -> LookupResult:
-    """Records of a person by ``personal_id`` (or by ``registration_number``); logs the reuse."""
+    """Records of a person by ``personal_id`` (or by ``registration_number``); logs the reuse.
+
+    ``visible`` limits the answer to the records the caller may see (the web app's unit
+    scope); the audit row and the component's "reused" mark follow the same answer, so a
+    record the caller cannot see is never recorded as reused by them.
+    """
     if bool(personal_id) == bool(registration_number):
         raise ConfigurationError("give exactly one of a personal ID or a registration number")
     if component and not dossier_code:
@@ -78,7 +85,9 @@ def lookup(
     result = LookupResult(kind, dossier_code=dossier_code, component=component)
     with engine.begin() as conn:
         dossier_id, component_id = _target(conn, dossier_code, component)
-        result.records = find_records(conn, kind, value)
+        result.records = [
+            r for r in find_records(conn, kind, value) if visible is None or visible(r)
+        ]
         first = result.records[0]["record_id"] if result.records else None
         result.event_id = conn.execute(
             insert(reuse_event)

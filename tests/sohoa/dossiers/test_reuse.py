@@ -113,6 +113,24 @@ def test_a_miss_is_logged_and_marks_nothing(world):
         assert not any(conn.execute(select(dossier_component.c.reused)).scalars())
 
 
+def test_records_the_caller_may_not_see_are_left_out_of_the_answer_and_the_audit(world):
+    only_marriages = lookup(
+        world, personal_id=PID, actor="clerk", visible=lambda r: r["doc_type"] == "marriage"
+    )
+    assert [r["doc_type"] for r in only_marriages.records] == ["marriage"]
+    nothing = lookup(
+        world, personal_id=PID, dossier_code=CODE, component="1", visible=lambda r: False
+    )
+    assert not nothing.found and not nothing.component_marked
+    with world.connect() as conn:
+        events = conn.execute(
+            select(reuse_event.c.record_id, reuse_event.c.found).order_by(reuse_event.c.id)
+        ).all()
+        assert not any(conn.execute(select(dossier_component.c.reused)).scalars())
+    assert [tuple(e) for e in events] == [(only_marriages.records[0]["record_id"], True),
+                                          (None, False)]
+
+
 def test_lookup_by_registration_number_and_bad_requests(world):
     assert [r["doc_type"] for r in lookup(world, registration_number="12").records] == ["birth"]
     with pytest.raises(ConfigurationError, match="12 digits"):

@@ -14,11 +14,11 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 
 from ocr.errors import ConfigurationError
-from sohoa.db.tables import dossier, reuse_event, unit
+from sohoa.db.tables import dossier, unit
 from sohoa.web.access import Principal
 from sohoa.web.pages import render
 from sohoa.web.security import context, require
@@ -101,11 +101,11 @@ def scoped_lookup(
 
     - The dossier served must be one of the person's units; another unit's dossier is
       "not found" (404), like a code that does not exist.
-    - When every record found belongs to other units, the answer is the one of a lookup
-      that found nothing: a ``reuse_event`` with ``found`` false and no record, and no
-      component marked reused. Other units' records are dropped from a mixed answer.
+    - Records of other units are left out of the answer, the audit row and the
+      component's "reused" mark alike: when none is left, the answer is the one of a lookup
+      that found nothing (a ``reuse_event`` with ``found`` false and no record).
     """
-    from sohoa.dossiers.reuse import LookupResult, find_records, lookup
+    from sohoa.dossiers.reuse import lookup
 
     value, dossier_code = _checked(kind, value), (dossier_code or "").strip() or None
     component = (component or "").strip() or None
@@ -123,23 +123,15 @@ def scoped_lookup(
                     "Không tìm thấy hồ sơ thủ tục hành chính có mã này trong các đơn vị của bạn.",
                     404,
                 )
-        found = find_records(conn, kind, value)
-    visible = [r for r in found if principal.covers(r["book"]["unit"])]
     try:
-        if found and not visible:
-            result = LookupResult(kind, dossier_code=dossier_code, component=component)
-            result.event_id = _log_unseen(
-                engine, kind, value, dossier_code, component, principal.username
-            )
-        else:
-            result = lookup(
-                engine,
-                **{kind: value},
-                dossier_code=dossier_code,
-                component=component,
-                actor=principal.username,
-            )
-            result.records = [r for r in result.records if principal.covers(r["book"]["unit"])]
+        result = lookup(
+            engine,
+            **{kind: value},
+            dossier_code=dossier_code,
+            component=component,
+            actor=principal.username,
+            visible=lambda record: principal.covers(record["book"]["unit"]),
+        )
     except ConfigurationError as exc:  # e.g. the dossier has no such component
         raise LookupRefused(f"Không tra cứu được: {exc}") from None
     log.info(
@@ -160,35 +152,3 @@ def _checked(kind: str, value: str) -> str:
     else:
         raise LookupRefused("Loại tra cứu phải là số định danh cá nhân hoặc số đăng ký.")
     return value
-
-
-def _log_unseen(
-    engine: Engine,
-    kind: str,
-    value: str,
-    dossier_code: str | None,
-    component: str | None,
-    actor: str,
-) -> int:
-    """The audit row of a lookup that found nothing the person may see (as ``lookup``
-    writes it for a miss: same dossier and component, no record)."""
-    from datetime import UTC, datetime
-
-    from sohoa.dossiers.reuse import _target  # the module's own dossier/component rules
-
-    with engine.begin() as conn:
-        dossier_id, component_id = _target(conn, dossier_code, component)
-        return conn.execute(
-            insert(reuse_event)
-            .values(
-                dossier_id=dossier_id,
-                component_id=component_id,
-                record_id=None,
-                lookup_kind=kind,
-                lookup_value=value,
-                found=False,
-                actor=actor,
-                at=datetime.now(UTC),
-            )
-            .returning(reuse_event.c.id)
-        ).scalar_one()
