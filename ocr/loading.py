@@ -119,14 +119,14 @@ def sniff_format(path: str | os.PathLike[str], name: str | None = None) -> str:
     kind = format_of_head(head)
     if kind:
         return kind
-    other_image = _other_image_format(head)
-    if other_image:
+    other = other_kind(head)
+    if other in IMAGE_KINDS:
         raise InputFileError(
-            f"{label}: this is {other_image}, which sohoa does not read. Save it as PNG, "
+            f"{label}: this is {KIND_WORDS[other]}, which sohoa does not read. Save it as PNG, "
             "JPEG, TIFF or PDF and upload it again."
         )
     raise InputFileError(
-        f"{label}: this is not an image or PDF (it looks like {_describe(head)}). "
+        f"{label}: this is not an image or PDF (it looks like {KIND_WORDS[other]}). "
         "Re-scan the page or upload the original file."
     )
 
@@ -170,40 +170,63 @@ def _open_for_reading(path: Path, label: str):
         ) from None
 
 
-def _other_image_format(head: bytes) -> str | None:
+# What a file that is not a scan seems to be, as a key; the CLI's words are below, the
+# web upload has its own (Vietnamese) words for the same keys.
+IMAGE_KINDS = frozenset({"gif", "bmp", "jpeg_xr", "webp", "heic", "jpeg2000"})
+KIND_WORDS = {
+    "gif": "a GIF image",
+    "bmp": "a BMP image",
+    "jpeg_xr": "a JPEG XR image",
+    "webp": "a WebP image",
+    "heic": "a HEIC/AVIF photo (the iPhone format)",
+    "jpeg2000": "a JPEG 2000 image",
+    "zip": "a ZIP archive or a Word/Excel document",
+    "archive": "a compressed archive",
+    "ole": "an old Word/Excel document",
+    "rtf": "an RTF document",
+    "html": "a web page",
+    "xml": "XML or a web page",
+    "zeros": "only zero bytes, as if the copy failed",
+    "text": "text",
+    "unknown": "an unknown kind of file",
+}
+_HEIF_BRANDS = (b"heic", b"heix", b"mif1", b"msf1", b"heif", b"avif")
+
+
+def other_kind(head: bytes) -> str:
+    """A key of :data:`KIND_WORDS` for a file :func:`format_of_head` does not accept."""
     if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "a GIF image"
+        return "gif"
     if head[:2] == b"BM":
-        return "a BMP image"
+        return "bmp"
+    if head.startswith(b"II\xbc"):
+        return "jpeg_xr"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "a WebP image"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif"):
-        return "a HEIC/AVIF photo (the iPhone format)"
+        return "webp"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "heic"
     if head.startswith(b"\x00\x00\x00\x0cjP  ") or head.startswith(b"\xff\x4f\xff\x51"):
-        return "a JPEG 2000 image"
-    return None
-
-
-def _describe(head: bytes) -> str:
-    """A clerk's word for what a non-scan file seems to be."""
-    lowered = head.lstrip().lower()
-    if head.startswith(b"PK\x03\x04"):
-        return "a ZIP archive or a Word/Excel document"
+        return "jpeg2000"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
+        return "archive"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "an old Word/Excel document"
+        return "ole"
     if head.startswith(b"{\\rtf"):
-        return "an RTF document"
-    if lowered.startswith((b"<!doctype html", b"<html")):
-        return "a web page"
-    if lowered.startswith(b"<"):
-        return "XML or a web page"
+        return "rtf"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in text:
+        return "html"
+    if text.startswith(b"<"):
+        return "xml"
     if not head.strip(b"\x00"):
-        return "only zero bytes, as if the copy failed"
+        return "zeros"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
         printable = sum(32 <= byte < 127 or byte in b"\t\r\n" for byte in head)
-        return "text" if printable > 0.95 * len(head) else "an unknown kind of file"
+        return "text" if printable > 0.95 * len(head) else "unknown"
     return "text"
 
 

@@ -26,7 +26,7 @@ from typing import BinaryIO
 from sqlalchemy import Engine, insert
 
 from ocr.errors import ConfigurationError
-from ocr.loading import format_of_head
+from ocr.loading import format_of_head, other_kind
 from sohoa.db.tables import upload_batch, upload_file
 from sohoa.landing.store import Landing
 from sohoa.landing.upload import BookInfo
@@ -111,38 +111,29 @@ def sniff(head: bytes) -> str | None:
     return format_of_head(head[:_HEAD])
 
 
-_OTHER_IMAGES = (
-    (b"GIF8", "ảnh GIF"),
-    (b"BM", "ảnh BMP"),
-    (b"II\xbc", "ảnh JPEG XR"),
-)
+# A clerk's words for each kind :func:`ocr.loading.other_kind` tells apart.
+_KIND_WORDS = {
+    "gif": "ảnh GIF",
+    "bmp": "ảnh BMP",
+    "jpeg_xr": "ảnh JPEG XR",
+    "webp": "ảnh WebP",
+    "heic": "ảnh HEIC/AVIF của điện thoại",
+    "jpeg2000": "ảnh JPEG 2000",
+    "zip": "tệp nén ZIP hoặc tài liệu Word/Excel",
+    "archive": "tệp nén",
+    "ole": "tài liệu Word/Excel đời cũ",
+    "rtf": "tài liệu RTF",
+    "html": "một trang web (HTML)",
+    "xml": "tệp XML/SVG",
+    "zeros": "tệp chỉ toàn byte 0 (bản sao bị hỏng)",
+    "text": "tệp văn bản",
+    "unknown": "một loại tệp không nhận ra",
+}
 
 
 def _describe(head: bytes) -> str:
     """What a refused file looks like, in words a clerk understands."""
-    for magic, label in _OTHER_IMAGES:
-        if head.startswith(magic):
-            return label
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "ảnh WebP"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"heif", b"avif"):
-        return "ảnh HEIC/AVIF của điện thoại"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return "tệp nén ZIP hoặc tài liệu Word/Excel"
-    if head.startswith((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")):
-        return "tệp nén"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "tài liệu Word/Excel đời cũ"
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in text:
-        return "một trang web (HTML)"
-    if text.startswith(b"<?xml") or text.startswith(b"<svg"):
-        return "tệp XML/SVG"
-    try:
-        head.decode("utf-8")
-        return "tệp văn bản"
-    except UnicodeDecodeError:
-        return "một loại tệp không nhận ra"
+    return _KIND_WORDS[other_kind(head)]
 
 
 def content_refusal(head: bytes, filename: str) -> str | None:

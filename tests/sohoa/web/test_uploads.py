@@ -176,3 +176,11 @@ def test_every_file_is_recorded_even_when_storage_fails(sqlite_engine, tmp_path,
     assert [(r.position, r.filename, r.outcome) for r in rows] == [
         (1, "a.jpg", "refused"), (2, "b.jpg", "refused")]
     assert all(r.message for r in rows)
+
+
+def test_every_kind_the_pipeline_tells_apart_has_words_for_a_clerk():
+    from ocr.loading import KIND_WORDS
+    from sohoa.web import uploads
+
+    assert set(uploads._KIND_WORDS) == set(KIND_WORDS)
+    assert uploads._describe(bytes(64)) == uploads._KIND_WORDS["zeros"]
