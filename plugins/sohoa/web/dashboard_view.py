@@ -35,7 +35,6 @@ INDICATOR_TITLES = {
     "digitization_rate": "Tỷ lệ số hóa hồ sơ, kết quả",
     "reuse_rate": "Tỷ lệ khai thác, sử dụng lại dữ liệu số hóa",
 }
-BOOK_TYPE_LABELS = {"birth": "Khai sinh", "death": "Khai tử", "marriage": "Kết hôn"}
 DOWNLOADS = {
     # format -> (media type, file extension, label)
     "xlsx": (

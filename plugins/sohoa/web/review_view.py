@@ -18,14 +18,7 @@ from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.text import fold
 from sohoa.db.tables import BOOK_TYPES
 from sohoa.review.queue import ReviewItem
-
-DOC_TYPE_LABELS = {
-    "birth": "Khai sinh",
-    "death": "Khai tử",
-    "marriage": "Kết hôn",
-    "dossier_result": "Kết quả hồ sơ TTHC",
-    "unknown": "Chưa rõ loại",
-}
+from sohoa.web.labels import DOC_TYPE_LABELS
 
 _BASE_LABELS = {
     "full_name": "Họ, chữ đệm, tên",

@@ -16,7 +16,6 @@ from starlette.concurrency import run_in_threadpool
 from sohoa.kpi.indicators import INDICATORS, TARGET_PERCENT
 from sohoa.web.access import Principal
 from sohoa.web.dashboard_view import (
-    BOOK_TYPE_LABELS,
     DOWNLOADS,
     INDICATOR_TITLES,
     PERIOD_HINT,
@@ -30,6 +29,7 @@ from sohoa.web.dashboard_view import (
     report_file,
     unit_choices,
 )
+from sohoa.web.labels import DOC_TYPE_LABELS
 from sohoa.web.pages import href, render
 from sohoa.web.security import Forbidden, context, require
 
@@ -55,7 +55,7 @@ async def dashboard(
         "period_hint": PERIOD_HINT,
         "indicators": INDICATORS,
         "titles": INDICATOR_TITLES,
-        "book_types": BOOK_TYPE_LABELS,
+        "book_types": DOC_TYPE_LABELS,
         "target": TARGET_PERCENT,
         "percent": percent,
         "number": number,

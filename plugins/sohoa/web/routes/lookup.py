@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from ocr.errors import ConfigurationError
 from sohoa.db.tables import dossier, unit
 from sohoa.web.access import Principal
+from sohoa.web.labels import DOC_TYPE_LABELS
 from sohoa.web.pages import render
 from sohoa.web.security import context, require
 
@@ -27,7 +28,6 @@ router = APIRouter()
 log = logging.getLogger(__name__)
 
 KINDS = {"personal_id": "Số định danh cá nhân", "registration_number": "Số đăng ký"}
-DOC_TYPES = {"birth": "Khai sinh", "death": "Khai tử", "marriage": "Kết hôn"}
 
 
 class LookupRequest(BaseModel):
@@ -62,7 +62,9 @@ async def api_lookup(
 
 @router.get("/lookup")
 async def lookup_page(request: Request, principal: Principal = Depends(require("lookup"))):
-    return render(request, "lookup.html", principal, kinds=KINDS, doc_types=DOC_TYPES, form={})
+    return render(
+        request, "lookup.html", principal, kinds=KINDS, doc_types=DOC_TYPE_LABELS, form={}
+    )
 
 
 @router.post("/lookup")
@@ -75,7 +77,7 @@ async def lookup_form(
     principal: Principal = Depends(require("lookup")),
 ) -> Response:
     form = {"kind": kind, "value": value, "dossier_code": dossier_code, "component": component}
-    page = {"kinds": KINDS, "doc_types": DOC_TYPES, "form": form}
+    page = {"kinds": KINDS, "doc_types": DOC_TYPE_LABELS, "form": form}
     try:
         result = await run_in_threadpool(
             scoped_lookup, context(request).engine, principal, kind, value,
