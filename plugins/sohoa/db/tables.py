@@ -185,6 +185,10 @@ person = Table(
 Index("ix_person_name_key_dob", person.c.name_key, person.c.date_of_birth)
 Index("ix_person_dob", person.c.date_of_birth)
 
+# Indexes the migrations add on PostgreSQL only, outside these definitions: expression
+# indexes over PostgreSQL functions (migration 0004: name + month and day of birth).
+POSTGRES_ONLY_INDEXES = frozenset({"ix_person_name_key_birth_day"})
+
 record_person = Table(
     "record_person",
     metadata,
