@@ -9,6 +9,7 @@ ranked like the provincial rankings, register progress bars, definitions.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,73 @@ _COLORS = {"e_result_rate": "#1f77b4", "digitization_rate": "#2ca02c", "reuse_ra
 _MAX_RANKED = 30  # units shown in the ranking chart (the table lists all)
 _MAX_BARS = 40  # register rows shown as progress bars
 _MAX_PROGRESS_ROWS = 300  # unit rows in the progress table before it shows provinces only
+
+
+@dataclass(frozen=True)
+class ChartLabels:
+    """The words drawn inside the charts, in one language. The e-mailed report is English
+    (``"en"``); the dashboard draws the same charts with Vietnamese words (``"vi"``)."""
+
+    percent: str
+    percent_target: str
+    points: str
+    progress_axis: str
+    with_max: str  # legend of the ranking: "{name} (max {points})"
+    province: str  # a province row of the progress chart: "province {code}"
+    no_ranked: str
+    no_progress: str
+    decimal: str  # "." or ","
+    indicators: dict[str, str]  # indicator key -> legend name
+    book_types: dict[str, str]  # book type -> name
+
+    def indicator(self, key: str) -> str:
+        return self.indicators.get(key, key)
+
+    def book_type(self, key: str) -> str:
+        return self.book_types.get(key, key)
+
+    def percent_value(self, rate: float) -> str:
+        return f"{rate:.1f} %".replace(".", self.decimal)
+
+
+CHART_LABELS = {
+    "en": ChartLabels(
+        percent="percent",
+        percent_target="percent (dashed line: target)",
+        points="points",
+        progress_axis="entries digitized / declared (%)",
+        with_max="{name} (max {points})",
+        province="province {code}",
+        no_ranked="No unit has dossiers in this period.",
+        no_progress="No register book with a declared entry count yet.",
+        decimal=".",
+        indicators={},  # the keys themselves, as the tables and the JSON name them
+        book_types={},
+    ),
+    "vi": ChartLabels(
+        percent="phần trăm",
+        percent_target="phần trăm (đường gạch: mục tiêu)",
+        points="điểm",
+        progress_axis="số mục đã số hóa / số mục khai báo (%)",
+        with_max="{name} (tối đa {points} điểm)",
+        province="tỉnh {code}",
+        no_ranked="Chưa đơn vị nào có hồ sơ trong kỳ này.",
+        no_progress="Chưa có quyển sổ nào khai báo số mục.",
+        decimal=",",
+        indicators={
+            "e_result_rate": "Trả kết quả điện tử",
+            "digitization_rate": "Số hóa hồ sơ, kết quả",
+            "reuse_rate": "Sử dụng lại dữ liệu số hóa",
+        },
+        book_types={
+            "birth": "khai sinh",
+            "death": "khai tử",
+            "marriage": "kết hôn",
+            "dossier_result": "kết quả TTHC",
+        },
+    ),
+}
+
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:24px;color:#222;max-width:1100px}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccc}
@@ -51,7 +119,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"{escape(report['generated_at'])} by sohoa.</p>",
         _headline(report),
         "<h2>Trend by month</h2>",
-        _trend_chart(report["trend"]),
+        trend_chart(report["trend"]),
         _table(
             ["month", "dossiers", *(i.key for i in INDICATORS)],
             [
@@ -61,11 +129,11 @@ def render_html(report: dict[str, Any]) -> str:
         ),
         "<h2>Units ranked</h2>",
         "<p class='muted'>By total points (max 12), then electronic-results rate.</p>",
-        _ranking_chart(report["units"]),
+        ranking_chart(report["units"]),
         _ranking_table(report["units"]),
         _provinces(report),
         "<h2>Civil-register progress</h2>",
-        _progress_chart(report["register_progress"]),
+        progress_chart(report["register_progress"]),
         _progress_table(report["register_progress"]),
         "<h2>Data quality</h2>",
         _quality_table(report["data_quality"]),
@@ -87,8 +155,6 @@ def _svg(fig) -> str:
 
 
 def _headline(report: dict[str, Any]) -> str:
-    import matplotlib.pyplot as plt
-
     totals = report["totals"]
     cards = []
     for i in INDICATORS:
@@ -105,26 +171,37 @@ def _headline(report: dict[str, Any]) -> str:
             f"<div class='muted'>target {target} % · {b['numerator']} / {b['denominator']} "
             f"dossiers · {pts} of {i.max_points} points</div></div>"
         )
-    fig, ax = plt.subplots(figsize=(7, 2.2))
-    labels = [i.key for i in INDICATORS]
-    rates = [totals["indicators"][k]["rate"] or 0 for k in labels]
-    ax.barh(labels, rates, color=[_COLORS[k] for k in labels])
-    for k in labels:
-        ax.axvline(report["targets"][k], color="#b03030", linestyle="--", linewidth=1)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("percent (dashed line: target)")
-    ax.invert_yaxis()
     points = "n/a" if totals["points"] is None else f"{totals['points']:.2f}"
     return (
         "<h2>Headline figures against targets</h2>"
         f"<p>{totals['dossiers']} dossiers; total points {points} of 12.</p>"
-        f"<div class='cards'>{''.join(cards)}</div>{_svg(fig)}"
+        f"<div class='cards'>{''.join(cards)}</div>{headline_chart(report)}"
     )
 
 
-def _trend_chart(trend: list[dict[str, Any]]) -> str:
+def headline_chart(report: dict[str, Any], lang: str = "en") -> str:
+    """Each indicator's rate as a bar, its target as a dashed line."""
     import matplotlib.pyplot as plt
 
+    words = CHART_LABELS[lang]
+    totals = report["totals"]
+    fig, ax = plt.subplots(figsize=(7, 2.2))
+    keys = [i.key for i in INDICATORS]
+    rates = [totals["indicators"][k]["rate"] or 0 for k in keys]
+    ax.barh([words.indicator(k) for k in keys], rates, color=[_COLORS[k] for k in keys])
+    for k in keys:
+        ax.axvline(report["targets"][k], color="#b03030", linestyle="--", linewidth=1)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(words.percent_target)
+    ax.invert_yaxis()
+    return _svg(fig)
+
+
+def trend_chart(trend: list[dict[str, Any]], lang: str = "en") -> str:
+    """The three rates month by month, the 80 % line dashed."""
+    import matplotlib.pyplot as plt
+
+    words = CHART_LABELS[lang]
     fig, ax = plt.subplots(figsize=(9, 3))
     months = [t["month"] for t in trend]
     xs = list(range(len(months)))
@@ -134,34 +211,37 @@ def _trend_chart(trend: list[dict[str, Any]]) -> str:
             xs,
             [float("nan") if v is None else v for v in values],
             marker="o",
-            label=i.key,
+            label=words.indicator(i.key),
             color=_COLORS[i.key],
         )
     ax.axhline(80, color="#b03030", linestyle="--", linewidth=1)
     ax.set_xticks(xs, months)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("percent")
+    ax.set_ylabel(words.percent)
     ax.legend(loc="lower left", fontsize=8)
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     ax.grid(alpha=0.3)
     return _svg(fig)
 
 
-def _ranking_chart(units: list[dict[str, Any]]) -> str:
+def ranking_chart(units: list[dict[str, Any]], lang: str = "en") -> str:
+    """The units' points stacked by indicator, best first."""
     import matplotlib.pyplot as plt
 
+    words = CHART_LABELS[lang]
     shown = [u for u in units if u["points"] is not None][:_MAX_RANKED]
     if not shown:
-        return "<p class='muted'>No unit has dossiers in this period.</p>"
+        return f"<p class='muted'>{escape(words.no_ranked)}</p>"
     fig, ax = plt.subplots(figsize=(8, 0.3 * len(shown) + 1))
     labels = [f"{u['rank']}. {u['unit_name'] or u['unit_code']}" for u in shown]
     left = [0.0] * len(shown)
     for i in INDICATORS:
         pts = [u["indicators"][i.key]["points"] or 0 for u in shown]
-        ax.barh(labels, pts, left=left, color=_COLORS[i.key], label=f"{i.key} (max {i.max_points})")
+        name = words.with_max.format(name=words.indicator(i.key), points=i.max_points)
+        ax.barh(labels, pts, left=left, color=_COLORS[i.key], label=name)
         left = [a + b for a, b in zip(left, pts, strict=True)]
     ax.set_xlim(0, 12)
-    ax.set_xlabel("points")
+    ax.set_xlabel(words.points)
     ax.invert_yaxis()
     ax.legend(fontsize=7, loc="lower right")
     return _svg(fig)
@@ -205,27 +285,31 @@ def _provinces(report: dict[str, Any]) -> str:
     )
 
 
-def _progress_chart(rows: list[dict[str, Any]]) -> str:
+def progress_chart(rows: list[dict[str, Any]], lang: str = "en") -> str:
+    """Entries digitized against entries declared, per unit, book type and year (per
+    province when there are too many units for one chart)."""
     import matplotlib.pyplot as plt
 
+    words = CHART_LABELS[lang]
     shown = [r for r in rows if r["level"] == "unit" and r["progress_rate"] is not None]
     if len(shown) > _MAX_BARS:  # too many units for one chart: their provinces instead
         shown = [r for r in rows if r["level"] == "province" and r["progress_rate"] is not None]
         shown = sorted(shown, key=lambda r: r["progress_rate"])[:_MAX_BARS]
     if not shown:
-        return "<p class='muted'>No register book with a declared entry count yet.</p>"
+        return f"<p class='muted'>{escape(words.no_progress)}</p>"
     fig, ax = plt.subplots(figsize=(8, 0.3 * len(shown) + 1))
     labels = [
-        f"{r['unit_code'] or 'province ' + r['province_code']} {r['book_type']} {r['year']}"
+        f"{r['unit_code'] or words.province.format(code=r['province_code'])} "
+        f"{words.book_type(r['book_type'])} {r['year']}"
         for r in shown
     ]
     rates = [min(r["progress_rate"], 100) for r in shown]
     ax.barh(labels, [100] * len(shown), color="#e6e6e6")
     ax.barh(labels, rates, color="#2ca02c")
     for y, r in enumerate(shown):
-        ax.text(101, y, f"{r['progress_rate']:.1f} %", va="center", fontsize=7)
+        ax.text(101, y, words.percent_value(r["progress_rate"]), va="center", fontsize=7)
     ax.set_xlim(0, 115)
-    ax.set_xlabel("entries digitized / declared (%)")
+    ax.set_xlabel(words.progress_axis)
     ax.invert_yaxis()
     return _svg(fig)
 

@@ -13,15 +13,16 @@ before they are stored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
 from ocr.checks import parse_date
-from ocr.errors import SohoaError
 from ocr.text import nfc, squash_spaces
+from sohoa.coded_errors import CodedError
 from sohoa.db.tables import (
     BOOK_TYPES,
     civil_record,
@@ -39,10 +40,35 @@ from sohoa.load.values import registration_number
 _LOCK_KEY = 7_460_823  # the loader's advisory lock: confirmations and loads do not interleave
 
 
-class ReviewError(SohoaError):
-    """The operation is not possible in the item's current state, or a value is invalid."""
+class ReviewError(CodedError):
+    """The operation is not possible in the item's current state, or a value is invalid.
+
+    Raised as ``ReviewError(code, **params)``; the web pages translate the code (see
+    :mod:`sohoa.coded_errors`), the CLI prints the English message below."""
 
     exit_code = 2
+    MESSAGES: ClassVar[Mapping[str, str]] = {
+        "value_required": "{field}: a value is required",
+        "year_digits": "{field}: a year is four digits, got {value!r}",
+        "not_a_date": "{field}: not a real date in YYYY-MM-DD form: {value!r}",
+        "sex_value": "{field}: must be male or female",
+        "personal_id_digits": "{field}: a personal ID is 12 digits",
+        "unknown_field": "a {doc_type} record has no field {fields}",
+        "doc_type_choice": "doc type must be one of {choices}",
+        "no_item": "no review item {item}",
+        "item_resolved": "review item {item} is already {state}",
+        "no_book": "review item {item} has no register book",
+        "type_mismatch": (
+            "a {doc_type} record cannot go into a {book_type} book; "
+            "enter it with the right type or reject the page"
+        ),
+        "number_missing": "the registration number is missing; correct it first",
+        "number_taken": "number {number} is already loaded in this book (record {record})",
+        "reason_required": "a rejection needs a reason a person can read",
+        "actor_required": "every change needs the name of the person making it",
+        "no_flag": "no duplicate flag {flag}",
+        "flag_resolved": "flag {flag} is already resolved ({state})",
+    }
 
 
 @dataclass
@@ -64,27 +90,27 @@ class ReviewItem:
 def canonical_value(name: str, raw: Any) -> Any:
     """A typed-in value in SPEC-3 form; :class:`ReviewError` when it cannot be one."""
     if raw is None:
-        raise ReviewError(f"{name}: a value is required")
+        raise ReviewError("value_required", field=name)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         text_value = str(raw)
     else:
         text_value = squash_spaces(nfc(str(raw)))
     if not text_value:
-        raise ReviewError(f"{name}: a value is required")
+        raise ReviewError("value_required", field=name)
     if name.endswith("birth_year"):
         if not text_value.isdigit() or len(text_value) != 4:
-            raise ReviewError(f"{name}: a year is four digits, got {text_value!r}")
+            raise ReviewError("year_digits", field=name, value=text_value)
         return int(text_value)
     if name.endswith("date") or "date_of" in name:
         if parse_date(text_value) is None:
-            raise ReviewError(f"{name}: not a real date in YYYY-MM-DD form: {text_value!r}")
+            raise ReviewError("not_a_date", field=name, value=text_value)
         return text_value
     if name == "sex" or name.endswith("_sex"):
         if text_value not in ("male", "female"):
-            raise ReviewError(f"{name}: must be male or female")
+            raise ReviewError("sex_value", field=name)
         return text_value
     if name.endswith("personal_id") and not (text_value.isdigit() and len(text_value) == 12):
-        raise ReviewError(f"{name}: a personal ID is 12 digits")
+        raise ReviewError("personal_id_digits", field=name)
     if name.endswith("name") and name not in ("document_title",):
         return text_value.upper()
     return text_value
@@ -102,7 +128,7 @@ def _check_fields(doc_type: str, names) -> None:
         return  # an unknown page: the type is chosen when it is typed in
     unknown = sorted(set(names) - known_fields(doc_type))
     if unknown:
-        raise ReviewError(f"a {doc_type} record has no field {', '.join(unknown)}")
+        raise ReviewError("unknown_field", doc_type=doc_type, fields=tuple(unknown))
 
 
 def list_pending(
@@ -129,7 +155,7 @@ def show(engine: Engine, item_id: int) -> ReviewItem:
     with engine.connect() as conn:
         row = conn.execute(_item_query().where(review_item.c.id == item_id)).mappings().first()
         if row is None:
-            raise ReviewError(f"no review item {item_id}")
+            raise ReviewError("no_item", item=item_id)
         item = _item(row)
         item.actions = [
             dict(a)
@@ -169,7 +195,7 @@ def enter_record(
 ) -> int:
     """Type a whole record in by hand (handwritten or unreadable page) and load it."""
     if doc_type not in BOOK_TYPES:
-        raise ReviewError(f"doc type must be one of {', '.join(BOOK_TYPES)}")
+        raise ReviewError("doc_type_choice", choices=tuple(BOOK_TYPES))
     _check_fields(doc_type, values)
     typed = {name: canonical_value(name, v) for name, v in values.items()}
     with engine.begin() as conn:
@@ -199,7 +225,7 @@ def reject_page(engine: Engine, item_id: int, reason: str, *, actor: str) -> Non
     """Not a record page (blank, cover, duplicate...): the page ends rejected, with why."""
     reason = squash_spaces(reason or "")
     if not reason:
-        raise ReviewError("a rejection needs a reason a person can read")
+        raise ReviewError("reason_required")
     now = datetime.now(UTC)
     with engine.begin() as conn:
         row = _pending(conn, item_id)
@@ -252,9 +278,9 @@ def resolve_duplicate(engine: Engine, flag_id: int, same_person: bool, *, actor:
             select(person_duplicate_flag.c.status).where(person_duplicate_flag.c.id == flag_id)
         ).scalar()
         if current is None:
-            raise ReviewError(f"no duplicate flag {flag_id}")
+            raise ReviewError("no_flag", flag=flag_id)
         if current != "open":
-            raise ReviewError(f"flag {flag_id} is already resolved ({current})")
+            raise ReviewError("flag_resolved", flag=flag_id, state=current)
         conn.execute(
             update(person_duplicate_flag)
             .where(person_duplicate_flag.c.id == flag_id)
@@ -282,12 +308,9 @@ def _confirm(conn: Connection, item_id: int, actor: str, record_origin: str) -> 
     row = _pending(conn, item_id)
     book = conn.execute(select(register_book).where(register_book.c.id == row.book_id)).first()
     if book is None:
-        raise ReviewError(f"review item {item_id} has no register book")
+        raise ReviewError("no_book", item=item_id)
     if row.doc_type != book.book_type:
-        raise ReviewError(
-            f"a {row.doc_type} record cannot go into a {book.book_type} book; "
-            "enter it with the right type or reject the page"
-        )
+        raise ReviewError("type_mismatch", doc_type=row.doc_type, book_type=book.book_type)
     fields = {}
     for name, f in row.working.items():
         if f.get("value") in (None, ""):
@@ -302,14 +325,14 @@ def _confirm(conn: Connection, item_id: int, actor: str, record_origin: str) -> 
     values = {k: f["value"] for k, f in fields.items()}
     number = registration_number(values, row.doc_type)
     if number is None:
-        raise ReviewError("the registration number is missing; correct it first")
+        raise ReviewError("number_missing")
     taken = conn.execute(
         select(civil_record.c.id).where(
             civil_record.c.book_id == row.book_id, civil_record.c.registration_number == number
         )
     ).scalar()
     if taken is not None:
-        raise ReviewError(f"number {number} is already loaded in this book (record {taken})")
+        raise ReviewError("number_taken", number=number, record=taken)
     now = datetime.now(UTC)
     (record_id,), _ = store_records(
         conn,
@@ -338,9 +361,9 @@ def _confirm(conn: Connection, item_id: int, actor: str, record_origin: str) -> 
 def _pending(conn: Connection, item_id: int):
     row = conn.execute(select(review_item).where(review_item.c.id == item_id)).first()
     if row is None:
-        raise ReviewError(f"no review item {item_id}")
+        raise ReviewError("no_item", item=item_id)
     if row.state != "pending":
-        raise ReviewError(f"review item {item_id} is already {row.state}")
+        raise ReviewError("item_resolved", item=item_id, state=row.state)
     return row
 
 
@@ -355,7 +378,7 @@ def _log(
     note: str | None = None,
 ) -> None:
     if not actor or not actor.strip():
-        raise ReviewError("every change needs the name of the person making it")
+        raise ReviewError("actor_required")
     conn.execute(
         insert(review_action).values(
             review_item_id=item_id,

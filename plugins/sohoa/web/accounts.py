@@ -7,14 +7,16 @@ rules below hold whichever way an account is made.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, insert, select, update
 
-from ocr.errors import SohoaError
+from sohoa.coded_errors import CodedError
 from sohoa.db.tables import WEB_ROLES, app_user, app_user_unit, web_session
 from sohoa.web.access import ALL_UNITS
 
@@ -26,10 +28,28 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
-class AccountError(SohoaError):
-    """An account cannot be made or changed as asked; the message says why."""
+class AccountError(CodedError):
+    """An account cannot be made or changed as asked; the message says why.
+
+    Raised as ``AccountError(code, **params)``: ``sohoa users`` prints the English
+    message below, the admin pages translate the code (see :mod:`sohoa.coded_errors`)."""
 
     exit_code = 2
+    MESSAGES: ClassVar[Mapping[str, str]] = {
+        "password_short": "a password needs at least {min_length} characters",
+        "password_spaces": "a password cannot start or end with a space",
+        "unit_code": "not a unit code: {unit!r}",
+        "admin_units": "an admin manages accounts and has no units",
+        "staff_one_unit": "archive staff belong to exactly one unit (--unit CODE)",
+        "staff_all_units": "archive staff belong to one unit, not all of them",
+        "units_required": "a {role} needs at least one unit (a commune or province code)",
+        "username_format": (
+            "a username is 3-64 characters: lower-case letters, digits, '.', '_' or '-'"
+        ),
+        "role_unknown": "role must be one of {roles}, got {role!r}",
+        "username_taken": "the username {username!r} is taken",
+        "no_account": "no account {account}",
+    }
 
 
 @dataclass(frozen=True)
@@ -44,9 +64,9 @@ class Account:
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise AccountError("password_short", min_length=MIN_PASSWORD)
     if password.strip() != password:
-        raise AccountError("a password cannot start or end with a space")
+        raise AccountError("password_spaces")
 
 
 def check_units(role: str, units: list[str]) -> tuple[str, ...]:
@@ -54,15 +74,15 @@ def check_units(role: str, units: list[str]) -> tuple[str, ...]:
     clean = tuple(dict.fromkeys(u.strip() for u in units if u.strip()))
     for code in clean:
         if code != ALL_UNITS and not _UNIT.fullmatch(code):
-            raise AccountError(f"not a unit code: {code!r}")
+            raise AccountError("unit_code", unit=code)
     if role == "admin" and clean:
-        raise AccountError("an admin manages accounts and has no units")
+        raise AccountError("admin_units")
     if role == "archive_staff" and len(clean) != 1:
-        raise AccountError("archive staff belong to exactly one unit (--unit CODE)")
+        raise AccountError("staff_one_unit")
     if role == "archive_staff" and clean == (ALL_UNITS,):
-        raise AccountError("archive staff belong to one unit, not all of them")
+        raise AccountError("staff_all_units")
     if role in ("reviewer", "manager") and not clean:
-        raise AccountError(f"a {role} needs at least one unit (a commune or province code)")
+        raise AccountError("units_required", role=role)
     return clean
 
 
@@ -78,16 +98,14 @@ def create_user(
 ) -> int:
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):
-        raise AccountError(
-            "a username is 3-64 characters: lower-case letters, digits, '.', '_' or '-'"
-        )
+        raise AccountError("username_format")
     if role not in WEB_ROLES:
-        raise AccountError(f"role must be one of {', '.join(WEB_ROLES)}, got {role!r}")
+        raise AccountError("role_unknown", roles=tuple(WEB_ROLES), role=role)
     check_password_strength(password)
     clean_units = check_units(role, list(units))
     with engine.begin() as conn:
         if conn.execute(select(app_user.c.id).where(app_user.c.username == username)).first():
-            raise AccountError(f"the username {username!r} is taken")
+            raise AccountError("username_taken", username=username)
         user_id = conn.execute(
             insert(app_user)
             .values(
@@ -166,7 +184,7 @@ def set_units(engine: Engine, user_id: int, units: list[str]) -> None:
 def get_account(engine: Engine, user_id: int) -> Account:
     accounts = [a for a in list_accounts(engine) if a.id == user_id]
     if not accounts:
-        raise AccountError(f"no account {user_id}")
+        raise AccountError("no_account", account=user_id)
     return accounts[0]
 
 

@@ -189,7 +189,8 @@ def _count_records(conn, period: Period, unit_ids: list[int] | None) -> RecordCo
 
 
 def draw_charts(report: dict[str, Any]) -> dict[str, str]:
-    """The HTML report's charts (matplotlib, inline SVG) for what the report has data for."""
+    """The HTML report's charts (matplotlib, inline SVG) for what the report has data for,
+    drawn with Vietnamese words (axes, legends, book types) for the Vietnamese page."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -198,11 +199,11 @@ def draw_charts(report: dict[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     with _CHART_LOCK:
         if any(t["dossiers"] for t in report["trend"]):
-            out["trend"] = report_html._trend_chart(report["trend"])
+            out["trend"] = report_html.trend_chart(report["trend"], lang="vi")
         if any(u["points"] is not None for u in report["units"]):
-            out["ranking"] = report_html._ranking_chart(report["units"])
+            out["ranking"] = report_html.ranking_chart(report["units"], lang="vi")
         if any(r["progress_rate"] is not None for r in report["register_progress"]):
-            out["progress"] = report_html._progress_chart(report["register_progress"])
+            out["progress"] = report_html.progress_chart(report["register_progress"], lang="vi")
     return out
 
 

@@ -332,7 +332,7 @@ def typed_values(item: ReviewItem) -> dict[str, str]:
     }
 
 
-# --- what people type, and what the queue says back ----------------------------------------
+# --- what people type ---------------------------------------------------------------------
 
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _SEX_IN = {"nam": "male", "male": "male", "nu": "female", "female": "female"}
@@ -367,53 +367,3 @@ def from_input(name: str, raw: str) -> str:
         if m:
             return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
     return text
-
-
-_ERRORS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(\w+): a value is required$"), "{f}: cần nhập giá trị."),
-    (re.compile(r"^(\w+): a year is four digits"), "{f}: năm gồm bốn chữ số, ví dụ 1987."),
-    (
-        re.compile(r"^(\w+): not a real date"),
-        "{f}: ngày không có thật hoặc sai dạng; nhập ngày/tháng/năm (04/03/2019) "
-        "hoặc năm-tháng-ngày (2019-03-04).",
-    ),
-    (re.compile(r"^(\w+): must be male or female$"), "{f}: nhập Nam hoặc Nữ."),
-    (re.compile(r"^(\w+): a personal ID is 12 digits$"), "{f}: số định danh gồm 12 chữ số."),
-    (re.compile(r"^a \w+ record has no field (.+)$"), "Loại giấy tờ này không có trường {f}."),
-    (re.compile(r"^review item \d+ is already (\w+)$"), "Hồ sơ này đã được xử lý ({s})."),
-    (re.compile(r"^no review item \d+$"), "Không tìm thấy hồ sơ cần duyệt này."),
-    (
-        re.compile(r"^the registration number is missing"),
-        "Thiếu số đăng ký: hãy nhập trường Số trước khi xác nhận.",
-    ),
-    (
-        re.compile(r"^number (.+) is already loaded in this book"),
-        "Số {s} đã có trong quyển sổ này. Hãy sửa số, hoặc từ chối trang nếu đây là bản trùng.",
-    ),
-    (
-        re.compile(r"^a (\w+) record cannot go into a (\w+) book"),
-        "Giấy tờ loại này không thuộc loại sổ đã khai khi tải lên. Hãy nhập tay đúng loại "
-        "hoặc từ chối trang.",
-    ),
-    (re.compile(r"^a rejection needs a reason"), "Hãy ghi lý do từ chối trang."),
-    (re.compile(r"^doc type must be one of"), "Hãy chọn loại giấy tờ."),
-    (re.compile(r"has no register book$"), "Trang này chưa thuộc quyển sổ nào."),
-]
-
-
-def error_text(message: str) -> str:
-    """The queue's :class:`ReviewError` message in Vietnamese (the message itself when it
-    is not one of the known ones, so nothing is hidden)."""
-    for pattern, template in _ERRORS:
-        m = pattern.search(message)
-        if m:
-            first = m.group(1) if m.groups() else ""
-            label = ", ".join(field_label(n.strip()) for n in first.split(","))
-            return template.format(f=label, s=first)
-    return message
-
-
-def error_field(message: str) -> str | None:
-    """The field a value error is about (``name: ...``), for showing it beside the input."""
-    m = re.match(r"^(\w+): ", message)
-    return m.group(1) if m else None

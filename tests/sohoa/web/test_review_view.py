@@ -1,6 +1,6 @@
 """The review view model: fields in form order with value, confidence, failed rules and
-box; Vietnamese labels; typed input turned into what the queue takes; the queue's errors
-said in Vietnamese."""
+box; Vietnamese labels; typed input turned into what the queue takes (the queue's errors
+in Vietnamese: test_error_texts.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from ocr.checks import REQUIRED
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from sohoa.review import queue
-from sohoa.review.queue import ReviewError
 from sohoa.web import review_view as view
 from tests.sohoa.web.review_fixtures import WRONG_NAME, stage
 
@@ -118,46 +117,6 @@ def test_every_field_of_every_type_has_a_vietnamese_label():
 def test_typed_input_becomes_what_the_queue_takes(name, typed, taken):
     assert view.from_input(name, typed) == taken
     queue.canonical_value(name, view.from_input(name, typed))  # and the queue accepts it
-
-
-def test_an_impossible_typed_date_is_left_for_the_queue_to_refuse():
-    typed = view.from_input("date_of_birth", "31/02/2020")
-    with pytest.raises(ReviewError) as refused:
-        queue.canonical_value("date_of_birth", typed)
-    assert view.error_field(str(refused.value)) == "date_of_birth"
-    assert view.error_text(str(refused.value)).startswith("Ngày, tháng, năm sinh: ngày không")
-
-
-@pytest.mark.parametrize(
-    ("name", "raw", "vietnamese"),
-    [
-        ("full_name", "  ", "Họ, chữ đệm, tên: cần nhập giá trị."),
-        ("mother_birth_year", "87", "Năm sinh (mẹ): năm gồm bốn chữ số, ví dụ 1987."),
-        ("sex", "x", "Giới tính: nhập Nam hoặc Nữ."),
-        ("personal_id", "123", "Số định danh cá nhân: số định danh gồm 12 chữ số."),
-    ],
-)
-def test_queue_value_errors_are_said_in_vietnamese(name, raw, vietnamese):
-    with pytest.raises(ReviewError) as refused:
-        queue.canonical_value(name, raw)
-    assert view.error_text(str(refused.value)) == vietnamese
-
-
-def test_queue_state_errors_are_said_in_vietnamese(staged):
-    engine, st, _ = staged
-    with pytest.raises(ReviewError) as no_field:
-        queue.correct_field(engine, st.item_id, "husband_full_name", "A", actor="lan")
-    assert view.error_text(str(no_field.value)) == (
-        "Loại giấy tờ này không có trường Họ, chữ đệm, tên (chồng)."
-    )
-    with pytest.raises(ReviewError) as no_reason:
-        queue.reject_page(engine, st.item_id, " ", actor="lan")
-    assert view.error_text(str(no_reason.value)) == "Hãy ghi lý do từ chối trang."
-    queue.confirm(engine, st.item_id, actor="lan")
-    with pytest.raises(ReviewError) as done:
-        queue.confirm(engine, st.item_id, actor="lan")
-    assert view.error_text(str(done.value)) == "Hồ sơ này đã được xử lý (confirmed)."
-    assert view.error_text("something new") == "something new"  # never hidden
 
 
 def test_manual_form_has_one_input_per_field_and_marks_the_required(staged):

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from sohoa.db.tables import WEB_ROLES
 from sohoa.web import accounts as acc
 from sohoa.web.access import ROLE_LABELS, Principal
+from sohoa.web.error_texts import vietnamese
 from sohoa.web.pages import redirect, render
 from sohoa.web.security import context, require
 
@@ -26,36 +27,6 @@ UNITS_HINT = (
     "Mã xã/phường (ví dụ 25920), mã tỉnh (ví dụ 79) hoặc * (tất cả), cách nhau bằng dấu phẩy "
     "hoặc dấu cách. Cán bộ lưu trữ: đúng một đơn vị; quản trị: để trống."
 )
-
-# The messages of sohoa.web.accounts (English, shared with the CLI) as the page says them.
-_VIETNAMESE = [
-    (r"a password needs at least", f"Mật khẩu cần ít nhất {acc.MIN_PASSWORD} ký tự."),
-    (r"a password cannot start or end", "Mật khẩu không được bắt đầu hoặc kết thúc bằng dấu cách."),
-    (r"a username is", "Tên đăng nhập dài 3–64 ký tự: chữ thường không dấu, chữ số, '.', '_' "
-     "hoặc '-', bắt đầu bằng chữ hoặc số."),
-    (r"role must be one of", "Vai trò không hợp lệ."),
-    (r"the username .* is taken", "Tên đăng nhập này đã được dùng cho tài khoản khác."),
-    (r"not a unit code: (.*)", "Mã đơn vị không hợp lệ: {0}."),
-    (r"an admin manages accounts", "Tài khoản quản trị không gắn với đơn vị nào; hãy để trống ô "
-     "đơn vị."),
-    (r"archive staff belong to one unit, not all", "Cán bộ lưu trữ thuộc một đơn vị cụ thể, "
-     "không thể là tất cả (*)."),
-    (r"archive staff belong to exactly one unit", "Cán bộ lưu trữ thuộc đúng một đơn vị."),
-    (r"a \w+ needs at least one unit", "Vai trò này cần ít nhất một đơn vị (mã xã/phường, mã "
-     "tỉnh, hoặc * cho tất cả)."),
-    (r"no account", "Không tìm thấy tài khoản này."),
-]
-
-
-def vietnamese(error: acc.AccountError) -> str:
-    """The page's wording of an account error (the original text if it is a new one)."""
-    text = str(error)
-    for pattern, message in _VIETNAMESE:
-        found = re.match(pattern, text)
-        if found:
-            return message.format(*found.groups())
-    return text
-
 
 def parse_units(text: str) -> list[str]:
     return [u for u in _SPLIT.split(text or "") if u]

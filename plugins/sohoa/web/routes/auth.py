@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sohoa.web.access import Principal
-from sohoa.web.accounts import MIN_PASSWORD, authenticate
+from sohoa.web.accounts import authenticate
 from sohoa.web.pages import home_of, href, redirect, render
 from sohoa.web.security import context, require
 from sohoa.web.sessions import COOKIE, close_session, open_session, principal_for
@@ -119,6 +119,7 @@ async def change_own_password(
     principal: Principal = Depends(require()),
 ) -> Response:
     from sohoa.web.accounts import AccountError, set_password
+    from sohoa.web.error_texts import vietnamese
 
     ctx = context(request)
     message = None
@@ -129,8 +130,8 @@ async def change_own_password(
     else:
         try:
             await run_in_threadpool(set_password, ctx.engine, principal.user_id, new)
-        except AccountError:
-            message = f"Mật khẩu mới cần ít nhất {MIN_PASSWORD} ký tự."
+        except AccountError as exc:  # too short, or a space at either end
+            message = vietnamese(exc)
     if message:
         return render(request, "account.html", principal, message=message, status_code=400)
     response = redirect(request, "/login")  # every session of the account is now closed

@@ -21,6 +21,7 @@ from sohoa.review import queue
 from sohoa.review.queue import ReviewError, ReviewItem
 from sohoa.web import review_view as view
 from sohoa.web.access import ALL_UNITS, Principal
+from sohoa.web.error_texts import vietnamese
 from sohoa.web.page_images import page_image
 from sohoa.web.pages import redirect, render
 from sohoa.web.security import Forbidden, context, require, require_unit
@@ -186,7 +187,7 @@ async def correct_field(
     except ReviewError as exc:
         return await _item_page(
             request, principal, item,
-            focus=name, error=view.error_text(str(exc)), error_field=name,
+            focus=name, error=vietnamese(exc), error_field=exc.field,
             typed={name: value}, status_code=400,
         )
     log.info("review item %s: field corrected by account %s", item_id, principal.user_id)
@@ -213,7 +214,7 @@ async def confirm_item(
         )
     except ReviewError as exc:
         return await _item_page(
-            request, principal, item, error=view.error_text(str(exc)), status_code=400
+            request, principal, item, error=vietnamese(exc), status_code=400
         )
     log.info("review item %s confirmed as record %s by account %s",
              item_id, record_id, principal.user_id)
@@ -235,7 +236,7 @@ async def reject_item(
         )
     except ReviewError as exc:
         return await _item_page(
-            request, principal, item, error=view.error_text(str(exc)), reason=reason,
+            request, principal, item, error=vietnamese(exc), reason=reason,
             status_code=400,
         )
     log.info("review item %s: page rejected by account %s", item_id, principal.user_id)
@@ -319,12 +320,10 @@ async def manual_entry(
             queue.enter_record, engine, item_id, doc_type, values, actor=principal.username
         )
     except ReviewError as exc:
-        message = str(exc)
-        name = view.error_field(message)
-        if name in form.values:
-            form.errors[name] = view.error_text(message)
+        if exc.field in form.values:
+            form.errors[exc.field] = vietnamese(exc)
         return await _manual_page(
-            request, principal, item, form, error=view.error_text(message), status_code=400
+            request, principal, item, form, error=vietnamese(exc), status_code=400
         )
     log.info("review item %s typed in as record %s by account %s",
              item_id, record_id, principal.user_id)
@@ -345,7 +344,7 @@ def _check_manual(form: view.ManualForm) -> dict[str, str]:
         try:
             queue.canonical_value(name, typed)
         except ReviewError as exc:
-            form.errors[name] = view.error_text(str(exc))
+            form.errors[name] = vietnamese(exc)
             continue
         values[name] = typed
     return values

@@ -131,6 +131,27 @@ def test_a_password_change_signs_out_everywhere(client, web_app, make_account):
     assert client.get("/account").status_code == 401
 
 
+def test_a_refused_new_password_is_explained_by_what_is_wrong_with_it(client, make_account):
+    """Too short and "a space at either end" are different mistakes with different fixes."""
+    from html import unescape
+
+    from sohoa.web.accounts import MIN_PASSWORD
+
+    clerk = make_account("archive_staff")
+    token = sign_in(client, clerk)
+    said = {}
+    for case, new in (("short", "short"), ("space", " spaced out password")):
+        response = client.post(
+            "/account/password",
+            data={"current": clerk.password, "new": new, "again": new, "csrf_token": token},
+        )
+        assert response.status_code == 400
+        said[case] = unescape(response.text)
+    assert f"{MIN_PASSWORD} ký tự" in said["short"]
+    assert f"{MIN_PASSWORD} ký tự" not in said["space"] and "dấu cách" in said["space"]
+    assert client.get("/account", headers=PAGE).status_code == 200  # nothing changed
+
+
 def test_pages_carry_security_headers_and_no_store(client, make_account):
     sign_in(client, make_account("archive_staff"))
     for response in (client.get("/login"), client.get("/account", headers=PAGE)):

@@ -328,7 +328,7 @@ def test_confirming_loads_the_record_and_goes_to_the_next_item(
     assert 'data-state="confirmed"' in done.text and 'id="confirm"' not in done.text
     again = client.post(f"/review/{first.item_id}/confirm", data={"csrf_token": token})
     assert again.status_code == 400
-    assert _text_of(again.text, "review-error") == "Hồ sơ này đã được xử lý (confirmed)."
+    assert _text_of(again.text, "review-error") == "Hồ sơ này đã được xử lý (đã xác nhận)."
 
 
 def test_a_confirm_the_queue_refuses_is_explained(client, make_account, items, engine):

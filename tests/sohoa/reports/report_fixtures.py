@@ -1,0 +1,35 @@
+"""A KPI report with something in every chart: the hand-computed dossiers of the KPI
+tests (2024-Q2) and one loaded birth book that declares its entry count."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from sohoa.dossiers.importer import import_file
+from sohoa.kpi.report import build_report
+from sohoa.load.batch import load_batch
+from sohoa.load.book import BookMeta
+
+DOSSIERS = Path(__file__).resolve().parents[1] / "kpi" / "dossiers_q2.jsonl"
+PERIOD = "2024-Q2"
+
+
+def report_with_charts(engine: Engine) -> dict[str, Any]:
+    import_file(engine, DOSSIERS)
+    record = {
+        "source": {"uri": "landing/1.png", "page": 1, "sha256": "a" * 64},
+        "doc_type": "birth",
+        "fields": {
+            "full_name": {"value": "LÊ HOA", "confidence": 0.9},
+            "registration_number": {"value": "1", "confidence": 0.9},
+        },
+        "status": "auto_accepted",
+    }
+    book = BookMeta("25920", "birth", 1987, "01", declared_entries=4)
+    loaded_at = datetime(2024, 5, 1, tzinfo=UTC)  # progress counts what was loaded by then
+    assert load_batch(engine, [record], book, gate=None, now=loaded_at).loaded == 1
+    return build_report(engine, PERIOD)
