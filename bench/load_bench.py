@@ -92,7 +92,7 @@ def books(total: int, count: int) -> list[tuple[BookMeta, list[dict]]]:
     per = total // count
     out = []
     for i in range(count):
-        year = 1990 + (i * 7) % 35
+        year = 1990 + (i * 35) // count  # distinct years while count <= 35
         meta = BookMeta(f"{26000 + i % 5}", "birth", year, f"{i:02d}", per, "bench")
         out.append((meta, make_book("birth", year, f"{i:02d}", per, seed=i)))
     return out
