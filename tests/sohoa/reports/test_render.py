@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,9 +12,8 @@ from openpyxl import load_workbook
 
 from sohoa.dossiers.importer import import_file
 from sohoa.kpi.report import build_report, drill_down, write_reports
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.reports.render import render_drill
+from tests.sohoa.reports.report_fixtures import load_one_birth_record
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kpi" / "dossiers_q2.jsonl"
 
@@ -72,18 +70,7 @@ def test_write_reports_in_every_format(engine, tmp_path):
 
 
 def test_html_is_one_self_contained_file(engine, tmp_path):
-    record = {
-        "source": {"uri": "landing/1.png", "page": 1, "sha256": "a" * 64},
-        "doc_type": "birth",
-        "fields": {
-            "full_name": {"value": "LÊ HOA", "confidence": 0.9},
-            "registration_number": {"value": "1", "confidence": 0.9},
-        },
-        "status": "auto_accepted",
-    }
-    book = BookMeta("25920", "birth", 1987, "01", declared_entries=4)
-    loaded_at = datetime(2024, 5, 1, tzinfo=UTC)  # progress counts what was loaded by then
-    assert load_batch(engine, [record], book, gate=None, now=loaded_at).loaded == 1
+    load_one_birth_record(engine)
     (path,) = write_reports(engine, "2024-Q2", tmp_path, formats=("html",))
     html = path.read_text(encoding="utf-8")
     assert html.count("<svg") >= 4  # headline, trend, ranking, progress (charts by matplotlib)
