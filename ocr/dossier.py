@@ -19,7 +19,11 @@ from ocr.layout import Segment, segments
 from ocr.text import fold
 
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
-_DATE_LINE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_DATE_LINE = re.compile(r"ngay\s+(\d{1,3})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_NUMBER_LINE = re.compile(r"^so\s*[:;.]?\s*\d")
+_RECITAL = re.compile(r"^\W*(can cu|xet)\b")
+# A unit named by its number ("PHƯỜNG 10", "QUẬN 5"): the only digits an authority has.
+_NUMBERED_UNIT = re.compile(r"^(phuong|quan|xa|thi tran|huyen)\s+\d{1,2}$")
 
 
 def _without_motto(seg: Segment) -> Segment | None:
@@ -50,7 +54,25 @@ def _title(segs: list[Segment], page_height: int) -> list[Segment]:
     top = max(candidates, key=height)
     size = height(top)
     lines = [s for s in candidates if height(s) >= 0.85 * size and 0 <= s.y - top.y < 2.5 * size]
+    lines += [s for s in segs if s not in lines and 0 < s.y - top.y < 2.5 * size
+              and _continues_title(s, top, size)]
     return sorted(lines, key=lambda s: s.y)
+
+
+def _continues_title(seg: Segment, top: Segment, size: float) -> bool:
+    """A short capitalised line centred under the title (``DOANH`` under ``GIẤY CHỨNG
+    NHẬN ĐĂNG KÝ HỘ KINH``): the title's last word, wrapped.
+
+    Its capitals can measure well under the title's median height, which the stacked
+    accents of ``Ấ``, ``Ứ``, ``Ậ`` inflate; a subtitle ("Về việc ...") is not in capitals.
+    """
+    letters = [c for c in seg.text if c.isalpha()]
+    centre, top_centre = (seg.x + seg.right) / 2, (top.x + top.right) / 2
+    return (len(letters) >= 2 and all(c.isupper() for c in letters)
+            and not any(c.isdigit() for c in seg.text)
+            and statistics.fmean(w.confidence for w in seg.words) >= 0.5
+            and statistics.median(w.h for w in seg.words) >= 0.5 * size
+            and abs(centre - top_centre) < 0.15 * (top.right - top.x))
 
 
 def unlabelled_fields(words: list[Word], page_width: int, page_height: int
@@ -60,10 +82,15 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int
     title = _title(segs, page_height)
     if title:
         out["document_title"] = _field("document_title", title)
-        # Issuing authority: the left-hand block above the title, beside the motto; the
-        # "Số: ..." line under it carries digits, the authority's name never does.
+        # Issuing authority: the left-hand block above the title, beside the motto. The
+        # "Số: ..." line sits under it: nothing level with or below that line (a part
+        # of it read apart) belongs to the name, whose only digits number a ward.
+        number_y = min((s.y for s in segs if _NUMBER_LINE.match(fold(s.text))),
+                       default=title[0].y)
         left = [s for s in segs if s.bottom < title[0].y and s.right < page_width * 0.55
-                and not any(c.isdigit() for c in s.text)
+                and (s.y + s.bottom) / 2 < number_y
+                and (not any(c.isdigit() for c in s.text)
+                     or _NUMBERED_UNIT.match(fold(s.text)))
                 and statistics.fmean(w.confidence for w in s.words) >= 0.5]
         if left:
             left.sort(key=lambda s: s.y)
@@ -74,11 +101,24 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int
                 authority.words.pop()
             authority.text = " ".join(w.text for w in authority.words)
             out["issuing_authority"] = authority
-    for s in segs:
-        if _DATE_LINE.search(fold(s.text)):
-            out["result_date"] = _field("result_date", [s])
-            break
+    dated = _date_line(segs, title[0].y if title else None)
+    if dated is not None:
+        out["result_date"] = _field("result_date", [dated])
     return out
+
+
+def _date_line(segs: list[Segment], title_y: int | None) -> Segment | None:
+    """The "<place>, ngày ... tháng ... năm ..." line of the result.
+
+    It is printed above the title; the recitals below ("Căn cứ Nghị định ... ngày 15
+    tháng 11 năm 2015") carry dates too, of other papers: taking one of those would be a
+    wrong date nobody doubts. A day misread as three digits still marks the line (its
+    date then fails to normalize and goes to review) rather than passing to a recital.
+    """
+    lines = [s for s in segs if _DATE_LINE.search(fold(s.text))
+             and not _RECITAL.match(fold(s.text))]
+    above = [s for s in lines if title_y is not None and s.bottom <= title_y]
+    return (above or lines or [None])[0]
 
 
 def read_qr(image: np.ndarray) -> str | None:

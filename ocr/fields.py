@@ -2,11 +2,12 @@
 
 The reading lines (:mod:`ocr.layout`) are scanned for the labels of the document type
 (:mod:`ocr.labels`), matched without regard to accents, case and punctuation and with
-some tolerance for OCR misreadings. The value is what follows the label on the same line,
-or the next line when the label ends its line; place-like values may wrap onto the
-following lines. Section headings (mother, father, husband, wife) decide which person a
-generic label such as "Dân tộc" belongs to; on the two-column marriage form, the column
-does.
+some tolerance for OCR misreadings (words run together, a letter misread). The value is
+what follows the label on the same line, or the next line when the label ends its line
+(up to the next label there); place-like values may wrap onto the following lines.
+Section headings (mother, father, husband, wife) decide which person a generic label such
+as "Dân tộc" belongs to; on the two-column marriage form, the column does, and lines that
+OCR merged across the two columns are cut apart first.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import difflib
 import re
 import statistics
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ocr.engine import Word
-from ocr.labels import FIELDS, SECTION_FIELDS, SECTIONS, WRAPPING
-from ocr.layout import Segment, segments, word_key
+from ocr.labels import ENDS_SECTION, FIELDS, SECTION_FIELDS, SECTIONS, WRAPPING
+from ocr.layout import Segment, reading_order, segments, split_glued, word_key
 from ocr.text import fold
 
 
@@ -42,6 +43,10 @@ class _Label:
     keys: tuple[str, ...]
     kind: str  # "field" or "section"
     name: str
+    joined: str = field(init=False)  # the keys run together
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "joined", "".join(self.keys))
 
 
 def _keys(label: str) -> tuple[str, ...]:
@@ -65,6 +70,34 @@ def _similar(read: str, want: str) -> bool:
     return difflib.SequenceMatcher(None, read, want).ratio() >= 0.8
 
 
+def allowed_edits(label: str) -> int:
+    """Letters a misread label may differ by, counted on the label's words run together.
+
+    Short labels must be exact ("Số", "Tại", "Họ tên"): with an edit they would match
+    ordinary words. Longer ones tolerate what Tesseract does to small bold print, such
+    as ``Nơi chất`` for ``Nơi chết``; two labels of one form differ by more than this.
+    """
+    n = len(label)
+    return 0 if n < 6 else 1 if n < 12 else 2 if n < 20 else 3
+
+
+@lru_cache(maxsize=65536)
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
+
+
 @dataclass
 class _Hit:
     label: _Label
@@ -74,27 +107,60 @@ class _Hit:
 
 def _find_labels(seg: Segment, labels: list[_Label]) -> list[_Hit]:
     keys = [word_key(w) for w in seg.words]
+    colons = [_colon_after(seg, m) for m in range(len(keys))]
     hits: list[_Hit] = []
     i = 0
     while i < len(keys):
-        for lab in labels:
-            k = len(lab.keys)
-            if i + k > len(keys):
-                continue
+        hit = _label_at(keys, colons, i, labels)
+        if hit is None:
+            i += 1
+        else:
+            hits.append(hit)
+            i = hit.end
+    return hits
+
+
+def _label_at(keys: list[str], colons: list[bool], i: int, labels: list[_Label]
+              ) -> _Hit | None:
+    """The label that starts at word ``i`` of a segment, if any.
+
+    A label is read word for word, each word close to the printed one; or, when OCR ran
+    words together (``Nơisinh``, ``Họ vàtên``) or split or misread them, as its letters
+    run together, a few edits away. Unless exact, that looser reading must end in the
+    label's colon (or be all there is on its line): a value never does, so it is not
+    taken for a label.
+    """
+    if not keys[i]:
+        return None  # a dash or a stray mark opens no label
+    # A label ends at the first colon: the words after it are not the label's.
+    last = next((m for m in range(i, len(keys)) if colons[m]), len(keys) - 1)
+    best: tuple[int, _Hit] | None = None
+    for lab in labels:
+        k = len(lab.keys)
+        if k == 1:
             # One-word labels ("Số", "Tại") are common words: only at a segment's start,
             # and followed by a colon or standing alone (their value across a gap).
-            # Any other label must be followed by its colon unless it opens the segment.
-            if k == 1 and (i != 0 or not (_colon_after(seg, 0) or len(keys) == 1)):
-                continue
-            if i > 0 and not _colon_after(seg, i + k - 1):
-                continue
-            if all(_similar(keys[i + j], lab.keys[j]) for j in range(k)):
-                hits.append(_Hit(lab, i, i + k))
-                i += k
+            if i == 0 and keys[0] == lab.keys[0] and (colons[0] or len(keys) == 1):
+                return _Hit(lab, 0, 1)
+            continue
+        limit = allowed_edits(lab.joined)
+        for j in range(i + 1, min(last + 1, i + k + 1) + 1):
+            colon = colons[j - 1]
+            if i > 0 and not colon:
+                continue  # any label but the segment's first must end in its colon
+            read = "".join(keys[i:j])
+            if len(read) > len(lab.joined) + limit:
                 break
-        else:
-            i += 1
-    return hits
+            if j - i == k and all(_similar(keys[i + n], lab.keys[n]) for n in range(k)):
+                distance = 0
+            else:
+                distance = edit_distance(read, lab.joined, limit)
+                if distance > limit or not (colon or i == 0 and (j == len(keys) or not distance)):
+                    continue
+            score = len(lab.joined) - 3 * distance
+            if best is None or score > best[0]:
+                best = (score, _Hit(lab, i, j))
+    return best[1] if best else None
 
 
 def _colon_after(seg: Segment, last: int) -> bool:
@@ -130,13 +196,21 @@ class _Anchored:
 
 def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
     """Raw field texts of a page already classified as ``doc_type``."""
-    segs = segments(words)
+    segs = segments(split_glued(words))
     if not segs:
         return {}
     height = statistics.median(w.h for s in segs for w in s.words)
     labels = _labels(doc_type)
     hits_by_seg = [_find_labels(s, labels) for s in segs]
-    labelled = {i for i, hits in enumerate(hits_by_seg) if hits}
+    columns = _column_split(segs, hits_by_seg, height)
+    if columns is not None:
+        segs = _split_at_column(segs, columns, height)
+        hits_by_seg = [_find_labels(s, labels) for s in segs]
+    # Words before a segment's first label are free to be another label's value; a
+    # segment that opens with a label has none.
+    lead = [hits[0].start if hits else len(seg.words)
+            for seg, hits in zip(segs, hits_by_seg, strict=True)]
+    opens_labelled = {i for i, n in enumerate(lead) if n == 0}
 
     anchored: list[_Anchored] = []
     for i, (seg, hits) in enumerate(zip(segs, hits_by_seg, strict=True)):
@@ -145,7 +219,6 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
             value = clean_value_words(seg.words[hit.end : stop])
             anchored.append(_Anchored(i, hit.label, value, seg.words[hit.start].x))
 
-    column_split = _column_split(segs, hits_by_seg)
     used: set[int] = set()
     out: dict[str, RawField] = {}
     section: str | None = None
@@ -154,30 +227,46 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
         words_ = a.words
         value_seg = a.seg_index
         last_on_line = a is _last_on_segment(anchored, a.seg_index)
+        taken = used | opens_labelled
         if not words_ and last_on_line:
-            nxt = _right_of(segs, a.seg_index, labelled | used, column_split)
+            nxt = _right_of(segs, a.seg_index, taken, columns)
             if nxt is None:
-                nxt = _next_below(segs, a.seg_index, labelled | used, height, (a.x,))
+                nxt = _next_below(segs, a.seg_index, taken, height, (a.x,))
             if nxt is not None:
                 used.add(nxt)
                 value_seg = nxt
-                words_ = clean_value_words(segs[nxt].words)
+                words_ = clean_value_words(segs[nxt].words[: lead[nxt]])
         if a.label.kind == "section":
             section = a.label.name
             name = "full_name"
         else:
             name = a.label.name
-        if column_split is not None and seg.y > column_split[1] and name in SECTION_FIELDS["wife"]:
-            section = "wife" if a.x >= column_split[0] else "husband"
+            if name in ENDS_SECTION:
+                section = None
+        if columns is not None and seg.y > columns.top and name in SECTION_FIELDS["wife"]:
+            section = "wife" if a.x >= columns.x else "husband"
         out_name = _output_name(doc_type, section, name)
         if out_name is None or not words_:
             continue
-        if name in WRAPPING and last_on_line and not _whole_date(out_name, words_):
-            xs = (seg.x, a.x, words_[0].x)
-            words_ = words_ + _continuation(segs, value_seg, labelled | used, height, xs, used)
+        # A value taken from the first words of a labelled segment ends with them.
+        whole_seg = value_seg == a.seg_index or lead[value_seg] == len(segs[value_seg].words)
+        if name in WRAPPING and last_on_line and whole_seg and not _whole_date(out_name, words_):
+            xs = (_row_start(segs, a.seg_index, columns), seg.x, a.x, words_[0].x)
+            words_ = words_ + _continuation(segs, value_seg, used, opens_labelled, lead,
+                                            height, xs)
         if out_name not in out:
             out[out_name] = RawField(out_name, " ".join(w.text for w in words_), words_)
     return out
+
+
+def _row_start(segs: list[Segment], index: int, columns: _Columns | None) -> int:
+    """Left edge of the row (of its column) that segment ``index`` is on: a value that
+    starts far right, after another entry, wraps back to the margin."""
+    seg = segs[index]
+    in_row = [s.x for s in segs if s.y <= (seg.y + seg.bottom) / 2 <= s.bottom and s.x <= seg.x]
+    if columns is not None and seg.y > columns.top:
+        in_row = [x for x in in_row if (x >= columns.x) == (seg.x >= columns.x)]
+    return min(in_row, default=seg.x)
 
 
 def _last_on_segment(anchored: list[_Anchored], seg_index: int) -> _Anchored:
@@ -203,22 +292,69 @@ def _output_name(doc_type: str, section: str | None, name: str) -> str | None:
     return name
 
 
-def _column_split(segs: list[Segment], hits_by_seg: list[list[_Hit]]) -> tuple[int, int] | None:
-    """(x, y) of the wife's column heading when husband and wife headings share a row."""
+@dataclass(frozen=True)
+class _Columns:
+    """Where the two spouse columns of the marriage form are on the page."""
+
+    x: int  # the right column starts here
+    top: int  # below the column headings...
+    bottom: int  # ...and above the first entry that spans the page (registration)
+
+
+def _column_split(segs: list[Segment], hits_by_seg: list[list[_Hit]], height: float
+                  ) -> _Columns | None:
+    """The two spouse columns, when husband and wife headings share a row.
+
+    The right column starts at the left edge of its labels, which are flush left in it
+    (a little less, as a skewed scan wobbles); without such a label, halfway between the
+    headings.
+    """
     heads = {}
     for seg, hits in zip(segs, hits_by_seg, strict=True):
         for hit in hits:
             if hit.label.kind == "section" and hit.label.keys[:2] == ("thong", "tin"):
                 heads[hit.label.name] = seg
-    if "husband" in heads and "wife" in heads:
-        h, w = heads["husband"], heads["wife"]
-        if abs(h.y - w.y) < max(h.bottom - h.y, 1) * 2 and w.x > h.right:
-            return (h.right + w.x) // 2, max(h.y, w.y)
-    return None
+    if "husband" not in heads or "wife" not in heads:
+        return None
+    h, w = heads["husband"], heads["wife"]
+    if abs(h.y - w.y) >= max(h.bottom - h.y, 1) * 2 or w.x <= h.right:
+        return None
+    middle, top = (h.right + w.x) // 2, max(h.bottom, w.bottom)
+    below = [(seg, hit) for seg, hits in zip(segs, hits_by_seg, strict=True) if seg.y > top
+             for hit in hits if hit.label.kind == "field"]
+    spanning = [seg.y for seg, hit in below if hit.label.name not in SECTION_FIELDS["wife"]
+                and not hit.label.name.startswith("_")]
+    bottom = min(spanning, default=max(s.bottom for s in segs) + 1)
+    # A label of the right column begins a segment, or follows the left column's text
+    # on a merged line: either way, its first word is right of the middle.
+    starts = [seg.words[hit.start].x for seg, hit in below
+              if seg.y < bottom and seg.words[hit.start].x > middle - height]
+    x = round(min(starts) - height) if starts else middle
+    return _Columns(x, top, bottom)
+
+
+def _split_at_column(segs: list[Segment], columns: _Columns, height: float) -> list[Segment]:
+    """Segments between the headings and the registration cut where the right column
+    starts.
+
+    The columns of the marriage form are close; a line of the left column that runs
+    to its edge leaves too narrow a gap for :func:`ocr.layout.segments` to split it from
+    the line beside it. It still leaves more than a space between words.
+    """
+    out: list[Segment] = []
+    for seg in segs:
+        left = [w for w in seg.words if w.x < columns.x]
+        right = seg.words[len(left):]
+        if (not columns.top < seg.y < columns.bottom or not left or not right
+                or right[0].x - left[-1].right < 0.8 * height):
+            out.append(seg)
+            continue
+        out += [Segment(left), Segment(right)]
+    return reading_order(out)
 
 
 def _right_of(segs: list[Segment], index: int, taken: set[int],
-              column_split: tuple[int, int] | None) -> int | None:
+              columns: _Columns | None) -> int | None:
     """The unlabelled segment right after segment ``index`` on the same row (and column)."""
     j = index + 1
     if j >= len(segs) or j in taken:
@@ -227,8 +363,8 @@ def _right_of(segs: list[Segment], index: int, taken: set[int],
     same_row = seg.y <= (cand.y + cand.bottom) / 2 <= seg.bottom
     if not same_row or cand.x < seg.right:
         return None
-    if column_split is not None and seg.y > column_split[1] and (
-        (seg.x >= column_split[0]) != (cand.x >= column_split[0])
+    if columns is not None and seg.y > columns.top and (
+        (seg.x >= columns.x) != (cand.x >= columns.x)
     ):
         return None
     return j
@@ -247,26 +383,31 @@ def _next_below(
         if cand.y > seg.bottom + 2.0 * height:
             return None
         aligned = any(abs(cand.x - x) < 5 * height for x in xs)
-        if cand.x > seg.right or not aligned:
+        # Under a short label ("Tại:") the value may start right of the label's end.
+        if cand.x > max(seg.right, seg.x + 3 * height) or not aligned:
             continue
         return None if j in taken else j
     return None
 
 
 def _continuation(
-    segs: list[Segment], index: int, taken: set[int], height: float, xs: tuple[int, ...],
-    used: set[int],
+    segs: list[Segment], index: int, used: set[int], opens_labelled: set[int],
+    lead: list[int], height: float, xs: tuple[int, ...],
 ) -> list[Word]:
-    """Words of unlabelled lines that continue a wrapped value (at most two lines)."""
+    """Words of the lines below that continue a wrapped value (at most two lines).
+
+    A line that holds a label after its first words ends the value there.
+    """
     extra: list[Word] = []
     current = index
     for _ in range(2):
-        nxt = _next_below(segs, current, taken, height, xs)
+        nxt = _next_below(segs, current, used | opens_labelled, height, xs)
         if nxt is None or _names_a_person(segs[nxt]):
             break
         used.add(nxt)
-        taken = taken | {nxt}
-        extra += clean_value_words(segs[nxt].words)
+        extra += clean_value_words(segs[nxt].words[: lead[nxt]])
+        if lead[nxt] < len(segs[nxt].words):
+            break
         current = nxt
     return extra
 

@@ -57,6 +57,8 @@ FIELDS: dict[str, dict[str, list[str]]] = {
         "registration_place": ["Nơi đăng ký khai sinh", "Nơi đăng ký"],
         **REGISTRATION,
         **PARENT,
+        "_declarant": ["Họ, chữ đệm, tên người đi khai sinh", "Họ và tên người đi khai sinh",
+                       "Người đi khai sinh", "Họ, chữ đệm, tên người yêu cầu"],
     },
     "death": {
         **PERSON,
@@ -66,6 +68,8 @@ FIELDS: dict[str, dict[str, list[str]]] = {
         "_residence": ["Nơi cư trú cuối cùng", "Nơi cư trú", "Nơi thường trú"],
         "registration_place": ["Nơi đăng ký khai tử", "Nơi đăng ký"],
         **REGISTRATION,
+        "_declarant": ["Họ, chữ đệm, tên người đi khai tử", "Họ và tên người đi khai tử",
+                       "Người đi khai tử", "Họ, chữ đệm, tên người yêu cầu"],
     },
     "marriage": {
         **PERSON,
@@ -84,6 +88,10 @@ FIELDS: dict[str, dict[str, list[str]]] = {
 
 # Names starting with "_" are labels read only so that their text is not taken for the
 # value of the field above; they give no field of their own.
+
+# Labels after which the generic labels no longer belong to the parent above: the
+# declarant's name is not the father's.
+ENDS_SECTION = {"_declarant"}
 
 # Fields whose value may wrap onto following unlabelled lines.
 WRAPPING = {"place_of_birth", "hometown", "residence", "registration_place", "place_of_death",

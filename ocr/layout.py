@@ -60,6 +60,32 @@ def is_leader(word: Word) -> bool:
     return bool(_LEADERS.match(word.text)) or set(word.text) <= set(".…_-·:")
 
 
+_GLUED = re.compile(r"^(.*?\w.*?:)[.…_·:]*(\w.*)$", re.UNICODE)
+
+
+def split_glued(words: list[Word]) -> list[Word]:
+    """Words with a label's colon inside (``chồng:...NGUYỄN``) cut in two at the colon.
+
+    Leader dots between a label and its value sometimes print so close that Tesseract
+    reads label, dots and value as one word; the label then has no colon and the value
+    loses its first word. A colon after digits (``10:30``, ``10h:30``) is no label's.
+    """
+    out: list[Word] = []
+    for w in words:
+        match = _GLUED.match(w.text)
+        head_letters = sum(c.isalpha() for c in match[1]) if match else 0
+        if match is None or head_letters < 2 or any(c.isdigit() for c in match[1]):
+            out.append(w)
+            continue
+        head, tail = match[1], match[2]
+        width = max(1, round(w.w * len(head) / len(w.text)))
+        tail_x = w.x + round(w.w * (len(w.text) - len(tail)) / len(w.text))
+        out.append(Word(head, w.confidence, w.x, w.y, width, w.h, w.block, w.line))
+        out.append(Word(tail, w.confidence, tail_x, w.y, max(1, w.right - tail_x), w.h,
+                        w.block, w.line))
+    return out
+
+
 def segments(words: list[Word]) -> list[Segment]:
     """Segments in reading order (top to bottom, then left to right).
 

@@ -1,4 +1,4 @@
-from ocr.fields import extract_raw
+from ocr.fields import allowed_edits, edit_distance, extract_raw
 from tests.ocr.wordfactory import line_words, page_words
 
 
@@ -148,3 +148,118 @@ def test_a_whole_date_does_not_take_the_next_line():
     assert extract_raw("birth", words)["registration_date"].text == "16/01/1987"
     wrapped = page_words(["Ngày, tháng, năm đăng ký: ngày 16 tháng 01", "năm 1987"])
     assert extract_raw("birth", wrapped)["registration_date"].text == "ngày 16 tháng 01 năm 1987"
+
+
+def test_labels_run_together_by_ocr_still_anchor():
+    words = page_words([
+        "Tênho: NGUYỄN ĐĂNG HOAN",
+        "Nơisinh: Xã Cuôr Đăng, Huyện Cư M'gar, Tỉnh Đắk Lắk",
+        "Conông: LÊ VĂN THÊM",
+        "Nơi cưtrú: Xóm 10, Xã Tề Lỗ",
+        "Họ và tênmẹ: VÕ THỊ LƯƠNG",
+    ])
+    got = texts(extract_raw("birth", words))
+    assert got["full_name"] == "NGUYỄN ĐĂNG HOAN"
+    assert got["place_of_birth"] == "Xã Cuôr Đăng, Huyện Cư M'gar, Tỉnh Đắk Lắk"
+    assert got["father_name"] == "LÊ VĂN THÊM"
+    assert got["father_residence"] == "Xóm 10, Xã Tề Lỗ"
+    assert got["mother_name"] == "VÕ THỊ LƯƠNG"
+
+
+def test_a_misread_label_anchors_only_with_its_colon():
+    words = page_words([
+        "Đã chất vào lúc: ngày 18 tháng 02 năm 2020",
+        "Nơi chất: Bệnh viện Đa khoa Tỉnh Tiền Giang",
+    ])
+    got = texts(extract_raw("death", words))
+    assert got["date_of_death"] == "ngày 18 tháng 02 năm 2020"
+    assert got["place_of_death"] == "Bệnh viện Đa khoa Tỉnh Tiền Giang"
+    # Without the colon, words a letter away from a label stay the value they are.
+    words = page_words(["Nguyên nhân chết: Tai nạn", "Nơi chất Bệnh viện Tỉnh"])
+    got = texts(extract_raw("death", words))
+    assert "place_of_death" not in got
+    assert got["cause_of_death"] == "Tai nạn Nơi chất Bệnh viện Tỉnh"
+
+
+def test_edit_distance_stops_past_its_limit():
+    assert edit_distance("noichat", "noichet", 1) == 1
+    assert edit_distance("hovaten", "hovaten", 0) == 0
+    assert edit_distance("namsinh", "noisinh", 1) == 2  # limit + 1: "too far"
+    assert allowed_edits("tai") == 0 and allowed_edits("noichet") == 1
+
+
+def test_a_label_glued_to_its_value_through_leader_dots():
+    words = page_words([
+        "Họ và tên chồng:...NGUYỄN HỮU TRÂM ANH",
+        "Ngày, tháng, năm sinh: 1/9/1946",
+    ])
+    got = texts(extract_raw("marriage", words))
+    assert got["husband_full_name"] == "NGUYỄN HỮU TRÂM ANH"
+    assert got["husband_date_of_birth"] == "1/9/1946"
+
+
+def test_value_is_the_first_words_of_the_next_labelled_segment():
+    words = page_words([
+        "Sinh ngày:  24 tháng 10 năm 2011 ghi bằng chữ: Ngày hai mươi tư tháng mười",
+        (150, "năm hai nghìn không trăm mười một"),
+        "Giới tính: Nam",
+    ])
+    got = texts(extract_raw("birth", words))
+    assert got["date_of_birth"] == "24 tháng 10 năm 2011"
+    assert got["date_of_birth_words"] == (
+        "Ngày hai mươi tư tháng mười năm hai nghìn không trăm mười một")
+    below = page_words([
+        "Ngày, tháng, năm sinh:",
+        (150, "03/01/2023 ghi bằng chữ: Ngày mồng ba tháng giêng"),
+    ])
+    assert texts(extract_raw("birth", below))["date_of_birth"] == "03/01/2023"
+
+
+def test_the_declarant_is_not_the_father():
+    words = page_words([
+        "Họ, chữ đệm, tên người cha:",
+        "Họ, chữ đệm, tên người đi khai sinh: HOÀNG VĂN MẬU",
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân Phường Hòa Thuận Tây",
+    ])
+    got = texts(extract_raw("birth", words))
+    assert "father_name" not in got
+    assert "full_name" not in got
+    assert got["registration_place"] == "Ủy ban nhân dân Phường Hòa Thuận Tây"
+
+
+def test_value_under_a_short_label_may_start_right_of_it():
+    words = page_words(["Tại:", (200, "Xã Tây Trạch, Huyện Bố Trạch, Tỉnh Quảng Bình")])
+    assert texts(extract_raw("birth", words))["place_of_birth"] == (
+        "Xã Tây Trạch, Huyện Bố Trạch, Tỉnh Quảng Bình")
+
+
+def _row(parts: list[tuple[int, str]], y: int, line_id: int) -> list:
+    """Words of one Tesseract line made of several runs of text, each starting at its x."""
+    out = []
+    for x, text in parts:
+        out += line_words(text, x, y, line_id)
+    return out
+
+
+def test_merged_lines_of_the_two_marriage_columns_are_cut_apart():
+    right = 900
+    words = _row([(100, "Thông tin người chồng"), (right + 100, "Thông tin người vợ")], 100, 1)
+    words += _row([(100, "Họ, chữ đệm, tên: ĐỖ VĂN HÙNG"), (right, "Họ, chữ đệm, tên: LÝ THỊ HOA")],
+                  180, 2)
+    words += _row([(100, "Nơi cư trú:"), (right, "Nơi cư trú: Xã Sơn Hà, Huyện")], 260, 3)
+    # The left column's text runs to its edge, 50 px from the right column: less than
+    # the gap that splits a line, so Tesseract gives both columns one line.
+    left_value = line_words("Thôn Thượng, Xã Đông Trà, Huyện Tiền", 0, 340, 4)
+    shift = right - 50 - left_value[-1].right
+    words += [w.__class__(**{**w.__dict__, "x": w.x + shift}) for w in left_value]
+    words += _row([(right, "Thái Thụy, Tỉnh Thái Bình")], 340, 4)
+    words += _row([(100, "Hải, Tỉnh Thái Bình")], 420, 5)
+    words += _row([(100, "Nơi đăng ký: Ủy ban nhân dân Xã Vũ Ninh, Huyện Kiến Xương, Tỉnh Thái")],
+                  520, 6)
+    words += _row([(100, "Bình")], 600, 7)
+    got = texts(extract_raw("marriage", words))
+    assert got["husband_residence"] == "Thôn Thượng, Xã Đông Trà, Huyện Tiền Hải, Tỉnh Thái Bình"
+    assert got["wife_residence"] == "Xã Sơn Hà, Huyện Thái Thụy, Tỉnh Thái Bình"
+    # The line under the columns spans the page: it is not cut.
+    assert got["registration_place"] == (
+        "Ủy ban nhân dân Xã Vũ Ninh, Huyện Kiến Xương, Tỉnh Thái Bình")

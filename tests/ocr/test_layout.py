@@ -27,3 +27,16 @@ def test_extent_spans_all_words():
 
     words = line_words("a bb", 100, 50, 1) + line_words("ccc", 40, 200, 2)
     assert extent(words) == (40, 50, max(w.right for w in words), 240)
+
+
+def test_a_label_glued_to_its_value_is_cut_at_the_colon():
+    from ocr.engine import Word
+    from ocr.layout import split_glued
+
+    glued = Word("chồng:...NGUYỄN", 0.9, 100, 50, 300, 40, 1, 1)
+    label, value = split_glued([glued])
+    assert (label.text, value.text) == ("chồng:", "NGUYỄN")
+    assert label.x == 100 and label.right <= value.x and value.right == glued.right
+    # A time, or a colon that ends a word, is left alone.
+    for text in ("10:30", "10h:30", "tên:", "VT:"):
+        assert [w.text for w in split_glued([Word(text, 0.9, 0, 0, 100, 40, 1, 1)])] == [text]
