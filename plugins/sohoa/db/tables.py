@@ -401,3 +401,16 @@ upload_file = Table(
     CheckConstraint("outcome <> 'refused' OR message IS NOT NULL", name="refused_reason"),
 )
 Index("ix_upload_file_sha256", upload_file.c.sha256)
+
+# Wrong passwords per username, shared by every process of the web app (``web.throttle``).
+# The key is the sha256 of the normalized username: someone who types a password into
+# the username box leaves no readable password behind. Rows live minutes, not days.
+login_failure = Table(
+    "login_failure",
+    metadata,
+    Column("username_hash", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_failure", TS, nullable=False),
+    Column("last_failure", TS, nullable=False),
+)
+Index("ix_login_failure_last_failure", login_failure.c.last_failure)

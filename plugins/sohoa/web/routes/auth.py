@@ -19,7 +19,6 @@ from sohoa.web.throttle import LoginThrottle
 
 router = APIRouter()
 log = logging.getLogger(__name__)
-throttle = LoginThrottle()
 LOGIN_CSRF_COOKIE = "sohoa_login_csrf"
 
 
@@ -63,17 +62,18 @@ async def login(
     if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
         return _login_page(request, "Biểu mẫu đã hết hạn, hãy đăng nhập lại.", 403)
     name = username.strip().lower()
-    if throttle.locked(name):
+    ctx = context(request)
+    throttle = LoginThrottle(ctx.engine)  # the count is shared by every process, in the db
+    if await run_in_threadpool(throttle.locked, name):
         return _login_page(
             request, "Đăng nhập sai quá nhiều lần. Hãy đợi một phút rồi thử lại.", 429
         )
-    ctx = context(request)
     user_id = await run_in_threadpool(authenticate, ctx.engine, name, password)
     if user_id is None:
-        throttle.failed(name)
+        await run_in_threadpool(throttle.failed, name)
         log.info("sign-in refused")  # no username: it may be a mistyped password
         return _login_page(request, "Tên đăng nhập hoặc mật khẩu không đúng.", 401)
-    throttle.succeeded(name)
+    await run_in_threadpool(throttle.succeeded, name)
     token = await run_in_threadpool(open_session, ctx.engine, user_id, ctx.settings.session_hours)
     principal = await run_in_threadpool(principal_for, ctx.engine, token)
     assert principal is not None

@@ -85,6 +85,41 @@ def test_repeated_failures_lock_the_username(client, make_account):
     assert _post_login(client, other).status_code == 303  # other names are not locked
 
 
+def test_the_lock_is_shared_by_every_process_of_the_app(
+    client, make_account, sqlite_url, tmp_path, web_settings
+):
+    """Airflow's API server may run several workers: a second app on the same database
+    (another process) sees the failures counted by the first, unknown names included."""
+    from fastapi.testclient import TestClient
+
+    from sohoa.web.app import create_app
+
+    clerk = make_account("archive_staff")
+    other_app = create_app(
+        db_url=sqlite_url, landing=str(tmp_path / "landing"), settings=web_settings
+    )
+    with TestClient(other_app, follow_redirects=False) as elsewhere:
+        for attempt in range(MAX_FAILURES):
+            here_or_there = client if attempt % 2 else elsewhere
+            assert _post_login(here_or_there, clerk, password="wrong").status_code == 401
+        assert _post_login(client, clerk).status_code == 429
+        assert _post_login(elsewhere, clerk).status_code == 429
+        for attempt in range(MAX_FAILURES):
+            here_or_there = client if attempt % 2 else elsewhere
+            unknown = here_or_there.post(
+                "/login",
+                data={"username": "nobody-here", "password": "x" * 12,
+                      "csrf_token": login_csrf(here_or_there)},
+            )
+            assert unknown.status_code == 401
+        locked = client.post(
+            "/login",
+            data={"username": "nobody-here", "password": "x" * 12,
+                  "csrf_token": login_csrf(client)},
+        )
+        assert locked.status_code == 429  # the lock does not reveal which names exist
+
+
 def test_a_disabled_account_cannot_sign_in(client, make_account, web_app):
     from sohoa.web.accounts import set_active
 
