@@ -34,7 +34,15 @@ from pathlib import Path
 
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.text import fold, nfc, squash_spaces
-from ocr.units import accent_key, key, resolve_place, unit_missed, unit_names, whole_chain
+from ocr.units import (
+    accent_key,
+    key,
+    prefix_before_chain,
+    resolve_place,
+    unit_missed,
+    unit_names,
+    whole_chain,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -158,6 +166,14 @@ def token_is_isolated(token: str, position: int, count: int) -> bool:
     return accent_key(form) == accent_key(token) or _adds_marks(form, token)
 
 
+def token_has_siblings(token: str, position: int, count: int) -> bool:
+    """Other spellings share the token's letters in its list (THỦY, THỤY, THÚY, THÙY):
+    its marks, not its letters, decide which name it is."""
+    k = key(token)
+    lst = next((lst for lst in _lists_for(position, count) if k in lst), None)
+    return lst is not None and len(lst[k]) > 1
+
+
 def correct_token(
     token: str, position: int, count: int, confidence: float
 ) -> tuple[str, float, bool]:
@@ -191,11 +207,22 @@ def correct_token(
     # read (KHỞI -> KHÔI) may be a name the lexicon lacks, so a person decides.
     if len(primary) == 1:
         if _adds_marks(primary[0], token):
+            if position == count - 1 and count > 1 and _spelled_elsewhere(token, k, lists):
+                # A given name read as a surname's spelling (DƯ, where the given names
+                # hold only DỰ) may be right as it stands: surnames are given as first
+                # names too, so the lexicon's marks are not restored on its word alone.
+                return token, min(confidence, GUESS_CAP), False
             return primary[0], min(confidence, ACCENT_CAP), False
         # Tone marks are small and often misread (ờ/ở); the vowel shapes (ơ/ô) rarely are.
         guess = primary[0] if _same_vowels(primary[0], token) else token
         return guess, min(confidence, GUESS_CAP), False
     return _closest_form(token, primary), min(confidence, GUESS_CAP), False
+
+
+def _spelled_elsewhere(token: str, k: str, lists: tuple[dict[str, list[str]], ...]) -> bool:
+    """The reading is, exactly as read, a name of another list (another position)."""
+    ak = accent_key(token)
+    return any(accent_key(f) == ak for lst in lists[1:] for f in lst.get(k, ()))
 
 
 def _i_read_as_t(token: str, lists: tuple[dict[str, list[str]], ...]) -> str | None:
@@ -273,7 +300,9 @@ def _fuzzy_token(
 
 def clean_name(text: str) -> str:
     """Upper-case NFC name with single spaces; digits, stray punctuation and leaders dropped."""
-    tokens = _NAME_JUNK.sub(" ", nfc(text)).split()
+    # An apostrophe or hyphen belongs inside a token (H'Hen); at its edges it is a speck
+    # glued to the word ("'NGUYÊN", "-NGUYÊN") that would hide the token from the lexicon.
+    tokens = [t.strip("'-") for t in _NAME_JUNK.sub(" ", nfc(text)).split()]
     return " ".join(t for t in tokens if any(is_letter(c) for c in t)).upper()
 
 
@@ -363,16 +392,33 @@ def correct_ethnicity(text: str, confidence: float) -> tuple[str, float]:
     group = index.get(k)
     if group is None and key(unlike := cleaned.translate(_DIGIT_LETTERS)) in index:
         # No group's name has a digit: 'S1 La', 'Thá1' are 'Si La', 'Thái' misread.
-        return index[key(unlike)].name, min(confidence, ACCENT_CAP)
+        k, group = key(unlike), index[key(unlike)]
     if group is not None:
-        if accent_key(cleaned) == accent_key(group.name):
-            return group.name, confidence
-        return group.name, min(confidence, ACCENT_CAP)
+        exact = accent_key(cleaned) == accent_key(group.name) and key(cleaned) == k
+        conf = confidence if exact else min(confidence, ACCENT_CAP)
+        if confidence >= CHAIN_FLOOR and _ethnic_key_isolated(k):
+            # The 54 names are a closed list: letters that spell one of them, with no
+            # other group a letter away, are vouched for by the list, marks included.
+            conf = max(conf, CHAIN_CONFIRMED)
+        return group.name, conf
     close = difflib.get_close_matches(k, list(index), n=2, cutoff=0.8) if len(k) >= 3 else []
     groups = {index[c].code for c in close}
     if len(groups) == 1:
         return index[close[0]].name, min(confidence, GUESS_CAP)
     return cleaned, confidence
+
+
+@lru_cache(maxsize=256)
+def _ethnic_key_isolated(k: str) -> bool:
+    """No other group's spelling is one letter (changed, added or dropped) from ``k``:
+    Mông and Mường, Dao and Lào are not; Kinh, Tày and Khmer are."""
+    index = _ethnic_index()
+    code = index[k].code
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    near = {k[:i] + k[i + 1 :] for i in range(len(k))}
+    near |= {k[:i] + c + k[i + 1 :] for i in range(len(k)) for c in letters}
+    near |= {k[:i] + c + k[i:] for i in range(len(k) + 1) for c in letters}
+    return not any(n in index and index[n].code != code for n in near)
 
 
 _IA_READ_AS_LA = re.compile(r"\b(Xã|Phường|Thị trấn|Huyện|Thị xã) la\b")
@@ -389,11 +435,24 @@ def correct_place(text: str, confidence: float) -> tuple[str, float]:
     confidence = min(confidence, factor)
     if unit_missed(value):
         return value, min(confidence, GUESS_CAP)  # a commune read but not found: misread
-    if whole_chain(value) and confidence >= CHAIN_FLOOR:
+    # The reading, not the corrected value, must be the chain: a unit found only by
+    # closeness ("Xã Hiệp Ah" for Xã Hiệp An) is a guess the lists cannot vouch for.
+    if chain_vouched(text) and confidence >= CHAIN_FLOOR:
         # Every letter is vouched for by the unit lists; Tesseract's doubt was about marks
         # the lists supply.
         return value, max(confidence, CHAIN_CONFIRMED)
     return value, confidence
+
+
+def chain_vouched(text: str) -> bool:
+    """The place reading is, by its letters, a whole chain of units (:func:`whole_chain`)."""
+    return whole_chain(_IA_READ_AS_LA.sub(r"\1 Ia", text))
+
+
+def chain_prefix(text: str) -> str | None:
+    """The hamlet (or health station) a place reading puts before a whole chain of units
+    (:func:`ocr.units.prefix_before_chain`), judged on the reading itself."""
+    return prefix_before_chain(_IA_READ_AS_LA.sub(r"\1 Ia", text))
 
 
 _PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"

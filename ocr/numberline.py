@@ -17,14 +17,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-import cv2
 import numpy as np
 
 from ocr import normalize
 from ocr.engine import Word
 from ocr.layout import Segment, extent, segments, word_key
 from ocr.prepare import Prepared
-from ocr.rereading import AGREED, SUGGESTION, crop_words
+from ocr.rereading import AGREED, SUGGESTION, binarized, crop_words
 
 FIELDS = ("registration_number", "book_number")
 _LABEL_TOKEN = re.compile(r"^\S{1,4}[:;]$")  # "Số:", read as "50:", "S0:", "$3:"
@@ -85,20 +84,6 @@ def _reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str) -> A
     return value if value and any(c.isdigit() for c in value) else None
 
 
-def _binarized(prepared: Prepared, box: tuple[int, int, int, int]) -> Prepared:
-    """The page with ``box`` binarized by Otsu's threshold: a differently prepared crop
-    whose reading errs independently of the grey one's (noise and blur fall either side
-    of a fixed threshold instead of shading the strokes)."""
-    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), box[2], box[3]
-    image = prepared.image.copy()
-    crop = image[y0:y1, x0:x1]
-    if crop.size:
-        gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-        _, bw = cv2.threshold(gray.astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        image[y0:y1, x0:x1] = bw if crop.ndim == 2 else bw[..., None]
-    return Prepared(image, prepared.matrix, prepared.rotation, prepared.skew_deg)
-
-
 def _readings(prepared: Prepared, box: tuple[int, int, int, int], pad: int) -> dict[str, Any]:
     """The English and the Vietnamese readings of a number's crop.
 
@@ -148,7 +133,7 @@ def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]
         # confirms it or not (the Vietnamese model misreads some serif faces' digits).
         if (name == "registration_number" and eng is not None and votes[eng] < 2
                 and WELL_FORMED.match(eng)
-                and _reading(_binarized(prepared, tight), tight, "eng") == eng):
+                and _reading(binarized(prepared, tight), tight, "eng") == eng):
             votes[eng] += 1
         if not votes:
             continue
@@ -202,6 +187,29 @@ def result_number(prepared: Prepared, authority: list[Word], title: list[Word] |
     reads cleanly. The Vietnamese model reads the "Đ" of the suffix, the English one the
     digits: the value is accepted when both give the same digits.
     """
+    box = _result_box(authority, title)
+    if box is None:
+        return None
+    values = {lang: _result_reading(prepared, box, lang) for lang in ("vie", "eng")}
+    if values["vie"] is None:
+        return None
+    eng = values["eng"]
+    if eng is not None and _DIGITS.findall(values["vie"]) == _DIGITS.findall(eng):
+        return values["vie"], AGREED
+    return values["vie"], SUGGESTION
+
+
+def result_suffix_confirmed(prepared: Prepared, authority: list[Word],
+                            title: list[Word] | None, value: str) -> bool:
+    """Whether the crop under the authority, binarized, reads ``value`` again with the
+    Vietnamese model: a second reading of the suffix ("TLCC", "QĐ-UBND") that only
+    that model reads, for when the page's own reading of it was garbled."""
+    box = _result_box(authority, title)
+    return box is not None and _result_reading(binarized(prepared, box), box, "vie") == value
+
+
+def _result_box(authority: list[Word], title: list[Word] | None
+                ) -> tuple[int, int, int, int] | None:
     if not authority:
         return None
     h = max(w.h for w in authority)
@@ -210,17 +218,12 @@ def result_number(prepared: Prepared, authority: list[Word], title: list[Word] |
     if title:
         bottom = min(bottom, min(w.y for w in title) - h // 4)
     box = (x0 - 2 * h, y1 + h // 8, x1 + 2 * h, bottom)
-    if box[3] - box[1] < h:
-        return None
-    values = {}
-    for lang in ("vie", "eng"):
-        words = crop_words(prepared, box, psm=6, line_id=0, scale=1, lang=lang)
-        words = [w for w in words if any(c.isdigit() for c in w.text) or _LABEL_TOKEN.match(w.text)]
-        value = normalize.normalize_field("dossier_result", "result_number", _value_text(words))
-        if value and any(c.isdigit() for c in value):
-            values[lang] = value
-    if "vie" not in values:
-        return None
-    if "eng" in values and _DIGITS.findall(values["vie"]) == _DIGITS.findall(values["eng"]):
-        return values["vie"], AGREED
-    return values["vie"], SUGGESTION
+    return None if box[3] - box[1] < h else box
+
+
+def _result_reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str
+                    ) -> str | None:
+    words = crop_words(prepared, box, psm=6, line_id=0, scale=1, lang=lang)
+    words = [w for w in words if any(c.isdigit() for c in w.text) or _LABEL_TOKEN.match(w.text)]
+    value = normalize.normalize_field("dossier_result", "result_number", _value_text(words))
+    return value if value and any(c.isdigit() for c in value) else None

@@ -155,9 +155,25 @@ def _finish_fields(doc_type: str, raw: dict[str, RawField], prepared: Prepared
         if name == "date_of_death":
             match = _TIME.search(rf.text)
             if match and int(match[1]) < 24 and int(match[2]) < 60:
+                # The time stands on its own words, once the line's date is sure: a weak
+                # digit of the date ("ngày 06") says nothing of "04 giờ 42 phút".
+                sure = max(rf.confidence, min(span_confidence(rf, match), confidence))
                 fields["time_of_death"] = FieldValue(
-                    f"{int(match[1]):02d}:{int(match[2]):02d}", rf.confidence, fields[name].bbox)
+                    f"{int(match[1]):02d}:{int(match[2]):02d}", sure, fields[name].bbox)
     return fields, words_texts
+
+
+def span_confidence(rf: RawField, match: re.Match[str]) -> float:
+    """The weakest confidence among the words a match in ``rf.text`` covers."""
+    confidences, at = [], 0
+    for w in rf.words:
+        start = rf.text.find(w.text, at)
+        if start < 0:
+            return rf.confidence  # the text is not the words' own: no span to go by
+        at = start + len(w.text)
+        if start < match.end() and at > match.start():
+            confidences.append(w.confidence)
+    return min(confidences, default=rf.confidence)
 
 
 def _settle_numbers(record: PageRecord, prepared: Prepared, words: list[Word]) -> None:
@@ -192,9 +208,13 @@ def _reread_result_number(record: PageRecord, prepared: Prepared,
     if again is None:
         return
     value, confidence = again
-    if old is not None and _DIGITS.sub("", str(old.value)) != _DIGITS.sub("", value):
+    if (old is not None and _DIGITS.sub("", str(old.value)) != _DIGITS.sub("", value)
+            and not numberline.result_suffix_confirmed(
+                prepared, authority.words if authority else [],
+                title.words if title else None, value)):
         # The suffix (QĐ-UBND) is read by the Vietnamese model alone: two readings of it
-        # must agree; the digits were settled by both models.
+        # must agree (the page's, or the crop's binarized); the digits were settled by
+        # both models.
         confidence = min(confidence, numberline.SUGGESTION)
     record.fields["result_number"] = FieldValue(value, confidence, old.bbox if old else None)
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import cv2
+import numpy as np
 
 from ocr import lexicon, normalize
 from ocr.checks import OLDEST_YEAR, parse_date
@@ -28,13 +29,14 @@ CONFIRMED = 0.95  # a value two independent readings agree on
 AGREED = AUTO_ACCEPT_CONFIDENCE + 0.02  # two readings agree: just enough to accept
 SUGGESTION = AUTO_ACCEPT_CONFIDENCE - 0.1  # a value only the second reading made out
 AGREEMENT_EVIDENCE = 0.45  # ...if their mean confidence reaches this (see BENCHMARKS.md)
-SURE_TOKEN = 0.85  # a name token both readings read with this much: its marks are right
-TIE_FLOOR = 0.75  # ...or one of them a little less, and a third reading with SURE_TOKEN
+SURE_TOKEN = 0.85  # a name token two readings read with this much: its marks are right
+TIE_FLOOR = 0.75  # ...unless a reading of other marks reaches this much
 WEAK_LINE = 0.75  # a line segment read with less mean confidence is read again alone
 DIGIT_KINDS = {"date", "death_date", "year", "number", "personal_id"}
 _REREAD_LINES = 1 << 30  # line ids of re-read segments, apart from Tesseract's
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DIGITS = re.compile(r"\d+")
+_ENGLISH_SETTLES = {"date", "death_date", "personal_id"}  # values of digits alone
 
 
 def mean_confidence(words: list[Word]) -> float:
@@ -98,16 +100,49 @@ def digits_opinion(doc_type: str, name: str, rf: RawField, prepared: Prepared,
         return second, min(second_conf, SUGGESTION)
     ours, theirs = _DIGITS.findall(str(value)), _DIGITS.findall(str(second))
     if ours == theirs:
+        if normalize.field_kind(name) == "death_date":
+            # The line's Vietnamese words ("10 giờ 30 phút, ngày ...") are not the English
+            # model's to read; only its digits count. Elsewhere the whole reading counts:
+            # weak words around the date are the sign of a date taken from the wrong line.
+            second_conf = digits_confidence(again, theirs)
         return value, max(confidence, min(second_conf, CONFIRMED))
     if len(ours) != len(theirs):
         return value, min(confidence, SUGGESTION)
     spliced = iter(theirs)
     merged = type(value)(_DIGITS.sub(lambda _: next(spliced), str(value)))
+    if (normalize.field_kind(name) in _ENGLISH_SETTLES and plausible_value(merged)
+            and _english_again(doc_type, name, rf, prepared) == theirs):
+        # Two English readings of the crop, one of it binarized, give the same digits:
+        # the typewriter zeros the Vietnamese model reads as 9 (29 for 20, 1956 for 1950).
+        # Not for numbers: the letters of "123/QĐ-UBND" would stay unconfirmed, and the
+        # English model reads a book's leading zero as 9 (see ocr.numberline).
+        return merged, AGREED
     if not plausible_value(value) and plausible_value(merged):
         # The Vietnamese reading cannot be right (month 19, year 4966); the English one
         # is a real value: it stands on the English model's confidence.
         return merged, min(second_conf, CONFIRMED)
     return merged, min(second_conf, SUGGESTION)
+
+
+def digits_confidence(words: list[Word], digits: list[str]) -> float:
+    """The English reading's confidence in the words that carry the value's digits: in
+    "11 giờ 45 phút, ngày 14 tháng 06 năm 1985" the English model stumbles over the
+    Vietnamese words ("phit"), which say nothing of how it read 14, 06 and 1985."""
+    wanted = set(digits)
+    confs = [w.confidence for w in words if set(_DIGITS.findall(w.text)) & wanted]
+    return min(confs, default=0.0)
+
+
+def _english_again(doc_type: str, name: str, rf: RawField, prepared: Prepared
+                   ) -> list[str] | None:
+    """The digits of the English model's reading of the value's crop binarized by Otsu's
+    threshold: a reading that errs apart from the grey crop's."""
+    box = value_box(rf)
+    words = crop_words(binarized(prepared, box), box, psm=7, line_id=0, scale=1, lang="eng")
+    if not words:
+        return None
+    value, _ = value_of(doc_type, name, RawField(name, " ".join(w.text for w in words), words))
+    return _DIGITS.findall(str(value)) if value not in (None, "") else None
 
 
 def plausible_value(value: Any) -> bool:
@@ -118,6 +153,20 @@ def plausible_value(value: Any) -> bool:
         parsed = parse_date(value)
         return parsed is not None and OLDEST_YEAR <= parsed.year <= date.today().year
     return True
+
+
+def binarized(prepared: Prepared, box: tuple[int, int, int, int]) -> Prepared:
+    """The page with ``box`` binarized by Otsu's threshold: a differently prepared crop
+    whose reading errs independently of the grey one's (noise and blur fall either side
+    of a fixed threshold instead of shading the strokes)."""
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), box[2], box[3]
+    image = prepared.image.copy()
+    crop = image[y0:y1, x0:x1]
+    if crop.size:
+        gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+        _, bw = cv2.threshold(gray.astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        image[y0:y1, x0:x1] = bw if crop.ndim == 2 else bw[..., None]
+    return Prepared(image, prepared.matrix, prepared.rotation, prepared.skew_deg)
 
 
 def value_box(rf: RawField) -> tuple[int, int, int, int]:
@@ -139,23 +188,38 @@ def second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
     """
     lines = len({w.line for w in rf.words})
     again = crop_words(prepared, value_box(rf), psm=7 if lines == 1 else 6, line_id=0)
+    again = inside_value(again, rf.words)
     if not again:
         return value, confidence
     text = " ".join(w.text for w in again)
     second, second_conf = value_of(doc_type, name, RawField(name, text, again))
     if value in (None, ""):
         return second, min(second_conf, SUGGESTION)
+    if normalize.field_kind(name) == "place":
+        spelled = [normalize.normalize_field(doc_type, name, t) for t in (rf.text, text)]
+        if second != value:
+            spelled.pop()  # a reading of another place vouches for nothing here
+        if prefix_read_surely(spelled, rf.words, again):
+            # The lists vouch for the chain as a reading spelled it (a misread mark of
+            # the other reading there does not matter); the readings, for the hamlet.
+            return value, max(confidence, AGREED)
+        if second == value and spelled[1] and lexicon.chain_vouched(spelled[1]):
+            # The first reading found a unit by closeness ("Phan S¡ Păng"), the second
+            # spells the same chain by its letters.
+            return value, max(confidence, AGREED)
     if second != value:
         return value, min(confidence, second_conf)
+    name_doubt = False
     if normalize.field_kind(name) == "name":
-        second_rf = RawField(name, text, again)
-        lifted = name_agreement(value, confidence, rf, second_rf)
-        if lifted[1] <= confidence and needs_tie_break(value, rf, second_rf):
+        readings = [rf, RawField(name, text, again)]
+        if needs_tie_break(value, *readings):
             third = _third_reading(prepared, rf, name)
             if third is not None:
-                lifted = name_agreement(value, confidence, rf, second_rf, third)
+                readings.append(third)
+        lifted = name_agreement(value, confidence, *readings)
         if lifted[1] > confidence:
             return lifted
+        name_doubt = marks_in_doubt(value, *readings)
     # A lexicon that lowered either reading found it ambiguous (TUYÊN or TUYỀN?); reading
     # the same pixels again cannot settle that, so only plain OCR doubt is lifted.
     ambiguous = confidence < rf.confidence or second_conf < min(w.confidence for w in again)
@@ -165,9 +229,48 @@ def second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
         ambiguous = True  # unknown to the lexicon, or a spelling it had doubts about
     if normalize.field_kind(name) == "place" and unit_missed(str(value)):
         ambiguous = True  # a commune named but not in the lists: the same misreading twice
+    if name_doubt:
+        ambiguous = True  # HIẾN read twice, weakly: HIỀN and HIỂN have the same letters
     if not ambiguous and (confidence + second_conf) / 2 >= AGREEMENT_EVIDENCE:
         return value, max(confidence, AGREED)
     return value, confidence
+
+
+def inside_value(again: list[Word], value_words: list[Word]) -> list[Word]:
+    """The second reading's words without those left of the value on its first line.
+
+    A value wrapped onto a second line that starts at the margin has a crop as wide as
+    the page's text, which takes in the label beside the first line ("Nơi cư trú:").
+    """
+    first = [w for w in value_words if w.line == value_words[0].line]
+    top, bottom = min(w.y for w in first), max(w.bottom for w in first)
+    start = min(w.x for w in first)
+    return [w for w in again
+            if not (top <= w.y + w.h // 2 <= bottom and w.x + w.w <= start + w.h // 4)]
+
+
+def prefix_read_surely(readings: list[str | None], *word_lists: list[Word]) -> bool:
+    """A place read "Thôn 3, <whole chain>" whose hamlet every reading gives with sure words.
+
+    ``readings`` are the place's texts as read; one must spell the chain by its letters.
+    The unit lists vouch for the chain (:func:`ocr.units.whole_chain`) but know no
+    hamlets (nor health stations); the words before the chain, read alike and each with
+    :data:`SURE_TOKEN` or more by two readings, are vouched for by the readings. The
+    chain's words must still reach the floor the lists' vouching asks for in the first
+    reading, as for a whole chain.
+    """
+    prefix = next((p for r in readings if r and (p := lexicon.chain_prefix(r))), None)
+    if prefix is None:
+        return False
+    n = len(prefix.split())
+    for i, words in enumerate(word_lists):
+        head = [w for w in words if w.text.strip(":;.,_'")]
+        if len(head) <= n or accent_key(" ".join(w.text for w in head[:n])) != accent_key(prefix):
+            return False
+        if any(w.confidence < SURE_TOKEN for w in head[:n]) or (
+                i == 0 and min(w.confidence for w in head[n:]) < lexicon.CHAIN_FLOOR):
+            return False
+    return True
 
 
 def _third_reading(prepared: Prepared, rf: RawField, name: str) -> RawField | None:
@@ -184,11 +287,11 @@ def name_agreement(value: Any, confidence: float, *readings: RawField) -> tuple[
 
     A token the lexicon settles by its letters alone (:func:`lexicon.token_is_isolated`)
     needs nothing more. Any other token (HƯƠNG has siblings HƯỜNG and HƯỚNG; THỦY has
-    THỤY) must be a lexicon entry read exactly so by every reading, with a token
-    confidence of at least :data:`SURE_TOKEN` in two of them and no less than
-    :data:`TIE_FLOOR` in any: Tesseract's doubt about a mark shows in the confidence of
-    the word that carries it, so two sure readings of the same marks are the evidence
-    that no mark was lost.
+    THỤY) must be a lexicon entry read exactly so by at least two readings with a token
+    confidence of :data:`SURE_TOKEN` or more, and read otherwise by none with
+    :data:`TIE_FLOOR` or more: Tesseract's doubt about a mark shows in the confidence of
+    the word that carries it, so two sure readings of the same marks, and no sure
+    reading of other marks, are the evidence that no mark was lost or added.
     """
     verdicts = _token_verdicts(value, readings)
     if verdicts and all(v == "sure" for v in verdicts):
@@ -197,30 +300,48 @@ def name_agreement(value: Any, confidence: float, *readings: RawField) -> tuple[
 
 
 def needs_tie_break(value: Any, *readings: RawField) -> bool:
-    """Whether the two readings agree on every mark and only a token's confidence, short
-    of :data:`SURE_TOKEN` in one of them, keeps the name from being accepted."""
+    """Whether a third reading could still settle the name: no token is read otherwise
+    with confidence, and each unsettled token has one sure reading already."""
     verdicts = _token_verdicts(value, readings)
     return bool(verdicts) and "no" not in verdicts and "short" in verdicts
 
 
-def _token_verdicts(value: Any, readings: tuple[RawField, ...]) -> list[str]:
-    """Per token: "sure", "short" (read alike, one confidence short) or "no"."""
+def marks_in_doubt(value: Any, *readings: RawField) -> bool:
+    """Whether a token whose letters several lexicon names share (HIẾN, HIỀN, HIỂN) is
+    not settled by the readings: agreeing weak readings of it are not evidence of its
+    marks, whatever their mean confidence."""
     tokens = str(value).split()
-    texts = [lexicon.clean_name(rf.text).split() for rf in readings]
-    confidences = [token_confidences(rf) for rf in readings]
-    if any(len(r) != len(tokens) for r in texts + confidences):
-        return []
+    verdicts = _token_verdicts(value, readings) or ["no"] * len(tokens)
+    return any(v != "sure" and lexicon.token_has_siblings(t, i, len(tokens))
+               for i, (t, v) in enumerate(zip(tokens, verdicts, strict=True)))
+
+
+def _token_verdicts(value: Any, readings: tuple[RawField, ...]) -> list[str]:
+    """Per token: "sure", "short" (one sure reading, no confident dissent) or "no".
+
+    Readings that split the name into another number of tokens are left out; at least
+    two must remain.
+    """
+    tokens = str(value).split()
     n = len(tokens)
+    aligned = []
+    for rf in readings:
+        texts, confs = lexicon.clean_name(rf.text).split(), token_confidences(rf)
+        if len(texts) == n and len(confs) == n:
+            aligned.append(list(zip(texts, confs, strict=True)))
+    if len(aligned) < 2:
+        return []
     out = []
     for i, token in enumerate(tokens):
         if lexicon.token_is_isolated(token, i, n):
             out.append("sure")
             continue
         known = lexicon.correct_token(token, i, n, 1.0)[:2] == (token, 1.0)
-        as_read = all(accent_key(r[i]) == accent_key(token) for r in texts)
-        confs = [c[i] for c in confidences]
-        if not (known and as_read) or min(confs) < TIE_FLOOR:
+        agree = [c for r in aligned for t, c in [r[i]] if accent_key(t) == accent_key(token)]
+        dissent = [c for r in aligned for t, c in [r[i]] if accent_key(t) != accent_key(token)]
+        sure = sum(c >= SURE_TOKEN for c in agree)
+        if not known or any(c >= TIE_FLOOR for c in dissent) or sure == 0:
             out.append("no")
         else:
-            out.append("sure" if sum(c >= SURE_TOKEN for c in confs) >= 2 else "short")
+            out.append("sure" if sure >= 2 else "short")
     return out

@@ -434,6 +434,31 @@ def whole_chain(text: str) -> bool:
     return all(key(part) in _AUTHORITY_KEYS for part in best.leftover)
 
 
+# A hamlet, village or street group before the commune: "Thôn 3", "Ấp Tân Lập", "Khu phố 9".
+_HAMLET = re.compile(
+    r"^(?:thon|ap|xom|ban|buon|khom|khu pho|khu|to dan pho|to|doi|lang|plei|soc)"
+    r"\s+(?:\d{1,3}[a-z]?|[a-z]+(?:\s+[a-z]+){0,2})$")
+_HEALTH_STATION = "tramyte"  # "Trạm Y tế Xã X, ...": the commune's health station
+
+
+def prefix_before_chain(text: str) -> str | None:
+    """What stands before a chain the unit lists vouch for (:func:`whole_chain`): the
+    hamlet of "Thôn 3, Xã X, Huyện Y, Tỉnh Z" or the "Trạm Y tế" of a commune's health
+    station; ``None`` when the text is not such a place.
+
+    The lists know no hamlets, so only the reading can vouch for that part: callers
+    must check how surely each of its words was read.
+    """
+    parts = [p.strip() for p in _clean(text).split(",")]
+    if len(parts) >= 3 and _HAMLET.match(fold(parts[0])):
+        return parts[0] if whole_chain(", ".join(parts[1:])) else None
+    words = parts[0].split()
+    if len(words) > 3 and key(" ".join(words[:3])) == _HEALTH_STATION:
+        rest = ", ".join([" ".join(words[3:]), *parts[1:]])
+        return " ".join(words[:3]) if whole_chain(rest) else None
+    return None
+
+
 def unit_missed(text: str) -> bool:
     """A place whose text names a commune (", Xã Ea Păi") that its chain did not reach.
 

@@ -9,6 +9,8 @@ from ocr.lexicon import (
     DATA_DIR,
     ISOLATED_CONFIDENCE,
     UNKNOWN_CAP,
+    chain_prefix,
+    chain_vouched,
     clean_name,
     correct_authority,
     correct_ethnicity,
@@ -18,6 +20,7 @@ from ocr.lexicon import (
     ethnic_groups,
     is_ethnic_group,
     name_lexicon,
+    token_has_siblings,
     token_is_isolated,
 )
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
@@ -133,7 +136,7 @@ def test_swapped_tone_mark_is_corrected_for_review():
     assert conf < AUTO_ACCEPT_CONFIDENCE
 
 
-@pytest.mark.parametrize("given", ["KHỞI", "NGẠN", "THỤY", "CỪ"])
+@pytest.mark.parametrize("given", ["TRẤN", "LỢT", "CỪ", "NGHỈ"])
 def test_real_names_missing_from_the_lexicon_are_never_confidently_replaced(given):
     assert key(given) not in name_lexicon().given or all(
         f != given for f in name_lexicon().given[key(given)]
@@ -249,6 +252,13 @@ def test_lone_modifier_marks_are_not_name_tokens():
     assert clean_name("ˆ VÕ CÔNG QUANG") == "VÕ CÔNG QUANG"
 
 
+def test_specks_glued_to_a_token_edge_are_dropped_but_inner_apostrophes_stay():
+    assert clean_name("'NGUYÊN THANH SEN-") == "NGUYÊN THANH SEN"
+    assert clean_name("-NGUYÊN HUYỂN SẢNG") == "NGUYÊN HUYỂN SẢNG"
+    assert clean_name("H'HEN NIÊ") == "H'HEN NIÊ"
+    assert correct_name("'NGUYÊN THANH SEN", 0.9)[0] == "NGUYỄN THANH SEN"
+
+
 def test_result_titles_are_restored_whole():
     assert correct_title("QUYET ĐỊNH", 0.6) == ("QUYẾT ĐỊNH", 0.6)
     assert correct_title("GIAY PHEP XAY DUNG", 0.95) == ("GIẤY PHÉP XÂY DỰNG", ACCENT_CAP)
@@ -287,3 +297,53 @@ def test_an_authority_gets_the_committee_phrase_and_its_units_marks():
     assert correct_authority("ỦY BAN NHÂN DÂN", 0.95)[1] < AUTO_ACCEPT_CONFIDENCE
     # Another authority is left alone.
     assert correct_authority("SỞ TƯ PHÁP TỈNH LÂM ĐỒNG", 0.6) == ("SỞ TƯ PHÁP TỈNH LÂM ĐỒNG", 0.6)
+
+
+@pytest.mark.parametrize("name", ["HUỲNH MINH THỤY", "PHẠM TRỌNG THIỀU", "PHẠM MINH NGỌ",
+                                  "HOÀNG ĐỨC HUỀ", "NGUYỄN VĂN SÍNH", "NGUYỄN HỒNG KHỞI"])
+def test_common_given_names_are_in_the_lexicon_and_kept_as_read(name):
+    assert correct_name(name, 0.93) == (name, 0.93)
+
+
+def test_a_surnames_spelling_read_as_a_given_name_does_not_take_a_given_names_marks():
+    # Given names hold TRƯỜNG only, surnames TRƯƠNG: surnames are given as first names
+    # too, so the horn-only reading is not "restored" to TRƯỜNG on the lexicon's word.
+    value, conf = correct_name("NGUYỄN VĂN TRƯƠNG", 0.95)
+    assert value == "NGUYỄN VĂN TRƯƠNG"
+    assert conf < AUTO_ACCEPT_CONFIDENCE
+    assert correct_name("TRƯƠNG VĂN AN", 0.95)[0] == "TRƯƠNG VĂN AN"
+
+
+def test_tokens_whose_letters_several_names_share_have_siblings():
+    assert token_has_siblings("HIẾN", 2, 3)  # HIỀN, HIỂN
+    assert token_has_siblings("THỦY", 2, 3)
+    assert not token_has_siblings("SEN", 2, 3)
+    assert not token_has_siblings("ZORG", 2, 3)
+
+
+def test_an_ethnic_group_spelled_by_letters_no_other_group_is_near_is_vouched_for():
+    value, conf = correct_ethnicity("Ra Glai", 0.6)
+    assert value == "Ra Glai" and conf >= AUTO_ACCEPT_CONFIDENCE
+    assert correct_ethnicity("S1 La", 0.5)[1] >= AUTO_ACCEPT_CONFIDENCE
+    # Mông is a letter from Mường and Mnông, Dao from Lào: the reading's doubt stands.
+    assert correct_ethnicity("Mông", 0.6) == ("Mông", 0.6)
+    assert correct_ethnicity("Dao", 0.6)[1] == 0.6
+    assert correct_ethnicity("Ra Glai", 0.3)[1] == 0.3  # too weak a reading to place
+
+
+def test_a_chain_found_only_by_closeness_is_not_vouched_for():
+    # "Hiệp Ah" is no commune: the resolver's closest guess, Hiệp An, is for review.
+    value, conf = correct_place("Xã Hiệp Ah, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.6)
+    assert value == "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+    assert conf < AUTO_ACCEPT_CONFIDENCE
+    assert correct_place("Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong", 0.6)[1] >= (
+        AUTO_ACCEPT_CONFIDENCE)
+
+
+def test_a_reading_vouches_for_a_chain_only_by_its_letters():
+    assert chain_vouched("Phường Phan Si Păng, Thị xã Sa Pa, Tỉnh Lào Cai")
+    assert chain_vouched("Thị trấn la Kha, Huyện la Grai, Tỉnh Gia Lai")  # Ia read as la
+    assert not chain_vouched("Phường Phan S¡ Păng, Thị xã Sa Pa, Tỉnh Lào Cai")  # closeness
+    assert chain_prefix("Khu phố 2, Phường Phan Si Păng, Thị xã Sa Pa, Tỉnh Lào Cai") == (
+        "Khu phố 2")
+    assert chain_prefix("Khu phố 2, Phường Phan S¡ Păng, Thị xã Sa Pa, Tỉnh Lào Cai") is None

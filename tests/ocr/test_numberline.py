@@ -4,7 +4,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.engine import read_words
-from ocr.numberline import Opinion, _binarized, opinions, result_number, settle
+from ocr.numberline import Opinion, opinions, result_number, result_suffix_confirmed, settle
 from ocr.prepare import Prepared
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.rereading import AGREED, SUGGESTION
@@ -70,6 +70,9 @@ def test_result_number_is_read_under_the_authority():
     value, conf = result_number(prepared, authority, title)
     assert value == "977/QĐ-UBND"
     assert conf == AGREED
+    # The binarized crop reads the suffix again: it confirms that reading, not another.
+    assert result_suffix_confirmed(prepared, authority, title, "977/QĐ-UBND")
+    assert not result_suffix_confirmed(prepared, authority, title, "977/QD-UBNĐ")
 
 
 def test_a_leading_zero_the_english_model_reads_as_nine_is_settled_by_the_others():
@@ -83,13 +86,3 @@ def test_a_leading_zero_the_english_model_reads_as_nine_is_settled_by_the_others
     # Registration numbers are not printed with a leading zero: no such excuse.
     reg = Opinion("03", agreeing=2, english=False, english_value="93")
     assert settle("registration_number", "03", 0.4, reg)[1] < AUTO_ACCEPT_CONFIDENCE
-
-
-def test_binarized_copy_changes_only_the_box():
-    rng = np.random.default_rng(1)
-    image = rng.integers(60, 200, size=(50, 80), dtype=np.uint8)
-    prepared = Prepared(image, np.array([[1.0, 0, 0], [0, 1.0, 0]]), 0, 0.0)
-    out = _binarized(prepared, (10, 5, 40, 30))
-    assert set(np.unique(out.image[5:30, 10:40])) <= {0, 255}
-    assert np.array_equal(out.image[30:, :], image[30:, :])
-    assert np.array_equal(prepared.image, image)  # the page itself is left alone

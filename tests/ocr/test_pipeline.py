@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
-from ocr.pipeline import extract_page
+from ocr.engine import Word
+from ocr.fields import RawField
+from ocr.pipeline import extract_page, span_confidence
 from ocr.record import Source
 from sohoa.samples import Knobs, generate_page
 
@@ -72,3 +76,14 @@ def test_wrong_date_in_words_sends_the_record_to_review(monkeypatch):
     assert truth["form"]["era"] == "new"  # new forms print the date in words
     assert record["status"] == "needs_review"
     assert any(i["rule"] == "date_words_mismatch" for i in record["issues"])
+
+
+def test_a_time_stands_on_its_own_words_not_on_the_dates():
+    words = [Word(t, c, 60 * i, 0, 50, 30, 1, 1) for i, (t, c) in enumerate(
+        [("04", 0.97), ("giờ", 0.97), ("42", 0.95), ("phút,", 0.96), ("ngày", 0.96),
+         ("06", 0.5), ("tháng", 0.97)])]
+    rf = RawField("date_of_death", " ".join(w.text for w in words), words)
+    match = re.search(r"04 giờ 42 phút", rf.text)
+    assert match is not None
+    assert span_confidence(rf, match) == 0.95
+    assert span_confidence(rf, re.search(r"ngày 06", rf.text)) == 0.5

@@ -9,10 +9,15 @@ from ocr.prepare import Prepared
 from ocr.rereading import (
     AGREED,
     CONFIRMED,
+    binarized,
+    digits_confidence,
     digits_opinion,
+    inside_value,
+    marks_in_doubt,
     name_agreement,
     needs_tie_break,
     plausible_value,
+    prefix_read_surely,
 )
 from ocr.values import value_of
 
@@ -84,3 +89,72 @@ def test_no_tie_break_for_a_token_read_too_weakly_or_differently():
     a = name_read("HUỲNH HIỂU THÂN", 0.96, 0.82, 0.97)
     b = name_read("HUỲNH HIẾU THÂN", 0.85, 0.84, 0.96)
     assert not needs_tie_break("HUỲNH HIẾU THÂN", a, b)
+def test_binarized_copy_changes_only_the_box():
+    rng = np.random.default_rng(1)
+    image = rng.integers(60, 200, size=(50, 80), dtype=np.uint8)
+    prepared = Prepared(image, np.array([[1.0, 0, 0], [0, 1.0, 0]]), 0, 0.0)
+    out = binarized(prepared, (10, 5, 40, 30))
+    assert set(np.unique(out.image[5:30, 10:40])) <= {0, 255}
+    assert np.array_equal(out.image[30:, :], image[30:, :])
+    assert np.array_equal(prepared.image, image)  # the page itself is left alone
+
+
+def test_a_weak_reading_of_other_marks_does_not_outvote_two_sure_ones():
+    weak_other = name_read("NGUYÊN KIM HẰNG", 0.5, 0.93, 0.67)  # HÀNG, barely read
+    sure = name_read("NGUYÊN KIM HẰNG", 0.5, 0.93, 0.92)
+    assert name_agreement("NGUYỄN KIM HẰNG", 0.7, weak_other, sure, sure)[1] == AGREED
+    confident_other = name_read("NGUYÊN KIM HÀNG", 0.5, 0.93, 0.8)
+    assert name_agreement("NGUYỄN KIM HẰNG", 0.7, confident_other, sure, sure)[1] == 0.7
+
+
+def test_weak_agreeing_readings_leave_a_token_with_siblings_in_doubt():
+    first = name_read("NGUYÊN THỊ HIẾN", 0.85, 0.97, 0.5)
+    second = name_read("NGUYÊN THỊ HIẾN", 0.83, 0.97, 0.6)
+    assert marks_in_doubt("NGUYỄN THỊ HIẾN", first, second)  # HIỀN? HIỂN?
+    sen = name_read("NGUYÊN THỊ SEN", 0.85, 0.97, 0.5)  # no other name spelled S-E-N
+    assert not marks_in_doubt("NGUYỄN THỊ SEN", sen, sen)
+    sure = name_read("NGUYÊN THỊ HIẾN", 0.85, 0.97, 0.9)
+    assert not marks_in_doubt("NGUYỄN THỊ HIẾN", sure, sure)
+
+
+def word(text: str, x: int, y: int, conf: float = 0.95, line: int = 1) -> Word:
+    return Word(text, conf, x, y, 20 * len(text), 30, 1, line)
+
+
+def test_the_label_beside_a_wrapped_values_first_line_is_left_out():
+    value = [word("Thôn", 400, 100), word("3,", 500, 100), word("Tỉnh", 0, 140, line=2)]
+    again = [word("Nơi", 0, 100), word("cư", 80, 100), word("trú:", 140, 100),
+             word("Thôn", 402, 101), word("3,", 501, 100), word("Tỉnh", 2, 141)]
+    assert [w.text for w in inside_value(again, value)] == ["Thôn", "3,", "Tỉnh"]
+
+
+def test_a_hamlet_before_a_whole_chain_needs_sure_words_in_both_readings():
+    place = "Thôn 3, Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+
+    def read(hamlet_conf: float, number: str = "3,") -> list[Word]:
+        texts = ["Thôn", number, "Xã", "Hiệp", "An,", "Huyện", "Đức", "Trọng,", "Tỉnh", "Lâm",
+                 "Đồng"]
+        return [word(t, 60 * i, 0, hamlet_conf if i < 2 else 0.6) for i, t in enumerate(texts)]
+    assert prefix_read_surely([place], read(0.95), read(0.9))
+    assert not prefix_read_surely([place], read(0.95), read(0.8))  # the 3 may be an 8
+    assert not prefix_read_surely([place], read(0.95), read(0.95, "8,"))
+    part = "Thôn 3, Xã Hiệp An, Huyện Đức Trọng"  # the province's line lost
+    assert not prefix_read_surely([part], read(0.95), read(0.95))
+
+
+def test_two_english_readings_that_agree_settle_digits_the_vietnamese_model_misread():
+    prepared = page_with("20-01-1955", MONO)
+    words = read_words(prepared.image, psm=7)
+    rf = RawField("date_of_birth", " ".join(w.text for w in words), words)
+    # As if the Vietnamese model had read the typewriter zero as 9 with some confidence.
+    value, conf = digits_opinion("birth", "date_of_birth", rf, prepared, "1955-01-29", 0.7)
+    assert (value, conf) == ("1955-01-20", AGREED)
+
+
+def test_the_english_readings_doubt_counts_only_in_the_words_of_the_values_digits():
+    texts = [("11", 0.49), ("gid", 0.91), ("45", 0.92), ("phit,", 0.23), ("ngay", 0.89),
+             ("14", 0.95), ("thang", 0.88), ("06", 0.87), ("nam", 0.77), ("1985", 0.97)]
+    words = [word(t, 60 * i, 0, c) for i, (t, c) in enumerate(texts)]
+    assert digits_confidence(words, ["1985", "06", "14"]) == 0.87
+    assert digits_confidence(words, ["1985", "06", "11"]) == 0.49
+    assert digits_confidence(words, ["2001"]) == 0.0

@@ -11,6 +11,7 @@ from ocr.units import (
     accent_key,
     key,
     legacy_province_codes,
+    prefix_before_chain,
     resolve_place,
     unit_missed,
     unit_names,
@@ -203,6 +204,19 @@ def test_what_the_lists_cannot_vouch_for_is_not_a_whole_chain():
     assert not whole_chain("Xã Hiệp An, Huyện Đức Trọng, Tỉnh")
     assert not whole_chain("Xã Hiệp Anh, Huyện Đức Trọng, Tỉnh Lâm Đồng")  # no such commune
     assert not whole_chain("Hiệp An, Đức Trọng, Lâm Đồng")  # type words not read
+
+
+def test_a_hamlet_or_health_station_before_a_whole_chain_is_split_off():
+    chain = "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+    assert prefix_before_chain(f"Thôn 4, {chain}") == "Thôn 4"
+    assert prefix_before_chain(f"Ấp Tân Lập, {chain}") == "Ấp Tân Lập"
+    assert prefix_before_chain(f"Khu phố 9, {chain}") == "Khu phố 9"
+    assert prefix_before_chain(f"Trạm Y tế {chain}") == "Trạm Y tế"
+    # Nothing before the chain, a house number, a chain the lists do not vouch for.
+    assert prefix_before_chain(chain) is None
+    assert prefix_before_chain(f"Số 12, {chain}") is None
+    assert prefix_before_chain("Ấp 4, Xã Lăng Hiếu, Tỉnh Phú Yên") is None
+    assert prefix_before_chain("Thôn 4, Xã Hiệp Anh, Huyện Đức Trọng, Tỉnh Lâm Đồng") is None
 
 
 def test_a_commune_named_but_not_found_is_noticed():
