@@ -96,6 +96,20 @@ def test_a_page_frame_is_not_taken_for_text_lines(upright, clockwise):
     assert full_prepare(turned(framed, clockwise)).rotation == (360 - clockwise) % 360
 
 
+@pytest.mark.parametrize("degrees", [-3.0, 3.0])
+@pytest.mark.parametrize("clockwise", [0, 90, 180, 270])
+def test_a_skewed_double_frame_is_not_taken_for_text_lines(upright, degrees, clockwise):
+    # A certificate's double frame (thick rule, faint thin rule inside it), scanned with a
+    # tilt: an upright-only line filter leaves the tilted rules as columns of dashes.
+    framed = upright.copy()
+    h, w = framed.shape
+    cv2.rectangle(framed, (60, 60), (w - 60, h - 60), 0, 5)
+    cv2.rectangle(framed, (75, 75), (w - 75, h - 75), 60, 2)
+    prepared = full_prepare(turned(tilted(framed, degrees), clockwise))
+    assert prepared.rotation == (360 - clockwise) % 360
+    assert abs(prepared.skew_deg) == pytest.approx(abs(degrees), abs=0.25)
+
+
 def test_low_resolution_pages_are_enlarged_and_boxes_still_map_back(upright):
     prepared = prepare(upright, dpi=200)
     assert prepared.image.shape[0] == pytest.approx(upright.shape[0] * 1.5, abs=2)
