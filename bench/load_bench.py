@@ -253,6 +253,29 @@ figures depend on how much of the two cores the load got. The CPU per record var
 176 to 346 µs for the same code this evening, not always with the load average seen
 inside this virtual machine (its cores are shared on the host).
 
+This session's runs (24 Nov 2026 01:11-01:17, nothing else running, load average 1.3-1.8
+at the end of each): 8,061 / 9,761 / 8,560 / 7,583 records/s (the table above is the last),
+at 235 / 192 / 217 / 244 µs of CPU per record. Still short of 10,000; what changed since
+the previous session's 5,738:
+
+- **Candidate persons by index** (`sohoa.people.link`, migration 0004): an expression
+  index on (name, month * 100 + day of birth) answers "same name, same birthday in
+  another year", and the candidate queries run with `random_page_cost = 1.1` for their
+  transaction. With PostgreSQL's default of 4 the planner hashed the whole person table
+  for every batch (EXPLAIN at 100,000 persons: 193 and 169 ms for two of the queries;
+  42 and 34 ms probing the indexes).
+- **The benchmark's books now spread over 1990-2024 as documented.** `1990 + (i * 7) % 35`
+  gave only five years, so 20,000 births a year piled up as namesakes: up to 1,800
+  possible-duplicate flags per 5,000-record book, against 150-420 now. The earlier figures
+  were measured on that data.
+- Measured and left: per-row foreign-key checks are the largest server cost (EXPLAIN of a
+  5,000-row insert, measured while other jobs ran: 8-20 µs per row for each of the two on
+  `civil_record`, 11-14 for each of the two on `record_person`, about 10 for `scan`'s
+  book); the issue asks for those constraints, so they
+  stay. The KPI trigger costs about 12 µs per record; a plain INSERT instead of its
+  upsert, more `work_mem` for its transition table, or dropping its partial index made
+  no difference beyond the noise.
+
 Before/after, measured interleaved (old code, new code, old, ...: 40,000 records, same
 benchmark, 23 Nov 2026 21:57-22:03, load average 2-5.5; single runs vary by up to 2x
 here, CPU time included, so compare the pairs, not runs of different hours):
