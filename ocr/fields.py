@@ -22,7 +22,7 @@ from functools import lru_cache
 from ocr.engine import Word
 from ocr.labels import ENDS_SECTION, FIELDS, SECTION_FIELDS, SECTIONS, WRAPPING
 from ocr.layout import Segment, reading_order, segments, split_glued, word_key
-from ocr.text import fold
+from ocr.text import edit_distance, fold
 
 
 @dataclass
@@ -81,21 +81,8 @@ def allowed_edits(label: str) -> int:
     return 0 if n < 6 else 1 if n < 12 else 2 if n < 20 else 3
 
 
-@lru_cache(maxsize=65536)
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
+# The same few label spellings are compared on every page.
+label_distance = lru_cache(maxsize=65536)(edit_distance)
 
 
 @dataclass
@@ -154,7 +141,7 @@ def _label_at(keys: list[str], colons: list[bool], i: int, labels: list[_Label]
             if j - i == k and all(_similar(keys[i + n], lab.keys[n]) for n in range(k)):
                 distance = 0
             else:
-                distance = edit_distance(read, lab.joined, limit)
+                distance = label_distance(read, lab.joined, limit)
                 if distance > limit or not (colon or i == 0 and (j == len(keys) or not distance)):
                     continue
             score = len(lab.joined) - 3 * distance

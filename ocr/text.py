@@ -26,3 +26,19 @@ def strip_diacritics(text: str) -> str:
 def fold(text: str) -> str:
     """Key for diacritic-, case- and spacing-insensitive comparison."""
     return squash_spaces(strip_diacritics(nfc(text)).lower())
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, cut off at ``limit + 1``: callers only ask
+    whether two spellings are within ``limit`` edits, so the work stops once they are not."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)

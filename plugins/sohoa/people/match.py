@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from ocr.text import fold
+from ocr.text import edit_distance, fold
 
 _PUNCT = re.compile(r"[^\w\s]")
 _PLACE_WORDS = re.compile(
@@ -117,18 +117,3 @@ def similar_names(a: str, b: str) -> bool:
     x, y = diffs[0]
     limit = 1 if min(len(x), len(y)) <= 3 else 2
     return edit_distance(x, y, limit) <= limit
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance, cut off at ``limit + 1`` (enough to compare with a limit)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return min(prev[-1], limit + 1)
