@@ -89,11 +89,10 @@ def digits_opinion(doc_type: str, name: str, rf: RawField, prepared: Prepared,
     digits are compared: when they agree the value is sure; when they differ, the English
     digits replace the Vietnamese ones, for a person to confirm.
     """
-    again = crop_words(prepared, value_box(rf), psm=7, line_id=0, scale=1, lang="eng")
-    if not again:
+    reading = _english_reading(doc_type, name, prepared, value_box(rf))
+    if reading is None:
         return value, confidence
-    text = " ".join(w.text for w in again)
-    second, second_conf = value_of(doc_type, name, RawField(name, text, again))
+    again, second, second_conf = reading
     if second in (None, ""):
         return value, confidence
     if value in (None, ""):
@@ -138,11 +137,21 @@ def _english_again(doc_type: str, name: str, rf: RawField, prepared: Prepared
     """The digits of the English model's reading of the value's crop binarized by Otsu's
     threshold: a reading that errs apart from the grey crop's."""
     box = value_box(rf)
-    words = crop_words(binarized(prepared, box), box, psm=7, line_id=0, scale=1, lang="eng")
+    reading = _english_reading(doc_type, name, binarized(prepared, box), box)
+    if reading is None or reading[1] in (None, ""):
+        return None
+    return _DIGITS.findall(str(reading[1]))
+
+
+def _english_reading(doc_type: str, name: str, prepared: Prepared,
+                     box: tuple[int, int, int, int]) -> tuple[list[Word], Any, float] | None:
+    """(words, value, confidence) of the English model's reading of ``box`` as one line."""
+    words = crop_words(prepared, box, psm=7, line_id=0, scale=1, lang="eng")
     if not words:
         return None
-    value, _ = value_of(doc_type, name, RawField(name, " ".join(w.text for w in words), words))
-    return _DIGITS.findall(str(value)) if value not in (None, "") else None
+    value, confidence = value_of(
+        doc_type, name, RawField(name, " ".join(w.text for w in words), words))
+    return words, value, confidence
 
 
 def plausible_value(value: Any) -> bool:
