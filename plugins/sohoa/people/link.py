@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -44,19 +45,38 @@ def _date_keys(ident: Identity) -> list[tuple]:
     """Blocking keys: every pair ``compare`` calls same or possible shares one of them.
 
     Same name: the dates agree on year+month, year+day, month+day or are day/month
-    swapped. Similar name (same date, one word differs): the date and the other words.
+    swapped. Similar name (same date, one word differs): the date and the name with that
+    word replaced by ``%``, which is also the LIKE pattern the server is asked for
+    (:class:`_PgLookups`); keys after the first four are those.
     """
     d, n = ident.date_of_birth, ident.name_key
     if d is None:
         return []
-    words = n.split()
+    y, m, day = d.year, d.month, d.day
     return [
-        ("ym", n, d.year, d.month),
-        ("yd", n, d.year, d.day),
-        ("md", n, d.month, d.day),
-        ("swap", n, d.year, *sorted((d.month, d.day))),
-        *(("word", d, i, *words[:i], *words[i + 1 :]) for i in range(len(words))),
+        ("ym", n, y, m),
+        ("yd", n, y, day),
+        ("md", n, m, day),
+        ("swap", n, y, m, day) if m <= day else ("swap", n, y, day, m),
+        *[("word", d, pattern) for pattern in _word_patterns(n)],
     ]
+
+
+_SAME_NAME_KEYS = 4  # the first keys of _date_keys; the rest are similar-name patterns
+
+
+@lru_cache(maxsize=65536)
+def _word_patterns(name_key: str) -> tuple[str, ...]:
+    """The name with each of its words in turn replaced by LIKE's ``%`` (the name's own
+    wildcards escaped): 'le van an' -> '% van an', 'le % an', 'le van %'."""
+    words = _like_escape(name_key).split()
+    out = []
+    for i in range(len(words)):
+        kept = words[i]
+        words[i] = "%"
+        out.append(" ".join(words))
+        words[i] = kept
+    return tuple(out)
 
 
 @dataclass
@@ -127,7 +147,7 @@ def link_people(
     # Pure work first: what follows the lock is serialised between parallel loads.
     keys_of = [_date_keys(i) for i in idents]
     if conn.dialect.name == "postgresql":
-        lookups = _PgLookups.of(idents)
+        lookups = _PgLookups.of(idents, keys_of)
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK_KEY})
         index = _index_of(lookups.run(conn))
     else:
@@ -291,24 +311,24 @@ class _PgLookups:
     queries: list[tuple[str, tuple[str, ...]]]
 
     @classmethod
-    def of(cls, idents: Sequence[Identity]) -> _PgLookups:
-        dated = [i for i in idents if i.date_of_birth]
+    def of(cls, idents: Sequence[Identity], keys_of: Sequence[list[tuple]]) -> _PgLookups:
+        """The queries for ``idents``, whose :func:`_date_keys` are ``keys_of``."""
         queries = []
-        pids = sorted({i.personal_id for i in idents if i.personal_id})
+        pids = {i.personal_id for i in idents if i.personal_id}
         if pids:
             queries.append((_BY_PID, (_joined(pids),)))
-        if dated:
-            by_year = sorted({(i.name_key, i.date_of_birth.year) for i in dated})
-            by_day = sorted(
-                {(i.name_key, i.date_of_birth.month * 100 + i.date_of_birth.day) for i in dated}
-            )
-            pairs = set()
-            for i in dated:
-                words = _like_escape(i.name_key).split()
-                day = i.date_of_birth.isoformat()
-                for k in range(len(words)):
-                    pairs.add((day, " ".join([*words[:k], "%", *words[k + 1 :]])))
-            similar = sorted(pairs)
+        by_year: set[tuple[str, int]] = set()
+        by_day: set[tuple[str, int]] = set()
+        similar: set[tuple[str, str]] = set()
+        for ident, keys in zip(idents, keys_of, strict=True):
+            d = ident.date_of_birth
+            if d is None:
+                continue
+            by_year.add((ident.name_key, d.year))
+            by_day.add((ident.name_key, d.month * 100 + d.day))
+            day = d.isoformat()
+            similar.update([(day, key[2]) for key in keys[_SAME_NAME_KEYS:]])
+        if by_year:
             queries += [
                 (_BY_YEAR, (_joined(n for n, _ in by_year), _joined(y for _, y in by_year))),
                 (_BY_DAY, (_joined(n for n, _ in by_day), _joined(md for _, md in by_day))),
