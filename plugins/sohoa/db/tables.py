@@ -53,7 +53,6 @@ RECORD_ORIGINS = ("auto_accepted", "reviewed", "typed")
 FIELD_ORIGINS = ("auto_accepted", "confirmed", "corrected", "typed")
 REVIEW_STATES = ("pending", "confirmed", "rejected")
 REVIEW_ACTIONS = ("correct", "confirm", "enter", "reject", "resolve_duplicate", "link_dossier")
-PERSON_ROLES = ("subject", "husband", "wife", "applicant")
 FLAG_STATUSES = ("open", "same_person", "different")
 RUN_STATUSES = ("running", "succeeded", "failed")
 SEXES = ("male", "female")
@@ -153,6 +152,13 @@ civil_record = Table(
     Column("origin", String(16), nullable=False),
     Column("reviewed_by", String(100)),
     Column("created_at", TS, nullable=False),
+    # The people the record is about (``sohoa.people.link``): ``person_id`` is the subject
+    # of a birth or death, the applicant of a dossier result or the husband of a marriage;
+    # ``spouse_person_id`` the wife of a marriage. Columns of the record, not rows of a
+    # link table: a link row cost a load two more foreign-key checks and three more
+    # index entries per record, a quarter of the server's work (BENCHMARKS.md).
+    Column("person_id", ID, ForeignKey("person.id")),
+    Column("spouse_person_id", ID, ForeignKey("person.id")),
     UniqueConstraint("book_id", "registration_number"),
     ForeignKeyConstraint(
         ["book_id", "doc_type"],
@@ -166,6 +172,13 @@ civil_record = Table(
     CheckConstraint("origin = 'auto_accepted' OR reviewed_by IS NOT NULL", name="reviewer"),
 )
 Index("ix_civil_record_personal_id", civil_record.c.personal_id)
+Index("ix_civil_record_person_id", civil_record.c.person_id)
+Index(
+    "ix_civil_record_spouse_person_id",
+    civil_record.c.spouse_person_id,
+    postgresql_where=civil_record.c.spouse_person_id.isnot(None),
+    sqlite_where=civil_record.c.spouse_person_id.isnot(None),
+)
 
 person = Table(
     "person",
@@ -188,18 +201,6 @@ Index("ix_person_dob", person.c.date_of_birth)
 # Indexes the migrations add on PostgreSQL only, outside these definitions: expression
 # indexes over PostgreSQL functions (migration 0004: name + month and day of birth).
 POSTGRES_ONLY_INDEXES = frozenset({"ix_person_name_key_birth_day"})
-
-record_person = Table(
-    "record_person",
-    metadata,
-    Column("id", ID, primary_key=True),
-    Column("record_id", ID, ForeignKey("civil_record.id", ondelete="CASCADE"), nullable=False),
-    Column("person_id", ID, ForeignKey("person.id"), nullable=False),
-    Column("role", String(16), nullable=False),
-    UniqueConstraint("record_id", "role"),
-    CheckConstraint(_in("role", PERSON_ROLES), name="role"),
-)
-Index("ix_record_person_person_id", record_person.c.person_id)
 
 person_duplicate_flag = Table(
     "person_duplicate_flag",

@@ -23,7 +23,6 @@ from sohoa.db.tables import (
     dossier,
     dossier_component,
     person,
-    record_person,
     register_book,
     reuse_event,
     scan,
@@ -117,12 +116,12 @@ def find_records(conn: Connection, kind: str, value: str) -> list[dict[str, Any]
     """Digitized records of a personal ID (as subject or spouse) or registration number."""
     cr, rb = civil_record, register_book
     if kind == "personal_id":
-        via_person = (
-            select(record_person.c.record_id)
-            .join(person, person.c.id == record_person.c.person_id)
-            .where(person.c.personal_id == value)
+        holder = select(person.c.id).where(person.c.personal_id == value).scalar_subquery()
+        where = or_(
+            cr.c.personal_id == value,
+            cr.c.person_id == holder,
+            cr.c.spouse_person_id == holder,
         )
-        where = or_(cr.c.personal_id == value, cr.c.id.in_(via_person))
     else:
         where = cr.c.registration_number == value
     rows = conn.execute(

@@ -45,33 +45,42 @@ class Accepted:
 def store_records(
     conn: Connection, book_id: int, items: list[Accepted], now: datetime
 ) -> tuple[list[int], LinkStats]:
-    """Insert ``items`` (already checked; their natural keys are free) and link people.
+    """Insert ``items`` (already checked; their natural keys are free) with their people.
 
-    The auto-accepted path stores the extracted "fields" object as it is: no per-value
-    work in Python, one JSON document per record.
+    The people are linked first (``sohoa.people.link``), so that each record is written
+    once, with its ``person_id`` and ``spouse_person_id``. The auto-accepted path stores
+    the extracted "fields" object as it is: no per-value work in Python, one JSON
+    document per record.
     """
     ids = allocate_ids(conn, civil_record, len(items))
-    rows: list[tuple[Any, ...]] = []
     subjects = []
+    typed = []
     for rid, item in zip(ids, items, strict=True):
         values = item.values
-        doc_type = item.doc_type
+        typed.append(typed_values(item.doc_type, values))
+        subjects += [(rid, role, ident) for role, ident in subjects_of(item.doc_type, values)]
+    links = link_people(conn, subjects, now)
+    people_of = links.people_of
+    nobody = (None, None)
+    rows: list[tuple[Any, ...]] = []
+    for rid, item, typed_row in zip(ids, items, typed, strict=True):
         rows.append(
             (
                 rid,
                 book_id,
-                doc_type,
+                item.doc_type,
                 item.scan_id,
-                *typed_values(doc_type, values),
+                *typed_row,
                 item.fields,
                 item.origin,
                 item.reviewed_by,
                 now,
+                *people_of.get(rid, nobody),  # person_id, spouse_person_id
             )
         )
-        subjects += [(rid, role, ident) for role, ident in subjects_of(doc_type, values)]
     insert_tuples(conn, civil_record, _COLUMNS, rows)
-    return ids, link_people(conn, subjects, now)
+    links.write_flags(conn)
+    return ids, links.stats
 
 
 _COLUMNS = (
@@ -84,4 +93,6 @@ _COLUMNS = (
     "origin",
     "reviewed_by",
     "created_at",
+    "person_id",
+    "spouse_person_id",
 )

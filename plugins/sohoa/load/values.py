@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 # Where the typed subject columns come from, per doc type. A marriage has two subjects
-# (linked through ``record_person``), so its subject columns stay empty.
+# (``civil_record.person_id`` and ``spouse_person_id``), so its subject columns stay empty.
 SUBJECT_FIELDS = {
     "birth": ("full_name", "date_of_birth", "sex", "personal_id"),
     "death": ("full_name", "date_of_birth", "sex", "personal_id"),

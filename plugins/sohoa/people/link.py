@@ -1,9 +1,13 @@
-"""Link the people named by newly stored records to ``person`` rows, in bulk.
+"""Link the people named by records about to be stored to ``person`` rows, in bulk.
 
 Candidates are read once per batch (by personal ID, by date of birth, by folded name);
 the rule itself is :func:`sohoa.people.match.compare`. A ``same`` decision links to the
 existing person; otherwise a new person is created, and every ``possible`` candidate
 becomes an open ``person_duplicate_flag`` for review: persons are never merged here.
+
+The caller stores each record with its people (``civil_record.person_id`` and
+``spouse_person_id``: :attr:`PeopleLinks.people_of`), then writes the flags, which
+name the record that raised them (:meth:`PeopleLinks.write_flags`).
 """
 
 from __future__ import annotations
@@ -11,16 +15,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from sohoa.db.tables import person, person_duplicate_flag, record_person
+from sohoa.db.tables import person, person_duplicate_flag
 from sohoa.load.bulk import allocate_ids, insert_tuples, rows_where_in
 from sohoa.load.values import to_date
 from sohoa.people.match import Identity, compare
+
+# The role whose person is a record's ``spouse_person_id``; every other role's is its
+# ``person_id`` (a birth's or death's subject, a dossier's applicant, a husband).
+SPOUSE_ROLE = "wife"
 
 # Linking reads the persons that could match, then creates the ones it did not find: two
 # transactions doing that at once would each miss the other's new persons. So it runs one
@@ -33,6 +41,25 @@ class LinkStats:
     persons_created: int = 0
     persons_linked: int = 0
     duplicate_flags: int = 0
+
+
+@dataclass
+class PeopleLinks:
+    """What :func:`link_people` decided: each record's (person_id, spouse_person_id), and
+    the duplicate flags to write once the records exist."""
+
+    stats: LinkStats = field(default_factory=LinkStats)
+    people_of: dict[int, list[int | None]] = field(default_factory=dict)
+    flag_rows: list[tuple] = field(default_factory=list)  # without their ids
+
+    def write_flags(self, conn: Connection) -> None:
+        ids = allocate_ids(conn, person_duplicate_flag, len(self.flag_rows))
+        insert_tuples(
+            conn,
+            person_duplicate_flag,
+            _FLAG_COLS,
+            [(fid, *row) for fid, row in zip(ids, self.flag_rows, strict=True)],
+        )
 
 
 @dataclass
@@ -137,12 +164,13 @@ def subjects_of(doc_type: str, values: dict[str, Any]) -> list[tuple[str, Identi
 
 def link_people(
     conn: Connection, subjects: Sequence[tuple[int, str, Identity]], now: datetime
-) -> LinkStats:
-    """Link each (record_id, role, identity) to a person; returns what was done."""
-    stats = LinkStats()
+) -> PeopleLinks:
+    """Link each (record_id, role, identity) to a person, creating the persons not found."""
+    out = PeopleLinks()
+    stats = out.stats
     usable = [(rid, role, i) for rid, role, i in subjects if i.personal_id or i.date_of_birth]
     if not usable:
-        return stats  # e.g. a dossier applicant without ID: nothing to match on
+        return out  # e.g. a dossier applicant without ID: nothing to match on
     idents = [i for _, _, i in usable]
     # Pure work first: what follows the lock is serialised between parallel loads.
     keys_of = [_date_keys(i) for i in idents]
@@ -201,28 +229,18 @@ def link_people(
             flags.setdefault(
                 (known.id, cand.id), (known.id, cand.id, rid, score, reason, "open", now)
             )
-    flag_rows = list(flags.values())
-    link_rows = sorted(((rid, k.id, role) for rid, k, role in links), key=lambda r: (r[0], r[2]))
-    flag_ids = allocate_ids(conn, person_duplicate_flag, len(flag_rows))
-    link_ids = allocate_ids(conn, record_person, len(link_rows))
     insert_tuples(conn, person, _NEW_PERSON_COLS, person_rows)
-    insert_tuples(
-        conn,
-        record_person,
-        ("id", "record_id", "person_id", "role"),
-        [(lid, *row) for lid, row in zip(link_ids, link_rows, strict=True)],
-    )
-    insert_tuples(
-        conn,
-        person_duplicate_flag,
-        ("id", "person_id", "candidate_id", "record_id", "score", "reason", "status", "created_at"),
-        [(fid, *row) for fid, row in zip(flag_ids, flag_rows, strict=True)],
-    )
+    for rid, k, role in links:
+        out.people_of.setdefault(rid, [None, None])[role == SPOUSE_ROLE] = k.id
+    out.flag_rows = list(flags.values())
     stats.persons_created = len(person_rows)
-    stats.duplicate_flags = len(flag_rows)
-    return stats
+    stats.duplicate_flags = len(out.flag_rows)
+    return out
 
 
+_FLAG_COLS = (
+    "id", "person_id", "candidate_id", "record_id", "score", "reason", "status", "created_at"
+)  # fmt: skip
 _NEW_PERSON_COLS = (
     "id",
     "full_name",
@@ -273,13 +291,26 @@ _BY_PID = (
     f"SELECT {_COLS} FROM person p "
     "WHERE p.personal_id = ANY(string_to_array(%s, chr(31))::varchar[])"
 )
-# The (name_key, date_of_birth) index narrows name and year on the server instead of
-# shipping every namesake of a common name.
-_BY_YEAR = (
-    f"SELECT {_COLS} FROM person p JOIN unnest(string_to_array(%s, chr(31)), "
-    "string_to_array(%s, chr(31))::int[]) AS k(n, y) "
-    "ON p.name_key = k.n AND p.date_of_birth >= make_date(k.y, 1, 1) "
-    "AND p.date_of_birth < make_date(k.y + 1, 1, 1)"
+
+
+# Each query probes an index once per key of the batch: a LATERAL subquery that is not
+# pulled up (OFFSET 0) is a parameterized index scan, whatever the planner estimates.
+# Left to itself, PostgreSQL read the whole person table (merge join over an index, or
+# a hash join over a sequential scan) for the batch's few thousand keys: a cost that
+# grows with every person ever stored (EXPLAIN at 20,000 persons: 21 and 15 ms for two
+# of these queries, against about 2-4 ms probing).
+def _probe(keys: str, where: str) -> str:
+    return (
+        f"SELECT {_COLS} FROM {keys} CROSS JOIN LATERAL "
+        f"(SELECT * FROM person p WHERE {where} OFFSET 0) p"
+    )
+
+
+# Same name, same year: the (name_key, date_of_birth) index.
+_BY_YEAR = _probe(
+    "unnest(string_to_array(%s, chr(31)), string_to_array(%s, chr(31))::int[]) AS k(n, y)",
+    "p.name_key = k.n AND p.date_of_birth >= make_date(k.y, 1, 1) "
+    "AND p.date_of_birth < make_date(k.y + 1, 1, 1)",
 )
 # Same name, same month and day (any year): the expression index of migration 0004
 # (name_key, BIRTH_DAY_SQL) answers each (name, month * 100 + day) pair directly, instead
@@ -287,17 +318,16 @@ _BY_YEAR = (
 BIRTH_DAY_SQL = (
     "((date_part('month', p.date_of_birth) * 100 + date_part('day', p.date_of_birth))::int)"
 )
-_BY_DAY = (
-    f"SELECT {_COLS} FROM person p JOIN unnest(string_to_array(%s, chr(31)), "
-    "string_to_array(%s, chr(31))::int[]) AS k(n, md) "
-    f"ON p.name_key = k.n AND {BIRTH_DAY_SQL} = k.md"
+_BY_DAY = _probe(
+    "unnest(string_to_array(%s, chr(31)), string_to_array(%s, chr(31))::int[]) AS k(n, md)",
+    f"p.name_key = k.n AND {BIRTH_DAY_SQL} = k.md",
 )
-# One pattern per word of each name, that word replaced by a wildcard; grouped by date,
-# so that each person born that day is read once and tried against all its patterns.
-_SIMILAR = (
-    f"SELECT {_COLS} FROM person p JOIN (SELECT d, array_agg(pat) AS pats FROM "
-    "unnest(string_to_array(%s, chr(31))::date[], string_to_array(%s, chr(31))) AS u(d, pat) "
-    "GROUP BY d) k ON p.date_of_birth = k.d AND p.name_key LIKE ANY(k.pats)"
+# One pattern per word of each name, that word replaced by a wildcard; grouped by date
+# (patterns of one date joined by chr(30)), so that each person born that day is read
+# once and tried against all its patterns.
+_SIMILAR = _probe(
+    "unnest(string_to_array(%s, chr(31))::date[], string_to_array(%s, chr(31))) AS k(d, pats)",
+    "p.date_of_birth = k.d AND p.name_key LIKE ANY(string_to_array(k.pats, chr(30)))",
 )
 
 
@@ -319,30 +349,24 @@ class _PgLookups:
             queries.append((_BY_PID, (_joined(pids),)))
         by_year: set[tuple[str, int]] = set()
         by_day: set[tuple[str, int]] = set()
-        similar: set[tuple[str, str]] = set()
+        similar: dict[date, set[str]] = defaultdict(set)
         for ident, keys in zip(idents, keys_of, strict=True):
             d = ident.date_of_birth
             if d is None:
                 continue
             by_year.add((ident.name_key, d.year))
             by_day.add((ident.name_key, d.month * 100 + d.day))
-            day = d.isoformat()
-            similar.update([(day, key[2]) for key in keys[_SAME_NAME_KEYS:]])
+            similar[d].update([key[2] for key in keys[_SAME_NAME_KEYS:]])
         if by_year:
             queries += [
                 (_BY_YEAR, (_joined(n for n, _ in by_year), _joined(y for _, y in by_year))),
                 (_BY_DAY, (_joined(n for n, _ in by_day), _joined(md for _, md in by_day))),
-                (_SIMILAR, (_joined(d for d, _ in similar), _joined(p for _, p in similar))),
+                (_SIMILAR, (_joined(similar), _joined("\x1e".join(p) for p in similar.values()))),
             ]
         return cls(queries)
 
     def run(self, conn: Connection) -> list[tuple]:
         cur = conn.connection.driver_connection.cursor()
-        # A batch asks for a few thousand names among all persons. PostgreSQL's default
-        # random_page_cost (4, priced for spinning disks) makes it hash the whole person
-        # table for that instead of probing its indexes, which are in memory: at 100,000
-        # persons 4-5x slower, and growing with the table. For this transaction only.
-        cur.execute("SET LOCAL random_page_cost = 1.1")
         rows: list[tuple] = []
         for sql, params in self.queries:
             cur.execute(sql, params)

@@ -70,3 +70,68 @@ def test_an_unreachable_database_is_one_clear_error_without_the_password():
     message = str(caught.value)
     assert "SOHOA_DB_URL" in message and "127.0.0.1" in message
     assert "s3cret" not in message
+
+
+def test_record_people_move_between_the_link_table_and_the_record_columns(db_engine):
+    """Migration 0006 moves each record's people from ``record_person`` rows to
+    ``civil_record.person_id`` / ``spouse_person_id``, and its downgrade moves them back."""
+    from sqlalchemy import text
+
+    downgrade(db_engine, "0005_login_failures")
+    now = "2026-01-01 00:00:00"
+    with db_engine.begin() as conn:
+        run = conn.execute
+        run(text("INSERT INTO unit (id, code) VALUES (1, '25920')"))
+        for book, kind in ((1, "birth"), (2, "marriage")):
+            run(
+                text(
+                    "INSERT INTO register_book (id, unit_id, book_type, year, volume, "
+                    "created_at) VALUES (:b, 1, :k, 2020, '01', :t)"
+                ),
+                {"b": book, "k": kind, "t": now},
+            )
+            run(
+                text(
+                    "INSERT INTO scan (id, sha256, page, uri, book_id, doc_type, status, "
+                    "created_at, updated_at) VALUES (:b, :h, 1, 'x', :b, :k, 'loaded', :t, :t)"
+                ),
+                {"b": book, "h": f"{book:064x}", "k": kind, "t": now},
+            )
+            run(
+                text(
+                    "INSERT INTO civil_record (id, book_id, doc_type, registration_number, "
+                    "scan_id, fields, origin, created_at) "
+                    "VALUES (:b, :b, :k, '1', :b, '{}', 'auto_accepted', :t)"
+                ),
+                {"b": book, "k": kind, "t": now},
+            )
+        for pid in (1, 2, 3):
+            run(
+                text(
+                    "INSERT INTO person (id, full_name, name_key, created_at) "
+                    "VALUES (:p, 'A', 'a', :t)"
+                ),
+                {"p": pid, "t": now},
+            )
+        run(
+            text(
+                "INSERT INTO record_person (id, record_id, person_id, role) VALUES "
+                "(1, 1, 1, 'subject'), (2, 2, 2, 'husband'), (3, 2, 3, 'wife')"
+            )
+        )
+    upgrade(db_engine)
+    with db_engine.connect() as conn:
+        moved = conn.execute(
+            text("SELECT id, person_id, spouse_person_id FROM civil_record ORDER BY id")
+        ).all()
+    assert [tuple(r) for r in moved] == [(1, 1, None), (2, 2, 3)]
+    assert "record_person" not in inspect(db_engine).get_table_names()
+    downgrade(db_engine, "0005_login_failures")
+    with db_engine.connect() as conn:
+        back = conn.execute(
+            text("SELECT record_id, person_id, role FROM record_person ORDER BY person_id")
+        ).all()
+        kept = conn.execute(text("SELECT count(*) FROM civil_record")).scalar_one()
+    assert [tuple(r) for r in back] == [(1, 1, "subject"), (2, 2, "husband"), (2, 3, "wife")]
+    assert kept == 2
+    upgrade(db_engine)

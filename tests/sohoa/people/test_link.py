@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy import select, text
 
 from ocr.text import strip_diacritics
-from sohoa.db.tables import civil_record, person, person_duplicate_flag, record_person, scan
+from sohoa.db.tables import civil_record, person, person_duplicate_flag, scan
 from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import PLACES, birth_record, make_book, random_person
@@ -140,9 +140,9 @@ def linkage(request, tmp_path_factory):
     with engine.connect() as conn:
         person_of_scan = dict(
             conn.execute(
-                select(scan.c.sha256, record_person.c.person_id)
-                .join(civil_record, civil_record.c.scan_id == scan.c.id)
-                .join(record_person, record_person.c.record_id == civil_record.c.id)
+                select(scan.c.sha256, civil_record.c.person_id).join(
+                    civil_record, civil_record.c.scan_id == scan.c.id
+                )
             ).all()
         )
         flags = {
@@ -272,9 +272,7 @@ def test_parallel_loads_take_turns_to_link_people(pg_engine):
     assert (summary.persons_linked, summary.persons_created) == (1, 2)
     with pg_engine.connect() as conn:
         linked = conn.execute(
-            select(record_person.c.person_id)
-            .join(civil_record, civil_record.c.id == record_person.c.record_id)
-            .where(civil_record.c.registration_number == "1")
+            select(civil_record.c.person_id).where(civil_record.c.registration_number == "1")
         ).scalar_one()
     assert linked == theirs
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from sohoa.db.tables import civil_record, record_person, review_action, scan
+from sohoa.db.tables import civil_record, review_action, scan
 from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review, rejected
@@ -74,9 +74,7 @@ def test_correct_then_confirm_loads_through_the_loader_with_lineage(queued):
     with engine.connect() as conn:
         rec = conn.execute(select(civil_record).where(civil_record.c.id == record_id)).one()
         status = conn.execute(select(scan.c.status).where(scan.c.id == rec.scan_id)).scalar()
-        linked = conn.execute(
-            select(record_person.c.person_id).where(record_person.c.record_id == record_id)
-        ).scalar()
+        linked = rec.person_id
     assert (rec.origin, rec.reviewed_by, status) == ("reviewed", "minh", "loaded")
     assert rec.full_name == "NGUYỄN VĂN AN" and linked is not None
     name = rec.fields["full_name"]
