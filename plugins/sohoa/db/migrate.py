@@ -7,13 +7,15 @@ Alembic is configured here in code (no ``alembic.ini``): the script location is
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from ocr.errors import ConfigurationError, SohoaError
@@ -47,7 +49,7 @@ def upgrade(engine: Engine | str | None = None, revision: str = "head") -> Engin
         engine = make_engine(engine)
     cfg = alembic_config(engine)
     try:
-        with engine.begin() as conn:
+        with _migrating(engine) as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except OperationalError as exc:
@@ -62,9 +64,42 @@ def upgrade(engine: Engine | str | None = None, revision: str = "head") -> Engin
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     cfg = alembic_config(engine)
-    with engine.begin() as conn:
+    with _migrating(engine) as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, revision)
+
+
+class MigrationBrokeReferencesError(SohoaError):
+    """A migration left rows pointing to rows that no longer exist (nothing was changed)."""
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """One transaction for all the migrations to run.
+
+    SQLite alters a table by rebuilding it (Alembic's batch mode), which drops the old
+    table: with foreign keys enforced, that fails whenever other tables' rows point to
+    it, although the rebuilt table holds the same rows. So, as SQLite's documentation
+    advises, enforcement is switched off for the migration (it can only be switched
+    outside a transaction) and every reference is checked before the commit instead.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise MigrationBrokeReferencesError(
+                            f"the migration would leave {len(broken)} broken references, "
+                            f"first in table {broken[0][0]}; the database was not changed"
+                        )
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def current_revision(engine: Engine) -> str | None:

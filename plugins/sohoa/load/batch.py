@@ -137,7 +137,9 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
         return summary
     for attempt in range(1, _ATTEMPTS + 1):
         try:
-            done = _transaction(engine, records, book, failures, run_key, now, summary)
+            done = _transaction(
+                engine, records, book, failures, run_key, now, summary, retried=attempt > 1
+            )
             break
         except Exception as exc:  # the driver's own error when COPY fails, else SQLAlchemy's
             if attempt == _ATTEMPTS or not _is_race(exc):
@@ -154,14 +156,17 @@ def _transaction(
     run_key: str | None,
     now: datetime,
     before: LoadSummary,
+    *,
+    retried: bool = False,
 ) -> LoadSummary:
     """One attempt at the batch's transaction; returns the summary of what it wrote.
 
     Locks (PostgreSQL): the loads' shared lock (a review confirmation takes it exclusive),
     then the book's own lock (two loads of one book run one after the other, so the
-    second sees the first's pages and numbers); people are linked under a third lock
-    (``sohoa.people.link``). Loads of different books thus write their pages and records
-    in parallel and only take turns to link people.
+    second sees the first's pages and numbers); the people a batch created are checked
+    against parallel loads' under a third lock (``sohoa.people.link``), which a retried
+    attempt takes before it reads any person. Loads of different books thus write in
+    parallel and only take turns for that check and their commit.
     """
     summary = replace(before, reasons=Counter(before.reasons))
     failures = {i: list(issues) for i, issues in failures.items()}
@@ -176,7 +181,7 @@ def _transaction(
             )
         run_id, new_run = _start_run(conn, run_key, now)
         book_id = ensure_book(conn, book, now)
-        _write(conn, records, book, book_id, failures, run_id, now, summary)
+        _write(conn, records, book, book_id, failures, run_id, now, summary, retried)
         if new_run:
             conn.execute(
                 update(pipeline_run)
@@ -198,13 +203,15 @@ def _book_key(book: BookMeta) -> str:
 def _is_race(exc: Exception) -> bool:
     """A conflict with a load running at the same time (the retry sees its rows).
 
-    Two loads of different books may carry the same page, or create the same unit or
-    pipeline run: the second one's insert then fails on the natural key (or the server
-    breaks a deadlock between them). The whole transaction is retried; the retry finds
-    the other load's rows and treats them as already known.
+    Two loads of different books may carry the same page, or create the same unit,
+    pipeline run or person: the second one's insert then fails on the natural key (or
+    the server breaks a deadlock between them, or ``sohoa.people.link`` finds that both
+    created one person). The whole transaction is retried; the retry finds the other
+    load's rows and treats them as already known.
     """
     state = getattr(getattr(exc, "orig", exc), "sqlstate", None)
-    return state in ("23505", "40P01")  # unique_violation, deadlock_detected
+    # unique_violation, deadlock_detected, serialization_failure (PeopleRace)
+    return state in ("23505", "40P01", "40001")
 
 
 def _write(
@@ -216,6 +223,7 @@ def _write(
     run_id: int | None,
     now: datetime,
     summary: LoadSummary,
+    retried: bool,
 ) -> None:
     keys = [_scan_key(r) for r in records]
     known = _known_scans(conn, keys)  # again, under the lock
@@ -294,7 +302,7 @@ def _write(
     summary.rejected = sum(1 for _, status in fresh if status == "rejected")
     _insert_reviews(conn, scan_ids, reviews, book_id, now, summary)
     items = [Accepted(scan_ids[pos], rec["doc_type"], rec["fields"]) for pos, rec in accepted]
-    _, stats = store_records(conn, book_id, items, now)
+    _, stats = store_records(conn, book_id, items, now, lock_people_first=retried)
     summary.loaded = len(items)
     summary.persons_created = stats.persons_created
     summary.persons_linked = stats.persons_linked

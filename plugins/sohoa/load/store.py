@@ -43,14 +43,19 @@ class Accepted:
 
 
 def store_records(
-    conn: Connection, book_id: int, items: list[Accepted], now: datetime
+    conn: Connection,
+    book_id: int,
+    items: list[Accepted],
+    now: datetime,
+    *,
+    lock_people_first: bool = False,
 ) -> tuple[list[int], LinkStats]:
     """Insert ``items`` (already checked; their natural keys are free) with their people.
 
     The people are linked first (``sohoa.people.link``), so that each record is written
     once, with its ``person_id`` and ``spouse_person_id``. The auto-accepted path stores
     the extracted "fields" object as it is: no per-value work in Python, one JSON
-    document per record.
+    document per record. ``lock_people_first``: see :func:`sohoa.people.link.link_people`.
     """
     ids = allocate_ids(conn, civil_record, len(items))
     subjects = []
@@ -59,7 +64,7 @@ def store_records(
         values = item.values
         typed.append(typed_values(item.doc_type, values))
         subjects += [(rid, role, ident) for role, ident in subjects_of(item.doc_type, values)]
-    links = link_people(conn, subjects, now)
+    links = link_people(conn, subjects, now, lock_first=lock_people_first)
     people_of = links.people_of
     nobody = (None, None)
     rows: list[tuple[Any, ...]] = []
@@ -79,7 +84,7 @@ def store_records(
             )
         )
     insert_tuples(conn, civil_record, _COLUMNS, rows)
-    links.write_flags(conn)
+    links.finish(conn)
     return ids, links.stats
 
 

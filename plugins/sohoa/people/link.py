@@ -6,8 +6,17 @@ existing person; otherwise a new person is created, and every ``possible`` candi
 becomes an open ``person_duplicate_flag`` for review: persons are never merged here.
 
 The caller stores each record with its people (``civil_record.person_id`` and
-``spouse_person_id``: :attr:`PeopleLinks.people_of`), then writes the flags, which
-name the record that raised them (:meth:`PeopleLinks.write_flags`).
+``spouse_person_id``: :attr:`PeopleLinks.people_of`), then calls
+:meth:`PeopleLinks.finish`, which writes the flags (they name the record that raised
+them).
+
+Parallel loads (PostgreSQL) link optimistically: candidates are read and matched without
+a lock, and ``finish`` takes the people lock (held until commit) and reads them again.
+A person another load committed in between becomes a duplicate flag like any other
+candidate; one that is the *same* person as one this batch created raises
+:class:`PeopleRace`, and the batch's transaction is retried, with the lock taken before
+reading. Holding the lock from the first read to commit instead made parallel loads
+take turns for most of their work (they write their records while it is held).
 """
 
 from __future__ import annotations
@@ -31,9 +40,16 @@ from sohoa.people.match import Identity, compare
 SPOUSE_ROLE = "wife"
 
 # Linking reads the persons that could match, then creates the ones it did not find: two
-# transactions doing that at once would each miss the other's new persons. So it runs one
-# transaction at a time (held until commit), while the rest of parallel loads overlaps.
+# transactions doing that at once would each miss the other's new persons. The check that
+# none was missed (``PeopleLinks.finish``) runs one transaction at a time, under this
+# lock held until commit.
 PEOPLE_LOCK_KEY = 7_460_825
+
+
+class PeopleRace(Exception):
+    """A parallel load committed a person this batch has just created too (retry it)."""
+
+    sqlstate = "40001"  # serialization_failure: the loader retries the transaction
 
 
 @dataclass
@@ -51,8 +67,15 @@ class PeopleLinks:
     stats: LinkStats = field(default_factory=LinkStats)
     people_of: dict[int, list[int | None]] = field(default_factory=dict)
     flag_rows: list[tuple] = field(default_factory=list)  # without their ids
+    recheck: _Recheck | None = None  # set when candidates were read without the lock
 
-    def write_flags(self, conn: Connection) -> None:
+    def finish(self, conn: Connection) -> None:
+        """Check that no parallel load created one of this batch's new persons, then write
+        the duplicate flags (call once the records are stored)."""
+        if self.recheck is not None:
+            new_flags = self.recheck.run(conn)
+            self.flag_rows += new_flags
+            self.stats.duplicate_flags += len(new_flags)
         ids = allocate_ids(conn, person_duplicate_flag, len(self.flag_rows))
         insert_tuples(
             conn,
@@ -163,9 +186,16 @@ def subjects_of(doc_type: str, values: dict[str, Any]) -> list[tuple[str, Identi
 
 
 def link_people(
-    conn: Connection, subjects: Sequence[tuple[int, str, Identity]], now: datetime
+    conn: Connection,
+    subjects: Sequence[tuple[int, str, Identity]],
+    now: datetime,
+    *,
+    lock_first: bool = False,
 ) -> PeopleLinks:
-    """Link each (record_id, role, identity) to a person, creating the persons not found."""
+    """Link each (record_id, role, identity) to a person, creating the persons not found.
+
+    ``lock_first``: take the people lock before reading candidates (a retried batch),
+    instead of checking under it in :meth:`PeopleLinks.finish`."""
     out = PeopleLinks()
     stats = out.stats
     usable = [(rid, role, i) for rid, role, i in subjects if i.personal_id or i.date_of_birth]
@@ -174,11 +204,14 @@ def link_people(
     idents = [i for _, _, i in usable]
     # Pure work first: what follows the lock is serialised between parallel loads.
     keys_of = [_date_keys(i) for i in idents]
+    lookups = None
     if conn.dialect.name == "postgresql":
         lookups = _PgLookups.of(idents, keys_of)
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK_KEY})
-        index = _index_of(lookups.run(conn))
-    else:
+        if lock_first:
+            _lock_people(conn)
+        rows = lookups.run(conn)
+        index = _index_of(rows)
+    else:  # one writer at a time (SQLite): nothing can change under the batch
         index = _load_candidates(conn, idents)
     links: list[tuple[int, _Known, str]] = []  # ids resolved once new persons have theirs
     created: list[tuple[_Known, int, str, list[tuple[_Known, float, str]]]] = []
@@ -232,10 +265,50 @@ def link_people(
     insert_tuples(conn, person, _NEW_PERSON_COLS, person_rows)
     for rid, k, role in links:
         out.people_of.setdefault(rid, [None, None])[role == SPOUSE_ROLE] = k.id
+    if lookups is not None and not lock_first:
+        seen = {row[0] for row in rows} | {known.id for known, *_ in created}
+        out.recheck = _Recheck(lookups, seen, [(k, rid) for k, rid, _, _ in created], now)
     out.flag_rows = list(flags.values())
     stats.persons_created = len(person_rows)
     stats.duplicate_flags = len(out.flag_rows)
     return out
+
+
+def _lock_people(conn: Connection) -> None:
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK_KEY})
+
+
+@dataclass
+class _Recheck:
+    """The candidate queries of a batch linked without the lock, to run again under it."""
+
+    lookups: _PgLookups
+    seen: set[int]  # persons the batch read or created
+    created: list[tuple[_Known, int]]  # (new person, record id)
+    now: datetime
+
+    def run(self, conn: Connection) -> list[tuple]:
+        """Flags against persons committed since the first reading; :class:`PeopleRace`
+        if one of them is the same person as one the batch created."""
+        _lock_people(conn)
+        fresh = [row for row in self.lookups.run(conn) if row[0] not in self.seen]
+        if not fresh:
+            return []
+        index = _index_of(fresh)
+        flags = []
+        for known, rid in self.created:
+            ident = known.ident
+            for cand in index.candidates(ident):
+                if ident.personal_id and cand.ident.personal_id:
+                    continue  # the same ID cannot be stored twice (unique): different people
+                decision = compare(ident, cand.ident)
+                if decision.kind == "same":
+                    raise PeopleRace(f"person {cand.id} was linked by a parallel load")
+                if decision.kind == "possible":
+                    flags.append(
+                        (known.id, cand.id, rid, decision.score, decision.reason, "open", self.now)
+                    )
+        return flags
 
 
 _FLAG_COLS = (
@@ -287,9 +360,12 @@ def _index_of(rows: Sequence[tuple]) -> _Index:
 
 
 _COLS = ", ".join(f"p.{c}" for c in _PERSON_COLS)
+# Persons this transaction created itself are left out of every candidate query: the
+# batch knows them, and its check under the lock (``_Recheck``) looks for other loads'.
+_NOT_MINE = "p.xmin <> pg_current_xact_id()::xid"
 _BY_PID = (
     f"SELECT {_COLS} FROM person p "
-    "WHERE p.personal_id = ANY(string_to_array(%s, chr(31))::varchar[])"
+    f"WHERE p.personal_id = ANY(string_to_array(%s, chr(31))::varchar[]) AND {_NOT_MINE}"
 )
 
 
@@ -302,8 +378,9 @@ _BY_PID = (
 def _probe(keys: str, where: str) -> str:
     return (
         f"SELECT {_COLS} FROM {keys} CROSS JOIN LATERAL "
-        f"(SELECT * FROM person p WHERE {where} OFFSET 0) p"
+        f"(SELECT * FROM person p WHERE {where} AND {_NOT_MINE} OFFSET 0) p"
     )
+
 
 
 # Same name, same year: the (name_key, date_of_birth) index.

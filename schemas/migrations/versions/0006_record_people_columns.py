@@ -40,8 +40,7 @@ def upgrade() -> None:
         # would reset every record's confidence facts).
         op.execute("ALTER TABLE civil_record DISABLE TRIGGER kpi_record_upd")
     else:
-        # SQLite adds a column with its REFERENCES clause but no constraint afterwards, and
-        # rebuilding civil_record would drop a table that other tables point to.
+        # SQLite adds a column with its REFERENCES clause, but no constraint afterwards.
         for column in _COLUMNS:
             op.execute(
                 f"ALTER TABLE civil_record ADD COLUMN {column} INTEGER "
@@ -81,11 +80,7 @@ def downgrade() -> None:
     )
     op.drop_index("ix_civil_record_spouse_person_id", table_name="civil_record")
     op.drop_index("ix_civil_record_person_id", table_name="civil_record")
-    # Their foreign keys go with the columns. SQLite rebuilds the table: dropping the old
-    # one while other tables' rows point to its records is checked at commit instead,
-    # when the rebuilt table holds the same records again.
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA defer_foreign_keys = ON")
+    # Their foreign keys go with the columns; SQLite rebuilds the table.
     with op.batch_alter_table("civil_record") as batch:
         for column in _COLUMNS:
             batch.drop_column(column)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from sohoa.db.tables import civil_record, register_book, scan, unit
+from sohoa.db.tables import civil_record, person, register_book, scan, unit
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -91,3 +91,13 @@ def test_record_type_must_match_its_book_and_numbers_are_unique_per_book(db_engi
     assert _fails(db_engine, civil_record, {**base, "sex": "m"})
     assert not _fails(db_engine, civil_record, base)
     assert _fails(db_engine, civil_record, {**base, "scan_id": s2})  # number 45 taken
+
+
+def test_one_person_per_personal_id_and_any_number_without_one(db_engine):
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    row = {"full_name": "A", "name_key": "a", "created_at": now}
+    with db_engine.begin() as conn:
+        conn.execute(insert(person), [{**row, "personal_id": None}] * 2)
+        conn.execute(insert(person).values(**row, personal_id="001190000001"))
+    with pytest.raises(IntegrityError), db_engine.begin() as conn:
+        conn.execute(insert(person).values(**row, personal_id="001190000001"))

@@ -236,13 +236,11 @@ def test_the_documented_rule(a, b, kind):
     assert compare(a, b).kind == kind == compare(b, a).kind
 
 
-def test_parallel_loads_take_turns_to_link_people(pg_engine):
-    # Another transaction (a parallel load of another book) holds the people lock and has
-    # just created the person this batch's first record is about. The batch must wait for
-    # it and link to that person: matching before it commits would create a duplicate.
-    records = make_book("birth", 2005, "01", 3, seed=5)  # no personal IDs before 2016
-    values = {k: f["value"] for k, f in records[0]["fields"].items()}
-    other = pg_engine.connect()
+def _parallel_load_creates(engine, values: dict, born: date):
+    """Another transaction (a parallel load of another book) holding the people lock, that
+    has just created the person ``values`` describe, born on ``born``: (connection, its
+    transaction, the person's id)."""
+    other = engine.connect()
     tx = other.begin()
     other.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK_KEY})
     theirs = other.execute(
@@ -250,7 +248,7 @@ def test_parallel_loads_take_turns_to_link_people(pg_engine):
         .values(
             full_name=values["full_name"],
             name_key=name_key(values["full_name"]),
-            date_of_birth=date.fromisoformat(values["date_of_birth"]),
+            date_of_birth=born,
             sex=values["sex"],
             place_of_birth=values["place_of_birth"],
             place_key=place_key(values["place_of_birth"]),
@@ -258,6 +256,18 @@ def test_parallel_loads_take_turns_to_link_people(pg_engine):
         )
         .returning(person.c.id)
     ).scalar_one()
+    return other, tx, theirs
+
+
+def test_parallel_loads_take_turns_to_link_people(pg_engine):
+    # A parallel load has just created the person this batch's first record is about. The
+    # batch must not keep a second person for them: it waits for the other load's commit
+    # (at its check under the people lock), finds that person, and is retried, linking
+    # the record to that person.
+    records = make_book("birth", 2005, "01", 3, seed=5)  # no personal IDs before 2016
+    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    born = date.fromisoformat(values["date_of_birth"])
+    other, tx, theirs = _parallel_load_creates(pg_engine, values, born)
     with ThreadPoolExecutor(1) as pool:
         running = pool.submit(
             load_batch, pg_engine, records, BookMeta("25920", "birth", 2005, "01"), gate=None
@@ -275,6 +285,35 @@ def test_parallel_loads_take_turns_to_link_people(pg_engine):
             select(civil_record.c.person_id).where(civil_record.c.registration_number == "1")
         ).scalar_one()
     assert linked == theirs
+
+
+def test_a_near_person_created_by_a_parallel_load_becomes_a_flag(pg_engine):
+    # The parallel load's person has the same name, born one day later: not the same
+    # person, so the batch keeps its own and flags the pair for review.
+    records = make_book("birth", 2005, "01", 3, seed=5)
+    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    born = date.fromisoformat(values["date_of_birth"])
+    other, tx, theirs = _parallel_load_creates(pg_engine, values, born + timedelta(days=1))
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(
+            load_batch, pg_engine, records, BookMeta("25920", "birth", 2005, "01"), gate=None
+        )
+        deadline = time.monotonic() + 20
+        while not _waits_on_advisory_lock(pg_engine):
+            assert time.monotonic() < deadline, "the load did not wait for the people lock"
+            time.sleep(0.05)
+        tx.commit()
+        other.close()
+        summary = running.result(timeout=60)
+    assert (summary.persons_linked, summary.persons_created, summary.duplicate_flags) == (0, 3, 1)
+    with pg_engine.connect() as conn:
+        mine = conn.execute(
+            select(civil_record.c.person_id).where(civil_record.c.registration_number == "1")
+        ).scalar_one()
+        flags = conn.execute(
+            select(person_duplicate_flag.c.person_id, person_duplicate_flag.c.candidate_id)
+        ).all()
+    assert mine != theirs and [tuple(f) for f in flags] == [(mine, theirs)]
 
 
 def _waits_on_advisory_lock(engine) -> bool:
