@@ -138,7 +138,7 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             done = _transaction(
-                engine, records, book, failures, run_key, now, summary, retried=attempt > 1
+                engine, records, keys, book, failures, run_key, now, summary, attempt > 1
             )
             break
         except Exception as exc:  # the driver's own error when COPY fails, else SQLAlchemy's
@@ -151,13 +151,13 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
 def _transaction(
     engine: Engine,
     records: Sequence[dict[str, Any]],
+    keys: list[tuple[str, int]],
     book: BookMeta,
     failures: dict[int, list[dict[str, Any]]],
     run_key: str | None,
     now: datetime,
     before: LoadSummary,
-    *,
-    retried: bool = False,
+    retried: bool,
 ) -> LoadSummary:
     """One attempt at the batch's transaction; returns the summary of what it wrote.
 
@@ -181,7 +181,7 @@ def _transaction(
             )
         run_id, new_run = _start_run(conn, run_key, now)
         book_id = ensure_book(conn, book, now)
-        _write(conn, records, book, book_id, failures, run_id, now, summary, retried)
+        _write(conn, records, keys, book, book_id, failures, run_id, now, summary, retried)
         if new_run:
             conn.execute(
                 update(pipeline_run)
@@ -217,6 +217,7 @@ def _is_race(exc: Exception) -> bool:
 def _write(
     conn: Connection,
     records: Sequence[dict[str, Any]],
+    keys: list[tuple[str, int]],  # each record's scan key (sha256, page)
     book: BookMeta,
     book_id: int,
     failures: dict[int, list[dict[str, Any]]],
@@ -225,7 +226,6 @@ def _write(
     summary: LoadSummary,
     retried: bool,
 ) -> None:
-    keys = [_scan_key(r) for r in records]
     known = _known_scans(conn, keys)  # again, under the lock
     taken = {
         r
@@ -245,8 +245,10 @@ def _write(
                 )
             )
     firsts = [i for i, key in enumerate(keys) if first_of[key] == i and key not in known]
-    reasons_of = {i: _review_reasons(records[i], book, failures.get(i)) for i in firsts}
     number_of = {i: _number(records[i], book.book_type) for i in firsts}
+    reasons_of = {
+        i: _review_reasons(records[i], book, failures.get(i), number_of[i]) for i in firsts
+    }
     batch_numbers = Counter(
         number_of[i]
         for i in firsts
@@ -346,9 +348,14 @@ def _insert_reviews(
 
 
 def _review_reasons(
-    rec: dict[str, Any], book: BookMeta, gate_issues: list[dict[str, Any]] | None
+    rec: dict[str, Any],
+    book: BookMeta,
+    gate_issues: list[dict[str, Any]] | None,
+    number: str | None,
 ) -> list[dict[str, Any]]:
-    """Why a (not rejected) record needs a person; empty when it may be loaded."""
+    """Why a (not rejected) record needs a person; empty when it may be loaded.
+
+    ``number``: the record's registration number read as the book's type would have it."""
     if rec.get("status") == "rejected":
         return []
     reasons = (
@@ -363,7 +370,7 @@ def _review_reasons(
         )
     if rec.get("status") == "needs_review" and not reasons:
         reasons.append(_issue(None, "needs_review", "marked for review by extraction"))
-    if doc_type == book.book_type and _number(rec, doc_type) is None:
+    if doc_type == book.book_type and number is None:
         reasons.append(_issue("registration_number", "required", "registration number missing"))
     for issue in gate_issues or []:
         if issue not in reasons:
