@@ -248,66 +248,74 @@ the writer alone (`load_batch(..., gate=None)`).
 {table}
 
 Machine: {machine()}.
-The machine is shared with other jobs (OCR benchmarks of other issues): the wall-clock
-figures depend on how much of the two cores the load got. The CPU per record varies too:
-176 to 346 µs for the same code this evening, not always with the load average seen
-inside this virtual machine (its cores are shared on the host).
+The machine's two cores are shared on the host: the same code varies by 15-30 % from one
+run to the next, CPU time included. `python -m bench.load_instructions` counts
+instructions per record instead (valgrind), which repeat to within 0.1 %; it is how each
+change below was judged.
 
-This session's runs (24 Nov 2026 01:11-01:17, nothing else running, load average 1.3-1.8
-at the end of each): 8,061 / 9,761 / 8,560 / 7,583 records/s (the table above is the last),
-at 235 / 192 / 217 / 244 µs of CPU per record. Still short of 10,000; what changed since
-the previous session's 5,738:
+Runs of 24 Nov 2026 (session 4), each interleaved with the previous session's code
+(522be2f) on the idle machine, 04:00-04:05, two workers:
 
-- **Candidate persons by index** (`sohoa.people.link`, migration 0004): an expression
-  index on (name, month * 100 + day of birth) answers "same name, same birthday in
-  another year", and the candidate queries run with `random_page_cost = 1.1` for their
-  transaction. With PostgreSQL's default of 4 the planner hashed the whole person table
-  for every batch (EXPLAIN at 100,000 persons: 193 and 169 ms for two of the queries;
-  42 and 34 ms probing the indexes).
-- **The benchmark's books now spread over 1990-2024 as documented.** `1990 + (i * 7) % 35`
-  gave only five years, so 20,000 births a year piled up as namesakes: up to 1,800
-  possible-duplicate flags per 5,000-record book, against 150-420 now. The earlier figures
-  were measured on that data.
-- Measured and left: per-row foreign-key checks are the largest server cost (EXPLAIN of a
-  5,000-row insert, measured while other jobs ran: 8-20 µs per row for each of the two on
-  `civil_record`, 11-14 for each of the two on `record_person`, about 10 for `scan`'s
-  book); the issue asks for those constraints, so they
-  stay. The KPI trigger costs about 12 µs per record; a plain INSERT instead of its
-  upsert, more `work_mem` for its transition table, or dropping its partial index made
-  no difference beyond the noise.
-
-Before/after, measured interleaved (old code, new code, old, ...: 40,000 records, same
-benchmark, 23 Nov 2026 21:57-22:03, load average 2-5.5; single runs vary by up to 2x
-here, CPU time included, so compare the pairs, not runs of different hours):
-
-| code | records/s (three runs) | CPU per record: loader + PostgreSQL |
+| code | records/s | CPU per record: loader + PostgreSQL |
 |---|---|---|
-| before (one load at a time) | 2,316 / 3,026 / 3,118 | 156+207, 145+162, 144+167 µs |
-| after, one worker | 3,051 / 4,333 / 4,111 | 89+130, 87+138, 102+154 µs |
-| after, two workers | 4,475 / 4,564 / 6,608 | 115+150, 114+144, 116+158 µs |
+| 522be2f (before) | 7,652 / 6,907 / 8,809 | 94+149, 103+165, 85+129 µs |
+| this code | 9,710 / 9,816 / 7,602 | 71+110, 73+115, 94+149 µs |
 
-Runs of the full benchmark (100,000 records, two workers) the same evening: 2,959 to
-9,149 records/s (the best at load average 3.3, 87+118 µs CPU per record). In the same
-quiet minutes, trials with schema changes not made here: foreign keys of the hot tables
-dropped 10,649 records/s (85+89 µs), and the KPI triggers too 11,232 records/s (81+77 µs).
+Still short of 10,000 records/s: the best runs reach 9,816 at 188 µs of CPU per record,
+and a run that draws the slow host is back at 7,600. Instructions per record
+(`python -m bench.load_instructions`: 10,000 records loaded onto 20,000, one worker):
 
-How the writer spends its CPU, and what is left (trials of 23 Nov 2026, 20,000 records,
-one worker): loader about 85 µs per record (formatting COPY text a column at a time, as
-UTF-8 bytes with the JSON left as msgspec writes it; the rest is reading the SPEC-3 dicts
-and building identities), PostgreSQL about 130 µs, growing with the person table (about
-170 µs on average over 100,000 records). Server side per record: `civil_record` about
-65 µs (two foreign-key checks about 20, the KPI trigger of issue 5 about 12, validating
-the `fields` JSON about 10), `scan` about 28, `record_person` about 24 (its two
-foreign-key checks most of it), `person` about 13, candidate person queries 13 at 20,000
-persons and about 45 at 100,000 (same name and same day of year has no index: the
-planner scans every namesake). Not done here, each a decision beyond the loader: dropping
-foreign keys (about 35 µs; none is redundant today), an index on (name_key, month, day of
-birth) (`sohoa.db.tables`), a cheaper KPI trigger.
+| step | loader | PostgreSQL | total |
+|---|---|---|---|
+| before (522be2f) | 357,195 | 693,019 | 1,050,214 |
+| + COPY in binary format | 284,931 | 625,036 | 909,967 |
+| + people as columns of the record, candidates by index probes | 267,903 | 541,639 | 809,542 |
+| this code (+ optimistic linking, partial ID indexes) | 269,783 | 588,873 | 858,657 |
+
+The first and last rows come from the command above; the middle ones from the same
+method run by hand on the way (their loader figures with the test server's settings).
+The optimistic linking adds about 48,000 server instructions per record (its second
+reading of candidates) and buys back the parallelism; the partial ID indexes take off
+about 8,700.
+
+What changed, and why:
+
+- **COPY in binary format** (`sohoa.load.bulk`): psycopg's C writer packs each row and
+  the server reads numbers, dates and times without parsing text. JSON documents go as
+  the bytes msgspec writes (the binary form of `json` is its text).
+- **A record's people are two columns of the record** (migration 0006:
+  `civil_record.person_id`, `spouse_person_id`), not `record_person` rows: each link row
+  cost two foreign-key checks and three index entries.
+- **Candidate persons by index probes**: each candidate query is a LATERAL subquery per
+  key of the batch, so PostgreSQL probes its indexes whatever it estimates. It had been
+  reading the whole person table per batch (a merge join over the name+birthday index,
+  a hash join over a sequential scan): 21 and 15 ms at 20,000 persons and growing with
+  every person stored, against 10 and 1.4 ms now.
+- **Parallel loads link optimistically.** Writing the records after their people are
+  linked put most of a load under the people lock: two workers fell to 5,000
+  records/s. Now candidates are read and matched without the lock; at the end, under the
+  lock held until commit, the candidate queries run again. A person another load
+  committed in between becomes a duplicate flag; the *same* person as one this batch
+  created fails the attempt (SQLSTATE 40001), and the retry takes the lock first. Tested
+  both ways in `tests/sohoa/people/test_link.py`. The second reading costs about 48,000
+  instructions per record.
+- **Indexes on personal IDs hold only rows that have one** (migration 0007): registers
+  before 2016 have no IDs, and a NULL entry per record was an index insertion for
+  nothing.
+
+Where PostgreSQL's instructions go now (callgrind, same load): foreign-key checks 26 %
+(four per record: scan to book, record to scan, record to book and type, record to
+person), index insertions 23 %, validating the `fields` JSON 10 %, candidate queries
+(twice) 16 %, the KPI triggers of issue 5 7 %. Measured and not done: `COLLATE "C"` on
+the key columns (-2.4 % of the server's instructions), a plain INSERT in the KPI record
+trigger instead of its upsert (-1.5 %, but a stale fact would then fail a load), one
+foreign key from a record to its scan carrying book and type (-4.5 %, a new column and
+constraint on `scan`). Dropping foreign keys or triggers would be faster and is not an
+option: the issue asks for them.
 
 Concurrency: books load in parallel (one transaction each); two loads of one book take
-turns (a per-book advisory lock), and people are linked one transaction at a time (a
-lock held from the candidate query to commit, so that parallel loads never create the
-same person twice); a load that loses a race on a page or unit is retried whole.
+turns (a per-book advisory lock); the people check and the commit take turns (the people
+lock); a load that loses a race on a page, unit or person is retried whole.
 Durability: the production settings cost about the same CPU as fsync=off here (a few
 large transactions); `synchronous_commit=off` would only save the one flush per book.
 """
