@@ -259,6 +259,22 @@ def _parallel_load_creates(engine, values: dict, born: date):
     return other, tx, theirs
 
 
+def _load_while_it_commits(engine, records, other, tx):
+    """Load ``records``; once the load waits for the people lock, the parallel load that
+    holds it commits. Returns the load's summary."""
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(
+            load_batch, engine, records, BookMeta("25920", "birth", 2005, "01"), gate=None
+        )
+        deadline = time.monotonic() + 20
+        while not _waits_on_advisory_lock(engine):
+            assert time.monotonic() < deadline, "the load did not wait for the people lock"
+            time.sleep(0.05)
+        tx.commit()
+        other.close()
+        return running.result(timeout=60)
+
+
 def test_parallel_loads_take_turns_to_link_people(pg_engine):
     # A parallel load has just created the person this batch's first record is about. The
     # batch must not keep a second person for them: it waits for the other load's commit
@@ -268,17 +284,7 @@ def test_parallel_loads_take_turns_to_link_people(pg_engine):
     values = {k: f["value"] for k, f in records[0]["fields"].items()}
     born = date.fromisoformat(values["date_of_birth"])
     other, tx, theirs = _parallel_load_creates(pg_engine, values, born)
-    with ThreadPoolExecutor(1) as pool:
-        running = pool.submit(
-            load_batch, pg_engine, records, BookMeta("25920", "birth", 2005, "01"), gate=None
-        )
-        deadline = time.monotonic() + 20
-        while not _waits_on_advisory_lock(pg_engine):
-            assert time.monotonic() < deadline, "the load did not wait for the people lock"
-            time.sleep(0.05)
-        tx.commit()
-        other.close()
-        summary = running.result(timeout=60)
+    summary = _load_while_it_commits(pg_engine, records, other, tx)
     assert (summary.persons_linked, summary.persons_created) == (1, 2)
     with pg_engine.connect() as conn:
         linked = conn.execute(
@@ -294,17 +300,7 @@ def test_a_near_person_created_by_a_parallel_load_becomes_a_flag(pg_engine):
     values = {k: f["value"] for k, f in records[0]["fields"].items()}
     born = date.fromisoformat(values["date_of_birth"])
     other, tx, theirs = _parallel_load_creates(pg_engine, values, born + timedelta(days=1))
-    with ThreadPoolExecutor(1) as pool:
-        running = pool.submit(
-            load_batch, pg_engine, records, BookMeta("25920", "birth", 2005, "01"), gate=None
-        )
-        deadline = time.monotonic() + 20
-        while not _waits_on_advisory_lock(pg_engine):
-            assert time.monotonic() < deadline, "the load did not wait for the people lock"
-            time.sleep(0.05)
-        tx.commit()
-        other.close()
-        summary = running.result(timeout=60)
+    summary = _load_while_it_commits(pg_engine, records, other, tx)
     assert (summary.persons_linked, summary.persons_created, summary.duplicate_flags) == (0, 3, 1)
     with pg_engine.connect() as conn:
         mine = conn.execute(
