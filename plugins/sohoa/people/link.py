@@ -202,7 +202,7 @@ def link_people(
     if not usable:
         return out  # e.g. a dossier applicant without ID: nothing to match on
     idents = [i for _, _, i in usable]
-    # Pure work first: what follows the lock is serialised between parallel loads.
+    # Pure work first: the blocking keys serve both the queries and the matching.
     keys_of = [_date_keys(i) for i in idents]
     lookups = None
     if conn.dialect.name == "postgresql":
