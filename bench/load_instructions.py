@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -65,19 +66,12 @@ def measure(preload: int, records: int) -> tuple[float, float]:
         out = server.root / "callgrind"
         out.mkdir()
         if os.geteuid() == 0:
-            os.chown(out, *_postgres_ids())
+            shutil.chown(out, "postgres", "postgres")  # the server writes its counts here
         _start_under_callgrind(server, out)
         loader, pid = _loader_instructions(server.url("bench"), preload, records, out)
         return loader / records, _total(out / f"cg.{pid}") / records
     finally:
         server.stop()
-
-
-def _postgres_ids() -> tuple[int, int]:
-    import pwd
-
-    entry = pwd.getpwnam("postgres")
-    return entry.pw_uid, entry.pw_gid
 
 
 def _start_under_callgrind(server, out: Path) -> subprocess.Popen:
@@ -108,8 +102,12 @@ def _loader_instructions(url: str, preload: int, records: int, out: Path) -> tup
     script.write_text(_LOADER.format(url=url, preload=preload, records=records))
     result = subprocess.run(
         [
-            "valgrind", "--tool=callgrind", "--instr-atstart=no",
-            f"--callgrind-out-file={out}/loader.out", sys.executable, str(script),
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={out}/loader.out",
+            sys.executable,
+            str(script),
         ],  # fmt: skip
         capture_output=True,
         text=True,

@@ -220,15 +220,7 @@ def link_people(
         target = by_pid.get(ident.personal_id) if ident.personal_id else None
         possibles: list[tuple[_Known, float, str]] = []
         if target is None:
-            for cand in index.candidates(ident, keys):
-                if ident.personal_id and cand.ident.personal_id:
-                    continue  # two different IDs: different people (the same ID is by_pid)
-                decision = compare(ident, cand.ident)
-                if decision.kind == "same":
-                    target = cand
-                    break
-                if decision.kind == "possible":
-                    possibles.append((cand, decision.score, decision.reason))
+            target, possibles = _match(index, ident, keys)
         if target is not None:
             stats.persons_linked += 1
             links.append((rid, target, role))
@@ -274,6 +266,23 @@ def link_people(
     return out
 
 
+def _match(
+    index: _Index, ident: Identity, keys: list[tuple] | None = None
+) -> tuple[_Known | None, list[tuple[_Known, float, str]]]:
+    """The first indexed candidate that is the same person as ``ident`` (or None), and the
+    (candidate, score, reason) of those seen before it that possibly are."""
+    possibles = []
+    for cand in index.candidates(ident, keys):
+        if ident.personal_id and cand.ident.personal_id:
+            continue  # two different IDs: different people (the same ID is by_pid, unique)
+        decision = compare(ident, cand.ident)
+        if decision.kind == "same":
+            return cand, possibles
+        if decision.kind == "possible":
+            possibles.append((cand, decision.score, decision.reason))
+    return None, possibles
+
+
 def _lock_people(conn: Connection) -> None:
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK_KEY})
 
@@ -297,17 +306,12 @@ class _Recheck:
         index = _index_of(fresh)
         flags = []
         for known, rid in self.created:
-            ident = known.ident
-            for cand in index.candidates(ident):
-                if ident.personal_id and cand.ident.personal_id:
-                    continue  # the same ID cannot be stored twice (unique): different people
-                decision = compare(ident, cand.ident)
-                if decision.kind == "same":
-                    raise PeopleRace(f"person {cand.id} was linked by a parallel load")
-                if decision.kind == "possible":
-                    flags.append(
-                        (known.id, cand.id, rid, decision.score, decision.reason, "open", self.now)
-                    )
+            same, possibles = _match(index, known.ident)
+            if same is not None:
+                raise PeopleRace(f"person {same.id} was linked by a parallel load")
+            flags += [
+                (known.id, c.id, rid, score, why, "open", self.now) for c, score, why in possibles
+            ]
         return flags
 
 
@@ -380,7 +384,6 @@ def _probe(keys: str, where: str) -> str:
         f"SELECT {_COLS} FROM {keys} CROSS JOIN LATERAL "
         f"(SELECT * FROM person p WHERE {where} AND {_NOT_MINE} OFFSET 0) p"
     )
-
 
 
 # Same name, same year: the (name_key, date_of_birth) index.
