@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -217,6 +218,18 @@ Index("ix_person_dob", person.c.date_of_birth)
 # Indexes the migrations add on PostgreSQL only, outside these definitions: expression
 # indexes over PostgreSQL functions (migration 0004: name + month and day of birth).
 POSTGRES_ONLY_INDEXES = frozenset({"ix_person_name_key_birth_day"})
+
+# What each load's new persons could be matched on (``sohoa.people.link``): the hashes of
+# their blocking keys, one row per load, written under the people lock. A load that read
+# its candidates without the lock reads the rows committed since, and queries the persons
+# again only for its new persons that share a hash. Rows an hour old are pruned.
+person_key_log = Table(
+    "person_key_log",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("key_hashes", LargeBinary, nullable=False),  # CRC-32s, 4 bytes little-endian each
+    Column("created_at", TS, nullable=False),
+)
 
 person_duplicate_flag = Table(
     "person_duplicate_flag",

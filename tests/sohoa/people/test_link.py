@@ -13,6 +13,7 @@ Expected: diacritic-free copies link automatically; slips and near dates become
 from __future__ import annotations
 
 import random
+import struct
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -21,12 +22,13 @@ import pytest
 from sqlalchemy import select, text
 
 from ocr.text import strip_diacritics
-from sohoa.db.tables import civil_record, person, person_duplicate_flag, scan
+from sohoa.db.tables import civil_record, person_duplicate_flag, scan
 from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import PLACES, birth_record, make_book, random_person
-from sohoa.people.link import PEOPLE_LOCK_KEY
-from sohoa.people.match import Identity, compare, name_key, place_key
+from sohoa.people import link as link_module
+from sohoa.people.link import key_hashes, link_people, subjects_of
+from sohoa.people.match import Identity, compare, name_key
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 BASE = BookMeta("25920", "birth", 2000, "01")
@@ -238,25 +240,14 @@ def test_the_documented_rule(a, b, kind):
 
 def _parallel_load_creates(engine, values: dict, born: date):
     """Another transaction (a parallel load of another book) holding the people lock, that
-    has just created the person ``values`` describe, born on ``born``: (connection, its
-    transaction, the person's id)."""
+    has just created and logged the person ``values`` describe, born on ``born``, through
+    the loader's own linking: (connection, its transaction, the person's id)."""
     other = engine.connect()
     tx = other.begin()
-    other.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PEOPLE_LOCK_KEY})
-    theirs = other.execute(
-        person.insert()
-        .values(
-            full_name=values["full_name"],
-            name_key=name_key(values["full_name"]),
-            date_of_birth=born,
-            sex=values["sex"],
-            place_of_birth=values["place_of_birth"],
-            place_key=place_key(values["place_of_birth"]),
-            created_at=NOW,
-        )
-        .returning(person.c.id)
-    ).scalar_one()
-    return other, tx, theirs
+    ident = Identity(values["full_name"], born, values["sex"], values["place_of_birth"])
+    links = link_people(other, [(0, "subject", ident)], NOW, lock_first=True)
+    links.finish(other)  # no flags (nobody else is stored), so record 0 is never written
+    return other, tx, links.people_of[0][0]
 
 
 def _load_while_it_commits(engine, records, other, tx):
@@ -322,3 +313,104 @@ def _waits_on_advisory_lock(engine) -> bool:
                 )
             ).scalar_one()
         )
+
+
+def test_persons_that_could_match_share_a_key_hash():
+    # The check under the lock looks again only at new persons whose key hashes another
+    # load logged; every pair the rule calls same or possible must share one.
+    base, later = _population()
+    idents = [
+        ident
+        for rec in base + [r for r, _, _ in later]
+        for _, ident in subjects_of("birth", {k: f["value"] for k, f in rec["fields"].items()})
+    ]
+    hashes = [set(key_hashes(i)) for i in idents]
+    close = 0
+    for a in range(len(idents)):
+        for b in range(a + 1, len(idents)):
+            if compare(idents[a], idents[b]).kind != "different":
+                close += 1
+                assert hashes[a] & hashes[b], (idents[a], idents[b])
+    assert close >= 240  # the planted duplicates at least
+
+
+def _lookup_runs(monkeypatch) -> list[int]:
+    """How many identities each candidate reading was built for (a spy on the real
+    queries; nothing is replaced)."""
+    runs: list[int] = []
+    real = link_module._PgLookups.of
+
+    def counted(idents, keys_of):
+        runs.append(len(idents))
+        return real(idents, keys_of)
+
+    monkeypatch.setattr(link_module._PgLookups, "of", staticmethod(counted))
+    return runs
+
+
+def test_an_unrelated_parallel_load_costs_no_second_reading(pg_engine, monkeypatch):
+    # The parallel load logged a person who shares no key with this batch's: the check
+    # under the lock reads the log, and queries no candidate again.
+    records = make_book("birth", 2005, "01", 3, seed=5)
+    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    unrelated = {**values, "full_name": "HOÀNG THỊ NGỌC BÍCH"}
+    other, tx, _ = _parallel_load_creates(pg_engine, unrelated, date(1931, 2, 3))
+    runs = _lookup_runs(monkeypatch)
+    summary = _load_while_it_commits(pg_engine, records, other, tx)
+    assert (summary.persons_created, summary.duplicate_flags) == (3, 0)
+    assert runs == [3]  # the first reading only
+
+
+def test_a_related_parallel_load_is_read_again_for_the_persons_it_concerns(pg_engine, monkeypatch):
+    records = make_book("birth", 2005, "01", 3, seed=5)
+    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    born = date.fromisoformat(values["date_of_birth"])
+    other, tx, _ = _parallel_load_creates(pg_engine, values, born + timedelta(days=1))
+    runs = _lookup_runs(monkeypatch)
+    summary = _load_while_it_commits(pg_engine, records, other, tx)
+    assert summary.duplicate_flags == 1
+    assert runs == [3, 1]  # the second reading is for the one person concerned
+
+
+def test_a_check_begun_too_long_ago_reads_every_candidate_again(pg_engine, monkeypatch):
+    # The log keeps an hour; a check that began before its oldest rows could have been
+    # pruned trusts it no more. Here the parallel load's person is not logged at all
+    # (as if pruned): only the full second reading can find it.
+    records = make_book("birth", 2005, "01", 3, seed=5)
+    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    born = date.fromisoformat(values["date_of_birth"])
+    other, tx, theirs = _parallel_load_creates(pg_engine, values, born + timedelta(days=1))
+    other.execute(text("DELETE FROM person_key_log"))
+    monkeypatch.setattr(link_module, "LOG_TRUSTED_SECONDS", -1.0)
+    summary = _load_while_it_commits(pg_engine, records, other, tx)
+    assert summary.duplicate_flags == 1
+    with pg_engine.connect() as conn:
+        flagged = conn.execute(select(person_duplicate_flag.c.candidate_id)).scalar_one()
+    assert flagged == theirs
+
+
+def test_the_key_log_keeps_an_hour(pg_engine):
+    with pg_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO person_key_log (key_hashes, created_at) VALUES "
+                "('\\x01000000', clock_timestamp() - interval '61 minutes'), "
+                "('\\x02000000', clock_timestamp() - interval '59 minutes')"
+            )
+        )
+    records = make_book("birth", 2005, "01", 3, seed=5)
+    summary = load_batch(pg_engine, records, LATER, gate=None, now=NOW)
+    assert summary.persons_created == 3
+    mine = [
+        h
+        for rec in records
+        for _, ident in subjects_of("birth", {k: f["value"] for k, f in rec["fields"].items()})
+        for h in key_hashes(ident)
+    ]
+    with pg_engine.connect() as conn:
+        logged = [
+            bytes(b)
+            for (b,) in conn.execute(text("SELECT key_hashes FROM person_key_log ORDER BY id"))
+        ]
+    assert logged[0] == b"\x02\x00\x00\x00"  # the older row is gone
+    assert len(logged) == 2 and logged[1] == struct.pack(f"<{len(mine)}I", *mine)
