@@ -106,10 +106,12 @@ def generate(engine, dossiers: int, records: int, units: int) -> dict[str, float
         )
         conn.execute(
             text(f"""
-            INSERT INTO scan (id, sha256, page, uri, book_id, doc_type, status, reject_reason,
-                              created_at, updated_at)
+            INSERT INTO scan (id, sha256, page, uri, book_id, book_type, doc_type, status,
+                              reject_reason, created_at, updated_at)
             SELECT i, lpad(to_hex(i), 64, '0'), 1, 'landing/' || i || '.tif',
                    1 + (i % ({n_units} * {books_per_unit})),
+                   (ARRAY['birth', 'death', 'marriage'])[1 + (i % ({n_units} * {books_per_unit}))
+                                                          % {books_per_unit}],
                    (ARRAY['birth', 'death', 'marriage'])[1 + (i % ({n_units} * {books_per_unit}))
                                                           % {books_per_unit}],
                    CASE WHEN i > {records} THEN 'rejected' ELSE 'loaded' END,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Column, Engine, select
 
 from sohoa.db.tables import metadata
 
@@ -33,11 +33,7 @@ def canonical_dump(engine: Engine) -> dict[str, list[tuple]]:
     }
     out: dict[str, list[tuple]] = {}
     for table in metadata.sorted_tables:
-        fks = {
-            fk.parent.name: fk.column.table.name
-            for fk in table.foreign_keys
-            if fk.column.name == "id"
-        }
+        fks = {col.name: target for col in table.columns if (target := _ids_of(col)) is not None}
         cols = [c.name for c in table.columns if c.name not in TIME_COLUMNS]
         out[table.name] = [
             tuple(
@@ -53,6 +49,17 @@ def canonical_dump(engine: Engine) -> dict[str, list[tuple]]:
             for r in raw[table.name]
         ]
     return out
+
+
+def _ids_of(column: Column) -> str | None:
+    """The table whose ids ``column`` holds: through its foreign keys, followed to an
+    ``id`` column (a record's ``book_id`` refers to its scan's, which refers to a book)."""
+    if column.table is not None and column.name == "id":
+        return column.table.name
+    for fk in column.foreign_keys:
+        if (found := _ids_of(fk.column)) is not None:
+            return found
+    return None
 
 
 def _canon(value: Any) -> Any:

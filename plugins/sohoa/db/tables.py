@@ -3,7 +3,7 @@
 The Alembic migrations in ``schemas/migrations`` create exactly these tables (a test
 compares them). Constraints carry the rules so that bad states cannot be stored:
 natural keys are unique, enumerations are CHECKed, and a record's type must equal its
-book's type through a composite foreign key.
+book's type through composite foreign keys (record -> scan -> book).
 
 Natural keys: a scan is ``sha256 + page``; a civil record is its book (unit, type, year,
 volume) + registration number.
@@ -46,6 +46,16 @@ metadata = MetaData(naming_convention=NAMING)
 ID = BigInteger().with_variant(Integer(), "sqlite")
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
 TS = DateTime(timezone=True)
+
+
+def machine_key(type_: String) -> String:
+    """``type_`` compared byte by byte on PostgreSQL (``COLLATE "C"``), for keys that are
+    never sorted for a reader: hashes, ID numbers, folded names, register numbers.
+
+    Their indexes then compare with memcmp instead of the locale's rules (migration
+    0010); SQLite compares bytes already."""
+    return type_.with_variant(type_.__class__(type_.length, collation="C"), "postgresql")
+
 
 BOOK_TYPES = ("birth", "death", "marriage", "dossier_result")
 DOC_TYPES = (*BOOK_TYPES, "unknown")
@@ -98,7 +108,7 @@ register_book = Table(
     Column("created_by", String(100)),
     Column("created_at", TS, nullable=False),
     UniqueConstraint("unit_id", "book_type", "year", "volume"),
-    UniqueConstraint("id", "book_type"),  # target of civil_record's (book_id, doc_type)
+    UniqueConstraint("id", "book_type"),  # target of scan's (book_id, book_type)
     CheckConstraint(_in("book_type", BOOK_TYPES), name="book_type"),
     CheckConstraint("year BETWEEN 1900 AND 2199", name="year"),
     CheckConstraint("declared_entries IS NULL OR declared_entries >= 0", name="declared"),
@@ -108,10 +118,13 @@ scan = Table(
     "scan",
     metadata,
     Column("id", ID, primary_key=True),
-    Column("sha256", String(64), nullable=False),
+    Column("sha256", machine_key(String(64)), nullable=False),
     Column("page", Integer, nullable=False),
     Column("uri", Text, nullable=False),
-    Column("book_id", ID, ForeignKey("register_book.id")),
+    Column("book_id", ID),
+    # The book's type, beside the page's own ``doc_type`` (which may differ: a page sent to
+    # review). Checked against the book with the book; a record reaches both through it.
+    Column("book_type", String(16)),
     Column("doc_type", String(16), nullable=False),
     Column("status", String(16), nullable=False),
     Column("reject_reason", Text),
@@ -122,6 +135,13 @@ scan = Table(
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     UniqueConstraint("sha256", "page"),
+    UniqueConstraint("id", "book_id", "book_type"),  # target of civil_record's key to it
+    ForeignKeyConstraint(
+        ["book_id", "book_type"],
+        ["register_book.id", "register_book.book_type"],
+        name="fk_scan_book_type",
+    ),
+    CheckConstraint("(book_id IS NULL) = (book_type IS NULL)", name="book_type"),
     CheckConstraint("length(sha256) = 64", name="sha256"),
     CheckConstraint("page >= 1", name="page"),
     CheckConstraint(_in("doc_type", DOC_TYPES), name="doc_type"),
@@ -135,14 +155,14 @@ civil_record = Table(
     Column("id", ID, primary_key=True),
     Column("book_id", ID, nullable=False),
     Column("doc_type", String(16), nullable=False),
-    Column("registration_number", String(32), nullable=False),
-    Column("scan_id", ID, ForeignKey("scan.id"), nullable=False, unique=True),
+    Column("registration_number", machine_key(String(32)), nullable=False),
+    Column("scan_id", ID, nullable=False, unique=True),
     Column("registration_date", Date),
     Column("registration_place", Text),
     Column("full_name", Text),
     Column("date_of_birth", Date),
     Column("sex", String(8)),
-    Column("personal_id", String(12)),
+    Column("personal_id", machine_key(String(12))),
     # Every value with its lineage, in the shape of SPEC 3's "fields":
     # {field: {"value", "confidence", "bbox": [x, y, w, h], "origin", "by"}}. "origin" is
     # one of FIELD_ORIGINS and absent for a machine-read, auto-accepted value; "by" names
@@ -161,10 +181,12 @@ civil_record = Table(
     Column("person_id", ID, ForeignKey("person.id")),
     Column("spouse_person_id", ID, ForeignKey("person.id")),
     UniqueConstraint("book_id", "registration_number"),
+    # One key to the scan carries the book and the type: the record is in its scan's book,
+    # and of that book's type (one foreign-key check a record, not two: migration 0009).
     ForeignKeyConstraint(
-        ["book_id", "doc_type"],
-        ["register_book.id", "register_book.book_type"],
-        name="fk_civil_record_book_type",
+        ["scan_id", "book_id", "doc_type"],
+        ["scan.id", "scan.book_id", "scan.book_type"],
+        name="fk_civil_record_scan_book_type",
     ),
     CheckConstraint(_in("doc_type", BOOK_TYPES), name="doc_type"),
     CheckConstraint("sex IS NULL OR " + _in("sex", SEXES), name="sex"),
@@ -194,9 +216,9 @@ person = Table(
     "person",
     metadata,
     Column("id", ID, primary_key=True),
-    Column("personal_id", String(12)),
+    Column("personal_id", machine_key(String(12))),
     Column("full_name", Text, nullable=False),
-    Column("name_key", Text, nullable=False),
+    Column("name_key", machine_key(Text()), nullable=False),
     Column("date_of_birth", Date),
     Column("sex", String(8)),
     Column("place_of_birth", Text),

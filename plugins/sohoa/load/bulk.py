@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from copy import copy
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -93,7 +94,7 @@ def rows_where_in(
     if not values:
         return []
     if conn.dialect.name == "postgresql":
-        sql_type = table.c[key].type.compile(dialect=conn.dialect)
+        sql_type = _cast_type(table.c[key].type.dialect_impl(conn.dialect), conn.dialect)
         joined = _SEP.join(v.isoformat() if hasattr(v, "isoformat") else str(v) for v in values)
         cur = conn.connection.driver_connection.cursor()
         cur.execute(
@@ -108,6 +109,15 @@ def rows_where_in(
         chunk = list(values[start : start + _IN_CHUNK])
         out += [tuple(r) for r in conn.execute(select(*cols).where(table.c[key].in_(chunk)))]
     return out
+
+
+def _cast_type(type_: Any, dialect: Any) -> str:
+    """``type_`` as a cast names it: a key column's ``COLLATE "C"`` (``tables.machine_key``)
+    belongs to the column, and the comparison takes it from there."""
+    if getattr(type_, "collation", None):
+        type_ = copy(type_)
+        type_.collation = None
+    return type_.compile(dialect=dialect)
 
 
 # COPY's binary format (PostgreSQL). psycopg's C writer packs each row; the server reads
@@ -180,9 +190,7 @@ def _column_values(oid: int, values: list[Any]) -> list[Any]:
     if oid in _INT_OIDS and kinds - {int}:
         return [None if v is None else int(v) for v in values]
     if oid == _DATE_OID and kinds - {date}:
-        return [
-            v if v is None or type(v) is date else date.fromisoformat(str(v)) for v in values
-        ]
+        return [v if v is None or type(v) is date else date.fromisoformat(str(v)) for v in values]
     return values
 
 

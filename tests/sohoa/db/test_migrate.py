@@ -53,6 +53,36 @@ def test_postgres_has_the_expression_index_that_linking_people_relies_on(pg_engi
     assert "ix_person_name_key_birth_day" in plan
 
 
+def test_postgres_compares_machine_keys_byte_by_byte(pg_engine):
+    """Migration 0010 gives the key columns ``COLLATE "C"``, as ``tables.machine_key`` says;
+    the downgrade gives them back the database's default."""
+    from sqlalchemy import text
+
+    keyed = {
+        (c.table.name, c.name)
+        for t in metadata.sorted_tables
+        for c in t.columns
+        if getattr(c.type.dialect_impl(pg_engine.dialect), "collation", None) == "C"
+    }
+    assert keyed == {
+        ("scan", "sha256"),
+        ("civil_record", "registration_number"),
+        ("civil_record", "personal_id"),
+        ("person", "personal_id"),
+        ("person", "name_key"),
+    }
+    query = text(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'public' AND collation_name = 'C'"
+    )
+    with pg_engine.connect() as conn:
+        assert {tuple(r) for r in conn.execute(query)} == keyed
+    downgrade(pg_engine, "0009_scan_book_type")
+    with pg_engine.connect() as conn:
+        assert not conn.execute(query).all()
+    upgrade(pg_engine)
+
+
 def test_downgrade_removes_every_table_and_upgrade_restores_them(db_engine):
     downgrade(db_engine, "base")
     assert not set(metadata.tables) & set(inspect(db_engine).get_table_names())
@@ -126,6 +156,9 @@ def test_record_people_move_between_the_link_table_and_the_record_columns(db_eng
         ).all()
     assert [tuple(r) for r in moved] == [(1, 1, None), (2, 2, 3)]
     assert "record_person" not in inspect(db_engine).get_table_names()
+    with db_engine.connect() as conn:  # and 0009 gave each scan its book's type
+        typed = conn.execute(text("SELECT id, book_type FROM scan ORDER BY id")).all()
+    assert [tuple(r) for r in typed] == [(1, "birth"), (2, "marriage")]
     downgrade(db_engine, "0005_login_failures")
     with db_engine.connect() as conn:
         back = conn.execute(

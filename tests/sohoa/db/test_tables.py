@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from sohoa.db.tables import civil_record, person, register_book, scan, unit
@@ -72,11 +72,37 @@ def test_scan_checks(db_engine, bad):
     assert _fails(db_engine, scan, _scan(**bad))
 
 
+def test_a_scan_carries_its_books_type(db_engine):
+    with db_engine.begin() as conn:
+        book_id = _book(conn)
+    in_book = {"book_id": book_id, "book_type": "birth"}
+    assert _fails(db_engine, scan, _scan(book_id=book_id, book_type="death"))
+    assert _fails(db_engine, scan, _scan(book_id=book_id))  # the type is not optional
+    assert _fails(db_engine, scan, _scan(book_type="birth"))  # nor without a book
+    assert not _fails(db_engine, scan, _scan(**in_book, doc_type="death"))  # a stray page
+
+
 def test_record_type_must_match_its_book_and_numbers_are_unique_per_book(db_engine):
     with db_engine.begin() as conn:
         book_id = _book(conn)
-        s1 = conn.execute(insert(scan).values(**_scan()).returning(scan.c.id)).scalar_one()
-        s2 = conn.execute(insert(scan).values(**_scan(page=2)).returning(scan.c.id)).scalar_one()
+        in_book = {"book_id": book_id, "book_type": "birth"}
+        s1, s2, s3 = (
+            conn.execute(
+                insert(scan).values(**_scan(page=p, **in_book)).returning(scan.c.id)
+            ).scalar_one()
+            for p in (1, 2, 3)
+        )
+        other = conn.execute(
+            insert(register_book)
+            .values(
+                unit_id=select(unit.c.id).scalar_subquery(),
+                book_type="birth",
+                year=1988,
+                volume="01",
+                created_at=NOW,
+            )
+            .returning(register_book.c.id)
+        ).scalar_one()
     base = {
         "book_id": book_id,
         "doc_type": "birth",
@@ -87,6 +113,8 @@ def test_record_type_must_match_its_book_and_numbers_are_unique_per_book(db_engi
         "created_at": NOW,
     }
     assert _fails(db_engine, civil_record, {**base, "doc_type": "death"})
+    assert _fails(db_engine, civil_record, {**base, "book_id": other})  # not the scan's book
+    assert _fails(db_engine, civil_record, {**base, "scan_id": s3 + 1})  # no such scan
     assert _fails(db_engine, civil_record, {**base, "origin": "reviewed"})  # who reviewed?
     assert _fails(db_engine, civil_record, {**base, "sex": "m"})
     assert not _fails(db_engine, civil_record, base)

@@ -70,6 +70,7 @@ def _seed(conn):
                 "page": 1,
                 "uri": f"s/{sid}.png",
                 "book_id": book,
+                "book_type": "birth" if book != 2 else "death",
                 "doc_type": "birth" if book != 2 else "death",
                 "status": status,
                 "reject_reason": reason,

@@ -24,8 +24,8 @@ AWKWARD = [
 
 
 _SCAN_COLUMNS = (
-    "id", "sha256", "page", "uri", "book_id", "doc_type", "status", "reject_reason",
-    "uploaded_by", "upload_meta", "quality", "created_at", "updated_at",
+    "id", "sha256", "page", "uri", "book_id", "book_type", "doc_type", "status",
+    "reject_reason", "uploaded_by", "upload_meta", "quality", "created_at", "updated_at",
 )  # fmt: skip
 _COMPARED = _SCAN_COLUMNS[:-2]  # SQLite gives timestamps back without their zone
 
@@ -33,8 +33,8 @@ _COMPARED = _SCAN_COLUMNS[:-2]  # SQLite gives timestamps back without their zon
 def _scan_row(n: int, text: str) -> tuple:
     meta = None if n == 3 else {"dossier_code": text}
     quality = {"note": text, "list": [text, None, 1.5], "ok": n % 2 == 0}
-    return (n, f"{n:064x}", n, f"landing/{text}.tif", 1, "birth", "loaded", None, text, meta,
-            quality, NOW, NOW)  # fmt: skip
+    return (n, f"{n:064x}", n, f"landing/{text}.tif", 1, "birth", "birth", "loaded", None, text,
+            meta, quality, NOW, NOW)  # fmt: skip
 
 
 def test_awkward_text_and_json_round_trip(db_engine):
