@@ -47,9 +47,13 @@ def place_key(place: str | None) -> str | None:
     return key or None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Identity:
-    """What a record says about one person; match keys are computed once, on creation."""
+    """What a record says about one person; match keys are computed once, on creation.
+
+    Not frozen, though nothing changes one: a frozen dataclass is built through
+    ``object.__setattr__``, five times the cost, and a load builds one per person read
+    or named (measured 3.5 against 0.7 µs)."""
 
     full_name: str
     date_of_birth: date | None
@@ -61,9 +65,9 @@ class Identity:
 
     def __post_init__(self) -> None:
         if not self.name_key:
-            object.__setattr__(self, "name_key", name_key(self.full_name))
+            self.name_key = name_key(self.full_name)
         if self.place_key is None:
-            object.__setattr__(self, "place_key", place_key(self.place))
+            self.place_key = place_key(self.place)
 
 
 @dataclass(frozen=True)

@@ -176,3 +176,29 @@ def test_postgres_facts_follow_deletes(pg_engine):
         left = conn.exec_driver_sql("SELECT count(*) FROM kpi.dossier_fact").scalar()
     assert left == 6
     assert {u["unit_code"] for u in build_report(pg_engine, "2024-Q2")["units"]} == {"25920"}
+
+
+def test_postgres_facts_follow_truncate_and_a_reload_counts_once(pg_engine):
+    # Inserts write facts without looking for old ones (migration 0011): a TRUNCATE must
+    # take the facts with it, or reloading after one (ids restarted) would collide.
+    from sohoa.load.batch import load_batch
+    from sohoa.load.book import BookMeta
+    from sohoa.load.synthetic import make_book
+
+    book = BookMeta("25920", "birth", 2018, "01")
+    records = make_book("birth", 2018, "01", 20, seed=3)
+    records[0] = {**records[0], "status": "rejected", "issues": [{"rule": "blank_page"}]}
+    load_batch(pg_engine, records, book, gate=None)
+    import_file(pg_engine, SAMPLE)
+    tables = ("record_fact", "rejected_page", "dossier_fact")
+    facts = "SELECT " + ", ".join(f"(SELECT count(*) FROM kpi.{t})" for t in tables)
+    with pg_engine.begin() as conn:
+        before = tuple(conn.exec_driver_sql(facts).one())
+        conn.exec_driver_sql("TRUNCATE civil_record, scan, dossier RESTART IDENTITY CASCADE")
+        assert tuple(conn.exec_driver_sql(facts).one()) == (0, 0, 0)
+    assert before[:2] == (19, 1) and before[2] > 0
+    summary = load_batch(pg_engine, records, book, gate=None)
+    import_file(pg_engine, SAMPLE)
+    assert (summary.loaded, summary.rejected) == (19, 1)
+    with pg_engine.connect() as conn:
+        assert tuple(conn.exec_driver_sql(facts).one()) == before
