@@ -244,7 +244,7 @@ POSTGRES_ONLY_INDEXES = frozenset({"ix_person_name_key_birth_day"})
 # What each load's new persons could be matched on (``sohoa.people.link``): the hashes of
 # their blocking keys, one row per load, written under the people lock. A load that read
 # its candidates without the lock reads the rows committed since, and queries the persons
-# again only for its new persons that share a hash. Rows an hour old are pruned.
+# again only for its new persons that share a hash. Rows ten minutes old are pruned.
 person_key_log = Table(
     "person_key_log",
     metadata,

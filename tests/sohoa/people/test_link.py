@@ -373,7 +373,7 @@ def test_a_related_parallel_load_is_read_again_for_the_persons_it_concerns(pg_en
 
 
 def test_a_check_begun_too_long_ago_reads_every_candidate_again(pg_engine, monkeypatch):
-    # The log keeps an hour; a check that began before its oldest rows could have been
+    # The log keeps ten minutes; a check that began before its oldest rows could have been
     # pruned trusts it no more. Here the parallel load's person is not logged at all
     # (as if pruned): only the full second reading can find it.
     records = make_book("birth", 2005, "01", 3, seed=5)
@@ -389,14 +389,16 @@ def test_a_check_begun_too_long_ago_reads_every_candidate_again(pg_engine, monke
     assert flagged == theirs
 
 
-def test_the_key_log_keeps_an_hour(pg_engine):
+def test_the_key_log_keeps_ten_minutes(pg_engine):
+    kept = link_module.LOG_KEPT_SECONDS
     with pg_engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO person_key_log (key_hashes, created_at) VALUES "
-                "('\\x01000000', clock_timestamp() - interval '61 minutes'), "
-                "('\\x02000000', clock_timestamp() - interval '59 minutes')"
-            )
+                "('\\x01000000', clock_timestamp() - make_interval(secs => :old)), "
+                "('\\x02000000', clock_timestamp() - make_interval(secs => :young))"
+            ),
+            {"old": kept + 60, "young": kept - 60},
         )
     records = make_book("birth", 2005, "01", 3, seed=5)
     summary = load_batch(pg_engine, records, LATER, gate=None, now=NOW)
