@@ -253,65 +253,75 @@ run to the next, CPU time included. `python -m bench.load_instructions` counts
 instructions per record instead (valgrind), which repeat to within 0.1 %; it is how each
 change below was judged.
 
-Runs of 24 Nov 2026 (session 4), each interleaved with the previous session's code
-(522be2f) on the idle machine, 04:00-04:05, two workers:
+Runs of 24 Nov 2026 (session 5), two workers, each right after a run of the session's
+starting code (e9f7233), on the idle machine: records/s (CPU per record, loader +
+PostgreSQL, where it was noted; one run's server figure was lost):
 
-| code | records/s | CPU per record: loader + PostgreSQL |
-|---|---|---|
-| 522be2f (before) | 7,652 / 6,907 / 8,809 | 94+149, 103+165, 85+129 µs |
-| this code | 9,710 / 9,816 / 7,602 | 71+110, 73+115, 94+149 µs |
+| at | records | e9f7233 (before) | this code |
+|---|---|---|---|
+| 05:00 | 100,000 | 6,728 | 9,310 |
+| 05:02 | 100,000 | 7,876 | 9,351 |
+| 05:04 | 100,000 | 7,540 | 8,038 |
+| 05:26 | 100,000 | 9,500 (199 µs) | 9,495 (202 µs) |
+| 05:28 | 100,000 | 9,879 (195 µs) | 8,444 (222 µs) |
+| 05:30 | 100,000 | 8,701 (218 µs) | 8,842 (213 µs) |
+| 05:36 | 50,000 | 7,818 (236 µs) | 9,133 (206 µs) |
+| 05:37 | 50,000 | 8,384 (220 µs) | 8,291 (229 µs) |
+| 05:38 | 50,000 | 8,546 (210 µs) | 8,794 (210 µs) |
+| 05:39 | 50,000 | 10,834 (175 µs) | 8,699 |
+| 05:40 | 50,000 | 8,895 (211 µs) | 11,824 (162 µs) |
 
-Still short of 10,000 records/s: the best runs reach 9,816 at 188 µs of CPU per record,
-and a run that draws the slow host is back at 7,600. Instructions per record
-(`python -m bench.load_instructions`: 10,000 records loaded onto 20,000, one worker):
+The host moves a run by 15-30 %, CPU time included, and 10,000 records/s is reached
+only by runs that draw a fast host (11,824 at 162 µs of CPU per record). Instructions per
+record (`python -m bench.load_instructions`: 10,000 records loaded onto 20,000, one
+worker, repeatable to 0.1 %), step by step this session:
 
 | step | loader | PostgreSQL | total |
 |---|---|---|---|
-| before (522be2f) | 357,195 | 693,019 | 1,050,214 |
-| + COPY in binary format | 284,931 | 625,036 | 909,967 |
-| + people as columns of the record, candidates by index probes | 267,903 | 541,639 | 809,542 |
-| this code (+ optimistic linking, partial ID indexes) | 269,783 | 588,873 | 858,657 |
+| before (e9f7233) | 270,686 | 589,234 | 859,919 |
+| + the check under the people lock reads a log of key hashes | 293,201 | 534,840 | 828,041 |
+| + a record reaches its book and type through its scan | 294,097 | 515,292 | 809,389 |
+| + machine keys `COLLATE "C"` | 294,076 | 502,654 | 796,730 |
+| + KPI facts inserted plainly, a cheaper `Identity` (this code) | 282,077 | 483,100 | 765,177 |
 
-The first and last rows come from the command above; the middle ones from the same
-method run by hand on the way (their loader figures with the test server's settings).
-The optimistic linking adds about 48,000 server instructions per record (its second
-reading of candidates) and buys back the parallelism; the partial ID indexes take off
-about 8,700.
+-11 % in all, -18 % on the server. One worker alone, where the host's noise is smaller,
+shows the same: 63-73 µs loader + 107-132 µs PostgreSQL before, 74-83 + 102-111 now.
 
 What changed, and why:
 
-- **COPY in binary format** (`sohoa.load.bulk`): psycopg's C writer packs each row and
-  the server reads numbers, dates and times without parsing text. JSON documents go as
-  the bytes msgspec writes (the binary form of `json` is its text).
-- **A record's people are two columns of the record** (migration 0006:
-  `civil_record.person_id`, `spouse_person_id`), not `record_person` rows: each link row
-  cost two foreign-key checks and three index entries.
-- **Candidate persons by index probes**: each candidate query is a LATERAL subquery per
-  key of the batch, so PostgreSQL probes its indexes whatever it estimates. It had been
-  reading the whole person table per batch (a merge join over the name+birthday index,
-  a hash join over a sequential scan): 21 and 15 ms at 20,000 persons and growing with
-  every person stored, against 10 and 1.4 ms now.
-- **Parallel loads link optimistically.** Writing the records after their people are
-  linked put most of a load under the people lock: two workers fell to 5,000
-  records/s. Now candidates are read and matched without the lock; at the end, under the
-  lock held until commit, the candidate queries run again. A person another load
-  committed in between becomes a duplicate flag; the *same* person as one this batch
-  created fails the attempt (SQLSTATE 40001), and the retry takes the lock first. Tested
-  both ways in `tests/sohoa/people/test_link.py`. The second reading costs about 48,000
-  instructions per record.
-- **Indexes on personal IDs hold only rows that have one** (migration 0007): registers
-  before 2016 have no IDs, and a NULL entry per record was an index insertion for
-  nothing.
+- **The check under the people lock no longer reads every candidate again**
+  (`sohoa.people.link`, migration 0008). A load links its people without a lock, then,
+  under the lock held until commit, checks for persons other loads committed in between.
+  That check ran all the candidate queries a second time: about 48,000 server
+  instructions per record. Now each load also logs the 32-bit hashes of its new persons'
+  blocking keys (`person_key_log`, about 20 bytes a person, kept ten minutes); the check
+  reads the rows logged since its first reading and queries again only for its new
+  persons that share a hash (here 7-380 of 5,000). Every pair the match rule calls same
+  or possible shares a hash (tested on the planted duplicates); a check that began longer
+  ago than the log can be trusted queries everything again.
+- **A record reaches its book and type through its scan** (migration 0009). A record had
+  two foreign keys, to its scan and to its book with its type. The scan now carries its
+  book's type (`scan.book_type`, one foreign key to the book with it), and the record one
+  composite key to (scan, book, type). The rules are the same; the price is one index
+  entry per scan against one foreign-key check per record (each check is a query of its
+  own: about 45,000 instructions).
+- **Machine keys compare byte by byte** (migration 0010): sha256, registration numbers,
+  ID numbers and folded names have `COLLATE "C"` on PostgreSQL, so their index entries
+  and probes use memcmp instead of the locale's rules. Nobody reads these keys sorted.
+- **KPI facts of new rows are plain inserts** (migration 0011). The triggers of issue 5
+  upserted a new record's fact and deleted a new scan's old fact first, in case one had
+  outlived a TRUNCATE. A TRUNCATE trigger now empties the facts with the table, and a
+  test reloads after one.
+- **`Identity` is a slotted dataclass**: a frozen one is built through
+  `object.__setattr__`, 3.5 against 0.7 µs, once per person named or read.
 
-Where PostgreSQL's instructions go now (callgrind, same load): foreign-key checks 26 %
-(four per record: scan to book, record to scan, record to book and type, record to
-person), index insertions 23 %, validating the `fields` JSON 10 %, candidate queries
-(twice) 16 %, the KPI triggers of issue 5 7 %. Measured and not done: `COLLATE "C"` on
-the key columns (-2.4 % of the server's instructions), a plain INSERT in the KPI record
-trigger instead of its upsert (-1.5 %, but a stale fact would then fail a load), one
-foreign key from a record to its scan carrying book and type (-4.5 %, a new column and
-constraint on `scan`). Dropping foreign keys or triggers would be faster and is not an
-option: the issue asks for them.
+Where PostgreSQL's instructions go now (callgrind, same load): index insertions 30 %,
+foreign-key checks 26 % (three per record: scan to book, record to scan, record to
+person), validating the `fields` JSON 13 %, queries outside COPY 11 % (mostly the
+candidate probes), the KPI triggers 6 %, WAL 4 %. Measured and not done: caching id
+sequences (`CACHE 1000`: -0.9 % of the server's instructions, but ids would no longer
+follow the order of loading). Dropping foreign keys, indexes or triggers would be faster
+and is not an option: the issue asks for them, and the report of issue 5 reads the facts.
 
 Concurrency: books load in parallel (one transaction each); two loads of one book take
 turns (a per-book advisory lock); the people check and the commit take turns (the people
