@@ -249,7 +249,7 @@ person_key_log = Table(
     "person_key_log",
     metadata,
     Column("id", ID, primary_key=True),
-    Column("key_hashes", LargeBinary, nullable=False),  # CRC-32s, 4 bytes little-endian each
+    Column("key_hashes", LargeBinary, nullable=False),  # 32-bit hashes, 4 bytes little-endian
     Column("created_at", TS, nullable=False),
 )
 
