@@ -332,7 +332,7 @@ def link_people(
         hashes = [key_hashes(known.ident) for known, *_ in created]
         out.new_key_hashes = [h for each in hashes for h in each]
         if not lock_first:
-            seen = {row[0] for row in rows} | {known.id for known, *_ in created}
+            seen = {row[0] for row in rows}  # its own persons no query returns (_NOT_MINE)
             mine = [(k, rid, h) for (k, rid, _, _), h in zip(created, hashes, strict=True)]
             out.recheck = _Recheck(seen, mine, since, started, now)
     out.flag_rows = list(flags.values())
@@ -387,7 +387,7 @@ def _log_keys(conn: Connection, hashes: list[int]) -> None:
 class _Recheck:
     """What a batch linked without the lock checks under it, before it commits."""
 
-    seen: set[int]  # persons the batch read or created
+    seen: set[int]  # persons the batch read
     created: list[tuple[_Known, int, list[int]]]  # (new person, record id, key hashes)
     since: int  # the last ``person_key_log`` row committed before the first reading
     started: float  # time.monotonic() then
@@ -400,15 +400,14 @@ class _Recheck:
         Only new persons whose key hashes a load logged since then are looked up again;
         all of them if rows that old may have been pruned."""
         _lock_people(conn)
-        cur = conn.connection.driver_connection.cursor()
-        cur.execute("SELECT key_hashes FROM person_key_log WHERE id > %s", (self.since,))
-        theirs: set[int] = set()
-        for (blob,) in cur.fetchall():
-            theirs.update(_unpack(blob))
-        if time.monotonic() - self.started > LOG_TRUSTED_SECONDS:
-            suspects = self.created
-        else:
-            suspects = [c for c in self.created if not theirs.isdisjoint(c[2])]
+        suspects = self.created
+        if time.monotonic() - self.started <= LOG_TRUSTED_SECONDS:
+            cur = conn.connection.driver_connection.cursor()
+            cur.execute("SELECT key_hashes FROM person_key_log WHERE id > %s", (self.since,))
+            theirs: set[int] = set()
+            for (blob,) in cur.fetchall():
+                theirs.update(_unpack(blob))
+            suspects = [c for c in suspects if not theirs.isdisjoint(c[2])]
         if not suspects:
             return []
         idents = [known.ident for known, _, _ in suspects]
