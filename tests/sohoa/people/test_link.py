@@ -238,6 +238,16 @@ def test_the_documented_rule(a, b, kind):
     assert compare(a, b).kind == kind == compare(b, a).kind
 
 
+def _values(rec: dict) -> dict:
+    """A generated record's field values (SPEC 3 fields without their lineage)."""
+    return {k: f["value"] for k, f in rec["fields"].items()}
+
+
+def _subjects(records: list[dict]) -> list[Identity]:
+    """The person each generated birth record is about, as the loader reads them."""
+    return [ident for rec in records for _, ident in subjects_of("birth", _values(rec))]
+
+
 def _parallel_load_creates(engine, values: dict, born: date):
     """Another transaction (a parallel load of another book) holding the people lock, that
     has just created and logged the person ``values`` describe, born on ``born``, through
@@ -272,7 +282,7 @@ def test_parallel_loads_take_turns_to_link_people(pg_engine):
     # (at its check under the people lock), finds that person, and is retried, linking
     # the record to that person.
     records = make_book("birth", 2005, "01", 3, seed=5)  # no personal IDs before 2016
-    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    values = _values(records[0])
     born = date.fromisoformat(values["date_of_birth"])
     other, tx, theirs = _parallel_load_creates(pg_engine, values, born)
     summary = _load_while_it_commits(pg_engine, records, other, tx)
@@ -288,7 +298,7 @@ def test_a_near_person_created_by_a_parallel_load_becomes_a_flag(pg_engine):
     # The parallel load's person has the same name, born one day later: not the same
     # person, so the batch keeps its own and flags the pair for review.
     records = make_book("birth", 2005, "01", 3, seed=5)
-    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    values = _values(records[0])
     born = date.fromisoformat(values["date_of_birth"])
     other, tx, theirs = _parallel_load_creates(pg_engine, values, born + timedelta(days=1))
     summary = _load_while_it_commits(pg_engine, records, other, tx)
@@ -319,11 +329,7 @@ def test_persons_that_could_match_share_a_key_hash():
     # The check under the lock looks again only at new persons whose key hashes another
     # load logged; every pair the rule calls same or possible must share one.
     base, later = _population()
-    idents = [
-        ident
-        for rec in base + [r for r, _, _ in later]
-        for _, ident in subjects_of("birth", {k: f["value"] for k, f in rec["fields"].items()})
-    ]
+    idents = _subjects(base + [r for r, _, _ in later])
     hashes = [set(key_hashes(i)) for i in idents]
     close = 0
     for a in range(len(idents)):
@@ -352,7 +358,7 @@ def test_an_unrelated_parallel_load_costs_no_second_reading(pg_engine, monkeypat
     # The parallel load logged a person who shares no key with this batch's: the check
     # under the lock reads the log, and queries no candidate again.
     records = make_book("birth", 2005, "01", 3, seed=5)
-    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    values = _values(records[0])
     unrelated = {**values, "full_name": "HOÀNG THỊ NGỌC BÍCH"}
     other, tx, _ = _parallel_load_creates(pg_engine, unrelated, date(1931, 2, 3))
     runs = _lookup_runs(monkeypatch)
@@ -363,7 +369,7 @@ def test_an_unrelated_parallel_load_costs_no_second_reading(pg_engine, monkeypat
 
 def test_a_related_parallel_load_is_read_again_for_the_persons_it_concerns(pg_engine, monkeypatch):
     records = make_book("birth", 2005, "01", 3, seed=5)
-    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    values = _values(records[0])
     born = date.fromisoformat(values["date_of_birth"])
     other, tx, _ = _parallel_load_creates(pg_engine, values, born + timedelta(days=1))
     runs = _lookup_runs(monkeypatch)
@@ -377,7 +383,7 @@ def test_a_check_begun_too_long_ago_reads_every_candidate_again(pg_engine, monke
     # pruned trusts it no more. Here the parallel load's person is not logged at all
     # (as if pruned): only the full second reading can find it.
     records = make_book("birth", 2005, "01", 3, seed=5)
-    values = {k: f["value"] for k, f in records[0]["fields"].items()}
+    values = _values(records[0])
     born = date.fromisoformat(values["date_of_birth"])
     other, tx, theirs = _parallel_load_creates(pg_engine, values, born + timedelta(days=1))
     other.execute(text("DELETE FROM person_key_log"))
@@ -403,12 +409,7 @@ def test_the_key_log_keeps_ten_minutes(pg_engine):
     records = make_book("birth", 2005, "01", 3, seed=5)
     summary = load_batch(pg_engine, records, LATER, gate=None, now=NOW)
     assert summary.persons_created == 3
-    mine = [
-        h
-        for rec in records
-        for _, ident in subjects_of("birth", {k: f["value"] for k, f in rec["fields"].items()})
-        for h in key_hashes(ident)
-    ]
+    mine = [h for ident in _subjects(records) for h in key_hashes(ident)]
     with pg_engine.connect() as conn:
         logged = [
             bytes(b)
