@@ -30,11 +30,12 @@ from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
 from sohoa.load.book import BookMeta, ensure_book
 from sohoa.load.bulk import allocate_ids, insert_rows, insert_tuples, rows_where_in
 from sohoa.load.store import Accepted, store_records
-from sohoa.load.values import registration_number
+from sohoa.load.values import number_text
 
 _LOCK_KEY = 7_460_823  # advisory lock: shared by loads, exclusive for a review confirmation
 _BOOK_LOCK_KEY = 7_460_824  # (this, hash of the book's natural key): one load per book at once
 _ATTEMPTS = 3  # a transaction that lost a race with a parallel load is retried
+BATCH_WORK_MEM = "64MB"  # PostgreSQL's work_mem for a batch's transaction (see _transaction)
 
 
 class GateOutcome(Protocol):
@@ -138,7 +139,7 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             done = _transaction(
-                engine, records, keys, book, failures, run_key, now, summary, attempt > 1
+                engine, records, keys, known, book, failures, run_key, now, summary, attempt > 1
             )
             break
         except Exception as exc:  # the driver's own error when COPY fails, else SQLAlchemy's
@@ -152,6 +153,7 @@ def _transaction(
     engine: Engine,
     records: Sequence[dict[str, Any]],
     keys: list[tuple[str, int]],
+    known: set[tuple[str, int]],
     book: BookMeta,
     failures: dict[int, list[dict[str, Any]]],
     run_key: str | None,
@@ -167,21 +169,38 @@ def _transaction(
     against parallel loads' under a third lock (``sohoa.people.link``), which a retried
     attempt takes before it reads any person. Loads of different books thus write in
     parallel and only take turns for that check and their commit.
+
+    ``known``: the pages found stored before the transaction. They are read again under
+    the book's lock only if a load of the same book held it (or on SQLite, or in a retry).
+    Otherwise a page another load stored since then fails the scan's unique key, and the
+    batch is retried (``_is_race``) and reads them again: rare, and never a wrong row.
     """
     summary = replace(before, reasons=Counter(before.reasons))
     failures = {i: list(issues) for i, issues in failures.items()}
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(
+        postgres = conn.dialect.name == "postgresql"
+        fresh_read = retried or not postgres
+        if postgres:
+            locks = {"k": _LOCK_KEY, "b": _BOOK_LOCK_KEY, "book": _book_key(book)}
+            # work_mem: the KPI triggers' transition tables hold the batch's new rows
+            # (about 1.5 KB a record); at the default 4 MB a book of 5,000 records went
+            # to a temporary file and was read back (``BATCH_WORK_MEM``).
+            took = conn.execute(
                 text(
-                    "SELECT pg_advisory_xact_lock_shared(:k), "
-                    "pg_advisory_xact_lock(:b, hashtext(:book))"
+                    "SELECT set_config('work_mem', :mem, true), "
+                    "pg_advisory_xact_lock_shared(:k), "
+                    "pg_try_advisory_xact_lock(:b, hashtext(:book))"
                 ),
-                {"k": _LOCK_KEY, "b": _BOOK_LOCK_KEY, "book": _book_key(book)},
-            )
+                {**locks, "mem": BATCH_WORK_MEM},
+            ).one()[2]
+            if not took:  # another load of this book: wait for it, then read again
+                conn.execute(text("SELECT pg_advisory_xact_lock(:b, hashtext(:book))"), locks)
+                fresh_read = True
+        if fresh_read:
+            known = _known_scans(conn, keys)
         run_id, new_run = _start_run(conn, run_key, now)
         book_id = ensure_book(conn, book, now)
-        _write(conn, records, keys, book, book_id, failures, run_id, now, summary, retried)
+        _write(conn, records, keys, known, book, book_id, failures, run_id, now, summary, retried)
         if new_run:
             conn.execute(
                 update(pipeline_run)
@@ -218,6 +237,7 @@ def _write(
     conn: Connection,
     records: Sequence[dict[str, Any]],
     keys: list[tuple[str, int]],  # each record's scan key (sha256, page)
+    known: set[tuple[str, int]],  # those of pages already stored
     book: BookMeta,
     book_id: int,
     failures: dict[int, list[dict[str, Any]]],
@@ -226,7 +246,6 @@ def _write(
     summary: LoadSummary,
     retried: bool,
 ) -> None:
-    known = _known_scans(conn, keys)  # again, under the lock
     taken = {
         r
         for (r,) in conn.execute(
@@ -455,7 +474,7 @@ def _number(rec: dict[str, Any], doc_type: str | None) -> str | None:
     """The record's registration number (only that field is read: this runs per record)."""
     key = "result_number" if doc_type == "dossier_result" else "registration_number"
     found = rec.get("fields", {}).get(key)
-    return registration_number({key: found.get("value")} if found else {}, doc_type or "")
+    return number_text(found.get("value") if found else None)
 
 
 def _scan_key(rec: dict[str, Any]) -> tuple[str, int]:

@@ -41,7 +41,11 @@ def value_text(value: Any) -> str:
 def registration_number(fields: dict[str, Any], doc_type: str) -> str | None:
     """The record's number in its book (``result_number`` for a dossier result)."""
     key = "result_number" if doc_type == "dossier_result" else "registration_number"
-    value = fields.get(key)
+    return number_text(fields.get(key))
+
+
+def number_text(value: Any) -> str | None:
+    """A register number as stored: its canonical text, None when blank."""
     return None if value in (None, "") else value_text(value)
 
 

@@ -105,34 +105,10 @@ class PeopleLinks:
             _log_keys(conn, self.new_key_hashes)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Known:
     id: int
     ident: Identity
-
-
-def _date_keys(ident: Identity) -> list[tuple]:
-    """Blocking keys: every pair ``compare`` calls same or possible shares one of them.
-
-    Same name: the dates agree on year+month, year+day, month+day or are day/month
-    swapped. Similar name (same date, one word differs): the date and the name with that
-    word replaced by ``%``, which is also the LIKE pattern the server is asked for
-    (:class:`_PgLookups`); keys after the first four are those.
-    """
-    d, n = ident.date_of_birth, ident.name_key
-    if d is None:
-        return []
-    y, m, day = d.year, d.month, d.day
-    return [
-        ("ym", n, y, m),
-        ("yd", n, y, day),
-        ("md", n, m, day),
-        ("swap", n, y, m, day) if m <= day else ("swap", n, y, day, m),
-        *[("word", d, pattern) for pattern in _word_patterns(n)],
-    ]
-
-
-_SAME_NAME_KEYS = 4  # the first keys of _date_keys; the rest are similar-name patterns
 
 
 @lru_cache(maxsize=65536)
@@ -150,12 +126,16 @@ def _word_patterns(name_key: str) -> tuple[str, ...]:
 
 
 def key_hashes(ident: Identity) -> list[int]:
-    """32-bit hashes of coarsened :func:`_date_keys`: two identities that share a blocking
-    key share one of these (a shared hash alone proves nothing; it calls for a look).
+    """Blocking keys as 32-bit hashes: every pair ``compare`` calls same or possible shares
+    one of them (a shared hash alone proves nothing; it calls for a look).
 
-    The same-name keys come down to name + year and name + month and day; the
-    similar-name keys are kept whole (date + pattern). Strings are hashed with CRC-32
-    (once per name), then mixed with the numbers by FNV-1a's step: the same everywhere."""
+    Same name: name + year (the dates agree on year+month or year+day, or have day and
+    month swapped) and name + month and day. Similar name (same date, one word differs):
+    the date and the name with that word replaced by ``%``, which is also the LIKE pattern
+    the server is asked for (:class:`_PgLookups`). Strings are hashed with CRC-32 (once per
+    name), then mixed with the numbers by FNV-1a's step: the same in every process, so a
+    load can read another's from ``person_key_log``. The batch's own index of candidates
+    is keyed by them too (:class:`_Index`)."""
     d = ident.date_of_birth
     if d is None:
         return []
@@ -201,21 +181,23 @@ def _unpack(blob: bytes) -> array:
 @dataclass
 class _Index:
     by_pid: dict[str, _Known] = field(default_factory=dict)
-    by_key: dict[tuple, list[_Known]] = field(default_factory=lambda: defaultdict(list))
+    by_hash: dict[int, list[_Known]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, known: _Known, keys: list[tuple] | None = None) -> None:
-        """Index ``known``; ``keys`` are its :func:`_date_keys` when already computed."""
+    def add(self, known: _Known, hashes: list[int] | None = None) -> None:
+        """Index ``known``; ``hashes`` are its :func:`key_hashes` when already computed."""
         if known.ident.personal_id:
             self.by_pid.setdefault(known.ident.personal_id, known)
-        by_key = self.by_key
-        for key in _date_keys(known.ident) if keys is None else keys:
-            by_key[key].append(known)
+        by_hash = self.by_hash
+        for h in key_hashes(known.ident) if hashes is None else hashes:
+            by_hash[h].append(known)
 
-    def candidates(self, ident: Identity, keys: list[tuple] | None = None) -> list[_Known]:
+    def candidates(self, ident: Identity, hashes: list[int] | None = None) -> list[_Known]:
+        """Indexed persons sharing a key hash with ``ident`` (a superset of those the rule
+        could call same or possible; :func:`compare` decides)."""
         seen: dict[int, _Known] = {}
-        get = self.by_key.get
-        for key in _date_keys(ident) if keys is None else keys:
-            for k in get(key, ()):
+        get = self.by_hash.get
+        for h in key_hashes(ident) if hashes is None else hashes:
+            for k in get(h, ()):
                 seen.setdefault(k.id, k)
         if len(seen) < 2:
             return list(seen.values())
@@ -223,35 +205,42 @@ class _Index:
         return [seen[i] for i in sorted(seen, key=lambda i: (i < 0, abs(i)))]
 
 
+# Who a record is about, per type: (role, name field, date of birth field, sex field,
+# sex when the field is empty, ID field, place of birth field).
+_PEOPLE_FIELDS: dict[str, tuple[tuple[str, str, str, str, str | None, str, str | None], ...]] = {
+    "birth": (
+        ("subject", "full_name", "date_of_birth", "sex", None, "personal_id", "place_of_birth"),
+    ),
+    "death": (("subject", "full_name", "date_of_birth", "sex", None, "personal_id", None),),
+    "marriage": (
+        ("husband", "husband_full_name", "husband_date_of_birth", "husband_sex", "male",
+         "husband_personal_id", None),
+        ("wife", "wife_full_name", "wife_date_of_birth", "wife_sex", "female",
+         "wife_personal_id", None),
+    ),
+    "dossier_result": (
+        ("applicant", "applicant_name", "applicant_date_of_birth", "applicant_sex", None,
+         "applicant_personal_id", None),
+    ),
+}  # fmt: skip
+
+
 def subjects_of(doc_type: str, values: dict[str, Any]) -> list[tuple[str, Identity]]:
     """(role, identity) for each person a record is about; a marriage has two."""
-
-    def ident(prefix: str, name_field: str, sex: str | None, place_field: str | None):
-        name = values.get(prefix + name_field)
-        if not name:
-            return None
-        return Identity(
-            full_name=str(name),
-            date_of_birth=to_date(values.get(prefix + "date_of_birth")),
-            sex=values.get(prefix + "sex") or sex,
-            place=values.get(place_field) if place_field else None,
-            personal_id=values.get(prefix + "personal_id"),
-        )
-
-    if doc_type == "birth":
-        found = [("subject", ident("", "full_name", None, "place_of_birth"))]
-    elif doc_type == "death":
-        found = [("subject", ident("", "full_name", None, None))]
-    elif doc_type == "marriage":
-        found = [
-            ("husband", ident("husband_", "full_name", "male", None)),
-            ("wife", ident("wife_", "full_name", "female", None)),
-        ]
-    elif doc_type == "dossier_result":
-        found = [("applicant", ident("applicant_", "name", None, None))]
-    else:
-        found = []
-    return [(role, i) for role, i in found if i is not None]
+    found = []
+    get = values.get
+    for role, name_f, dob_f, sex_f, sex, pid_f, place_f in _PEOPLE_FIELDS.get(doc_type, ()):
+        name = get(name_f)
+        if name:
+            ident = Identity(
+                str(name),
+                to_date(get(dob_f)),
+                get(sex_f) or sex,
+                get(place_f) if place_f else None,
+                get(pid_f),
+            )
+            found.append((role, ident))
+    return found
 
 
 def link_people(
@@ -271,11 +260,11 @@ def link_people(
     if not usable:
         return out  # e.g. a dossier applicant without ID: nothing to match on
     idents = [i for _, _, i in usable]
-    # Pure work first: the blocking keys serve both the queries and the matching.
-    keys_of = [_date_keys(i) for i in idents]
+    # Pure work first: the key hashes index the candidates, and new persons log them.
+    hashes_of = [key_hashes(i) for i in idents]
     postgres = conn.dialect.name == "postgresql"
     if postgres:
-        lookups = _PgLookups.of(idents, keys_of)
+        lookups = _PgLookups.of(idents)
         if lock_first:
             _lock_people(conn)
         else:  # the check in ``finish`` reads what other loads log after this point
@@ -285,22 +274,22 @@ def link_people(
     else:  # one writer at a time (SQLite): nothing can change under the batch
         index = _load_candidates(conn, idents)
     links: list[tuple[int, _Known, str]] = []  # ids resolved once new persons have theirs
-    created: list[tuple[_Known, int, str, list[tuple[_Known, float, str]]]] = []
+    created: list[tuple[_Known, int, str, list[int], list[tuple[_Known, float, str]]]] = []
     by_pid = index.by_pid
-    for (rid, role, ident), keys in zip(usable, keys_of, strict=True):
+    for (rid, role, ident), hashes in zip(usable, hashes_of, strict=True):
         target = by_pid.get(ident.personal_id) if ident.personal_id else None
         possibles: list[tuple[_Known, float, str]] = []
         if target is None:
-            target, possibles = _match(index, ident, keys)
+            target, possibles = _match(index, ident, hashes)
         if target is not None:
             stats.persons_linked += 1
             links.append((rid, target, role))
             continue
         known = _Known(-1 - len(created), ident)  # placeholder id until allocation
-        created.append((known, rid, role, possibles))
-        index.add(known, keys)
+        created.append((known, rid, role, hashes, possibles))
+        index.add(known, hashes)
     person_rows = []
-    for pid, (known, rid, role, _) in zip(
+    for pid, (known, rid, role, _, _) in zip(
         allocate_ids(conn, person, len(created)), created, strict=True
     ):
         known.id = pid
@@ -320,7 +309,7 @@ def link_people(
         )
         links.append((rid, known, role))
     flags: dict[tuple[int, int], tuple] = {}
-    for known, rid, _, possibles in created:
+    for known, rid, _, _, possibles in created:
         for cand, score, reason in possibles:
             flags.setdefault(
                 (known.id, cand.id), (known.id, cand.id, rid, score, reason, "open", now)
@@ -329,11 +318,10 @@ def link_people(
     for rid, k, role in links:
         out.people_of.setdefault(rid, [None, None])[role == SPOUSE_ROLE] = k.id
     if postgres and created:
-        hashes = [key_hashes(known.ident) for known, *_ in created]
-        out.new_key_hashes = [h for each in hashes for h in each]
+        out.new_key_hashes = [h for *_, hashes, _ in created for h in hashes]
         if not lock_first:
             seen = {row[0] for row in rows}  # its own persons no query returns (_NOT_MINE)
-            mine = [(k, rid, h) for (k, rid, _, _), h in zip(created, hashes, strict=True)]
+            mine = [(known, rid, hashes) for known, rid, _, hashes, _ in created]
             out.recheck = _Recheck(seen, mine, since, started, now)
     out.flag_rows = list(flags.values())
     stats.persons_created = len(person_rows)
@@ -342,12 +330,12 @@ def link_people(
 
 
 def _match(
-    index: _Index, ident: Identity, keys: list[tuple] | None = None
+    index: _Index, ident: Identity, hashes: list[int] | None = None
 ) -> tuple[_Known | None, list[tuple[_Known, float, str]]]:
     """The first indexed candidate that is the same person as ``ident`` (or None), and the
     (candidate, score, reason) of those seen before it that possibly are."""
     possibles = []
-    for cand in index.candidates(ident, keys):
+    for cand in index.candidates(ident, hashes):
         if ident.personal_id and cand.ident.personal_id:
             continue  # two different IDs: different people (the same ID is by_pid, unique)
         decision = compare(ident, cand.ident)
@@ -410,15 +398,14 @@ class _Recheck:
             suspects = [c for c in suspects if not theirs.isdisjoint(c[2])]
         if not suspects:
             return []
-        idents = [known.ident for known, _, _ in suspects]
-        lookups = _PgLookups.of(idents, [_date_keys(i) for i in idents])
+        lookups = _PgLookups.of([known.ident for known, _, _ in suspects])
         fresh = [row for row in lookups.run(conn) if row[0] not in self.seen]
         if not fresh:
             return []
         index = _index_of(fresh)
         flags = []
-        for known, rid, _ in suspects:
-            same, possibles = _match(index, known.ident)
+        for known, rid, hashes in suspects:
+            same, possibles = _match(index, known.ident, hashes)
             if same is not None:
                 raise PeopleRace(f"person {same.id} was linked by a parallel load")
             flags += [
@@ -527,14 +514,14 @@ _SIMILAR = _probe(
 class _PgLookups:
     """The candidate queries of a batch (PostgreSQL), their parameters built before the
     people lock is taken: the same personal ID; the same name with a date that agrees on
-    two of year/month/day; the same date with all words of the name but one equal (the
-    blocking keys of :func:`_date_keys`, applied on the server)."""
+    two of year/month/day; the same date with all words of the name but one equal (what
+    :func:`key_hashes` blocks on, asked of the server exactly)."""
 
     queries: list[tuple[str, tuple[str, ...]]]
 
     @classmethod
-    def of(cls, idents: Sequence[Identity], keys_of: Sequence[list[tuple]]) -> _PgLookups:
-        """The queries for ``idents``, whose :func:`_date_keys` are ``keys_of``."""
+    def of(cls, idents: Sequence[Identity]) -> _PgLookups:
+        """The queries for ``idents``."""
         queries = []
         pids = {i.personal_id for i in idents if i.personal_id}
         if pids:
@@ -542,13 +529,14 @@ class _PgLookups:
         by_year: set[tuple[str, int]] = set()
         by_day: set[tuple[str, int]] = set()
         similar: dict[date, set[str]] = defaultdict(set)
-        for ident, keys in zip(idents, keys_of, strict=True):
+        for ident in idents:
             d = ident.date_of_birth
             if d is None:
                 continue
-            by_year.add((ident.name_key, d.year))
-            by_day.add((ident.name_key, d.month * 100 + d.day))
-            similar[d].update([key[2] for key in keys[_SAME_NAME_KEYS:]])
+            name = ident.name_key
+            by_year.add((name, d.year))
+            by_day.add((name, d.month * 100 + d.day))
+            similar[d].update(_word_patterns(name))
         if by_year:
             queries += [
                 (_BY_YEAR, (_joined(n for n, _ in by_year), _joined(y for _, y in by_year))),

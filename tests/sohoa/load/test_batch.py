@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, func, select, text
 
+import sohoa.load.batch as batch_module
 from ocr.errors import InputFileError
 from sohoa.db.snapshot import canonical_dump
 from sohoa.db.tables import (
@@ -184,12 +185,13 @@ def _wait_until_blocked(engine, what: str, timeout: float = 20.0) -> None:
     raise AssertionError(f"no session waited on a {what} lock")
 
 
-def test_a_page_written_by_a_parallel_load_is_skipped_not_an_error(pg_engine):
+def test_a_page_written_by_a_parallel_load_is_skipped_not_an_error(pg_engine, monkeypatch):
     # Another load of another book writes one of this batch's pages and commits while this
     # batch is writing: the batch's insert then fails on the natural key, and the batch
     # is retried as a whole, finding that page already known.
     records = make_book("birth", 2018, "01", 20, seed=12)
     page = records[7]["source"]
+    held = _advisory_locks_held_while_writing(monkeypatch)
     other = pg_engine.connect()
     tx = other.begin()
     other.execute(
@@ -207,6 +209,83 @@ def test_a_page_written_by_a_parallel_load_is_skipped_not_an_error(pg_engine):
     assert (summary.loaded, summary.skipped_existing) == (19, 1)
     assert _count(pg_engine, scan) == 20
     assert _count(pg_engine, civil_record) == 19
+    assert held == [2, 2]  # both attempts wrote holding the loads' lock and the book's
+
+
+def _advisory_locks_held_while_writing(monkeypatch) -> list[int]:
+    """Per attempt at a batch, the advisory locks its transaction held as it wrote (a
+    spy on ``_write``; the real one runs)."""
+    held: list[int] = []
+    real = batch_module._write
+
+    def spy(conn, *args):
+        held.append(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND pid = pg_backend_pid() AND granted"
+                )
+            ).scalar_one()
+        )
+        return real(conn, *args)
+
+    monkeypatch.setattr(batch_module, "_write", spy)
+    return held
+
+
+def _calls(monkeypatch, name: str) -> list[int]:
+    """A spy on ``sohoa.load.batch.<name>``: one entry per call (the real one runs)."""
+    calls: list[int] = []
+    real = getattr(batch_module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, name, counted)
+    return calls
+
+
+def test_a_load_that_waited_for_another_load_of_its_book_reads_its_pages_again(
+    pg_engine, monkeypatch
+):
+    # Two loads of one book take turns (the book's lock). The one that waited reads the
+    # stored pages again once it holds the lock and skips those the other stored: no
+    # failed insert, no second attempt.
+    records = make_book("birth", 2018, "01", 20, seed=12)
+    attempts = _calls(monkeypatch, "_transaction")
+    other = pg_engine.connect()
+    tx = other.begin()
+    other.execute(
+        text("SELECT pg_advisory_xact_lock(:b, hashtext(:book))"),
+        {"b": batch_module._BOOK_LOCK_KEY, "book": batch_module._book_key(BOOK)},
+    )
+    for rec in records[:10]:
+        page = rec["source"]
+        other.execute(
+            scan.insert().values(
+                sha256=page["sha256"], page=page["page"], uri=page["uri"], doc_type="birth",
+                status="rejected", reject_reason="the other load", created_at=NOW,
+                updated_at=NOW,
+            )
+        )  # fmt: skip
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(load_batch, pg_engine, records, BOOK, gate=None, now=NOW)
+        _wait_until_blocked(pg_engine, "advisory")
+        tx.commit()
+        other.close()
+        summary = running.result(timeout=60)
+    assert (summary.loaded, summary.skipped_existing) == (10, 10)
+    assert len(attempts) == 1
+
+
+def test_a_load_nobody_made_wait_reads_the_stored_pages_once(pg_engine, monkeypatch):
+    # Without a load of the same book ahead of it, what the batch read before its
+    # transaction stands (a page stored since would fail its insert: see above).
+    reads = _calls(monkeypatch, "_known_scans")
+    summary = load_batch(pg_engine, make_book("birth", 2018, "01", 20, seed=12), BOOK, gate=None)
+    assert summary.loaded == 20
+    assert len(reads) == 1
 
 
 def _content(engine) -> dict[str, list[tuple]]:

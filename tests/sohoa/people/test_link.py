@@ -346,9 +346,9 @@ def _lookup_runs(monkeypatch) -> list[int]:
     runs: list[int] = []
     real = link_module._PgLookups.of
 
-    def counted(idents, keys_of):
+    def counted(idents):
         runs.append(len(idents))
-        return real(idents, keys_of)
+        return real(idents)
 
     monkeypatch.setattr(link_module._PgLookups, "of", staticmethod(counted))
     return runs
