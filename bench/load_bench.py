@@ -21,6 +21,7 @@ import os
 import platform
 import re
 import resource
+import sys
 import time
 from pathlib import Path
 
@@ -46,28 +47,51 @@ def machine() -> str:
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
         f"nproc {os.cpu_count()}, {cpu}, {mem:.0f} GiB RAM, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}; load average at "
-        f"the end of the run: {load}"
+        f"{platform.release()}, Python {platform.python_version()} "
+        f"({os.path.realpath(sys.executable)}); load average at the end of the run: {load}"
     )
 
 
 def server_cpu_seconds(server) -> float:
-    """CPU time used so far by the throwaway server's processes, live or exited (/proc)."""
+    """CPU time used so far by the throwaway server's processes, live or exited (/proc).
+
+    An exited backend's time moves into the postmaster's children's total when it is
+    reaped. A reaping between reading the postmaster and reading its children would lose
+    or count twice that backend's time (it lost half the server's time of one run), so
+    the reading is taken again until the postmaster's totals stayed the same across it."""
     if server is None:
         return float("nan")
     master = int((server.data / "postmaster.pid").read_text().split()[0])
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            raw = stat.read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2 :].split()
-        if int(stat.parent.name) == master:  # and its exited children (closed connections)
-            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
-        elif int(fields[1]) == master:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    tck = os.sysconf("SC_CLK_TCK")
+    for _ in range(50):
+        before = _stat(master)
+        children = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            fields = _fields(stat)
+            if fields is not None and int(fields[1]) == master:
+                children += int(fields[11]) + int(fields[12])
+        after = _stat(master)
+        if before == after:
+            return (sum(before) + children) / tck
+        time.sleep(0.05)
+    raise RuntimeError("the server's processes kept exiting: no steady CPU reading")
+
+
+def _stat(pid: int) -> tuple[int, int, int, int]:
+    """utime, stime and the reaped children's cutime, cstime of ``pid``."""
+    fields = _fields(Path(f"/proc/{pid}/stat"))
+    if fields is None:
+        raise RuntimeError(f"process {pid} is gone")
+    return int(fields[11]), int(fields[12]), int(fields[13]), int(fields[14])
+
+
+def _fields(stat: Path) -> list[str] | None:
+    """The fields of a /proc/PID/stat after the command name (None: the process is gone)."""
+    try:
+        raw = stat.read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()
 
 
 def fingerprint(engine) -> dict[str, tuple[int, str]]:
@@ -250,84 +274,8 @@ the writer alone (`load_batch(..., gate=None)`).
 Machine: {machine()}.
 The machine's two cores are shared on the host: the same code varies by 15-30 % from one
 run to the next, CPU time included. `python -m bench.load_instructions` counts
-instructions per record instead (valgrind), which repeat to within 0.1 %; it is how each
-change below was judged.
-
-Runs of 24 Nov 2026 (session 5), two workers, each right after a run of the session's
-starting code (e9f7233), on the idle machine: records/s (CPU per record, loader +
-PostgreSQL, where it was noted; one run's server figure was lost):
-
-| at | records | e9f7233 (before) | this code |
-|---|---|---|---|
-| 05:00 | 100,000 | 6,728 | 9,310 |
-| 05:02 | 100,000 | 7,876 | 9,351 |
-| 05:04 | 100,000 | 7,540 | 8,038 |
-| 05:26 | 100,000 | 9,500 (199 µs) | 9,495 (202 µs) |
-| 05:28 | 100,000 | 9,879 (195 µs) | 8,444 (222 µs) |
-| 05:30 | 100,000 | 8,701 (218 µs) | 8,842 (213 µs) |
-| 05:36 | 50,000 | 7,818 (236 µs) | 9,133 (206 µs) |
-| 05:37 | 50,000 | 8,384 (220 µs) | 8,291 (229 µs) |
-| 05:38 | 50,000 | 8,546 (210 µs) | 8,794 (210 µs) |
-| 05:39 | 50,000 | 10,834 (175 µs) | 8,699 |
-| 05:40 | 50,000 | 8,895 (211 µs) | 11,824 (162 µs) |
-
-The host moves a run by 15-30 %, CPU time included, and 10,000 records/s is reached
-only by runs that draw a fast host (11,824 at 162 µs of CPU per record). Instructions per
-record (`python -m bench.load_instructions`: 10,000 records loaded onto 20,000, one
-worker, repeatable to 0.1 %), step by step this session:
-
-| step | loader | PostgreSQL | total |
-|---|---|---|---|
-| before (e9f7233) | 270,686 | 589,234 | 859,919 |
-| + the check under the people lock reads a log of key hashes | 293,201 | 534,840 | 828,041 |
-| + a record reaches its book and type through its scan | 294,097 | 515,292 | 809,389 |
-| + machine keys `COLLATE "C"` | 294,076 | 502,654 | 796,730 |
-| + KPI facts inserted plainly, a cheaper `Identity` (this code) | 282,077 | 483,100 | 765,177 |
-
--11 % in all, -18 % on the server. One worker alone, where the host's noise is smaller,
-shows the same: 63-73 µs loader + 107-132 µs PostgreSQL before, 74-83 + 102-111 now.
-
-What changed, and why:
-
-- **The check under the people lock no longer reads every candidate again**
-  (`sohoa.people.link`, migration 0008). A load links its people without a lock, then,
-  under the lock held until commit, checks for persons other loads committed in between.
-  That check ran all the candidate queries a second time: about 48,000 server
-  instructions per record. Now each load also logs the 32-bit hashes of its new persons'
-  blocking keys (`person_key_log`, about 20 bytes a person, kept ten minutes); the check
-  reads the rows logged since its first reading and queries again only for its new
-  persons that share a hash (here 7-380 of 5,000). Every pair the match rule calls same
-  or possible shares a hash (tested on the planted duplicates); a check that began longer
-  ago than the log can be trusted queries everything again.
-- **A record reaches its book and type through its scan** (migration 0009). A record had
-  two foreign keys, to its scan and to its book with its type. The scan now carries its
-  book's type (`scan.book_type`, one foreign key to the book with it), and the record one
-  composite key to (scan, book, type). The rules are the same; the price is one index
-  entry per scan against one foreign-key check per record (each check is a query of its
-  own: about 45,000 instructions).
-- **Machine keys compare byte by byte** (migration 0010): sha256, registration numbers,
-  ID numbers and folded names have `COLLATE "C"` on PostgreSQL, so their index entries
-  and probes use memcmp instead of the locale's rules. Nobody reads these keys sorted.
-- **KPI facts of new rows are plain inserts** (migration 0011). The triggers of issue 5
-  upserted a new record's fact and deleted a new scan's old fact first, in case one had
-  outlived a TRUNCATE. A TRUNCATE trigger now empties the facts with the table, and a
-  test reloads after one.
-- **`Identity` is a slotted dataclass**: a frozen one is built through
-  `object.__setattr__`, 3.5 against 0.7 µs, once per person named or read.
-
-Where PostgreSQL's instructions go now (callgrind, same load): index insertions 30 %,
-foreign-key checks 26 % (three per record: scan to book, record to scan, record to
-person), validating the `fields` JSON 13 %, queries outside COPY 11 % (mostly the
-candidate probes), the KPI triggers 6 %, WAL 4 %. Measured and not done: caching id
-sequences (`CACHE 1000`: -0.9 % of the server's instructions, but ids would no longer
-follow the order of loading). Dropping foreign keys, indexes or triggers would be faster
-and is not an option: the issue asks for them, and the report of issue 5 reads the facts.
-
-Concurrency: books load in parallel (one transaction each); two loads of one book take
-turns (a per-book advisory lock); the people check and the commit take turns (the people
-lock); a load that loses a race on a page, unit or person is retried whole.
-Durability: the production settings cost about the same CPU as fsync=off here (a few
-large transactions); `synchronous_commit=off` would only save the one flush per book.
+instructions per record instead (valgrind), which repeat to within 0.1 %. How the figures
+moved, change by change, and runs interleaved with older code: the next section.
 """
 
 
