@@ -77,6 +77,27 @@ def server_cpu_seconds(server) -> float:
     raise RuntimeError("the server's processes kept exiting: no steady CPU reading")
 
 
+def machine_ticks() -> dict[str, int]:
+    """The machine's CPU time so far, in clock ticks: busy, idle and steal (/proc/stat).
+
+    Steal is time the hypervisor gave this virtual machine's cores to someone else: on a
+    shared host it is what moves a run's figures most."""
+    with open("/proc/stat", encoding="utf-8") as stat:
+        user, nice, system, idle, iowait, irq, softirq, steal = map(
+            int, stat.readline().split()[1:9]
+        )
+    return {
+        "busy": user + nice + system + irq + softirq,
+        "idle": idle + iowait,
+        "steal": steal,
+    }
+
+
+def _share(before: dict[str, int], after: dict[str, int], part: str) -> float:
+    total = sum(after.values()) - sum(before.values())
+    return (after[part] - before[part]) / total if total else float("nan")
+
+
 def _stat(pid: int) -> tuple[int, int, int, int]:
     """utime, stime and the reaped children's cutime, cstime of ``pid``."""
     fields = _fields(Path(f"/proc/{pid}/stat"))
@@ -167,9 +188,10 @@ def run(
         batches = books(total, count)
         generate = time.perf_counter() - t0
         n = sum(len(r) for _, r in batches)
-        s0 = server_cpu_seconds(server)
+        s0, m0 = server_cpu_seconds(server), machine_ticks()
         first, first_s, client_cpu = load_all(engine, url, batches, workers)
         server_cpu = server_cpu_seconds(server) - s0
+        m1 = machine_ticks()
         load_1 = os.getloadavg()[0]
         before = fingerprint(engine)
         again, rerun_s, _ = load_all(engine, url, batches, workers)
@@ -183,6 +205,8 @@ def run(
         "workers": workers,
         "durable": durable,
         "load_1": load_1,
+        "busy_share": _share(m0, m1, "busy"),
+        "steal_share": _share(m0, m1, "steal"),
         "generate_s": generate,
         "first_s": first_s,
         "first_rate": n / first_s,
@@ -244,6 +268,11 @@ def report(r: dict) -> str:
             f"busy with nothing else could do at most ~{2e6 / total_us:,.0f} records/s",
         ),
         ("load average (1 min) at the end of the first load", f"{r['load_1']:.1f}"),
+        (
+            "the machine during the first load (/proc/stat)",
+            f"both cores busy {r['busy_share']:.0%} of the time; taken by the hypervisor "
+            f"(steal) {r['steal_share']:.0%}",
+        ),
         ("rows in the database", f"{r['rows']:,} (records, scans, persons, links)"),
         (
             "GX gate, one book",
