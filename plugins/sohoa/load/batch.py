@@ -35,7 +35,6 @@ from sohoa.load.values import number_text
 _LOCK_KEY = 7_460_823  # advisory lock: shared by loads, exclusive for a review confirmation
 _BOOK_LOCK_KEY = 7_460_824  # (this, hash of the book's natural key): one load per book at once
 _ATTEMPTS = 3  # a transaction that lost a race with a parallel load is retried
-BATCH_WORK_MEM = "64MB"  # PostgreSQL's work_mem for a batch's transaction (see _transaction)
 
 
 class GateOutcome(Protocol):
@@ -182,17 +181,13 @@ def _transaction(
         fresh_read = retried or not postgres
         if postgres:
             locks = {"k": _LOCK_KEY, "b": _BOOK_LOCK_KEY, "book": _book_key(book)}
-            # work_mem: the KPI triggers' transition tables hold the batch's new rows
-            # (about 1.5 KB a record); at the default 4 MB a book of 5,000 records went
-            # to a temporary file and was read back (``BATCH_WORK_MEM``).
             took = conn.execute(
                 text(
-                    "SELECT set_config('work_mem', :mem, true), "
-                    "pg_advisory_xact_lock_shared(:k), "
+                    "SELECT pg_advisory_xact_lock_shared(:k), "
                     "pg_try_advisory_xact_lock(:b, hashtext(:book))"
                 ),
-                {**locks, "mem": BATCH_WORK_MEM},
-            ).one()[2]
+                locks,
+            ).one()[1]
             if not took:  # another load of this book: wait for it, then read again
                 conn.execute(text("SELECT pg_advisory_xact_lock(:b, hashtext(:book))"), locks)
                 fresh_read = True
