@@ -18,16 +18,15 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import platform
 import re
 import resource
-import sys
 import time
 from pathlib import Path
 
 from sqlalchemy import text
 
 from bench.database import bench_database
+from bench.machine import host
 from sohoa.db.engine import make_engine
 from sohoa.db.migrate import upgrade
 from sohoa.db.tables import metadata
@@ -40,16 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    with open("/proc/cpuinfo", encoding="utf-8") as info:
-        cpu = next((ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")), cpu)
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (
-        f"nproc {os.cpu_count()}, {cpu}, {mem:.0f} GiB RAM, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()} "
-        f"({os.path.realpath(sys.executable)}); load average at the end of the run: {load}"
-    )
+    return f"{host()}; load average at the end of the run: {load}"
 
 
 def server_cpu_seconds(server) -> float:

@@ -108,7 +108,7 @@ def _loader_instructions(url: str, preload: int, records: int, out: Path) -> tup
             f"--callgrind-out-file={out}/loader.out",
             sys.executable,
             str(script),
-        ],  # fmt: skip
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": _pythonpath()},

@@ -104,16 +104,18 @@ def generate(engine, dossiers: int, records: int, units: int) -> dict[str, float
             FROM unit u CROSS JOIN generate_series(0, {books_per_unit - 1}) AS k
         """)
         )
+        # The type of the scan's book (0-based book k of a unit is of type k + 1), which is
+        # also the page's own type: every generated page is a record of its book.
+        book_type = (
+            "(ARRAY['birth', 'death', 'marriage'])"
+            f"[1 + (i % ({n_units} * {books_per_unit})) % {books_per_unit}]"
+        )
         conn.execute(
             text(f"""
             INSERT INTO scan (id, sha256, page, uri, book_id, book_type, doc_type, status,
                               reject_reason, created_at, updated_at)
             SELECT i, lpad(to_hex(i), 64, '0'), 1, 'landing/' || i || '.tif',
-                   1 + (i % ({n_units} * {books_per_unit})),
-                   (ARRAY['birth', 'death', 'marriage'])[1 + (i % ({n_units} * {books_per_unit}))
-                                                          % {books_per_unit}],
-                   (ARRAY['birth', 'death', 'marriage'])[1 + (i % ({n_units} * {books_per_unit}))
-                                                          % {books_per_unit}],
+                   1 + (i % ({n_units} * {books_per_unit})), {book_type}, {book_type},
                    CASE WHEN i > {records} THEN 'rejected' ELSE 'loaded' END,
                    CASE WHEN i > {records}
                         THEN (ARRAY['blank page', 'unreadable', 'not a record page'])[1 + i % 3]
