@@ -48,13 +48,25 @@ def score(pages: list[tuple[dict, dict]]) -> dict:
             if not ok:
                 wrong.append(name)
         for name in wrong:
-            mismatches.append({"uri": rec["source"]["uri"], "field": name,
-                               "want": want.get(name), "got": got.get(name),
-                               "status": rec["status"],
-                               "confidence": rec["fields"].get(name, {}).get("confidence")})
+            mismatches.append(
+                {
+                    "uri": rec["source"]["uri"],
+                    "field": name,
+                    "want": want.get(name),
+                    "got": got.get(name),
+                    "status": rec["status"],
+                    "confidence": rec["fields"].get(name, {}).get("confidence"),
+                }
+            )
         if rec["doc_type"] != truth["doc_type"]:
-            mismatches.append({"uri": rec["source"]["uri"], "field": "doc_type",
-                               "want": truth["doc_type"], "got": rec["doc_type"]})
+            mismatches.append(
+                {
+                    "uri": rec["source"]["uri"],
+                    "field": "doc_type",
+                    "want": truth["doc_type"],
+                    "got": rec["doc_type"],
+                }
+            )
         if rec["status"] == "needs_review":
             review_reasons.update({f"{i['rule']}:{i['field']}" for i in rec["issues"]})
         if rec["status"] == "auto_accepted":
@@ -62,9 +74,15 @@ def score(pages: list[tuple[dict, dict]]) -> dict:
             accepted_fields += len(names)
             accepted_wrong += len(wrong)
             for name in wrong:
-                wrong_examples.append({"uri": rec["source"]["uri"], "page": rec["source"]["page"],
-                                       "field": name, "want": want.get(name),
-                                       "got": got.get(name)})
+                wrong_examples.append(
+                    {
+                        "uri": rec["source"]["uri"],
+                        "page": rec["source"]["page"],
+                        "field": name,
+                        "want": want.get(name),
+                        "got": got.get(name),
+                    }
+                )
     total = sum(field_total.values())
     return {
         "pages": len(pages),
@@ -85,8 +103,11 @@ def pair_up(records: list[dict], scans: list[Path]) -> list[tuple[dict, dict]]:
     for scan in scans:
         for page in load_truth(scan)["pages"]:
             truth_pages[(str(scan), page["page"])] = page
-    return [(truth_pages[(r["source"]["uri"], r["source"]["page"])], r) for r in records
-            if (r["source"]["uri"], r["source"]["page"]) in truth_pages]
+    return [
+        (truth_pages[(r["source"]["uri"], r["source"]["page"])], r)
+        for r in records
+        if (r["source"]["uri"], r["source"]["page"]) in truth_pages
+    ]
 
 
 def main() -> None:
@@ -99,16 +120,26 @@ def main() -> None:
 
     folder = OUT / f"accuracy-{args.profile}-{args.seed}-{args.pages}"
     if not folder.exists():
-        write_samples(folder, args.pages, args.seed, profile=args.profile,
-                      formats=("png", "jpeg", "tiff", "pdf"))
+        write_samples(
+            folder,
+            args.pages,
+            args.seed,
+            profile=args.profile,
+            formats=("png", "jpeg", "tiff", "pdf"),
+        )
     scans = expand([folder])
     started = time.perf_counter()
     records = [r for recs, _ in extract_all(scans, args.jobs) for r in recs]
     elapsed = time.perf_counter() - started
     result = score(pair_up(records, scans))
-    result.update(seconds=elapsed, machine=describe(), command=(
-        f"python -m bench.accuracy --pages {args.pages} --seed {args.seed} "
-        f"--profile {args.profile}"))
+    result.update(
+        seconds=elapsed,
+        machine=describe(),
+        command=(
+            f"python -m bench.accuracy --pages {args.pages} --seed {args.seed} "
+            f"--profile {args.profile}"
+        ),
+    )
     OUT.mkdir(exist_ok=True)
     with open(OUT / "accuracy-records.jsonl", "w", encoding="utf-8") as f:
         f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)

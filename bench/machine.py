@@ -14,14 +14,17 @@ def host() -> str:
     cpu = "unknown CPU"
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
-            cpu = next((ln.split(":", 1)[1].strip() for ln in info
-                        if ln.startswith("model name")), cpu)
+            cpu = next(
+                (ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name")), cpu
+            )
     except OSError:
         pass
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()} "
-            f"({os.path.realpath(sys.executable)})")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()} "
+        f"({os.path.realpath(sys.executable)})"
+    )
 
 
 def describe() -> str:

@@ -46,9 +46,11 @@ def patched(obj: object, name: str, value: object):
 def _binarized(prepare: Callable) -> Callable:
     def run(*args, **kwargs):
         prepared = prepare(*args, **kwargs)
-        _, prepared.image = cv2.threshold(prepared.image, 0, 255,
-                                          cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        _, prepared.image = cv2.threshold(
+            prepared.image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
+        )
         return prepared
+
     return run
 
 
@@ -57,6 +59,7 @@ def _denoised(prepare: Callable) -> Callable:
         prepared = prepare(*args, **kwargs)
         prepared.image = cv2.medianBlur(prepared.image, 3)
         return prepared
+
     return run
 
 
@@ -65,14 +68,12 @@ VARIANTS: dict[str, Callable[[], object]] = {
     "no deskew": lambda: patched(prep, "_MIN_SKEW", 99.0),
     "no leader-dot removal": lambda: patched(prep, "remove_leaders", lambda g: g),
     "no enlarging of <300 dpi": lambda: patched(prep, "OCR_DPI", 1),
-    "no re-reading of weak lines": lambda: patched(pipeline, "reread_weak_lines",
-                                                   lambda p, w: w),
+    "no re-reading of weak lines": lambda: patched(pipeline, "reread_weak_lines", lambda p, w: w),
     "no second reading of doubtful values": lambda: patched(
-        pipeline, "second_reading", lambda d, n, rf, p, v, c: (v, c)),
-    "plus Otsu binarization": lambda: patched(pipeline, "prepare",
-                                              _binarized(pipeline.prepare)),
-    "plus 3x3 median denoise": lambda: patched(pipeline, "prepare",
-                                               _denoised(pipeline.prepare)),
+        pipeline, "second_reading", lambda d, n, rf, p, v, c: (v, c)
+    ),
+    "plus Otsu binarization": lambda: patched(pipeline, "prepare", _binarized(pipeline.prepare)),
+    "plus 3x3 median denoise": lambda: patched(pipeline, "prepare", _denoised(pipeline.prepare)),
 }
 
 
@@ -93,15 +94,27 @@ def main() -> None:
             records = [r for recs, _ in extract_all(scans, args.jobs) for r in recs]
             cpu = _cpu() - before
         result = score(pair_up(records, scans))
-        rows.append({"variant": label, "field_accuracy": result["field_accuracy"],
-                     "auto_accepted": result["auto_accepted_share"],
-                     "silent_error_rate": result["silent_error_rate"],
-                     "cpu_s_per_page": cpu / len(scans)})
-        print(f"{label:38s} fields {result['field_accuracy']:.4f}  auto "
-              f"{result['auto_accepted_share']:.3f}  silent {result['silent_error_rate']:.4f}  "
-              f"cpu {cpu / len(scans):.2f} s/page", flush=True)
-    out = {"pages": len(scans), "machine": describe(), "rows": rows,
-           "command": f"python -m bench.preparation --pages {args.pages}"}
+        rows.append(
+            {
+                "variant": label,
+                "field_accuracy": result["field_accuracy"],
+                "auto_accepted": result["auto_accepted_share"],
+                "silent_error_rate": result["silent_error_rate"],
+                "cpu_s_per_page": cpu / len(scans),
+            }
+        )
+        print(
+            f"{label:38s} fields {result['field_accuracy']:.4f}  auto "
+            f"{result['auto_accepted_share']:.3f}  silent {result['silent_error_rate']:.4f}  "
+            f"cpu {cpu / len(scans):.2f} s/page",
+            flush=True,
+        )
+    out = {
+        "pages": len(scans),
+        "machine": describe(),
+        "rows": rows,
+        "command": f"python -m bench.preparation --pages {args.pages}",
+    }
     Path(OUT / "preparation.json").write_text(json.dumps(out, indent=1))
 
 

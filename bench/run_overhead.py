@@ -44,8 +44,9 @@ def _samples(pages: int, seed: int) -> dict[str, list[Path]]:
         folder = OUT / f"overhead-{seed}-{pages}" / doc_type
         if not (folder / ".complete").exists():
             shutil.rmtree(folder, ignore_errors=True)
-            write_samples(folder, count, seed + n, profile="mixed", formats=("png",),
-                          doc_types=[doc_type])
+            write_samples(
+                folder, count, seed + n, profile="mixed", formats=("png",), doc_types=[doc_type]
+            )
             (folder / ".complete").touch()
         books[doc_type] = sorted(folder.glob("*.png"))
     return books
@@ -59,12 +60,14 @@ def _cpu() -> float:
     return use.ru_utime + use.ru_stime
 
 
-def _timed(cmd: list[str], cwd: Path, env: dict[str, str],
-           label: str | None = None) -> tuple[float, str]:
+def _timed(
+    cmd: list[str], cwd: Path, env: dict[str, str], label: str | None = None
+) -> tuple[float, str]:
     """Wall seconds (and, under ``label``, CPU seconds: robust to a busy shared machine)."""
     started, cpu0 = time.perf_counter(), _cpu()
-    out = subprocess.run(cmd, cwd=cwd, env=env, text=True, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
+    out = subprocess.run(
+        cmd, cwd=cwd, env=env, text=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     elapsed = time.perf_counter() - started
     if label:
         CPU[label] = _cpu() - cpu0
@@ -92,35 +95,64 @@ def main() -> None:
     env.update({"OMP_THREAD_LIMIT": "1", "SOHOA_OCR_JOBS": str(args.jobs)})
     work = Path(tempfile.mkdtemp(prefix="sohoa-overhead-"))
     try:
-        extract_s, _ = _timed([SOHOA, "extract", "--jobs", str(args.jobs), *files], work, env,
-                              "extract_before")
+        extract_s, _ = _timed(
+            [SOHOA, "extract", "--jobs", str(args.jobs), *files], work, env, "extract_before"
+        )
         # One-time set-up, not timed: Airflow's metadata DB.
         init_s, _ = _timed([SOHOA, "run"], work, env)
         empty_s, _ = _timed([SOHOA, "run"], work, env)  # Airflow's fixed cost per run
         for doc_type, paths in books.items():
-            _timed([SOHOA, "upload", *map(str, paths), "--unit", "25920", "--book-type",
-                    doc_type, "--year", "2024", "--volume", "01"], work, env)
+            _timed(
+                [
+                    SOHOA,
+                    "upload",
+                    *map(str, paths),
+                    "--unit",
+                    "25920",
+                    "--book-type",
+                    doc_type,
+                    "--year",
+                    "2024",
+                    "--volume",
+                    "01",
+                ],
+                work,
+                env,
+            )
         run_s, log = _timed([SOHOA, "run"], work, env, "run")
         # Extract again after the run: on a shared machine the load drifts, and a figure
         # taken on each side of the run shows how much.
-        extract2_s, _ = _timed([SOHOA, "extract", "--jobs", str(args.jobs), *files], work, env,
-                               "extract_after")
+        extract2_s, _ = _timed(
+            [SOHOA, "extract", "--jobs", str(args.jobs), *files], work, env, "extract_after"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     pages = _figure(log, "pages in")
     result = {
-        "pages": pages, "files": len(files), "jobs": args.jobs, "machine": describe(),
-        "extract_before_s": round(extract_s, 1), "extract_after_s": round(extract2_s, 1),
-        "extract_s": round((extract_s + extract2_s) / 2, 1), "run_s": round(run_s, 1),
-        "overhead_pct": round(200 * (run_s - (extract_s + extract2_s) / 2)
-                              / (extract_s + extract2_s), 1),
+        "pages": pages,
+        "files": len(files),
+        "jobs": args.jobs,
+        "machine": describe(),
+        "extract_before_s": round(extract_s, 1),
+        "extract_after_s": round(extract2_s, 1),
+        "extract_s": round((extract_s + extract2_s) / 2, 1),
+        "run_s": round(run_s, 1),
+        "overhead_pct": round(
+            200 * (run_s - (extract_s + extract2_s) / 2) / (extract_s + extract2_s), 1
+        ),
         "cpu_extract_s": round((CPU["extract_before"] + CPU["extract_after"]) / 2, 1),
         "cpu_run_s": round(CPU["run"], 1),
-        "cpu_overhead_pct": round(200 * (CPU["run"] - (CPU["extract_before"] + CPU["extract_after"])
-                                        / 2) / (CPU["extract_before"] + CPU["extract_after"]), 1),
-        "empty_run_s": round(empty_s, 1), "first_run_with_airflow_init_s": round(init_s, 1),
-        "loaded": _figure(log, "loaded"), "in_review": _figure(log, "in review"),
+        "cpu_overhead_pct": round(
+            200
+            * (CPU["run"] - (CPU["extract_before"] + CPU["extract_after"]) / 2)
+            / (CPU["extract_before"] + CPU["extract_after"]),
+            1,
+        ),
+        "empty_run_s": round(empty_s, 1),
+        "first_run_with_airflow_init_s": round(init_s, 1),
+        "loaded": _figure(log, "loaded"),
+        "in_review": _figure(log, "in review"),
         "rejected": _figure(log, "rejected"),
     }
     print(json.dumps(result, indent=1))
@@ -135,32 +167,32 @@ def render(r: dict, args: argparse.Namespace) -> str:
     return f"""{HEADING}
 
 Wall time of `sohoa run` (the `sohoa_digitize` DAG through `dag.test()`, in process) against
-`sohoa extract` alone on the same {r['pages']} pages ({r['files']} PNG files, four register
-books of generated `mixed`-profile scans), both with {r['jobs']} OCR processes
+`sohoa extract` alone on the same {r["pages"]} pages ({r["files"]} PNG files, four register
+books of generated `mixed`-profile scans), both with {r["jobs"]} OCR processes
 (`OMP_THREAD_LIMIT=1`). `sohoa run` also runs the Great Expectations gate, loads SQLite
 and queues review items; Airflow's metadata DB was initialised beforehand (one time).
 
 | measure | seconds |
 |---|---|
-| `sohoa extract --jobs {r['jobs']}`, before the run | {r['extract_before_s']} |
-| `sohoa run` | {r['run_s']} |
-| `sohoa extract --jobs {r['jobs']}`, after the run | {r['extract_after_s']} |
-| `sohoa extract`, mean of the two | {r['extract_s']} |
-| overhead (run against mean extract) | **{r['overhead_pct']} %** ({verdict} the 15 % target) |
-| CPU seconds, `extract` (mean of the two) | {r['cpu_extract_s']} |
-| CPU seconds, `run` | {r['cpu_run_s']} |
-| CPU overhead (user + system, every process) | **{r['cpu_overhead_pct']} %** |
-| `sohoa run` with nothing new (Airflow's fixed cost per run) | {r['empty_run_s']} |
-| first `sohoa run` ever (creates Airflow's metadata DB) | {r['first_run_with_airflow_init_s']} |
+| `sohoa extract --jobs {r["jobs"]}`, before the run | {r["extract_before_s"]} |
+| `sohoa run` | {r["run_s"]} |
+| `sohoa extract --jobs {r["jobs"]}`, after the run | {r["extract_after_s"]} |
+| `sohoa extract`, mean of the two | {r["extract_s"]} |
+| overhead (run against mean extract) | **{r["overhead_pct"]} %** ({verdict} the 15 % target) |
+| CPU seconds, `extract` (mean of the two) | {r["cpu_extract_s"]} |
+| CPU seconds, `run` | {r["cpu_run_s"]} |
+| CPU overhead (user + system, every process) | **{r["cpu_overhead_pct"]} %** |
+| `sohoa run` with nothing new (Airflow's fixed cost per run) | {r["empty_run_s"]} |
+| first `sohoa run` ever (creates Airflow's metadata DB) | {r["first_run_with_airflow_init_s"]} |
 
 On a machine shared with other jobs the wall times drift (the two identical `extract`
-runs took {r['extract_before_s']} s and {r['extract_after_s']} s); the CPU seconds, summed
+runs took {r["extract_before_s"]} s and {r["extract_after_s"]} s); the CPU seconds, summed
 over every process, are what the load of other jobs does not change, so the CPU overhead
 is the figure to compare with the target.
 
-Outcome of the run: {r['loaded']} loaded, {r['in_review']} in review, {r['rejected']} rejected.
+Outcome of the run: {r["loaded"]} loaded, {r["in_review"]} in review, {r["rejected"]} rejected.
 
-Machine: {r['machine']} (shared with other jobs while measuring).
+Machine: {r["machine"]} (shared with other jobs while measuring).
 Command: `.venv/bin/python -m bench.run_overhead --pages {args.pages} --jobs {args.jobs}`
 """
 

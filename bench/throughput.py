@@ -31,13 +31,19 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed(cmd: list[str], env: dict[str, str], stdin: str | None = None
-           ) -> tuple[float, float]:
+def _timed(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the command and everything it started)."""
     cpu = _children_cpu()
     started = time.perf_counter()
-    subprocess.run(cmd, env=env, input=stdin, text=True, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd,
+        env=env,
+        input=stdin,
+        text=True,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started, _children_cpu() - cpu
 
 
@@ -55,22 +61,32 @@ def main() -> None:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     listing = "\n".join(pages) + "\n"
 
-    cli = _timed(["xargs", "-P", str(args.jobs), "-I{}", "tesseract", "{}", "stdout",
-                  "-l", "vie"], env, listing)
+    cli = _timed(
+        ["xargs", "-P", str(args.jobs), "-I{}", "tesseract", "{}", "stdout", "-l", "vie"],
+        env,
+        listing,
+    )
     ours = _timed([SOHOA, "extract", "--jobs", str(args.jobs), *pages], env)
-    ours_pyt = _timed([SOHOA, "extract", "--jobs", str(args.jobs), *pages],
-                      {**env, "SOHOA_OCR_BACKEND": "pytesseract"})
+    ours_pyt = _timed(
+        [SOHOA, "extract", "--jobs", str(args.jobs), *pages],
+        {**env, "SOHOA_OCR_BACKEND": "pytesseract"},
+    )
     n = len(pages)
     result = {
-        "pages": n, "jobs": args.jobs, "machine": describe(),
+        "pages": n,
+        "jobs": args.jobs,
+        "machine": describe(),
         "load_average_after": os.getloadavg(),
         "tesseract_cli_pages_per_s": n / cli[0],
         "sohoa_tesserocr_pages_per_s": n / ours[0],
         "sohoa_pytesseract_pages_per_s": n / ours_pyt[0],
         "ratio_tesserocr_vs_cli": cli[0] / ours[0],
         "ratio_pytesseract_vs_cli": cli[0] / ours_pyt[0],
-        "cpu_s_per_page": {"tesseract_cli": cli[1] / n, "sohoa_tesserocr": ours[1] / n,
-                           "sohoa_pytesseract": ours_pyt[1] / n},
+        "cpu_s_per_page": {
+            "tesseract_cli": cli[1] / n,
+            "sohoa_tesserocr": ours[1] / n,
+            "sohoa_pytesseract": ours_pyt[1] / n,
+        },
         "ratio_by_cpu_tesserocr_vs_cli": cli[1] / ours[1],
         "command": f"python -m bench.throughput --pages {args.pages} --jobs {args.jobs}",
     }

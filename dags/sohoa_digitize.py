@@ -29,8 +29,11 @@ def sohoa_digitize() -> None:
 
         return tasks.plan_batches(listing)
 
-    @task(pool=settings.OCR_POOL, pool_slots=OCR_SLOTS,
-          map_index_template="{{ task.op_kwargs['plan'].split('/')[-2] }}")
+    @task(
+        pool=settings.OCR_POOL,
+        pool_slots=OCR_SLOTS,
+        map_index_template="{{ task.op_kwargs['plan'].split('/')[-2] }}",
+    )
     def extract_batch(plan: str) -> str:
         from sohoa.orchestration import tasks
 

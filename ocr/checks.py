@@ -43,12 +43,19 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "birth": ("full_name", "date_of_birth", "sex", "place_of_birth", *REGISTRATION),
     "death": ("full_name", "date_of_death", "place_of_death", *REGISTRATION),
     "marriage": (
-        "husband_full_name", "husband_date_of_birth",
-        "wife_full_name", "wife_date_of_birth",
+        "husband_full_name",
+        "husband_date_of_birth",
+        "wife_full_name",
+        "wife_date_of_birth",
         *REGISTRATION,
     ),
-    "dossier_result": ("dossier_code", "document_title", "result_number", "result_date",
-                       "issuing_authority"),
+    "dossier_result": (
+        "dossier_code",
+        "document_title",
+        "result_number",
+        "result_date",
+        "issuing_authority",
+    ),
 }
 PARENT_ENTRIES = ("name", "birth_year", "ethnicity", "nationality", "residence")
 SPOUSE_ENTRIES = ("date_of_birth", "ethnicity", "nationality", "residence")
@@ -60,19 +67,36 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^(\d{2}):(\d{2})$")
 
 _LABELS = {
-    "full_name": "full name", "date_of_birth": "date of birth", "sex": "sex",
-    "place_of_birth": "place of birth", "registration_place": "place of registration",
-    "registration_date": "registration date", "registration_number": "registration number",
-    "book_number": "book number", "date_of_death": "date of death",
-    "time_of_death": "time of death", "place_of_death": "place of death",
-    "personal_id": "personal ID number", "ethnicity": "ethnic group",
-    "dossier_code": "dossier code", "document_title": "document title",
-    "result_date": "result date", "result_number": "result number",
-    "hometown": "home town", "residence": "residence", "birth_year": "year of birth",
-    "name": "name", "applicant_name": "applicant's name",
+    "full_name": "full name",
+    "date_of_birth": "date of birth",
+    "sex": "sex",
+    "place_of_birth": "place of birth",
+    "registration_place": "place of registration",
+    "registration_date": "registration date",
+    "registration_number": "registration number",
+    "book_number": "book number",
+    "date_of_death": "date of death",
+    "time_of_death": "time of death",
+    "place_of_death": "place of death",
+    "personal_id": "personal ID number",
+    "ethnicity": "ethnic group",
+    "dossier_code": "dossier code",
+    "document_title": "document title",
+    "result_date": "result date",
+    "result_number": "result number",
+    "hometown": "home town",
+    "residence": "residence",
+    "birth_year": "year of birth",
+    "name": "name",
+    "applicant_name": "applicant's name",
 }
-_OWNERS = {"husband_": "husband's ", "wife_": "wife's ", "mother_": "mother's ",
-           "father_": "father's ", "applicant_": "applicant's "}
+_OWNERS = {
+    "husband_": "husband's ",
+    "wife_": "wife's ",
+    "mother_": "mother's ",
+    "father_": "father's ",
+    "applicant_": "applicant's ",
+}
 
 
 def label(field: str) -> str:
@@ -137,18 +161,23 @@ class _Checker:
         if self.doc_type != "birth":
             return
         if "mother_name" not in self.values:
-            self.add("mother_name", "mother_missing",
-                     "No mother's name could be read; check the page (a foundling's "
-                     "record has none).")
+            self.add(
+                "mother_name",
+                "mother_missing",
+                "No mother's name could be read; check the page (a foundling's record has none).",
+            )
         for parent in ("mother_", "father_"):
             have = [e for e in PARENT_ENTRIES if parent + e in self.values]
             if parent == "father_" and not have:
                 continue  # no father on the record: a legitimate blank
             for entry in PARENT_ENTRIES:
                 if entry not in have and (parent != "mother_" or entry != "name"):
-                    self.add(parent + entry, "parent_entry_missing",
-                             f"The {label(parent + entry)} could not be read, though other "
-                             "entries of the same parent are there.")
+                    self.add(
+                        parent + entry,
+                        "parent_entry_missing",
+                        f"The {label(parent + entry)} could not be read, though other "
+                        "entries of the same parent are there.",
+                    )
 
     def check_spouses(self) -> None:
         """A marriage certificate prints the same entries for both spouses: one spouse's
@@ -160,9 +189,11 @@ class _Checker:
             have = {p for p in ("husband_", "wife_") if p + entry in self.values}
             if len(have) == 1:
                 missing = ({"husband_", "wife_"} - have).pop() + entry
-                self.add(missing, "spouse_entry_missing",
-                         f"The {label(missing)} could not be read, though the other "
-                         "spouse's is there.")
+                self.add(
+                    missing,
+                    "spouse_entry_missing",
+                    f"The {label(missing)} could not be read, though the other spouse's is there.",
+                )
 
     # --- one field at a time -------------------------------------------------------------
 
@@ -189,13 +220,15 @@ class _Checker:
         elif kind == "ethnicity":
             if not isinstance(value, str) or not is_ethnic_group(value):
                 self.add(
-                    field, "ethnicity_unknown",
+                    field,
+                    "ethnicity_unknown",
                     f"The {label(field)} '{value}' is not one of the 54 official ethnic groups.",
                 )
         elif kind == "place":
             if not isinstance(value, str) or not resolve_place(value)[2]:
                 self.add(
-                    field, "place_unresolved",
+                    field,
+                    "place_unresolved",
                     f"The {label(field)} was not found in the list of administrative units; "
                     "please confirm it against the page.",
                 )
@@ -218,7 +251,8 @@ class _Checker:
     def check_dossier_code(self, field: str, value: Any) -> None:
         if not isinstance(value, str) or not DOSSIER_CODE.match(value):
             self.add(
-                field, "dossier_code_format",
+                field,
+                "dossier_code_format",
                 f"The {label(field)} '{value}' does not look like 000.00.20.H40-240605-0001.",
             )
             return
@@ -229,7 +263,8 @@ class _Checker:
             received = None
         if received is None or received > self.today:
             self.add(
-                field, "dossier_code_date",
+                field,
+                "dossier_code_date",
                 f"The receipt date {yymmdd} inside the {label(field)} is not a real past date.",
             )
 
@@ -248,14 +283,16 @@ class _Checker:
                 when = self.dates.get(field)
                 if when is not None and when < born:
                     self.add(
-                        field, rule,
+                        field,
+                        rule,
                         f"The {label(field)} {when.isoformat()} is before the "
                         f"{label(birth)} {born.isoformat()}.",
                     )
         died, registered = self.dates.get("date_of_death"), self.dates.get("registration_date")
         if died and registered and registered < died:
             self.add(
-                "registration_date", "registration_before_death",
+                "registration_date",
+                "registration_before_death",
                 f"The registration date {registered.isoformat()} is before the date of death "
                 f"{died.isoformat()}.",
             )
@@ -272,7 +309,8 @@ class _Checker:
             age = born.year - year
             if not PARENT_MIN_AGE <= age <= PARENT_MAX_AGE:
                 self.add(
-                    field, "parent_age",
+                    field,
+                    "parent_age",
                     f"The {label(field)} {year} would make the {parent} {age} years old at the "
                     f"child's birth ({PARENT_MIN_AGE} to {PARENT_MAX_AGE} expected).",
                 )
@@ -294,12 +332,14 @@ class _Checker:
             return
         if pid[0] != "0" or pid[1:3] not in legacy_province_codes():
             self.add(
-                field, "id_province",
+                field,
+                "id_province",
                 f"The {name} starts with {pid[:3]}, which is not 0 + a province code.",
             )
         if int(pid[3]) > 5:
             self.add(
-                field, "id_format",
+                field,
+                "id_format",
                 f"Digit 4 of the {name} ({pid[3]}) is not a valid century and sex code.",
             )
             return
@@ -309,14 +349,16 @@ class _Checker:
         born = self.dates.get(dob_field)
         if born is not None and birth_year_of(decoded) != born.year:
             self.add(
-                field, "id_birth_year",
+                field,
+                "id_birth_year",
                 f"The {name} encodes birth year {birth_year_of(decoded)}, but the "
                 f"{label(dob_field)} is {born.isoformat()}.",
             )
         if sex in ("male", "female") and decoded.sex != sex:
             sex_word = {"male": "male (Nam)", "female": "female (Nữ)"}
             self.add(
-                field, "id_sex",
+                field,
+                "id_sex",
                 f"The {name} encodes sex {sex_word[decoded.sex]}, but the record says "
                 f"{sex_word[sex]}.",
             )
@@ -328,7 +370,8 @@ class _Checker:
             read = words_to_date(text)
             if read is None:
                 self.add(
-                    field, "date_words_unreadable",
+                    field,
+                    "date_words_unreadable",
                     f"The {label(field)} written in words could not be read; please compare "
                     "it with the digits.",
                 )
@@ -336,7 +379,8 @@ class _Checker:
             digits = self.dates.get(field)
             if digits is not None and read != digits:
                 self.add(
-                    field, "date_words_mismatch",
+                    field,
+                    "date_words_mismatch",
                     f"The {label(field)} in words ({read.isoformat()}) does not match the "
                     f"digits ({digits.isoformat()}).",
                 )

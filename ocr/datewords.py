@@ -74,11 +74,34 @@ def date_to_words(d: date, rng: random.Random | None = None) -> str:
 # --- reading ---------------------------------------------------------------------------
 
 _DIGIT_KEYS = {
-    "khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5,
-    "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+    "khong": 0,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "lam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
 }
-_VOCAB = [*_DIGIT_KEYS, "muoi", "tram", "nghin", "ngan", "linh", "le", "ngay", "mong", "mung",
-          "thang", "gieng", "chap"]
+_VOCAB = [
+    *_DIGIT_KEYS,
+    "muoi",
+    "tram",
+    "nghin",
+    "ngan",
+    "linh",
+    "le",
+    "ngay",
+    "mong",
+    "mung",
+    "thang",
+    "gieng",
+    "chap",
+]
 _TOKEN = re.compile(r"[a-z]+")
 
 

@@ -43,19 +43,28 @@ def _field(name: str, segs: list[Segment]) -> RawField:
 
 def _title(segs: list[Segment], page_height: int) -> list[Segment]:
     """The largest confident heading in the upper half, with its continuation lines."""
+
     def height(s: Segment) -> float:
         return statistics.median(w.h for w in s.words)
 
-    candidates = [s for s in segs if s.y < page_height * 0.5 and len(s.words) >= 2
-                  and statistics.fmean(w.confidence for w in s.words) >= 0.5
-                  and not any(c.isdigit() for c in s.text)]
+    candidates = [
+        s
+        for s in segs
+        if s.y < page_height * 0.5
+        and len(s.words) >= 2
+        and statistics.fmean(w.confidence for w in s.words) >= 0.5
+        and not any(c.isdigit() for c in s.text)
+    ]
     if not candidates:
         return []
     top = max(candidates, key=height)
     size = height(top)
     lines = [s for s in candidates if height(s) >= 0.85 * size and 0 <= s.y - top.y < 2.5 * size]
-    lines += [s for s in segs if s not in lines and 0 < s.y - top.y < 2.5 * size
-              and _continues_title(s, top, size)]
+    lines += [
+        s
+        for s in segs
+        if s not in lines and 0 < s.y - top.y < 2.5 * size and _continues_title(s, top, size)
+    ]
     return sorted(lines, key=lambda s: s.y)
 
 
@@ -68,15 +77,17 @@ def _continues_title(seg: Segment, top: Segment, size: float) -> bool:
     """
     letters = [c for c in seg.text if c.isalpha()]
     centre, top_centre = (seg.x + seg.right) / 2, (top.x + top.right) / 2
-    return (len(letters) >= 2 and all(c.isupper() for c in letters)
-            and not any(c.isdigit() for c in seg.text)
-            and statistics.fmean(w.confidence for w in seg.words) >= 0.5
-            and statistics.median(w.h for w in seg.words) >= 0.5 * size
-            and abs(centre - top_centre) < 0.15 * (top.right - top.x))
+    return (
+        len(letters) >= 2
+        and all(c.isupper() for c in letters)
+        and not any(c.isdigit() for c in seg.text)
+        and statistics.fmean(w.confidence for w in seg.words) >= 0.5
+        and statistics.median(w.h for w in seg.words) >= 0.5 * size
+        and abs(centre - top_centre) < 0.15 * (top.right - top.x)
+    )
 
 
-def unlabelled_fields(words: list[Word], page_width: int, page_height: int
-                      ) -> dict[str, RawField]:
+def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> dict[str, RawField]:
     segs = [t for s in segments(words) if (t := _without_motto(s)) is not None]
     out: dict[str, RawField] = {}
     title = _title(segs, page_height)
@@ -85,19 +96,24 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int
         # Issuing authority: the left-hand block above the title, beside the motto. The
         # "Số: ..." line sits under it: nothing level with or below that line (a part
         # of it read apart) belongs to the name, whose only digits number a ward.
-        number_y = min((s.y for s in segs if _NUMBER_LINE.match(fold(s.text))),
-                       default=title[0].y)
-        left = [s for s in segs if s.bottom < title[0].y and s.right < page_width * 0.55
-                and (s.y + s.bottom) / 2 < number_y
-                and (not any(c.isdigit() for c in s.text)
-                     or _NUMBERED_UNIT.match(fold(s.text)))
-                and statistics.fmean(w.confidence for w in s.words) >= 0.5]
+        number_y = min((s.y for s in segs if _NUMBER_LINE.match(fold(s.text))), default=title[0].y)
+        left = [
+            s
+            for s in segs
+            if s.bottom < title[0].y
+            and s.right < page_width * 0.55
+            and (s.y + s.bottom) / 2 < number_y
+            and (not any(c.isdigit() for c in s.text) or _NUMBERED_UNIT.match(fold(s.text)))
+            and statistics.fmean(w.confidence for w in s.words) >= 0.5
+        ]
         if left:
             left.sort(key=lambda s: s.y)
             authority = _field("issuing_authority", left[:3])
             # The "Số:" of the number line below, or a seal's edge, can join the block.
-            while authority.words and (authority.words[-1].confidence < 0.3
-                                       or fold(authority.words[-1].text).rstrip(":.") == "so"):
+            while authority.words and (
+                authority.words[-1].confidence < 0.3
+                or fold(authority.words[-1].text).rstrip(":.") == "so"
+            ):
                 authority.words.pop()
             authority.text = " ".join(w.text for w in authority.words)
             out["issuing_authority"] = authority
@@ -115,8 +131,9 @@ def _date_line(segs: list[Segment], title_y: int | None) -> Segment | None:
     wrong date nobody doubts. A day misread as three digits still marks the line (its
     date then fails to normalize and goes to review) rather than passing to a recital.
     """
-    lines = [s for s in segs if _DATE_LINE.search(fold(s.text))
-             and not _RECITAL.match(fold(s.text))]
+    lines = [
+        s for s in segs if _DATE_LINE.search(fold(s.text)) and not _RECITAL.match(fold(s.text))
+    ]
     above = [s for s in lines if title_y is not None and s.bottom <= title_y]
     return (above or lines or [None])[0]
 

@@ -146,7 +146,8 @@ class _PytesseractBackend:
         import pytesseract
 
         config = f"--psm {psm} --dpi {dpi} --tessdata-dir {tessdata_dir()} " + " ".join(
-            f"-c {name}={value}" for name, value in TESSERACT_VARIABLES.items())
+            f"-c {name}={value}" for name, value in TESSERACT_VARIABLES.items()
+        )
         tsv = pytesseract.image_to_data(Image.fromarray(image), lang=lang, config=config)
         return parse_tsv(tsv)
 
@@ -162,8 +163,7 @@ def _backend() -> _TesserocrBackend | _PytesseractBackend:
         return _PytesseractBackend()
 
 
-def read_words(image: np.ndarray, *, psm: int = 3, dpi: int = 300, lang: str = LANG
-               ) -> list[Word]:
+def read_words(image: np.ndarray, *, psm: int = 3, dpi: int = 300, lang: str = LANG) -> list[Word]:
     """OCR a grayscale page; boxes are in the pixels of ``image``.
 
     ``lang="eng"`` is for digits only: the English model reads typewriter digits (slashed

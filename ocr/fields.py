@@ -107,8 +107,7 @@ def _find_labels(seg: Segment, labels: list[_Label]) -> list[_Hit]:
     return hits
 
 
-def _label_at(keys: list[str], colons: list[bool], i: int, labels: list[_Label]
-              ) -> _Hit | None:
+def _label_at(keys: list[str], colons: list[bool], i: int, labels: list[_Label]) -> _Hit | None:
     """The label that starts at word ``i`` of a segment, if any.
 
     A label is read word for word, each word close to the printed one; or, when OCR ran
@@ -157,7 +156,8 @@ def _colon_after(seg: Segment, last: int) -> bool:
     """
     words = seg.words
     return words[last].text.rstrip("…").endswith((":", ".", ";", "·")) or (
-        last + 1 < len(words) and words[last + 1].text.startswith((":", ";")))
+        last + 1 < len(words) and words[last + 1].text.startswith((":", ";"))
+    )
 
 
 _COLON = re.compile(r"^[:;.,]+|[:;]+$")
@@ -195,8 +195,10 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
         hits_by_seg = [_find_labels(s, labels) for s in segs]
     # Words before a segment's first label are free to be another label's value; a
     # segment that opens with a label has none.
-    lead = [hits[0].start if hits else len(seg.words)
-            for seg, hits in zip(segs, hits_by_seg, strict=True)]
+    lead = [
+        hits[0].start if hits else len(seg.words)
+        for seg, hits in zip(segs, hits_by_seg, strict=True)
+    ]
     opens_labelled = {i for i, n in enumerate(lead) if n == 0}
 
     anchored: list[_Anchored] = []
@@ -239,8 +241,7 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
         whole_seg = value_seg == a.seg_index or lead[value_seg] == len(segs[value_seg].words)
         if name in WRAPPING and last_on_line and whole_seg and not _whole_date(out_name, words_):
             xs = (_row_start(segs, a.seg_index, columns), seg.x, a.x, words_[0].x)
-            words_ = words_ + _continuation(segs, value_seg, used, opens_labelled, lead,
-                                            height, xs)
+            words_ = words_ + _continuation(segs, value_seg, used, opens_labelled, lead, height, xs)
         if out_name not in out:
             out[out_name] = RawField(out_name, " ".join(w.text for w in words_), words_)
     return out
@@ -288,8 +289,9 @@ class _Columns:
     bottom: int  # ...and above the first entry that spans the page (registration)
 
 
-def _column_split(segs: list[Segment], hits_by_seg: list[list[_Hit]], height: float
-                  ) -> _Columns | None:
+def _column_split(
+    segs: list[Segment], hits_by_seg: list[list[_Hit]], height: float
+) -> _Columns | None:
     """The two spouse columns, when husband and wife headings share a row.
 
     The right column starts at the left edge of its labels, which are flush left in it
@@ -307,15 +309,26 @@ def _column_split(segs: list[Segment], hits_by_seg: list[list[_Hit]], height: fl
     if abs(h.y - w.y) >= max(h.bottom - h.y, 1) * 2 or w.x <= h.right:
         return None
     middle, top = (h.right + w.x) // 2, max(h.bottom, w.bottom)
-    below = [(seg, hit) for seg, hits in zip(segs, hits_by_seg, strict=True) if seg.y > top
-             for hit in hits if hit.label.kind == "field"]
-    spanning = [seg.y for seg, hit in below if hit.label.name not in SECTION_FIELDS["wife"]
-                and not hit.label.name.startswith("_")]
+    below = [
+        (seg, hit)
+        for seg, hits in zip(segs, hits_by_seg, strict=True)
+        if seg.y > top
+        for hit in hits
+        if hit.label.kind == "field"
+    ]
+    spanning = [
+        seg.y
+        for seg, hit in below
+        if hit.label.name not in SECTION_FIELDS["wife"] and not hit.label.name.startswith("_")
+    ]
     bottom = min(spanning, default=max(s.bottom for s in segs) + 1)
     # A label of the right column begins a segment, or follows the left column's text
     # on a merged line: either way, its first word is right of the middle.
-    starts = [seg.words[hit.start].x for seg, hit in below
-              if seg.y < bottom and seg.words[hit.start].x > middle - height]
+    starts = [
+        seg.words[hit.start].x
+        for seg, hit in below
+        if seg.y < bottom and seg.words[hit.start].x > middle - height
+    ]
     x = round(min(starts) - height) if starts else middle
     return _Columns(x, top, bottom)
 
@@ -331,17 +344,22 @@ def _split_at_column(segs: list[Segment], columns: _Columns, height: float) -> l
     out: list[Segment] = []
     for seg in segs:
         left = [w for w in seg.words if w.x < columns.x]
-        right = seg.words[len(left):]
-        if (not columns.top < seg.y < columns.bottom or not left or not right
-                or right[0].x - left[-1].right < 0.8 * height):
+        right = seg.words[len(left) :]
+        if (
+            not columns.top < seg.y < columns.bottom
+            or not left
+            or not right
+            or right[0].x - left[-1].right < 0.8 * height
+        ):
             out.append(seg)
             continue
         out += [Segment(left), Segment(right)]
     return reading_order(out)
 
 
-def _right_of(segs: list[Segment], index: int, taken: set[int],
-              columns: _Columns | None) -> int | None:
+def _right_of(
+    segs: list[Segment], index: int, taken: set[int], columns: _Columns | None
+) -> int | None:
     """The unlabelled segment right after segment ``index`` on the same row (and column)."""
     j = index + 1
     if j >= len(segs) or j in taken:
@@ -350,8 +368,10 @@ def _right_of(segs: list[Segment], index: int, taken: set[int],
     same_row = seg.y <= (cand.y + cand.bottom) / 2 <= seg.bottom
     if not same_row or cand.x < seg.right:
         return None
-    if columns is not None and seg.y > columns.top and (
-        (seg.x >= columns.x) != (cand.x >= columns.x)
+    if (
+        columns is not None
+        and seg.y > columns.top
+        and ((seg.x >= columns.x) != (cand.x >= columns.x))
     ):
         return None
     return j
@@ -378,8 +398,13 @@ def _next_below(
 
 
 def _continuation(
-    segs: list[Segment], index: int, used: set[int], opens_labelled: set[int],
-    lead: list[int], height: float, xs: tuple[int, ...],
+    segs: list[Segment],
+    index: int,
+    used: set[int],
+    opens_labelled: set[int],
+    lead: list[int],
+    height: float,
+    xs: tuple[int, ...],
 ) -> list[Word]:
     """Words of the lines below that continue a wrapped value (at most two lines).
 

@@ -57,8 +57,12 @@ FIELDS: dict[str, dict[str, list[str]]] = {
         "registration_place": ["Nơi đăng ký khai sinh", "Nơi đăng ký"],
         **REGISTRATION,
         **PARENT,
-        "_declarant": ["Họ, chữ đệm, tên người đi khai sinh", "Họ và tên người đi khai sinh",
-                       "Người đi khai sinh", "Họ, chữ đệm, tên người yêu cầu"],
+        "_declarant": [
+            "Họ, chữ đệm, tên người đi khai sinh",
+            "Họ và tên người đi khai sinh",
+            "Người đi khai sinh",
+            "Họ, chữ đệm, tên người yêu cầu",
+        ],
     },
     "death": {
         **PERSON,
@@ -68,8 +72,12 @@ FIELDS: dict[str, dict[str, list[str]]] = {
         "_residence": ["Nơi cư trú cuối cùng", "Nơi cư trú", "Nơi thường trú"],
         "registration_place": ["Nơi đăng ký khai tử", "Nơi đăng ký"],
         **REGISTRATION,
-        "_declarant": ["Họ, chữ đệm, tên người đi khai tử", "Họ và tên người đi khai tử",
-                       "Người đi khai tử", "Họ, chữ đệm, tên người yêu cầu"],
+        "_declarant": [
+            "Họ, chữ đệm, tên người đi khai tử",
+            "Họ và tên người đi khai tử",
+            "Người đi khai tử",
+            "Họ, chữ đệm, tên người yêu cầu",
+        ],
     },
     "marriage": {
         **PERSON,
@@ -94,24 +102,60 @@ FIELDS: dict[str, dict[str, list[str]]] = {
 ENDS_SECTION = {"_declarant"}
 
 # Fields whose value may wrap onto following unlabelled lines.
-WRAPPING = {"place_of_birth", "hometown", "residence", "registration_place", "place_of_death",
-            "cause_of_death", "issuing_authority", "document_title", "date_of_birth_words",
-            # dates written out ("ngày 16 tháng 09 / năm 1963") and long names wrap in
-            # the narrow columns of the marriage form
-            "date_of_birth", "date_of_death", "registration_date", "full_name"}
+WRAPPING = {
+    "place_of_birth",
+    "hometown",
+    "residence",
+    "registration_place",
+    "place_of_death",
+    "cause_of_death",
+    "issuing_authority",
+    "document_title",
+    "date_of_birth_words",
+    # dates written out ("ngày 16 tháng 09 / năm 1963") and long names wrap in
+    # the narrow columns of the marriage form
+    "date_of_birth",
+    "date_of_death",
+    "registration_date",
+    "full_name",
+}
 
 # Which fields each section may hold, and under which output name.
 SECTION_FIELDS: dict[str, dict[str, str]] = {
-    "mother": {"full_name": "mother_name", "birth_year": "mother_birth_year",
-               "ethnicity": "mother_ethnicity", "nationality": "mother_nationality",
-               "residence": "mother_residence"},
-    "father": {"full_name": "father_name", "birth_year": "father_birth_year",
-               "ethnicity": "father_ethnicity", "nationality": "father_nationality",
-               "residence": "father_residence"},
-    "husband": {name: f"husband_{name}" for name in
-                ("full_name", "date_of_birth", "ethnicity", "nationality", "residence",
-                 "personal_id")},
-    "wife": {name: f"wife_{name}" for name in
-             ("full_name", "date_of_birth", "ethnicity", "nationality", "residence",
-              "personal_id")},
+    "mother": {
+        "full_name": "mother_name",
+        "birth_year": "mother_birth_year",
+        "ethnicity": "mother_ethnicity",
+        "nationality": "mother_nationality",
+        "residence": "mother_residence",
+    },
+    "father": {
+        "full_name": "father_name",
+        "birth_year": "father_birth_year",
+        "ethnicity": "father_ethnicity",
+        "nationality": "father_nationality",
+        "residence": "father_residence",
+    },
+    "husband": {
+        name: f"husband_{name}"
+        for name in (
+            "full_name",
+            "date_of_birth",
+            "ethnicity",
+            "nationality",
+            "residence",
+            "personal_id",
+        )
+    },
+    "wife": {
+        name: f"wife_{name}"
+        for name in (
+            "full_name",
+            "date_of_birth",
+            "ethnicity",
+            "nationality",
+            "residence",
+            "personal_id",
+        )
+    },
 }

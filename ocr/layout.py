@@ -46,8 +46,12 @@ class Segment:
 
 def extent(words: list[Word]) -> tuple[int, int, int, int]:
     """(x0, y0, x1, y1) around a non-empty list of words."""
-    return (min(w.x for w in words), min(w.y for w in words),
-            max(w.right for w in words), max(w.bottom for w in words))
+    return (
+        min(w.x for w in words),
+        min(w.y for w in words),
+        max(w.right for w in words),
+        max(w.bottom for w in words),
+    )
 
 
 def word_key(word: Word) -> str:
@@ -81,8 +85,9 @@ def split_glued(words: list[Word]) -> list[Word]:
         width = max(1, round(w.w * len(head) / len(w.text)))
         tail_x = w.x + round(w.w * (len(w.text) - len(tail)) / len(w.text))
         out.append(Word(head, w.confidence, w.x, w.y, width, w.h, w.block, w.line))
-        out.append(Word(tail, w.confidence, tail_x, w.y, max(1, w.right - tail_x), w.h,
-                        w.block, w.line))
+        out.append(
+            Word(tail, w.confidence, tail_x, w.y, max(1, w.right - tail_x), w.h, w.block, w.line)
+        )
     return out
 
 

@@ -261,8 +261,7 @@ def _adds_marks(candidate: str, read: str) -> bool:
     return all(g <= c for c, g in zip(cand, got, strict=True))
 
 
-_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306",
-                     "\u031b"}
+_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
 
 
 def _looks_vietnamese(token: str) -> bool:
@@ -315,7 +314,8 @@ def name_is_known(name: str) -> bool:
     """Every token is a lexicon entry exactly as written (accented siblings allowed)."""
     tokens = name.split()
     return bool(tokens) and all(
-        correct_token(t, i, len(tokens), 1.0)[:2] == (t, 1.0) for i, t in enumerate(tokens))
+        correct_token(t, i, len(tokens), 1.0)[:2] == (t, 1.0) for i, t in enumerate(tokens)
+    )
 
 
 def name_is_confirmed(name: str) -> bool:
@@ -337,8 +337,9 @@ def _has_diacritics(text: str) -> bool:
     return key(text) != re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def correct_name(text: str, confidence: float,
-                 token_confidences: Sequence[float] | None = None) -> tuple[str, float]:
+def correct_name(
+    text: str, confidence: float, token_confidences: Sequence[float] | None = None
+) -> tuple[str, float]:
     """'NGUYÊN THI HƯƠNG' -> ('NGUYỄN THỊ HƯƠNG', <= 0.9). See the module doc for confidences.
 
     A valid but ambiguous reading (THU, which could be THƯ) is kept with its confidence,
@@ -354,15 +355,17 @@ def correct_name(text: str, confidence: float,
     if len(confs) != len(tokens):
         confs = [confidence] * len(tokens)
     else:
-        confs = [max(c, ISOLATED_CONFIDENCE) if token_is_isolated(t, i, len(tokens)) else c
-                 for i, (t, c) in enumerate(zip(tokens, confs, strict=True))]
+        confs = [
+            max(c, ISOLATED_CONFIDENCE) if token_is_isolated(t, i, len(tokens)) else c
+            for i, (t, c) in enumerate(zip(tokens, confs, strict=True))
+        ]
         confidence = min(confs, default=confidence)
-    results = [correct_token(t, i, len(tokens), c)
-               for i, (t, c) in enumerate(zip(tokens, confs, strict=True))]
+    results = [
+        correct_token(t, i, len(tokens), c)
+        for i, (t, c) in enumerate(zip(tokens, confs, strict=True))
+    ]
     changed = (accent_key(v) != accent_key(t) for (v, _, _), t in zip(results, tokens, strict=True))
-    accents_lost = any(changed) or (
-        len(tokens) > 1 and not any(_has_diacritics(t) for t in tokens)
-    )
+    accents_lost = any(changed) or (len(tokens) > 1 and not any(_has_diacritics(t) for t in tokens))
     conf = confidence
     for _value, c, doubtful in results:
         conf = min(conf, GUESS_CAP if doubtful and accents_lost else c)

@@ -46,11 +46,25 @@ def clean_text(raw: str | None) -> str | None:
 
 # Letters Tesseract puts in place of digits. Applied only inside tokens that already hold
 # a digit, so words are left alone.
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
-                                   "|": "1", "i": "1", "!": "1", "Z": "2", "S": "5", "B": "8",
-                                   "Ø": "0", "ø": "0"})  # a typewriter's slashed zero
-_DIGITISH_TOKEN = re.compile(
-    r"(?<![^\W\d_])[0-9OoDQlIi|!ZSBØø]*\d[0-9OoDQlIi|!ZSBØø]*(?![^\W\d_])")
+_DIGIT_LOOKALIKES = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "!": "1",
+        "Z": "2",
+        "S": "5",
+        "B": "8",
+        "Ø": "0",
+        "ø": "0",
+    }
+)  # a typewriter's slashed zero
+_DIGITISH_TOKEN = re.compile(r"(?<![^\W\d_])[0-9OoDQlIi|!ZSBØø]*\d[0-9OoDQlIi|!ZSBØø]*(?![^\W\d_])")
 _SLASHES = str.maketrans({"⁄": "/", "∕": "/", "／": "/"})  # fraction and other look-alikes
 
 
@@ -290,7 +304,10 @@ def normalize_field(doc_type: str, field_name: str, raw_text: str | None) -> Any
 
 
 def correct_field(
-    doc_type: str, field_name: str, raw_text: str | None, confidence: float,
+    doc_type: str,
+    field_name: str,
+    raw_text: str | None,
+    confidence: float,
     token_confidences: Sequence[float] | None = None,
 ) -> tuple[Any, float] | None:
     """Normalized value plus lexicon correction for names, ethnic groups and places.

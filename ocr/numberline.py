@@ -63,8 +63,9 @@ def _value_text(words: list[Word]) -> str:
     return " ".join(texts)
 
 
-def _ink_box(prepared: Prepared, box: tuple[int, int, int, int], pad: int
-             ) -> tuple[int, int, int, int] | None:
+def _ink_box(
+    prepared: Prepared, box: tuple[int, int, int, int], pad: int
+) -> tuple[int, int, int, int] | None:
     """``box`` narrowed to the columns that hold ink, plus ``pad``: a crop mostly of
     blank paper makes Tesseract guess at the few characters it holds."""
     x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), box[2], box[3]
@@ -98,8 +99,7 @@ def _readings(prepared: Prepared, box: tuple[int, int, int, int], pad: int) -> d
     return {lang: v for lang, v in out.items() if v is not None}
 
 
-def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]
-             ) -> dict[str, Opinion]:
+def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]) -> dict[str, Opinion]:
     """Second readings of the registration and book numbers, beside the first ones.
 
     ``first`` holds the values the page's reading gave (missing fields absent).
@@ -131,9 +131,13 @@ def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]
         eng = readings.get("eng")
         # The English reading alone: a second English reading of the crop binarized
         # confirms it or not (the Vietnamese model misreads some serif faces' digits).
-        if (name == "registration_number" and eng is not None and votes[eng] < 2
-                and WELL_FORMED.match(eng)
-                and _reading(binarized(prepared, tight), tight, "eng") == eng):
+        if (
+            name == "registration_number"
+            and eng is not None
+            and votes[eng] < 2
+            and WELL_FORMED.match(eng)
+            and _reading(binarized(prepared, tight), tight, "eng") == eng
+        ):
             votes[eng] += 1
         if not votes:
             continue
@@ -142,8 +146,9 @@ def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]
     return out
 
 
-def settle(name: str, value: Any, confidence: float, opinion: Opinion | None,
-           book: Any = None) -> tuple[Any, float]:
+def settle(
+    name: str, value: Any, confidence: float, opinion: Opinion | None, book: Any = None
+) -> tuple[Any, float]:
     """The value and confidence of one number, given the line's second readings.
 
     Two readings that agree, one of them by the English model, make the value sure
@@ -156,8 +161,9 @@ def settle(name: str, value: Any, confidence: float, opinion: Opinion | None,
         if opinion.agreeing >= 2 and opinion.english:
             confidence = max(confidence, AGREED) if opinion.value == value else AGREED
             value = opinion.value
-        elif value in (None, "") or (not WELL_FORMED.match(str(value))
-                                     and WELL_FORMED.match(str(opinion.value))):
+        elif value in (None, "") or (
+            not WELL_FORMED.match(str(value)) and WELL_FORMED.match(str(opinion.value))
+        ):
             value, confidence = opinion.value, SUGGESTION
         elif opinion.value != value:
             confidence = min(confidence, SUGGESTION)
@@ -173,13 +179,20 @@ def _zero_read_as_nine(value: Any, opinion: Opinion) -> bool:
     model reads "93/2001": book numbers are printed with a leading zero, and the English
     model reads that zero of the typewriter faces as 9. Every other character must agree."""
     text, eng = str(value or ""), str(opinion.english_value or "")
-    return (opinion.agreeing >= 2 and opinion.value == value and len(text) == len(eng) >= 2
-            and text[0] == "0" and eng[0] == "9" and text[1:] == eng[1:]
-            and WELL_FORMED.match(text) is not None)
+    return (
+        opinion.agreeing >= 2
+        and opinion.value == value
+        and len(text) == len(eng) >= 2
+        and text[0] == "0"
+        and eng[0] == "9"
+        and text[1:] == eng[1:]
+        and WELL_FORMED.match(text) is not None
+    )
 
 
-def result_number(prepared: Prepared, authority: list[Word], title: list[Word] | None
-                  ) -> tuple[Any, float] | None:
+def result_number(
+    prepared: Prepared, authority: list[Word], title: list[Word] | None
+) -> tuple[Any, float] | None:
     """A dossier result's "Số: 977/QĐ-UBND", read from the crop under the authority block.
 
     That line sits beside the place-and-date line at a slightly different height, and
@@ -199,8 +212,9 @@ def result_number(prepared: Prepared, authority: list[Word], title: list[Word] |
     return values["vie"], SUGGESTION
 
 
-def result_suffix_confirmed(prepared: Prepared, authority: list[Word],
-                            title: list[Word] | None, value: str) -> bool:
+def result_suffix_confirmed(
+    prepared: Prepared, authority: list[Word], title: list[Word] | None, value: str
+) -> bool:
     """Whether the crop under the authority, binarized, reads ``value`` again with the
     Vietnamese model: a second reading of the suffix ("TLCC", "QĐ-UBND") that only
     that model reads, for when the page's own reading of it was garbled."""
@@ -208,8 +222,9 @@ def result_suffix_confirmed(prepared: Prepared, authority: list[Word],
     return box is not None and _result_reading(binarized(prepared, box), box, "vie") == value
 
 
-def _result_box(authority: list[Word], title: list[Word] | None
-                ) -> tuple[int, int, int, int] | None:
+def _result_box(
+    authority: list[Word], title: list[Word] | None
+) -> tuple[int, int, int, int] | None:
     if not authority:
         return None
     h = max(w.h for w in authority)
@@ -221,8 +236,7 @@ def _result_box(authority: list[Word], title: list[Word] | None
     return None if box[3] - box[1] < h else box
 
 
-def _result_reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str
-                    ) -> str | None:
+def _result_reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str) -> str | None:
     words = crop_words(prepared, box, psm=6, line_id=0, scale=1, lang=lang)
     words = [w for w in words if any(c.isdigit() for c in w.text) or _LABEL_TOKEN.match(w.text)]
     value = normalize.normalize_field("dossier_result", "result_number", _value_text(words))

@@ -43,8 +43,9 @@ _DIGITS = re.compile(r"\d+")
 _TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(\d{1,2})\s*(?:phút|phut)?", re.IGNORECASE)
 
 
-def extract_file(path: Path, *, uri: str | None = None, today: date | None = None
-                 ) -> Iterator[PageRecord]:
+def extract_file(
+    path: Path, *, uri: str | None = None, today: date | None = None
+) -> Iterator[PageRecord]:
     """Records of every page of a file; raises :class:`InputFileError` for a bad file."""
     sha = sha256_of(path)
     for page in iter_pages(path):
@@ -52,8 +53,9 @@ def extract_file(path: Path, *, uri: str | None = None, today: date | None = Non
         yield extract_page(page.image, source, dpi=page.dpi, today=today)
 
 
-def rejected_file(path: Path, error: InputFileError, *, uri: str | None = None,
-                  page: int = 1) -> PageRecord:
+def rejected_file(
+    path: Path, error: InputFileError, *, uri: str | None = None, page: int = 1
+) -> PageRecord:
     """The record that stands for the unreadable rest of a file, from ``page`` on.
 
     Pages before ``page`` were read and have records of their own; for a file that could
@@ -84,8 +86,9 @@ def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
     return prepared, words
 
 
-def extract_page(image: np.ndarray, source: Source, *, dpi: int | None = None,
-                 today: date | None = None) -> PageRecord:
+def extract_page(
+    image: np.ndarray, source: Source, *, dpi: int | None = None, today: date | None = None
+) -> PageRecord:
     """One page to one record (SPEC section 3)."""
     report = assess(image, dpi)
     quality = Quality(sharpness=report.sharpness, readable=report.readable)
@@ -101,16 +104,28 @@ def extract_page(image: np.ndarray, source: Source, *, dpi: int | None = None,
     if len(words) < _MIN_WORDS:
         quality.readable = False
         record.status = "rejected"
-        record.issues = [Issue(rule="no_text", message=(
-            "no printed text could be read on this page; if it is handwritten, "
-            "type the record in by hand"))]
+        record.issues = [
+            Issue(
+                rule="no_text",
+                message=(
+                    "no printed text could be read on this page; if it is handwritten, "
+                    "type the record in by hand"
+                ),
+            )
+        ]
         return record
 
     record.doc_type, _ = classify(words)
     if record.doc_type == "unknown":
         record.status = "needs_review"
-        record.issues = [Issue(rule="unknown_type", message=(
-            "the document type could not be recognised from the title; choose it in review"))]
+        record.issues = [
+            Issue(
+                rule="unknown_type",
+                message=(
+                    "the document type could not be recognised from the title; choose it in review"
+                ),
+            )
+        ]
         return record
 
     raw = extract_raw(record.doc_type, words)
@@ -128,15 +143,23 @@ def extract_page(image: np.ndarray, source: Source, *, dpi: int | None = None,
     _confirm_by_words(record, word_texts)
     for name, f in record.fields.items():
         if f.confidence < AUTO_ACCEPT_CONFIDENCE:
-            record.issues.append(Issue(field=name, rule="low_confidence", message=(
-                f"{name} was read with low confidence ({f.confidence:.2f}); check it "
-                "against the page")))
+            record.issues.append(
+                Issue(
+                    field=name,
+                    rule="low_confidence",
+                    message=(
+                        f"{name} was read with low confidence ({f.confidence:.2f}); check it "
+                        "against the page"
+                    ),
+                )
+            )
     record.status = "needs_review" if record.issues else "auto_accepted"
     return record
 
 
-def _finish_fields(doc_type: str, raw: dict[str, RawField], prepared: Prepared
-                   ) -> tuple[dict[str, FieldValue], dict[str, str]]:
+def _finish_fields(
+    doc_type: str, raw: dict[str, RawField], prepared: Prepared
+) -> tuple[dict[str, FieldValue], dict[str, str]]:
     """Normalize and correct raw texts; also return the dates-in-words texts for checks."""
     fields: dict[str, FieldValue] = {}
     words_texts: dict[str, str] = {}
@@ -159,7 +182,8 @@ def _finish_fields(doc_type: str, raw: dict[str, RawField], prepared: Prepared
                 # digit of the date ("ngày 06") says nothing of "04 giờ 42 phút".
                 sure = max(rf.confidence, min(span_confidence(rf, match), confidence))
                 fields["time_of_death"] = FieldValue(
-                    f"{int(match[1]):02d}:{int(match[2]):02d}", sure, fields[name].bbox)
+                    f"{int(match[1]):02d}:{int(match[2]):02d}", sure, fields[name].bbox
+                )
     return fields, words_texts
 
 
@@ -179,8 +203,11 @@ def span_confidence(rf: RawField, match: re.Match[str]) -> float:
 def _settle_numbers(record: PageRecord, prepared: Prepared, words: list[Word]) -> None:
     """Read the "Số: ... Quyển số: ..." line again when either number is missing or weak."""
     fields = record.fields
-    weak = [n for n in numberline.FIELDS
-            if n not in fields or fields[n].confidence < AUTO_ACCEPT_CONFIDENCE]
+    weak = [
+        n
+        for n in numberline.FIELDS
+        if n not in fields or fields[n].confidence < AUTO_ACCEPT_CONFIDENCE
+    ]
     if record.doc_type == "dossier_result" or not weak:
         return
     first = {n: f.value for n, f in fields.items() if n in numberline.FIELDS}
@@ -189,29 +216,36 @@ def _settle_numbers(record: PageRecord, prepared: Prepared, words: list[Word]) -
     for name in weak:
         old = fields.get(name)
         value, confidence = numberline.settle(
-            name, old.value if old else None, old.confidence if old else 0.0,
-            opinions.get(name), book)
+            name,
+            old.value if old else None,
+            old.confidence if old else 0.0,
+            opinions.get(name),
+            book,
+        )
         if value not in (None, ""):
             fields[name] = FieldValue(value, confidence, old.bbox if old else None)
 
 
-def _reread_result_number(record: PageRecord, prepared: Prepared,
-                          raw: dict[str, RawField]) -> None:
+def _reread_result_number(record: PageRecord, prepared: Prepared, raw: dict[str, RawField]) -> None:
     """A missing or doubtful result number, read again under the authority's name."""
     old = record.fields.get("result_number")
     if old is not None and old.confidence >= AUTO_ACCEPT_CONFIDENCE:
         return
     authority = raw.get("issuing_authority")
     title = raw.get("document_title")
-    again = numberline.result_number(prepared, authority.words if authority else [],
-                                     title.words if title else None)
+    again = numberline.result_number(
+        prepared, authority.words if authority else [], title.words if title else None
+    )
     if again is None:
         return
     value, confidence = again
-    if (old is not None and _DIGITS.sub("", str(old.value)) != _DIGITS.sub("", value)
-            and not numberline.result_suffix_confirmed(
-                prepared, authority.words if authority else [],
-                title.words if title else None, value)):
+    if (
+        old is not None
+        and _DIGITS.sub("", str(old.value)) != _DIGITS.sub("", value)
+        and not numberline.result_suffix_confirmed(
+            prepared, authority.words if authority else [], title.words if title else None, value
+        )
+    ):
         # The suffix (QĐ-UBND) is read by the Vietnamese model alone: two readings of it
         # must agree (the page's, or the crop's binarized); the digits were settled by
         # both models.
@@ -243,8 +277,13 @@ def _apply_qr(record: PageRecord, prepared: Prepared) -> None:
         return
     printed = record.fields.get("dossier_code")
     if printed is not None and printed.value != qr_value:
-        record.issues.append(Issue(field="dossier_code", rule="qr_mismatch", message=(
-            f"the QR code says {qr_value} but the printed code reads {printed.value}")))
+        record.issues.append(
+            Issue(
+                field="dossier_code",
+                rule="qr_mismatch",
+                message=(f"the QR code says {qr_value} but the printed code reads {printed.value}"),
+            )
+        )
         return
     bbox = printed.bbox if printed else None
     record.fields["dossier_code"] = FieldValue(qr_value, 1.0, bbox)

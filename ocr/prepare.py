@@ -69,8 +69,12 @@ def _ink_mask(gray: np.ndarray) -> np.ndarray:
         turn[:, 2] += pad
         size = (w + 2 * pad, h + 2 * pad)
         level = cv2.warpAffine(mask, turn, size, flags=cv2.INTER_NEAREST)
-        back = cv2.warpAffine(_straight_lines(level, reach, band=3), turn, (w, h),
-                              flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
+        back = cv2.warpAffine(
+            _straight_lines(level, reach, band=3),
+            turn,
+            (w, h),
+            flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP,
+        )
         lines |= back
     lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
     return _letter_sized(mask & (1 - lines))
@@ -86,8 +90,10 @@ def _straight_lines(mask: np.ndarray, reach: int, band: int = 1) -> np.ndarray:
     """
     wide = 2 * band + 1
     lines = np.zeros_like(mask)
-    for run, thicken, widen in (((1, reach), (3, 1), (wide, 1)),    # horizontal lines
-                                ((reach, 1), (1, 3), (1, wide))):   # vertical lines
+    for run, thicken, widen in (
+        ((1, reach), (3, 1), (wide, 1)),  # horizontal lines
+        ((reach, 1), (1, 3), (1, wide)),
+    ):  # vertical lines
         if band > 1:
             ink = cv2.dilate(mask, np.ones(thicken, np.uint8))
             found = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones(run, np.uint8))
@@ -237,8 +243,9 @@ def remove_leaders(gray: np.ndarray) -> np.ndarray:
     xs, ys, ws, hs, areas = (stats[1:, i] for i in range(5))
     cx, cy = centroids[1:, 0], centroids[1:, 1]
     side = max(3, round(max(half.shape) / 1750 * 5))  # a dot is about 5 px here (300 dpi)
-    dots = np.nonzero((ws <= 1.6 * side) & (hs <= 1.6 * side) & (areas >= 1)
-                      & (ws <= 2.5 * hs) & (hs <= 2.5 * ws))[0]
+    dots = np.nonzero(
+        (ws <= 1.6 * side) & (hs <= 1.6 * side) & (areas >= 1) & (ws <= 2.5 * hs) & (hs <= 2.5 * ws)
+    )[0]
     erase: list[int] = []
     if len(dots):
         order = dots[np.lexsort((cx[dots], np.round(cy[dots] / side)))]
@@ -263,16 +270,20 @@ def remove_leaders(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def _without_colon(run: list[int], dots: np.ndarray, cx: np.ndarray, cy: np.ndarray,
-                   side: int) -> list[int]:
+def _without_colon(
+    run: list[int], dots: np.ndarray, cx: np.ndarray, cy: np.ndarray, side: int
+) -> list[int]:
     """A leader run minus its first dot when that dot is a colon's lower half ("Số:....").
 
     Erasing it would turn the label's colon into a lone dot, and the label would no
     longer read as one.
     """
     first = run[0]
-    above = dots[(np.abs(cx[dots] - cx[first]) <= side)
-                 & (cy[dots] < cy[first] - side) & (cy[dots] > cy[first] - 5 * side)]
+    above = dots[
+        (np.abs(cx[dots] - cx[first]) <= side)
+        & (cy[dots] < cy[first] - side)
+        & (cy[dots] > cy[first] - 5 * side)
+    ]
     return run[1:] if len(above) else run
 
 
@@ -298,8 +309,7 @@ def _orientation(gray: np.ndarray, rotation: int | None) -> tuple[int, float]:
     return rotation, skew
 
 
-def prepare(image: np.ndarray, *, rotation: int | None = None, dpi: int | None = None
-            ) -> Prepared:
+def prepare(image: np.ndarray, *, rotation: int | None = None, dpi: int | None = None) -> Prepared:
     """Upright, level and at reading resolution, in one resampling of the upload.
 
     Orientation and skew are measured on a small copy; then scaling, turning and

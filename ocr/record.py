@@ -80,5 +80,6 @@ class PageRecord:
             "issues": [i.to_json() for i in self.issues],
         }
 
+
 # A field read with less confidence than this sends its record to review.
 AUTO_ACCEPT_CONFIDENCE = 0.80

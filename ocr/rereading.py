@@ -43,8 +43,15 @@ def mean_confidence(words: list[Word]) -> float:
     return statistics.fmean(w.confidence for w in words) if words else 0.0
 
 
-def crop_words(prepared: Prepared, box: tuple[int, int, int, int], psm: int,
-                line_id: int, *, scale: int = 2, lang: str = "vie") -> list[Word]:
+def crop_words(
+    prepared: Prepared,
+    box: tuple[int, int, int, int],
+    psm: int,
+    line_id: int,
+    *,
+    scale: int = 2,
+    lang: str = "vie",
+) -> list[Word]:
     """OCR one region of the prepared page, enlarged ``scale`` times; boxes in page pixels."""
     x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), box[2], box[3]
     crop = prepared.image[y0:y1, x0:x1]
@@ -53,8 +60,16 @@ def crop_words(prepared: Prepared, box: tuple[int, int, int, int], psm: int,
     if scale != 1:
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     return [
-        Word(w.text, w.confidence, x0 + w.x // scale, y0 + w.y // scale,
-             max(1, w.w // scale), max(1, w.h // scale), w.block, line_id)
+        Word(
+            w.text,
+            w.confidence,
+            x0 + w.x // scale,
+            y0 + w.y // scale,
+            max(1, w.w // scale),
+            max(1, w.h // scale),
+            w.block,
+            line_id,
+        )
         for w in read_words(crop, psm=psm, dpi=OCR_DPI * scale, lang=lang)
     ]
 
@@ -79,8 +94,9 @@ def reread_weak_lines(prepared: Prepared, words: list[Word]) -> list[Word]:
     return out
 
 
-def digits_opinion(doc_type: str, name: str, rf: RawField, prepared: Prepared,
-                    value: Any, confidence: float) -> tuple[Any, float]:
+def digits_opinion(
+    doc_type: str, name: str, rf: RawField, prepared: Prepared, value: Any, confidence: float
+) -> tuple[Any, float]:
     """Read the digits of a field again with Tesseract's English model.
 
     The Vietnamese model turns the slashed or dotted zeros and flagged ones of typewriter
@@ -109,8 +125,11 @@ def digits_opinion(doc_type: str, name: str, rf: RawField, prepared: Prepared,
         return value, min(confidence, SUGGESTION)
     spliced = iter(theirs)
     merged = type(value)(_DIGITS.sub(lambda _: next(spliced), str(value)))
-    if (normalize.field_kind(name) in _ENGLISH_SETTLES and plausible_value(merged)
-            and _english_again(doc_type, name, rf, prepared) == theirs):
+    if (
+        normalize.field_kind(name) in _ENGLISH_SETTLES
+        and plausible_value(merged)
+        and _english_again(doc_type, name, rf, prepared) == theirs
+    ):
         # Two English readings of the crop, one of it binarized, give the same digits:
         # the typewriter zeros the Vietnamese model reads as 9 (29 for 20, 1956 for 1950).
         # Not for numbers: the letters of "123/QĐ-UBND" would stay unconfirmed, and the
@@ -132,8 +151,7 @@ def digits_confidence(words: list[Word], digits: list[str]) -> float:
     return min(confs, default=0.0)
 
 
-def _english_again(doc_type: str, name: str, rf: RawField, prepared: Prepared
-                   ) -> list[str] | None:
+def _english_again(doc_type: str, name: str, rf: RawField, prepared: Prepared) -> list[str] | None:
     """The digits of the English model's reading of the value's crop binarized by Otsu's
     threshold: a reading that errs apart from the grey crop's."""
     box = value_box(rf)
@@ -143,14 +161,16 @@ def _english_again(doc_type: str, name: str, rf: RawField, prepared: Prepared
     return _DIGITS.findall(str(reading[1]))
 
 
-def _english_reading(doc_type: str, name: str, prepared: Prepared,
-                     box: tuple[int, int, int, int]) -> tuple[list[Word], Any, float] | None:
+def _english_reading(
+    doc_type: str, name: str, prepared: Prepared, box: tuple[int, int, int, int]
+) -> tuple[list[Word], Any, float] | None:
     """(words, value, confidence) of the English model's reading of ``box`` as one line."""
     words = crop_words(prepared, box, psm=7, line_id=0, scale=1, lang="eng")
     if not words:
         return None
     value, confidence = value_of(
-        doc_type, name, RawField(name, " ".join(w.text for w in words), words))
+        doc_type, name, RawField(name, " ".join(w.text for w in words), words)
+    )
     return words, value, confidence
 
 
@@ -185,8 +205,9 @@ def value_box(rf: RawField) -> tuple[int, int, int, int]:
     return x0 - 2 * pad, y0 - pad, x1 + 2 * pad, y1 + pad
 
 
-def second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
-                    value: Any, confidence: float) -> tuple[Any, float]:
+def second_reading(
+    doc_type: str, name: str, rf: RawField, prepared: Prepared, value: Any, confidence: float
+) -> tuple[Any, float]:
     """Read a doubtful or unreadable value again, enlarged and as a single block of text.
 
     Tesseract's word confidence is low for bold capitals full of stacked diacritics even
@@ -233,8 +254,9 @@ def second_reading(doc_type: str, name: str, rf: RawField, prepared: Prepared,
     # the same pixels again cannot settle that, so only plain OCR doubt is lifted.
     ambiguous = confidence < rf.confidence or second_conf < min(w.confidence for w in again)
     if normalize.field_kind(name) == "name" and (
-            not lexicon.name_is_known(str(value))  # nothing to confirm it by
-            or any(lexicon.correct_name(t, 1.0)[1] < lexicon.ACCENT_CAP for t in (rf.text, text))):
+        not lexicon.name_is_known(str(value))  # nothing to confirm it by
+        or any(lexicon.correct_name(t, 1.0)[1] < lexicon.ACCENT_CAP for t in (rf.text, text))
+    ):
         ambiguous = True  # unknown to the lexicon, or a spelling it had doubts about
     if normalize.field_kind(name) == "place" and unit_missed(str(value)):
         ambiguous = True  # a commune named but not in the lists: the same misreading twice
@@ -254,8 +276,9 @@ def inside_value(again: list[Word], value_words: list[Word]) -> list[Word]:
     first = [w for w in value_words if w.line == value_words[0].line]
     top, bottom = min(w.y for w in first), max(w.bottom for w in first)
     start = min(w.x for w in first)
-    return [w for w in again
-            if not (top <= w.y + w.h // 2 <= bottom and w.x + w.w <= start + w.h // 4)]
+    return [
+        w for w in again if not (top <= w.y + w.h // 2 <= bottom and w.x + w.w <= start + w.h // 4)
+    ]
 
 
 def prefix_read_surely(readings: list[str | None], *word_lists: list[Word]) -> bool:
@@ -277,7 +300,8 @@ def prefix_read_surely(readings: list[str | None], *word_lists: list[Word]) -> b
         if len(head) <= n or accent_key(" ".join(w.text for w in head[:n])) != accent_key(prefix):
             return False
         if any(w.confidence < SURE_TOKEN for w in head[:n]) or (
-                i == 0 and min(w.confidence for w in head[n:]) < lexicon.CHAIN_FLOOR):
+            i == 0 and min(w.confidence for w in head[n:]) < lexicon.CHAIN_FLOOR
+        ):
             return False
     return True
 
@@ -286,8 +310,11 @@ def _third_reading(prepared: Prepared, rf: RawField, name: str) -> RawField | No
     """The value's crop read alone at the page's own scale: the second reading's crop
     was enlarged, so this one resamples the marks differently, to break a tie on a
     token one reading was unsure of."""
-    words = [w for w in crop_words(prepared, value_box(rf), psm=7, line_id=0, scale=1)
-             if lexicon.clean_name(w.text)]
+    words = [
+        w
+        for w in crop_words(prepared, value_box(rf), psm=7, line_id=0, scale=1)
+        if lexicon.clean_name(w.text)
+    ]
     return RawField(name, " ".join(w.text for w in words), words) if words else None
 
 
@@ -321,8 +348,10 @@ def marks_in_doubt(value: Any, *readings: RawField) -> bool:
     marks, whatever their mean confidence."""
     tokens = str(value).split()
     verdicts = _token_verdicts(value, readings) or ["no"] * len(tokens)
-    return any(v != "sure" and lexicon.token_has_siblings(t, i, len(tokens))
-               for i, (t, v) in enumerate(zip(tokens, verdicts, strict=True)))
+    return any(
+        v != "sure" and lexicon.token_has_siblings(t, i, len(tokens))
+        for i, (t, v) in enumerate(zip(tokens, verdicts, strict=True))
+    )
 
 
 def _token_verdicts(value: Any, readings: tuple[RawField, ...]) -> list[str]:

@@ -428,8 +428,13 @@ def whole_chain(text: str) -> bool:
     _cleaned, best, levels, _country = _best_chain(text)
     if best is None or not best.resolved or best.skipped_district or len(best.steps) != levels:
         return False
-    if any(s.factor < ACCENT_FIXED or not s.full or any(c.isdigit() for c in s.unit.name)
-           or (s.prefix and key(s.prefix) not in _AUTHORITY_KEYS) for s in best.steps):
+    if any(
+        s.factor < ACCENT_FIXED
+        or not s.full
+        or any(c.isdigit() for c in s.unit.name)
+        or (s.prefix and key(s.prefix) not in _AUTHORITY_KEYS)
+        for s in best.steps
+    ):
         return False
     return all(key(part) in _AUTHORITY_KEYS for part in best.leftover)
 
@@ -437,7 +442,8 @@ def whole_chain(text: str) -> bool:
 # A hamlet, village or street group before the commune: "Thôn 3", "Ấp Tân Lập", "Khu phố 9".
 _HAMLET = re.compile(
     r"^(?:thon|ap|xom|ban|buon|khom|khu pho|khu|to dan pho|to|doi|lang|plei|soc)"
-    r"\s+(?:\d{1,3}[a-z]?|[a-z]+(?:\s+[a-z]+){0,2})$")
+    r"\s+(?:\d{1,3}[a-z]?|[a-z]+(?:\s+[a-z]+){0,2})$"
+)
 _HEALTH_STATION = "tramyte"  # "Trạm Y tế Xã X, ...": the commune's health station
 
 

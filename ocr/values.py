@@ -26,11 +26,17 @@ def value_of(doc_type: str, name: str, rf: RawField) -> tuple[Any, float]:
     if corrected is None:
         return None, rf.confidence
     value, confidence = corrected
-    if (kind == "name" and confidence < LEXICON_CONFIRMED and rf.confidence >= LEXICON_FLOOR
-            and value == lexicon.clean_name(rf.text) and lexicon.name_is_confirmed(value)):
+    if (
+        kind == "name"
+        and confidence < LEXICON_CONFIRMED
+        and rf.confidence >= LEXICON_FLOOR
+        and value == lexicon.clean_name(rf.text)
+        and lexicon.name_is_confirmed(value)
+    ):
         confidence = LEXICON_CONFIRMED
     if value in CLOSED_VOCABULARY.get(name.split("_")[-1], ()) or (
-            name == "document_title" and lexicon.is_result_title(value)):
+        name == "document_title" and lexicon.is_result_title(value)
+    ):
         # A value of a closed vocabulary, read exactly, is as sure as the vocabulary.
         confidence = max(confidence, AUTO_ACCEPT_CONFIDENCE + 0.05)
     return value, confidence

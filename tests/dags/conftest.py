@@ -16,21 +16,25 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 _HOME = Path(tempfile.mkdtemp(prefix="sohoa-airflow-test-"))
-os.environ.update({
-    "AIRFLOW_HOME": str(_HOME),
-    "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-    "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_HOME / 'airflow.db'}",
-    "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-})
+os.environ.update(
+    {
+        "AIRFLOW_HOME": str(_HOME),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_HOME / 'airflow.db'}",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+    }
+)
 # Task settings read when the DAG file is parsed: fast retries, two workers per OCR task.
-os.environ.update({
-    "SOHOA_RETRY_DELAY_SECONDS": "1",
-    "SOHOA_MAX_RETRY_DELAY_SECONDS": "2",
-    "SOHOA_TASK_RETRIES": "2",
-    "SOHOA_OCR_JOBS": "2",
-    "SOHOA_OCR_POOL_SLOTS": "2",
-})
+os.environ.update(
+    {
+        "SOHOA_RETRY_DELAY_SECONDS": "1",
+        "SOHOA_MAX_RETRY_DELAY_SECONDS": "2",
+        "SOHOA_TASK_RETRIES": "2",
+        "SOHOA_OCR_JOBS": "2",
+        "SOHOA_OCR_POOL_SLOTS": "2",
+    }
+)
 
 
 @pytest.fixture(scope="session")
@@ -60,10 +64,18 @@ def sample_scans(tmp_path_factory) -> dict:
     from sohoa.samples import write_samples
 
     out = tmp_path_factory.mktemp("scans")
-    files = write_samples(out / "single", count=3, seed=11, profile="clean",
-                          doc_types=["birth"], rejects=1)
-    files += write_samples(out / "multi", count=1, seed=12, profile="clean",
-                           doc_types=["birth"], formats=["tiff"], pages_per_file=2)
+    files = write_samples(
+        out / "single", count=3, seed=11, profile="clean", doc_types=["birth"], rejects=1
+    )
+    files += write_samples(
+        out / "multi",
+        count=1,
+        seed=12,
+        profile="clean",
+        doc_types=["birth"],
+        formats=["tiff"],
+        pages_per_file=2,
+    )
     broken = out / "broken.png"
     broken.write_bytes(b"<html>this is an error page, not a scan</html>")
     return {"files": [*files, broken], "pages": 3 + 1 + 2 + 1, "broken": broken}

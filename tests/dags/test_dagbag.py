@@ -30,13 +30,23 @@ def test_dagbag_imports_without_errors_or_warnings(dagbag):
 
 def test_digitize_maps_batches_through_every_step(dagbag):
     dag = dagbag.dags["sohoa_digitize"]
-    order = ["list_new_scans", "plan_batches", "extract_batch", "gate_batch", "load_batch",
-             "queue_review", "refresh_kpis"]
+    order = [
+        "list_new_scans",
+        "plan_batches",
+        "extract_batch",
+        "gate_batch",
+        "load_batch",
+        "queue_review",
+        "refresh_kpis",
+    ]
     assert set(dag.task_ids) == set(order)
     for up, down in zip(order, order[1:], strict=False):
         assert down in dag.get_task(up).downstream_task_ids
-    mapped = {t.task_id for t in dag.tasks if getattr(t, "_is_mapped", False)
-              or type(t).__name__ == "MappedOperator"}
+    mapped = {
+        t.task_id
+        for t in dag.tasks
+        if getattr(t, "_is_mapped", False) or type(t).__name__ == "MappedOperator"
+    }
     assert mapped == {"extract_batch", "gate_batch", "load_batch", "queue_review"}
     assert dag.get_task("extract_batch").pool == "sohoa_ocr"
     assert dag.max_active_runs == 1
@@ -63,6 +73,12 @@ def test_dag_files_import_nothing_heavy():
         "         'sohoa.orchestration.tasks', 'sohoa.load.batch', 'boto3']\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                         text=True, timeout=120, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

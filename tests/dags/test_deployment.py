@@ -15,8 +15,15 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-SOHOA_SERVICES = {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-                  "airflow-worker", "airflow-triggerer", "airflow-init", "sohoa-web"}
+SOHOA_SERVICES = {
+    "airflow-apiserver",
+    "airflow-scheduler",
+    "airflow-dag-processor",
+    "airflow-worker",
+    "airflow-triggerer",
+    "airflow-init",
+    "sohoa-web",
+}
 REQUIRED = {"postgres", "redis", "minio", "minio-init", *SOHOA_SERVICES}
 # Options of the Celery provider (installed in the image, not in this test environment).
 CELERY_OPTIONS = {"broker_url", "result_backend", "worker_concurrency"}
@@ -26,8 +33,13 @@ CELERY_OPTIONS = {"broker_url", "result_backend", "worker_concurrency"}
 def compose() -> dict:
     exe = shutil.which("docker-compose")
     assert exe, "docker-compose is missing: scripts/setup.sh installs Debian's docker-compose"
-    out = subprocess.run([exe, "-f", str(REPO / "docker-compose.yml"), "config"], cwd=REPO,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [exe, "-f", str(REPO / "docker-compose.yml"), "config"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     return yaml.safe_load(out.stdout)
 
@@ -82,8 +94,9 @@ def test_airflow_settings_are_real_options(compose):
             if section == "celery":
                 assert option in CELERY_OPTIONS, key
             else:
-                assert option in known.get(section, {}).get("options", {}), \
+                assert option in known.get(section, {}).get("options", {}), (
                     f"{name}: {key} is not an Airflow option"
+                )
 
 
 def test_services_point_at_each_other(compose):
@@ -99,8 +112,10 @@ def test_services_point_at_each_other(compose):
         assert db.path.lstrip("/") == pg["SOHOA_DB_NAME"]  # created by the init script
         assert (db.username, db.password) == (pg["SOHOA_DB_USER"], pg["SOHOA_DB_PASSWORD"])
         assert airflow_db.path.lstrip("/") == pg["POSTGRES_DB"] != pg["SOHOA_DB_NAME"]
-        assert (airflow_db.username, airflow_db.password) == (pg["POSTGRES_USER"],
-                                                              pg["POSTGRES_PASSWORD"])
+        assert (airflow_db.username, airflow_db.password) == (
+            pg["POSTGRES_USER"],
+            pg["POSTGRES_PASSWORD"],
+        )
         assert urlsplit(e["AIRFLOW__CELERY__BROKER_URL"]).hostname == "redis"
         api = urlsplit(e["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"])
         assert api.hostname in services and api.port == 8080
@@ -108,7 +123,9 @@ def test_services_point_at_each_other(compose):
         assert s3.hostname in services and services[s3.hostname]["image"].startswith("minio/")
         assert e["SOHOA_LANDING"].startswith(f"s3://{bucket}/")
         assert (e["AWS_ACCESS_KEY_ID"], e["AWS_SECRET_ACCESS_KEY"]) == (
-            minio["MINIO_ROOT_USER"], minio["MINIO_ROOT_PASSWORD"])
+            minio["MINIO_ROOT_USER"],
+            minio["MINIO_ROOT_PASSWORD"],
+        )
     init_script = (REPO / "deploy" / "postgres" / "10-sohoa-database.sh").read_text()
     for var in ("SOHOA_DB_USER", "SOHOA_DB_PASSWORD", "SOHOA_DB_NAME"):
         assert "${" + var + "}" in init_script

@@ -8,8 +8,14 @@ from sqlalchemy import func, select
 
 from sohoa.landing.upload import BookInfo, upload_files
 
-BOOK = BookInfo(unit="25920", book_type="birth", year=2019, volume="01",
-                declared_entries=40, uploader="clerk-test")
+BOOK = BookInfo(
+    unit="25920",
+    book_type="birth",
+    year=2019,
+    volume="01",
+    declared_entries=40,
+    uploader="clerk-test",
+)
 
 
 @pytest.fixture
@@ -31,8 +37,10 @@ def run_dag():
 
 def states(dag_run) -> dict[str, str]:
     """Task states and tries, for a readable failure message."""
-    return {f"{ti.task_id}[{ti.map_index}]": f"{ti.state} (try {ti.try_number})"
-            for ti in dag_run.get_task_instances()}
+    return {
+        f"{ti.task_id}[{ti.map_index}]": f"{ti.state} (try {ti.try_number})"
+        for ti in dag_run.get_task_instances()
+    }
 
 
 def report_of(landing, run_id):
@@ -54,7 +62,8 @@ def count(engine, table) -> int:
 
 
 def test_every_page_is_accounted_for_and_a_rerun_changes_nothing(
-        airflow_db, s3_landing, population_db, sample_scans):
+    airflow_db, s3_landing, population_db, sample_scans
+):
     from sohoa.db.snapshot import canonical_dump
     from sohoa.db.tables import civil_record, review_item, scan
 
@@ -68,9 +77,15 @@ def test_every_page_is_accounted_for_and_a_rerun_changes_nothing(
     pages = sample_scans["pages"]
     assert (report["pages"], report["missing"]) == (pages, 0), report
     assert report["loaded"] + report["in_review"] + report["rejected"] == pages
-    assert counts == {k: v for k, v in (("loaded", report["loaded"]),
-                                        ("in_review", report["in_review"]),
-                                        ("rejected", report["rejected"])) if v}
+    assert counts == {
+        k: v
+        for k, v in (
+            ("loaded", report["loaded"]),
+            ("in_review", report["in_review"]),
+            ("rejected", report["rejected"]),
+        )
+        if v
+    }
     assert count(population_db, civil_record) == report["loaded"]
     assert count(population_db, review_item) == report["in_review"]
     assert report["rejected"] >= 2  # the reject page and the file that is not an image
@@ -82,8 +97,9 @@ def test_every_page_is_accounted_for_and_a_rerun_changes_nothing(
     reason = s3_landing.read_bytes(quarantined[0].rsplit("/", 1)[0] + "/reason.txt").decode()
     assert "not an image" in reason or "HTML" in reason or "text" in reason
     with population_db.connect() as conn:
-        row = conn.execute(select(scan.c.uri, scan.c.reject_reason)
-                           .where(scan.c.uri.like("%broken.png"))).one()
+        row = conn.execute(
+            select(scan.c.uri, scan.c.reject_reason).where(scan.c.uri.like("%broken.png"))
+        ).one()
     assert row.uri == s3_landing.uri(quarantined[0])
     assert "quarantine" in row.reject_reason
     # Every file is marked processed, and nothing is pending any more.
@@ -100,7 +116,8 @@ def test_every_page_is_accounted_for_and_a_rerun_changes_nothing(
 
 
 def test_a_load_that_fails_once_is_retried_without_duplicate_rows(
-        airflow_db, s3_landing, population_db, sample_scans, monkeypatch):
+    airflow_db, s3_landing, population_db, sample_scans, monkeypatch
+):
     from sohoa.db.tables import civil_record, review_item, scan
     from sohoa.load import batch as load_batch_module
 

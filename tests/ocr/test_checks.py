@@ -43,11 +43,18 @@ def birth(**changes):
 
 def death(**changes):
     values = {
-        "full_name": "LÊ VĂN AN", "date_of_birth": "1940-05-01", "sex": "male",
+        "full_name": "LÊ VĂN AN",
+        "date_of_birth": "1940-05-01",
+        "sex": "male",
         "personal_id": make_personal_id("68", 1940, "male", 77),
-        "date_of_death": "2020-03-15", "time_of_death": "10:30", "place_of_death": PLACE,
-        "cause_of_death": "Bệnh già", "registration_place": PLACE,
-        "registration_date": "2020-03-17", "registration_number": "12", "book_number": "01/2020",
+        "date_of_death": "2020-03-15",
+        "time_of_death": "10:30",
+        "place_of_death": PLACE,
+        "cause_of_death": "Bệnh già",
+        "registration_place": PLACE,
+        "registration_date": "2020-03-17",
+        "registration_number": "12",
+        "book_number": "01/2020",
     }
     values.update(changes)
     return {k: v for k, v in values.items() if v is not None}
@@ -55,14 +62,20 @@ def death(**changes):
 
 def marriage(**changes):
     values = {
-        "husband_full_name": "PHẠM VĂN DŨNG", "husband_date_of_birth": "1990-01-02",
-        "husband_ethnicity": "Tày", "husband_residence": PLACE,
+        "husband_full_name": "PHẠM VĂN DŨNG",
+        "husband_date_of_birth": "1990-01-02",
+        "husband_ethnicity": "Tày",
+        "husband_residence": PLACE,
         "husband_personal_id": make_personal_id("68", 1990, "male", 5),
-        "wife_full_name": "VÕ THỊ MAI", "wife_date_of_birth": "1992-07-08",
-        "wife_ethnicity": "Kinh", "wife_residence": PLACE,
+        "wife_full_name": "VÕ THỊ MAI",
+        "wife_date_of_birth": "1992-07-08",
+        "wife_ethnicity": "Kinh",
+        "wife_residence": PLACE,
         "wife_personal_id": make_personal_id("01", 1992, "female", 6),
-        "registration_place": PLACE, "registration_date": "2018-10-10",
-        "registration_number": "7", "book_number": "01/2018",
+        "registration_place": PLACE,
+        "registration_date": "2018-10-10",
+        "registration_number": "7",
+        "book_number": "01/2018",
     }
     values.update(changes)
     return {k: v for k, v in values.items() if v is not None}
@@ -70,8 +83,10 @@ def marriage(**changes):
 
 def dossier(**changes):
     values = {
-        "dossier_code": "000.00.20.H40-240605-0001", "document_title": "GIẤY CHỨNG NHẬN",
-        "result_number": "123/GCN", "result_date": "2024-06-10",
+        "dossier_code": "000.00.20.H40-240605-0001",
+        "document_title": "GIẤY CHỨNG NHẬN",
+        "result_number": "123/GCN",
+        "result_date": "2024-06-10",
         "issuing_authority": "ỦY BAN NHÂN DÂN HUYỆN ĐỨC TRỌNG",
         "applicant_name": "ĐỖ VĂN NAM",
         "applicant_personal_id": make_personal_id("68", 1975, "male", 9),
@@ -86,8 +101,12 @@ def rules(issues):
 
 @pytest.mark.parametrize(
     ("doc_type", "values"),
-    [("birth", birth()), ("death", death()), ("marriage", marriage()),
-     ("dossier_result", dossier())],
+    [
+        ("birth", birth()),
+        ("death", death()),
+        ("marriage", marriage()),
+        ("dossier_result", dossier()),
+    ],
 )
 def test_clean_records_pass(doc_type, values):
     assert check_record(doc_type, values, today=TODAY) == []
@@ -143,8 +162,9 @@ def test_parent_age_bounds_are_inclusive():
 
 def test_death_order_rules():
     assert ("date_of_death", "death_before_birth") in rules(
-        check_record("death", death(date_of_death="1939-01-01",
-                                    registration_date="1939-01-02"), today=TODAY)
+        check_record(
+            "death", death(date_of_death="1939-01-01", registration_date="1939-01-02"), today=TODAY
+        )
     )
     assert ("registration_date", "registration_before_death") in rules(
         check_record("death", death(registration_date="2020-03-14"), today=TODAY)
@@ -174,9 +194,14 @@ def test_every_generated_personal_id_passes():
         dob = date(1900, 1, 1) + timedelta(days=rng.randrange((TODAY - date(1900, 1, 1)).days))
         sex = rng.choice(["male", "female"])
         pid = make_personal_id(rng.choice(codes), dob.year, sex, rng.randrange(1_000_000))
-        values = birth(date_of_birth=dob.isoformat(), sex=sex, personal_id=pid,
-                       registration_date=dob.isoformat(),
-                       mother_birth_year=dob.year - 25, father_birth_year=dob.year - 28)
+        values = birth(
+            date_of_birth=dob.isoformat(),
+            sex=sex,
+            personal_id=pid,
+            registration_date=dob.isoformat(),
+            mother_birth_year=dob.year - 25,
+            father_birth_year=dob.year - 28,
+        )
         assert check_record("birth", values, today=TODAY) == [], (dob, sex, pid)
 
 
@@ -187,9 +212,14 @@ def test_flipping_the_sex_digit_fails_with_id_sex():
         sex = rng.choice(["male", "female"])
         pid = make_personal_id("68", year, sex, rng.randrange(1_000_000))
         flipped = pid[:3] + str(int(pid[3]) ^ 1) + pid[4:]  # 0<->1, 2<->3, 4<->5
-        values = birth(date_of_birth=f"{year}-06-15", registration_date=f"{year}-06-20",
-                       sex=sex, personal_id=flipped,
-                       mother_birth_year=year - 25, father_birth_year=year - 28)
+        values = birth(
+            date_of_birth=f"{year}-06-15",
+            registration_date=f"{year}-06-20",
+            sex=sex,
+            personal_id=flipped,
+            mother_birth_year=year - 25,
+            father_birth_year=year - 28,
+        )
         assert rules(check_record("birth", values, today=TODAY)) == [("personal_id", "id_sex")]
 
 
@@ -265,16 +295,23 @@ def test_an_entry_read_for_one_spouse_only_is_reported():
     assert ("wife_residence", "spouse_entry_missing") in rules(issues)
     assert blocking_issues(issues)
     # Neither spouse's entry on the form: nothing is missing.
-    assert check_record("marriage", marriage(wife_residence=None, husband_residence=None),
-                        today=TODAY) == []
+    assert (
+        check_record("marriage", marriage(wife_residence=None, husband_residence=None), today=TODAY)
+        == []
+    )
 
 
 def test_a_parents_block_is_read_whole_and_the_mother_is_named():
     assert check_record("birth", birth(mother_name=None), today=TODAY) != []
     assert ("mother_name", "mother_missing") in rules(
-        check_record("birth", birth(mother_name=None), today=TODAY))
+        check_record("birth", birth(mother_name=None), today=TODAY)
+    )
     issues = check_record("birth", birth(father_residence=None), today=TODAY)
     assert ("father_residence", "parent_entry_missing") in rules(issues)
-    no_father = birth(**{f"father_{e}": None for e in
-                         ("name", "birth_year", "ethnicity", "nationality", "residence")})
+    no_father = birth(
+        **{
+            f"father_{e}": None
+            for e in ("name", "birth_year", "ethnicity", "nationality", "residence")
+        }
+    )
     assert check_record("birth", no_father, today=TODAY) == []

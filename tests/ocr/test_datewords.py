@@ -10,10 +10,18 @@ from ocr.text import strip_diacritics
 @pytest.mark.parametrize(
     ("n", "words"),
     [
-        (0, "không"), (5, "năm"), (10, "mười"), (15, "mười lăm"), (21, "hai mươi mốt"),
-        (24, "hai mươi tư"), (25, "hai mươi lăm"), (105, "một trăm linh năm"),
-        (1987, "một nghìn chín trăm tám mươi bảy"), (2000, "hai nghìn"),
-        (2005, "hai nghìn không trăm linh năm"), (2010, "hai nghìn không trăm mười"),
+        (0, "không"),
+        (5, "năm"),
+        (10, "mười"),
+        (15, "mười lăm"),
+        (21, "hai mươi mốt"),
+        (24, "hai mươi tư"),
+        (25, "hai mươi lăm"),
+        (105, "một trăm linh năm"),
+        (1987, "một nghìn chín trăm tám mươi bảy"),
+        (2000, "hai nghìn"),
+        (2005, "hai nghìn không trăm linh năm"),
+        (2010, "hai nghìn không trăm mười"),
     ],
 )
 def test_number_to_words(n, words):
@@ -46,8 +54,10 @@ def test_every_spelling_reads_back_with_and_without_diacritics():
     ("text", "expected"),
     [
         # Label words before the day are not part of it ("ghi" once read as "nghìn").
-        ("ghi bằng chữ: Ngày hai mươi mốt tháng chạp năm hai nghìn không trăm linh năm",
-         date(2005, 12, 21)),
+        (
+            "ghi bằng chữ: Ngày hai mươi mốt tháng chạp năm hai nghìn không trăm linh năm",
+            date(2005, 12, 21),
+        ),
         # 'm' read as 'rn' used to turn "năm" into "ngàn".
         ("Ngày mười lăm tháng ba nărn một nghìn chín trăm tám mươi bảy", date(1987, 3, 15)),
         ("Ngày mưòi lăm tháng ba năm một nghìn chín tràm tám mưoi bảy", date(1987, 3, 15)),
@@ -62,8 +72,11 @@ def test_ocr_slips_and_variants(text, expected):
 @pytest.mark.parametrize(
     "text",
     [
-        "", "Ngày 15 tháng 3 năm 1987", "ngày ba mươi tháng hai năm hai nghìn",
-        "mười lăm ba một nghìn chín trăm", "Ngày hai năm tháng ba năm một nghìn",
+        "",
+        "Ngày 15 tháng 3 năm 1987",
+        "ngày ba mươi tháng hai năm hai nghìn",
+        "mười lăm ba một nghìn chín trăm",
+        "Ngày hai năm tháng ba năm một nghìn",
     ],
 )
 def test_unreadable_or_impossible_words_give_none(text):

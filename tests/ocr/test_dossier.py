@@ -7,8 +7,10 @@ def _page(lines: list[tuple[int, int, str, int]]) -> list[Word]:
     """(x, y, text, letter height) lines; the title is printed larger than the rest."""
     words: list[Word] = []
     for n, (x, y, text, h) in enumerate(lines):
-        words += [Word(w.text, w.confidence, w.x, w.y, w.w, h, w.block, w.line)
-                  for w in line_words(text, x, y, n + 1)]
+        words += [
+            Word(w.text, w.confidence, w.x, w.y, w.w, h, w.block, w.line)
+            for w in line_words(text, x, y, n + 1)
+        ]
     return words
 
 
@@ -22,8 +24,13 @@ _HEADER = [
 
 
 def test_a_ward_named_by_its_number_stays_in_the_authority():
-    words = _page([*_HEADER, (1200, 240, "Phường 10, ngày 11 tháng 08 năm 2021", 40),
-                   (800, 400, "QUYẾT ĐỊNH", 80)])
+    words = _page(
+        [
+            *_HEADER,
+            (1200, 240, "Phường 10, ngày 11 tháng 08 năm 2021", 40),
+            (800, 400, "QUYẾT ĐỊNH", 80),
+        ]
+    )
     got = unlabelled_fields(words, 2400, 3400)
     assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN PHƯỜNG 10"
     assert got["document_title"].text == "QUYẾT ĐỊNH"
@@ -32,28 +39,49 @@ def test_a_ward_named_by_its_number_stays_in_the_authority():
 def test_the_result_date_is_not_taken_from_a_recital():
     # The day of the date line misread as three digits; the recitals below carry dates
     # of other papers.
-    words = _page([*_HEADER, (1200, 240, "Xuân Phú, ngày 237 tháng 12 năm 2021", 40),
-                   (800, 400, "GIẤY CHỨNG NHẬN", 80),
-                   (100, 560, "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018", 40)])
+    words = _page(
+        [
+            *_HEADER,
+            (1200, 240, "Xuân Phú, ngày 237 tháng 12 năm 2021", 40),
+            (800, 400, "GIẤY CHỨNG NHẬN", 80),
+            (100, 560, "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018", 40),
+        ]
+    )
     got = unlabelled_fields(words, 2400, 3400)
     assert got["result_date"].text == "Xuân Phú, ngày 237 tháng 12 năm 2021"
-    recital_only = _page([*_HEADER, (800, 400, "GIẤY CHỨNG NHẬN", 80),
-                          (100, 560, "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014", 40)])
+    recital_only = _page(
+        [
+            *_HEADER,
+            (800, 400, "GIẤY CHỨNG NHẬN", 80),
+            (100, 560, "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014", 40),
+        ]
+    )
     assert "result_date" not in unlabelled_fields(recital_only, 2400, 3400)
 
 
 def test_a_wrapped_title_word_in_plain_capitals_joins_the_title():
     # Stacked accents make the first line's letters taller than the wrapped "DOANH".
-    words = _page([*_HEADER, (400, 420, "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH", 96),
-                   (660, 570, "DOANH", 58),
-                   (300, 720, "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014", 58)])
+    words = _page(
+        [
+            *_HEADER,
+            (400, 420, "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH", 96),
+            (660, 570, "DOANH", 58),
+            (300, 720, "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014", 58),
+        ]
+    )
     got = unlabelled_fields(words, 2400, 3400)
     assert got["document_title"].text == "GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH"
 
 
 def test_a_fragment_of_the_number_line_is_not_the_authority():
-    words = _page([(100, 100, "ỦY BAN NHÂN DÂN", 40), (150, 160, "XÃ XUÂN LƯƠNG", 40),
-                   (100, 240, "Số: 1493/GPXD", 40), (420, 242, "PXI", 40),
-                   (800, 400, "GIẤY PHÉP XÂY DỰNG", 80)])
+    words = _page(
+        [
+            (100, 100, "ỦY BAN NHÂN DÂN", 40),
+            (150, 160, "XÃ XUÂN LƯƠNG", 40),
+            (100, 240, "Số: 1493/GPXD", 40),
+            (420, 242, "PXI", 40),
+            (800, 400, "GIẤY PHÉP XÂY DỰNG", 80),
+        ]
+    )
     got = unlabelled_fields(words, 2400, 3400)
     assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN XÃ XUÂN LƯƠNG"

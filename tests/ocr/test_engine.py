@@ -7,14 +7,16 @@ from ocr.errors import MissingDependencyError
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
-TSV = "\n".join([
-    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
-    "1\t1\t0\t0\t0\t0\t0\t0\t800\t200\t-1\t",
-    "5\t1\t1\t1\t1\t1\t10\t20\t100\t30\t96.5\tNGUYỄN",
-    "5\t1\t1\t1\t1\t2\t120\t20\t60\t30\t91\tVĂN",
-    "5\t1\t2\t1\t1\t1\t10\t80\t40\t30\t-1\t ",
-    "5\t1\t2\t1\t2\t1\t10\t120\t40\t30\t12\tx",
-])
+TSV = "\n".join(
+    [
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+        "1\t1\t0\t0\t0\t0\t0\t0\t800\t200\t-1\t",
+        "5\t1\t1\t1\t1\t1\t10\t20\t100\t30\t96.5\tNGUYỄN",
+        "5\t1\t1\t1\t1\t2\t120\t20\t60\t30\t91\tVĂN",
+        "5\t1\t2\t1\t1\t1\t10\t80\t40\t30\t-1\t ",
+        "5\t1\t2\t1\t2\t1\t10\t120\t40\t30\t12\tx",
+    ]
+)
 
 
 def test_parse_tsv_keeps_words_with_boxes_and_confidences():

@@ -7,11 +7,13 @@ def texts(raw):
 
 
 def test_value_on_same_line_and_inline_labels():
-    words = page_words([
-        "GIẤY KHAI SINH",
-        "Họ, chữ đệm, tên: NGUYỄN THỊ HƯƠNG",
-        "Giới tính: Nữ  Dân tộc: Kinh  Quốc tịch: Việt Nam",
-    ])
+    words = page_words(
+        [
+            "GIẤY KHAI SINH",
+            "Họ, chữ đệm, tên: NGUYỄN THỊ HƯƠNG",
+            "Giới tính: Nữ  Dân tộc: Kinh  Quốc tịch: Việt Nam",
+        ]
+    )
     got = texts(extract_raw("birth", words))
     assert got["full_name"] == "NGUYỄN THỊ HƯƠNG"
     assert got["sex"] == "Nữ"
@@ -20,13 +22,15 @@ def test_value_on_same_line_and_inline_labels():
 
 
 def test_value_on_next_line_and_wrapped_place():
-    words = page_words([
-        "Họ và tên:",
-        "TRẦN VĂN AN",
-        "Nơi sinh: Thôn Đông, Xã Tân Phú, Huyện Đức Trọng,",
-        "Tỉnh Lâm Đồng",
-        "Quê quán: Xã Thạch Hà, Huyện Thạch Hà, Tỉnh Hà Tĩnh",
-    ])
+    words = page_words(
+        [
+            "Họ và tên:",
+            "TRẦN VĂN AN",
+            "Nơi sinh: Thôn Đông, Xã Tân Phú, Huyện Đức Trọng,",
+            "Tỉnh Lâm Đồng",
+            "Quê quán: Xã Thạch Hà, Huyện Thạch Hà, Tỉnh Hà Tĩnh",
+        ]
+    )
     got = texts(extract_raw("birth", words))
     assert got["full_name"] == "TRẦN VĂN AN"
     assert got["place_of_birth"] == "Thôn Đông, Xã Tân Phú, Huyện Đức Trọng, Tỉnh Lâm Đồng"
@@ -34,26 +38,30 @@ def test_value_on_next_line_and_wrapped_place():
 
 
 def test_labels_match_without_accents_and_with_leader_dots():
-    words = page_words([
-        "Ho va ten: ....... LE THI MAI .......",
-        "Sinh ngay: 01/02/1990",
-    ])
+    words = page_words(
+        [
+            "Ho va ten: ....... LE THI MAI .......",
+            "Sinh ngay: 01/02/1990",
+        ]
+    )
     got = texts(extract_raw("birth", words))
     assert got["full_name"] == "LE THI MAI"
     assert got["date_of_birth"] == "01/02/1990"
 
 
 def test_parent_sections_prefix_generic_labels():
-    words = page_words([
-        "Họ, chữ đệm, tên: PHẠM MINH KHOA",
-        "Dân tộc: Kinh",
-        "Họ, chữ đệm, tên người mẹ: VŨ THỊ LAN",
-        "Năm sinh: 1965  Dân tộc: Tày",
-        "Nơi cư trú: Xã A, Huyện B, Tỉnh C",
-        "Họ, chữ đệm, tên người cha: PHẠM VĂN BÌNH",
-        "Năm sinh: 1960",
-        "Nơi đăng ký khai sinh: Ủy ban nhân dân xã A",
-    ])
+    words = page_words(
+        [
+            "Họ, chữ đệm, tên: PHẠM MINH KHOA",
+            "Dân tộc: Kinh",
+            "Họ, chữ đệm, tên người mẹ: VŨ THỊ LAN",
+            "Năm sinh: 1965  Dân tộc: Tày",
+            "Nơi cư trú: Xã A, Huyện B, Tỉnh C",
+            "Họ, chữ đệm, tên người cha: PHẠM VĂN BÌNH",
+            "Năm sinh: 1960",
+            "Nơi đăng ký khai sinh: Ủy ban nhân dân xã A",
+        ]
+    )
     got = texts(extract_raw("birth", words))
     assert got["full_name"] == "PHẠM MINH KHOA"
     assert got["ethnicity"] == "Kinh"
@@ -67,10 +75,12 @@ def test_parent_sections_prefix_generic_labels():
 
 
 def test_one_word_label_needs_line_start_and_colon():
-    words = page_words([
-        "Số: 45  Quyển số: 03/1987",
-        "Nơi sinh: Số nhà 12, Phường Bến Nghé",
-    ])
+    words = page_words(
+        [
+            "Số: 45  Quyển số: 03/1987",
+            "Nơi sinh: Số nhà 12, Phường Bến Nghé",
+        ]
+    )
     got = texts(extract_raw("birth", words))
     assert got["registration_number"] == "45"
     assert got["book_number"] == "03/1987"
@@ -98,12 +108,14 @@ def test_two_column_marriage_assigns_by_column():
 
 
 def test_stacked_marriage_sections():
-    words = page_words([
-        "Họ và tên chồng: ĐỖ VĂN HÙNG",
-        "Ngày, tháng, năm sinh: 02/03/1990",
-        "Họ và tên vợ: LÝ THỊ HOA",
-        "Ngày, tháng, năm sinh: 04/05/1992",
-    ])
+    words = page_words(
+        [
+            "Họ và tên chồng: ĐỖ VĂN HÙNG",
+            "Ngày, tháng, năm sinh: 02/03/1990",
+            "Họ và tên vợ: LÝ THỊ HOA",
+            "Ngày, tháng, năm sinh: 04/05/1992",
+        ]
+    )
     got = texts(extract_raw("marriage", words))
     assert got["husband_full_name"] == "ĐỖ VĂN HÙNG"
     assert got["husband_date_of_birth"] == "02/03/1990"
@@ -126,11 +138,13 @@ def test_short_label_alone_takes_the_number_across_the_gap():
 
 
 def test_a_wrapped_place_stops_before_a_persons_name():
-    words = page_words([
-        "Quê quán: Xã Tân Hưng, Huyện Hớn Quản,",
-        "Tỉnh Bình Phước",
-        "Conông NGUYÊN HỮU CỪ",
-    ])
+    words = page_words(
+        [
+            "Quê quán: Xã Tân Hưng, Huyện Hớn Quản,",
+            "Tỉnh Bình Phước",
+            "Conông NGUYÊN HỮU CỪ",
+        ]
+    )
     raw = extract_raw("birth", words)
     assert raw["hometown"].text == "Xã Tân Hưng, Huyện Hớn Quản, Tỉnh Bình Phước"
 
@@ -141,23 +155,27 @@ def test_lone_marks_are_dropped_from_values():
 
 
 def test_a_whole_date_does_not_take_the_next_line():
-    words = page_words([
-        "Ngày, tháng, năm đăng ký: 16/01/1987",
-        "S0: 397",  # the next entry, its label misread
-    ])
+    words = page_words(
+        [
+            "Ngày, tháng, năm đăng ký: 16/01/1987",
+            "S0: 397",  # the next entry, its label misread
+        ]
+    )
     assert extract_raw("birth", words)["registration_date"].text == "16/01/1987"
     wrapped = page_words(["Ngày, tháng, năm đăng ký: ngày 16 tháng 01", "năm 1987"])
     assert extract_raw("birth", wrapped)["registration_date"].text == "ngày 16 tháng 01 năm 1987"
 
 
 def test_labels_run_together_by_ocr_still_anchor():
-    words = page_words([
-        "Tênho: NGUYỄN ĐĂNG HOAN",
-        "Nơisinh: Xã Cuôr Đăng, Huyện Cư M'gar, Tỉnh Đắk Lắk",
-        "Conông: LÊ VĂN THÊM",
-        "Nơi cưtrú: Xóm 10, Xã Tề Lỗ",
-        "Họ và tênmẹ: VÕ THỊ LƯƠNG",
-    ])
+    words = page_words(
+        [
+            "Tênho: NGUYỄN ĐĂNG HOAN",
+            "Nơisinh: Xã Cuôr Đăng, Huyện Cư M'gar, Tỉnh Đắk Lắk",
+            "Conông: LÊ VĂN THÊM",
+            "Nơi cưtrú: Xóm 10, Xã Tề Lỗ",
+            "Họ và tênmẹ: VÕ THỊ LƯƠNG",
+        ]
+    )
     got = texts(extract_raw("birth", words))
     assert got["full_name"] == "NGUYỄN ĐĂNG HOAN"
     assert got["place_of_birth"] == "Xã Cuôr Đăng, Huyện Cư M'gar, Tỉnh Đắk Lắk"
@@ -167,10 +185,12 @@ def test_labels_run_together_by_ocr_still_anchor():
 
 
 def test_a_misread_label_anchors_only_with_its_colon():
-    words = page_words([
-        "Đã chất vào lúc: ngày 18 tháng 02 năm 2020",
-        "Nơi chất: Bệnh viện Đa khoa Tỉnh Tiền Giang",
-    ])
+    words = page_words(
+        [
+            "Đã chất vào lúc: ngày 18 tháng 02 năm 2020",
+            "Nơi chất: Bệnh viện Đa khoa Tỉnh Tiền Giang",
+        ]
+    )
     got = texts(extract_raw("death", words))
     assert got["date_of_death"] == "ngày 18 tháng 02 năm 2020"
     assert got["place_of_death"] == "Bệnh viện Đa khoa Tỉnh Tiền Giang"
@@ -181,40 +201,48 @@ def test_a_misread_label_anchors_only_with_its_colon():
     assert got["cause_of_death"] == "Tai nạn Nơi chất Bệnh viện Tỉnh"
 
 
-
 def test_a_label_glued_to_its_value_through_leader_dots():
-    words = page_words([
-        "Họ và tên chồng:...NGUYỄN HỮU TRÂM ANH",
-        "Ngày, tháng, năm sinh: 1/9/1946",
-    ])
+    words = page_words(
+        [
+            "Họ và tên chồng:...NGUYỄN HỮU TRÂM ANH",
+            "Ngày, tháng, năm sinh: 1/9/1946",
+        ]
+    )
     got = texts(extract_raw("marriage", words))
     assert got["husband_full_name"] == "NGUYỄN HỮU TRÂM ANH"
     assert got["husband_date_of_birth"] == "1/9/1946"
 
 
 def test_value_is_the_first_words_of_the_next_labelled_segment():
-    words = page_words([
-        "Sinh ngày:  24 tháng 10 năm 2011 ghi bằng chữ: Ngày hai mươi tư tháng mười",
-        (150, "năm hai nghìn không trăm mười một"),
-        "Giới tính: Nam",
-    ])
+    words = page_words(
+        [
+            "Sinh ngày:  24 tháng 10 năm 2011 ghi bằng chữ: Ngày hai mươi tư tháng mười",
+            (150, "năm hai nghìn không trăm mười một"),
+            "Giới tính: Nam",
+        ]
+    )
     got = texts(extract_raw("birth", words))
     assert got["date_of_birth"] == "24 tháng 10 năm 2011"
     assert got["date_of_birth_words"] == (
-        "Ngày hai mươi tư tháng mười năm hai nghìn không trăm mười một")
-    below = page_words([
-        "Ngày, tháng, năm sinh:",
-        (150, "03/01/2023 ghi bằng chữ: Ngày mồng ba tháng giêng"),
-    ])
+        "Ngày hai mươi tư tháng mười năm hai nghìn không trăm mười một"
+    )
+    below = page_words(
+        [
+            "Ngày, tháng, năm sinh:",
+            (150, "03/01/2023 ghi bằng chữ: Ngày mồng ba tháng giêng"),
+        ]
+    )
     assert texts(extract_raw("birth", below))["date_of_birth"] == "03/01/2023"
 
 
 def test_the_declarant_is_not_the_father():
-    words = page_words([
-        "Họ, chữ đệm, tên người cha:",
-        "Họ, chữ đệm, tên người đi khai sinh: HOÀNG VĂN MẬU",
-        "Nơi đăng ký khai sinh: Ủy ban nhân dân Phường Hòa Thuận Tây",
-    ])
+    words = page_words(
+        [
+            "Họ, chữ đệm, tên người cha:",
+            "Họ, chữ đệm, tên người đi khai sinh: HOÀNG VĂN MẬU",
+            "Nơi đăng ký khai sinh: Ủy ban nhân dân Phường Hòa Thuận Tây",
+        ]
+    )
     got = texts(extract_raw("birth", words))
     assert "father_name" not in got
     assert "full_name" not in got
@@ -224,7 +252,8 @@ def test_the_declarant_is_not_the_father():
 def test_value_under_a_short_label_may_start_right_of_it():
     words = page_words(["Tại:", (200, "Xã Tây Trạch, Huyện Bố Trạch, Tỉnh Quảng Bình")])
     assert texts(extract_raw("birth", words))["place_of_birth"] == (
-        "Xã Tây Trạch, Huyện Bố Trạch, Tỉnh Quảng Bình")
+        "Xã Tây Trạch, Huyện Bố Trạch, Tỉnh Quảng Bình"
+    )
 
 
 def _row(parts: list[tuple[int, str]], y: int, line_id: int) -> list:
@@ -238,8 +267,9 @@ def _row(parts: list[tuple[int, str]], y: int, line_id: int) -> list:
 def test_merged_lines_of_the_two_marriage_columns_are_cut_apart():
     right = 900
     words = _row([(100, "Thông tin người chồng"), (right + 100, "Thông tin người vợ")], 100, 1)
-    words += _row([(100, "Họ, chữ đệm, tên: ĐỖ VĂN HÙNG"), (right, "Họ, chữ đệm, tên: LÝ THỊ HOA")],
-                  180, 2)
+    words += _row(
+        [(100, "Họ, chữ đệm, tên: ĐỖ VĂN HÙNG"), (right, "Họ, chữ đệm, tên: LÝ THỊ HOA")], 180, 2
+    )
     words += _row([(100, "Nơi cư trú:"), (right, "Nơi cư trú: Xã Sơn Hà, Huyện")], 260, 3)
     # The left column's text runs to its edge, 50 px from the right column: less than
     # the gap that splits a line, so Tesseract gives both columns one line.
@@ -248,15 +278,17 @@ def test_merged_lines_of_the_two_marriage_columns_are_cut_apart():
     words += [w.__class__(**{**w.__dict__, "x": w.x + shift}) for w in left_value]
     words += _row([(right, "Thái Thụy, Tỉnh Thái Bình")], 340, 4)
     words += _row([(100, "Hải, Tỉnh Thái Bình")], 420, 5)
-    words += _row([(100, "Nơi đăng ký: Ủy ban nhân dân Xã Vũ Ninh, Huyện Kiến Xương, Tỉnh Thái")],
-                  520, 6)
+    words += _row(
+        [(100, "Nơi đăng ký: Ủy ban nhân dân Xã Vũ Ninh, Huyện Kiến Xương, Tỉnh Thái")], 520, 6
+    )
     words += _row([(100, "Bình")], 600, 7)
     got = texts(extract_raw("marriage", words))
     assert got["husband_residence"] == "Thôn Thượng, Xã Đông Trà, Huyện Tiền Hải, Tỉnh Thái Bình"
     assert got["wife_residence"] == "Xã Sơn Hà, Huyện Thái Thụy, Tỉnh Thái Bình"
     # The line under the columns spans the page: it is not cut.
     assert got["registration_place"] == (
-        "Ủy ban nhân dân Xã Vũ Ninh, Huyện Kiến Xương, Tỉnh Thái Bình")
+        "Ủy ban nhân dân Xã Vũ Ninh, Huyện Kiến Xương, Tỉnh Thái Bình"
+    )
 
 
 def test_short_labels_allow_no_misread_letter_and_long_ones_a_few():

@@ -121,9 +121,14 @@ def test_unknown_token_sends_a_confident_reading_to_review(name):
     assert conf < AUTO_ACCEPT_CONFIDENCE
 
 
-@pytest.mark.parametrize(("read", "truth"), [("NGUYỄN QUANG CHT", "NGUYỄN QUANG CHI"),
-                                             ("TRẦN VĂN HỢT", "TRẦN VĂN HỢI"),
-                                             ("LÊ MAT HOÀN", "LÊ MAI HOÀN")])
+@pytest.mark.parametrize(
+    ("read", "truth"),
+    [
+        ("NGUYỄN QUANG CHT", "NGUYỄN QUANG CHI"),
+        ("TRẦN VĂN HỢT", "TRẦN VĂN HỢI"),
+        ("LÊ MAT HOÀN", "LÊ MAI HOÀN"),
+    ],
+)
 def test_i_read_as_t_is_restored_for_review(read, truth):
     value, conf = correct_name(read, 0.95)
     assert value == truth
@@ -208,7 +213,8 @@ def test_unknown_ethnicity_is_kept_for_the_check_to_report():
 
 def test_place_correction_caps_confidence_by_how_sure_the_unit_match_is():
     assert correct_place("Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong", 0.97) == (
-        "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng", ACCENT_CAP,
+        "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng",
+        ACCENT_CAP,
     )
     assert correct_place("Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.85)[1] == 0.85
     assert correct_place("Bangkok, Thái Lan", 0.88) == ("Bangkok, Thái Lan", 0.88)
@@ -299,8 +305,17 @@ def test_an_authority_gets_the_committee_phrase_and_its_units_marks():
     assert correct_authority("SỞ TƯ PHÁP TỈNH LÂM ĐỒNG", 0.6) == ("SỞ TƯ PHÁP TỈNH LÂM ĐỒNG", 0.6)
 
 
-@pytest.mark.parametrize("name", ["HUỲNH MINH THỤY", "PHẠM TRỌNG THIỀU", "PHẠM MINH NGỌ",
-                                  "HOÀNG ĐỨC HUỀ", "NGUYỄN VĂN SÍNH", "NGUYỄN HỒNG KHỞI"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "HUỲNH MINH THỤY",
+        "PHẠM TRỌNG THIỀU",
+        "PHẠM MINH NGỌ",
+        "HOÀNG ĐỨC HUỀ",
+        "NGUYỄN VĂN SÍNH",
+        "NGUYỄN HỒNG KHỞI",
+    ],
+)
 def test_common_given_names_are_in_the_lexicon_and_kept_as_read(name):
     assert correct_name(name, 0.93) == (name, 0.93)
 
@@ -337,7 +352,8 @@ def test_a_chain_found_only_by_closeness_is_not_vouched_for():
     assert value == "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
     assert conf < AUTO_ACCEPT_CONFIDENCE
     assert correct_place("Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong", 0.6)[1] >= (
-        AUTO_ACCEPT_CONFIDENCE)
+        AUTO_ACCEPT_CONFIDENCE
+    )
 
 
 def test_a_reading_vouches_for_a_chain_only_by_its_letters():
@@ -345,5 +361,6 @@ def test_a_reading_vouches_for_a_chain_only_by_its_letters():
     assert chain_vouched("Thị trấn la Kha, Huyện la Grai, Tỉnh Gia Lai")  # Ia read as la
     assert not chain_vouched("Phường Phan S¡ Păng, Thị xã Sa Pa, Tỉnh Lào Cai")  # closeness
     assert chain_prefix("Khu phố 2, Phường Phan Si Păng, Thị xã Sa Pa, Tỉnh Lào Cai") == (
-        "Khu phố 2")
+        "Khu phố 2"
+    )
     assert chain_prefix("Khu phố 2, Phường Phan S¡ Păng, Thị xã Sa Pa, Tỉnh Lào Cai") is None

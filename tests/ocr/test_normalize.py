@@ -119,9 +119,16 @@ def test_years(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Nam", "male"), ("NAM", "male"), ("Narn", "male"), ("Nam.", "male"),
-        ("Nữ", "female"), ("Nu", "female"), ("Nừ", "female"), ("nữ ....", "female"),
-        ("X", None), ("", None),
+        ("Nam", "male"),
+        ("NAM", "male"),
+        ("Narn", "male"),
+        ("Nam.", "male"),
+        ("Nữ", "female"),
+        ("Nu", "female"),
+        ("Nừ", "female"),
+        ("nữ ....", "female"),
+        ("X", None),
+        ("", None),
     ],
 )
 def test_sex(raw, expected):
@@ -185,16 +192,33 @@ def test_malformed_dossier_code_is_kept_for_the_format_check():
 @pytest.mark.parametrize(
     ("field", "kind"),
     [
-        ("date_of_birth", "date"), ("registration_date", "date"), ("result_date", "date"),
-        ("husband_date_of_birth", "date"), ("date_of_death", "death_date"),
-        ("time_of_death", "time"), ("mother_birth_year", "year"), ("sex", "sex"),
-        ("full_name", "name"), ("wife_full_name", "name"), ("applicant_name", "name"),
-        ("father_name", "name"), ("ethnicity", "ethnicity"), ("mother_ethnicity", "ethnicity"),
-        ("place_of_birth", "place"), ("hometown", "place"), ("husband_residence", "place"),
-        ("registration_place", "place"), ("personal_id", "personal_id"),
-        ("applicant_personal_id", "personal_id"), ("registration_number", "number"),
-        ("book_number", "number"), ("result_number", "number"), ("dossier_code", "dossier_code"),
-        ("nationality", "text"), ("cause_of_death", "cause"), ("document_title", "text"),
+        ("date_of_birth", "date"),
+        ("registration_date", "date"),
+        ("result_date", "date"),
+        ("husband_date_of_birth", "date"),
+        ("date_of_death", "death_date"),
+        ("time_of_death", "time"),
+        ("mother_birth_year", "year"),
+        ("sex", "sex"),
+        ("full_name", "name"),
+        ("wife_full_name", "name"),
+        ("applicant_name", "name"),
+        ("father_name", "name"),
+        ("ethnicity", "ethnicity"),
+        ("mother_ethnicity", "ethnicity"),
+        ("place_of_birth", "place"),
+        ("hometown", "place"),
+        ("husband_residence", "place"),
+        ("registration_place", "place"),
+        ("personal_id", "personal_id"),
+        ("applicant_personal_id", "personal_id"),
+        ("registration_number", "number"),
+        ("book_number", "number"),
+        ("result_number", "number"),
+        ("dossier_code", "dossier_code"),
+        ("nationality", "text"),
+        ("cause_of_death", "cause"),
+        ("document_title", "text"),
     ],
 )
 def test_field_kinds(field, kind):
@@ -215,11 +239,19 @@ def test_normalize_field_dispatches_by_name():
 def test_canonical_values_normalize_to_themselves():
     """Manual entry and re-runs feed canonical values back in: they must not change."""
     canonical = {
-        "full_name": "NGUYỄN THỊ HƯƠNG", "date_of_birth": "1987-03-15", "sex": "female",
-        "ethnicity": "Ê Đê", "place_of_birth": "Thôn 3, Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng",
-        "mother_birth_year": 1960, "personal_id": "068187001234", "registration_number": "45",
-        "book_number": "03/1987", "date_of_death": "2020-03-15", "time_of_death": "10:30",
-        "dossier_code": "000.00.20.H40-240605-0001", "nationality": "Việt Nam",
+        "full_name": "NGUYỄN THỊ HƯƠNG",
+        "date_of_birth": "1987-03-15",
+        "sex": "female",
+        "ethnicity": "Ê Đê",
+        "place_of_birth": "Thôn 3, Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng",
+        "mother_birth_year": 1960,
+        "personal_id": "068187001234",
+        "registration_number": "45",
+        "book_number": "03/1987",
+        "date_of_death": "2020-03-15",
+        "time_of_death": "10:30",
+        "dossier_code": "000.00.20.H40-240605-0001",
+        "nationality": "Việt Nam",
     }
     for field, value in canonical.items():
         assert normalize_field("birth", field, str(value)) == value, field
@@ -239,10 +271,13 @@ def test_correct_field_adds_lexicon_corrections_and_never_raises_confidence():
     assert correct_field("birth", "father_name", "......", 0.9) is None
 
 
-@pytest.mark.parametrize(("raw", "want"), [
-    ("Ø3⁄2012", "03/2012"),  # typewriter slashed zero, fraction slash
-    ("182/⁄1997", "182/1997"),
-    ("45", "45"),
-])
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("Ø3⁄2012", "03/2012"),  # typewriter slashed zero, fraction slash
+        ("182/⁄1997", "182/1997"),
+        ("45", "45"),
+    ],
+)
 def test_typewriter_look_alikes_in_numbers(raw, want):
     assert normalize_field("birth", "book_number", raw) == want

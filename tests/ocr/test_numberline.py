@@ -22,8 +22,9 @@ def page(lines: list[tuple[int, int, str]], size=(1800, 400)) -> Prepared:
 
 
 def test_both_numbers_are_read_again_beside_the_book_label():
-    prepared = page([(60, 40, "Họ và tên: TRẦN VĂN AN"),
-                     (60, 160, "Số: 283"), (1000, 160, "Quyển số: 12/2002")])
+    prepared = page(
+        [(60, 40, "Họ và tên: TRẦN VĂN AN"), (60, 160, "Số: 283"), (1000, 160, "Quyển số: 12/2002")]
+    )
     words = read_words(prepared.image, psm=3)
     found = opinions(prepared, words, {})
     assert found["registration_number"].value == "283"
@@ -62,8 +63,15 @@ def test_a_number_naming_another_year_than_its_book_is_doubted():
 
 
 def test_result_number_is_read_under_the_authority():
-    prepared = page([(200, 40, "ỦY BAN NHÂN DÂN"), (230, 100, "XÃ XUÂN LÃNH"),
-                     (215, 165, "Số: 977/QĐ-UBND"), (600, 300, "QUYẾT ĐỊNH")], size=(1400, 380))
+    prepared = page(
+        [
+            (200, 40, "ỦY BAN NHÂN DÂN"),
+            (230, 100, "XÃ XUÂN LÃNH"),
+            (215, 165, "Số: 977/QĐ-UBND"),
+            (600, 300, "QUYẾT ĐỊNH"),
+        ],
+        size=(1400, 380),
+    )
     words = read_words(prepared.image, psm=3)
     authority = [w for w in words if w.y < 150]
     title = [w for w in words if w.y > 280]

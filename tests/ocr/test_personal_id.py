@@ -7,8 +7,14 @@ from ocr.personal_id import birth_year_of, century_sex_digit, decode_personal_id
 
 @pytest.mark.parametrize(
     ("year", "sex", "digit"),
-    [(1900, "male", 0), (1999, "female", 1), (2000, "male", 2), (2099, "female", 3),
-     (2100, "male", 4), (2150, "female", 5)],
+    [
+        (1900, "male", 0),
+        (1999, "female", 1),
+        (2000, "male", 2),
+        (2099, "female", 3),
+        (2100, "male", 4),
+        (2150, "female", 5),
+    ],
 )
 def test_century_sex_digit(year, sex, digit):
     assert century_sex_digit(year, sex) == digit

@@ -79,9 +79,20 @@ def test_wrong_date_in_words_sends_the_record_to_review(monkeypatch):
 
 
 def test_a_time_stands_on_its_own_words_not_on_the_dates():
-    words = [Word(t, c, 60 * i, 0, 50, 30, 1, 1) for i, (t, c) in enumerate(
-        [("04", 0.97), ("giờ", 0.97), ("42", 0.95), ("phút,", 0.96), ("ngày", 0.96),
-         ("06", 0.5), ("tháng", 0.97)])]
+    words = [
+        Word(t, c, 60 * i, 0, 50, 30, 1, 1)
+        for i, (t, c) in enumerate(
+            [
+                ("04", 0.97),
+                ("giờ", 0.97),
+                ("42", 0.95),
+                ("phút,", 0.96),
+                ("ngày", 0.96),
+                ("06", 0.5),
+                ("tháng", 0.97),
+            ]
+        )
+    ]
     rf = RawField("date_of_death", " ".join(w.text for w in words), words)
     match = re.search(r"04 giờ 42 phút", rf.text)
     assert match is not None

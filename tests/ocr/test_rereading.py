@@ -48,8 +48,10 @@ def test_plausible_values():
 
 def name_read(text: str, *confs: float) -> RawField:
     tokens = text.split()
-    words = [Word(t, c, 20 * i, 0, 9, 9, 1, 1)
-             for i, (t, c) in enumerate(zip(tokens, confs, strict=True))]
+    words = [
+        Word(t, c, 20 * i, 0, 9, 9, 1, 1)
+        for i, (t, c) in enumerate(zip(tokens, confs, strict=True))
+    ]
     return RawField("full_name", text, words)
 
 
@@ -89,6 +91,8 @@ def test_no_tie_break_for_a_token_read_too_weakly_or_differently():
     a = name_read("HUỲNH HIỂU THÂN", 0.96, 0.82, 0.97)
     b = name_read("HUỲNH HIẾU THÂN", 0.85, 0.84, 0.96)
     assert not needs_tie_break("HUỲNH HIẾU THÂN", a, b)
+
+
 def test_binarized_copy_changes_only_the_box():
     rng = np.random.default_rng(1)
     image = rng.integers(60, 200, size=(50, 80), dtype=np.uint8)
@@ -123,8 +127,14 @@ def word(text: str, x: int, y: int, conf: float = 0.95, line: int = 1) -> Word:
 
 def test_the_label_beside_a_wrapped_values_first_line_is_left_out():
     value = [word("Thôn", 400, 100), word("3,", 500, 100), word("Tỉnh", 0, 140, line=2)]
-    again = [word("Nơi", 0, 100), word("cư", 80, 100), word("trú:", 140, 100),
-             word("Thôn", 402, 101), word("3,", 501, 100), word("Tỉnh", 2, 141)]
+    again = [
+        word("Nơi", 0, 100),
+        word("cư", 80, 100),
+        word("trú:", 140, 100),
+        word("Thôn", 402, 101),
+        word("3,", 501, 100),
+        word("Tỉnh", 2, 141),
+    ]
     assert [w.text for w in inside_value(again, value)] == ["Thôn", "3,", "Tỉnh"]
 
 
@@ -132,9 +142,21 @@ def test_a_hamlet_before_a_whole_chain_needs_sure_words_in_both_readings():
     place = "Thôn 3, Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
 
     def read(hamlet_conf: float, number: str = "3,") -> list[Word]:
-        texts = ["Thôn", number, "Xã", "Hiệp", "An,", "Huyện", "Đức", "Trọng,", "Tỉnh", "Lâm",
-                 "Đồng"]
+        texts = [
+            "Thôn",
+            number,
+            "Xã",
+            "Hiệp",
+            "An,",
+            "Huyện",
+            "Đức",
+            "Trọng,",
+            "Tỉnh",
+            "Lâm",
+            "Đồng",
+        ]
         return [word(t, 60 * i, 0, hamlet_conf if i < 2 else 0.6) for i, t in enumerate(texts)]
+
     assert prefix_read_surely([place], read(0.95), read(0.9))
     assert not prefix_read_surely([place], read(0.95), read(0.8))  # the 3 may be an 8
     assert not prefix_read_surely([place], read(0.95), read(0.95, "8,"))
@@ -152,8 +174,18 @@ def test_two_english_readings_that_agree_settle_digits_the_vietnamese_model_misr
 
 
 def test_the_english_readings_doubt_counts_only_in_the_words_of_the_values_digits():
-    texts = [("11", 0.49), ("gid", 0.91), ("45", 0.92), ("phit,", 0.23), ("ngay", 0.89),
-             ("14", 0.95), ("thang", 0.88), ("06", 0.87), ("nam", 0.77), ("1985", 0.97)]
+    texts = [
+        ("11", 0.49),
+        ("gid", 0.91),
+        ("45", 0.92),
+        ("phit,", 0.23),
+        ("ngay", 0.89),
+        ("14", 0.95),
+        ("thang", 0.88),
+        ("06", 0.87),
+        ("nam", 0.77),
+        ("1985", 0.97),
+    ]
     words = [word(t, 60 * i, 0, c) for i, (t, c) in enumerate(texts)]
     assert digits_confidence(words, ["1985", "06", "14"]) == 0.87
     assert digits_confidence(words, ["1985", "06", "11"]) == 0.49

@@ -94,17 +94,21 @@ def test_new_two_level_address_from_2025():
 def test_old_commune_with_the_district_left_out():
     # Hiệp An was merged away in 2025: only the old list knows it, under Huyện Đức Trọng.
     assert resolve_place("Xa Hiep An, Tinh Lam Dong") == (
-        "Xã Hiệp An, Tỉnh Lâm Đồng", ACCENT_FIXED, True,
+        "Xã Hiệp An, Tỉnh Lâm Đồng",
+        ACCENT_FIXED,
+        True,
     )
 
 
 def test_district_only_province_only_and_abbreviations():
     assert resolve_place("Huyen Duc Trong, Tinh Lam Dong")[::2] == (
-        "Huyện Đức Trọng, Tỉnh Lâm Đồng", True,
+        "Huyện Đức Trọng, Tỉnh Lâm Đồng",
+        True,
     )
     assert resolve_place("Hà Nội")[::2] == ("Thành phố Hà Nội", True)
     assert resolve_place("Phường 5, Quận 3, TP. Hồ Chí Minh")[::2] == (
-        "Phường 5, Quận 3, Thành phố Hồ Chí Minh", True,
+        "Phường 5, Quận 3, Thành phố Hồ Chí Minh",
+        True,
     )
 
 

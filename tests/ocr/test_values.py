@@ -31,8 +31,11 @@ def test_absent_value_is_none():
 
 
 def test_each_name_token_stands_on_its_own_word_confidence():
-    words = [Word("NGUYÊN", 0.1, 0, 0, 9, 9, 1, 1), Word("XUÂN", 0.92, 20, 0, 9, 9, 1, 1),
-             Word("KHIẾT", 0.9, 40, 0, 9, 9, 1, 1)]
+    words = [
+        Word("NGUYÊN", 0.1, 0, 0, 9, 9, 1, 1),
+        Word("XUÂN", 0.92, 20, 0, 9, 9, 1, 1),
+        Word("KHIẾT", 0.9, 40, 0, 9, 9, 1, 1),
+    ]
     rf = RawField("full_name", "NGUYÊN XUÂN KHIẾT", words)
     assert token_confidences(rf) == [0.1, 0.92, 0.9]
     value, conf = value_of("birth", "full_name", rf)
@@ -40,6 +43,7 @@ def test_each_name_token_stands_on_its_own_word_confidence():
 
 
 def test_a_title_of_the_list_is_a_closed_vocabulary():
-    value, conf = value_of("dossier_result", "document_title",
-                           raw("document_title", "QUYET ĐỊNH", 0.5))
+    value, conf = value_of(
+        "dossier_result", "document_title", raw("document_title", "QUYET ĐỊNH", 0.5)
+    )
     assert value == "QUYẾT ĐỊNH" and conf > AUTO_ACCEPT_CONFIDENCE

@@ -27,8 +27,7 @@ def run(args: argparse.Namespace) -> int:
     engine = app.state.sohoa.engine  # migrate now: a schema problem shows before serving
     if count_admins(engine) == 0:
         print(
-            "sohoa: no admin account yet; create one with "
-            "`sohoa users add NAME --role admin`",
+            "sohoa: no admin account yet; create one with `sohoa users add NAME --role admin`",
             file=sys.stderr,
         )
     print(f"sohoa: web app on http://{args.host}:{args.port}/", file=sys.stderr)

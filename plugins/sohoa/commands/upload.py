@@ -33,7 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--uploader", default=None, help="who uploads (default: SOHOA_UPLOADER or the login name)"
     )
     p.add_argument(
-        "--dossier", default=None, metavar="CODE",
+        "--dossier",
+        default=None,
+        metavar="CODE",
         help="for dossier results: the dossier code (Mã hồ sơ) the scans belong to",
     )
     p.add_argument(

@@ -148,6 +148,9 @@ def refresh_kpis(run_id: str, totals: dict[str, Any]) -> dict[str, Any]:
             reports = [str(Path(p).resolve()) for p in writer(eng, period, out)]
     finally:
         eng.dispose()
-    record_run(f"{run_id}/kpi_refresh", "kpi_refresh",
-               {**totals, "period": period, "results_linked": linked, "reports": reports})
+    record_run(
+        f"{run_id}/kpi_refresh",
+        "kpi_refresh",
+        {**totals, "period": period, "results_linked": linked, "reports": reports},
+    )
     return {"period": period, "results_linked": linked, "kpi_reports": reports}

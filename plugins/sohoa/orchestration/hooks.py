@@ -57,12 +57,23 @@ def record_run(run_key: str, kind: str, stats: dict[str, Any]) -> bool:
     eng = engine()
     try:
         with eng.begin() as conn:
-            if conn.execute(select(pipeline_run.c.id)
-                            .where(pipeline_run.c.run_key == run_key)).scalar() is not None:
+            if (
+                conn.execute(
+                    select(pipeline_run.c.id).where(pipeline_run.c.run_key == run_key)
+                ).scalar()
+                is not None
+            ):
                 return False
-            conn.execute(insert(pipeline_run).values(
-                run_key=run_key, kind=kind, status="succeeded", started_at=now,
-                finished_at=now, stats=stats))
+            conn.execute(
+                insert(pipeline_run).values(
+                    run_key=run_key,
+                    kind=kind,
+                    status="succeeded",
+                    started_at=now,
+                    finished_at=now,
+                    stats=stats,
+                )
+            )
             return True
     finally:
         eng.dispose()

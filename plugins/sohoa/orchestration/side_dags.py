@@ -25,6 +25,7 @@ def _dossier_marker(key: str, landing: Landing) -> str:
 
 # sohoa_dossiers -----------------------------------------------------------------------------
 
+
 def list_dossier_exports(landing: Landing | None = None) -> list[str]:
     """Keys of dossier exports under ``dossiers/`` not imported yet (by content hash)."""
     landing = landing or open_landing()
@@ -46,8 +47,7 @@ def import_dossier_export(key: str, landing: Landing | None = None) -> str:
     finally:
         eng.dispose()
     marker = _dossier_marker(key, landing)
-    landing.put_json(marker, {"key": key, "uri": landing.uri(key),
-                              "summary": _plain(summary)})
+    landing.put_json(marker, {"key": key, "uri": landing.uri(key), "summary": _plain(summary)})
     progress(f"imported dossier export {key}")
     return marker
 
@@ -61,6 +61,7 @@ def _plain(value: Any) -> Any:
 
 
 # sohoa_review_load --------------------------------------------------------------------------
+
 
 def _utc(ts: datetime | None) -> datetime | None:
     return ts.replace(tzinfo=UTC) if ts is not None and ts.tzinfo is None else ts
@@ -82,12 +83,20 @@ def load_confirmed_reviews(run_id: str) -> dict[str, Any]:
     try:
         with eng.connect() as conn:
             confirmed = conn.execute(
-                select(review_item.c.id, review_item.c.record_id, review_item.c.resolved_at,
-                       scan.c.status)
+                select(
+                    review_item.c.id,
+                    review_item.c.record_id,
+                    review_item.c.resolved_at,
+                    scan.c.status,
+                )
                 .join(scan, scan.c.id == review_item.c.scan_id)
-                .where(review_item.c.state == "confirmed")).all()
-            last = conn.execute(select(func.max(pipeline_run.c.started_at))
-                                .where(pipeline_run.c.kind == "review_load")).scalar()
+                .where(review_item.c.state == "confirmed")
+            ).all()
+            last = conn.execute(
+                select(func.max(pipeline_run.c.started_at)).where(
+                    pipeline_run.c.kind == "review_load"
+                )
+            ).scalar()
         broken = [r.id for r in confirmed if r.record_id is None or r.status != "loaded"]
         if broken:
             raise SohoaError(f"confirmed review items without a loaded record: {broken[:20]}")
@@ -97,16 +106,22 @@ def load_confirmed_reviews(run_id: str) -> dict[str, Any]:
         linked = linker(eng).count("linked") if linker is not None else 0
     finally:
         eng.dispose()
-    stats = {"confirmed_since_last_run": len(new), "confirmed_total": len(confirmed),
-             "results_linked": linked}
+    stats = {
+        "confirmed_since_last_run": len(new),
+        "confirmed_total": len(confirmed),
+        "results_linked": linked,
+    }
     if new or linked:
         hooks.record_run(f"review_load/{run_id}", "review_load", stats)
-    progress(f"{len(new)} record(s) confirmed in review since the last run; "
-             f"{linked} dossier result(s) linked")
+    progress(
+        f"{len(new)} record(s) confirmed in review since the last run; "
+        f"{linked} dossier result(s) linked"
+    )
     return stats
 
 
 # sohoa_kpi_report ---------------------------------------------------------------------------
+
 
 def previous_month(today: date) -> str:
     """The period a monthly run reports on: ``YYYY-MM`` of the month before ``today``."""

@@ -157,9 +157,15 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
             if landing.exists(where):
                 present.append((key, where, stack.enter_context(landing.local_copy(where))))
             else:
-                records.append(_quarantined_record(
-                    landing, key, 0, "the uploaded file is no longer in the landing zone",
-                    moved=False))
+                records.append(
+                    _quarantined_record(
+                        landing,
+                        key,
+                        0,
+                        "the uploaded file is no longer in the landing zone",
+                        moved=False,
+                    )
+                )
         results = extract_files([p for _, _, p in present], jobs or settings.ocr_jobs())
         for (key, where, _path), (recs, error) in zip(present, results, strict=True):
             # The reader's stand-in for an unreadable file is replaced by ours below,
@@ -202,8 +208,11 @@ def _quarantined_record(
         "quality": {"rotation": 0, "skew_deg": 0.0, "sharpness": 0.0, "readable": False},
         "status": "rejected",
         "issues": [
-            {"field": None, "rule": "unreadable_file",
-             "message": f"{reason} (moved to quarantine)" if moved else reason}
+            {
+                "field": None,
+                "rule": "unreadable_file",
+                "message": f"{reason} (moved to quarantine)" if moved else reason,
+            }
         ],
     }
 
@@ -284,9 +293,14 @@ def queue_review(load_key: str, landing: Landing | None = None) -> str:
     keys = [(r["source"]["sha256"], int(r["source"]["page"])) for r in records]
     outcome = page_outcomes(keys)
     gate = landing.read_json(f"{folder}/{GATE}")
-    landing.put_json(f"{folder}/{REVIEW}", {**outcome,
-                                            "validation_report": gate.get("report_path"),
-                                            "validation_result": gate.get("result_path")})
+    landing.put_json(
+        f"{folder}/{REVIEW}",
+        {
+            **outcome,
+            "validation_report": gate.get("report_path"),
+            "validation_result": gate.get("result_path"),
+        },
+    )
     for key in doc["keys"]:
         fate = "quarantined" if quarantine_reason(landing, key) else "processed"
         mark_processed(landing, key, doc["run_id"], fate)

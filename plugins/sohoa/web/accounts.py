@@ -155,9 +155,9 @@ def set_password(engine: Engine, user_id: int, password: str) -> None:
     check_password_strength(password)
     with engine.begin() as conn:
         conn.execute(
-            update(app_user).where(app_user.c.id == user_id).values(
-                password_hash=_hasher.hash(password)
-            )
+            update(app_user)
+            .where(app_user.c.id == user_id)
+            .values(password_hash=_hasher.hash(password))
         )
         conn.execute(delete(web_session).where(web_session.c.user_id == user_id))
 

@@ -84,8 +84,12 @@ def _install_handlers(app: FastAPI) -> None:
         principal = getattr(request.state, "principal", None)
         if _wants_page(request) or request.method not in SAFE_METHODS and principal:
             return render(
-                request, "error.html", principal, status_code=403,
-                title="Không được phép", message=exc.message,
+                request,
+                "error.html",
+                principal,
+                status_code=403,
+                title="Không được phép",
+                message=exc.message,
             )
         return PlainTextResponse(exc.message, status_code=403)
 
@@ -96,13 +100,20 @@ def _install_handlers(app: FastAPI) -> None:
             405: "Thao tác không hợp lệ.",
             413: "Tệp tải lên quá lớn.",
         }
-        message = exc.detail if isinstance(exc.detail, str) and exc.status_code not in messages \
+        message = (
+            exc.detail
+            if isinstance(exc.detail, str) and exc.status_code not in messages
             else messages.get(exc.status_code, "Đã có lỗi xảy ra.")
+        )
         if _wants_page(request):
             principal = getattr(request.state, "principal", None)
             return render(
-                request, "error.html", principal, status_code=exc.status_code,
-                title="Lỗi", message=message,
+                request,
+                "error.html",
+                principal,
+                status_code=exc.status_code,
+                title="Lỗi",
+                message=message,
             )
         return PlainTextResponse(message, status_code=exc.status_code)
 

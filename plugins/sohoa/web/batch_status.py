@@ -162,10 +162,18 @@ def _batch_query():
 
 def _batch(row, files: int = 0, pages: int = 0) -> Batch:
     return Batch(
-        id=row.id, user_id=row.user_id, uploader=row.uploader, unit_code=row.unit_code,
-        book_type=row.book_type, year=row.year, volume=row.volume,
-        declared_entries=row.declared_entries, dossier_code=row.dossier_code,
-        created_at=row.created_at, files=files, pages=pages,
+        id=row.id,
+        user_id=row.user_id,
+        uploader=row.uploader,
+        unit_code=row.unit_code,
+        book_type=row.book_type,
+        year=row.year,
+        volume=row.volume,
+        declared_entries=row.declared_entries,
+        dossier_code=row.dossier_code,
+        created_at=row.created_at,
+        files=files,
+        pages=pages,
     )
 
 
@@ -219,8 +227,12 @@ def _scan_rows(engine: Engine, shas: Sequence[str]) -> dict[str, dict[int, tuple
         for start in range(0, len(unique), _SQL_CHUNK):
             rows = conn.execute(
                 select(
-                    scan.c.sha256, scan.c.page, scan.c.status, scan.c.reject_reason,
-                    review_item.c.id.label("item_id"), review_item.c.state,
+                    scan.c.sha256,
+                    scan.c.page,
+                    scan.c.status,
+                    scan.c.reject_reason,
+                    review_item.c.id.label("item_id"),
+                    review_item.c.state,
                 )
                 .outerjoin(review_item, review_item.c.scan_id == scan.c.id)
                 .where(scan.c.sha256.in_(unique[start : start + _SQL_CHUNK]))
@@ -245,7 +257,10 @@ def _unread_reason(landing: Landing | None, sha: str) -> str | None:
 
 
 def file_pages(
-    position: int, sha: str | None, pages: int | None, rows: dict[int, tuple],
+    position: int,
+    sha: str | None,
+    pages: int | None,
+    rows: dict[int, tuple],
     landing: Landing | None,
 ) -> list[PageStatus]:
     """The pages of one (accepted) file, from its scan rows and the landing zone."""
@@ -282,7 +297,8 @@ def batch_status(engine: Engine, landing: Landing | None, batch: Batch) -> Batch
         accepted = r.outcome != "refused"
         pages = (
             file_pages(r.position, r.sha256, r.pages, scans.get(r.sha256, {}), landing)
-            if accepted else []
+            if accepted
+            else []
         )
         files.append(FileStatus(r.position, r.filename, r.outcome, r.message, r.size, pages))
     return BatchStatus(batch, files)
@@ -297,9 +313,12 @@ def batch_counts(
         return {}
     with engine.connect() as conn:
         rows = conn.execute(
-            select(upload_file.c.batch_id, upload_file.c.position, upload_file.c.sha256,
-                   upload_file.c.pages)
-            .where(upload_file.c.batch_id.in_(ids), upload_file.c.outcome != "refused")
+            select(
+                upload_file.c.batch_id,
+                upload_file.c.position,
+                upload_file.c.sha256,
+                upload_file.c.pages,
+            ).where(upload_file.c.batch_id.in_(ids), upload_file.c.outcome != "refused")
         ).all()
     scans = _scan_rows(engine, [r.sha256 for r in rows if r.sha256])
     counts = {i: dict.fromkeys(STATUSES, 0) for i in ids}

@@ -220,9 +220,7 @@ def report_file(engine: Engine, period: Period, unit: str, fmt: str) -> tuple[by
         raise DashboardError("Định dạng báo cáo không hỗ trợ; chọn xlsx, csv, json hoặc html.", 404)
     view = build_dashboard(engine, period, unit, charts=False)
     if view.report is None:
-        raise DashboardError(
-            f"Chưa có dữ liệu nào của đơn vị {unit} trong cơ sở dữ liệu.", 404
-        )
+        raise DashboardError(f"Chưa có dữ liệu nào của đơn vị {unit} trong cơ sở dữ liệu.", 404)
     report = view.report
     media, ext, _ = DOWNLOADS[fmt]
     stem = f"kpi-{period.label}-{'tat-ca' if unit == ALL_UNITS else unit}"

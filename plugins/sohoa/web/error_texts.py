@@ -39,8 +39,7 @@ REVIEW_TEXTS = {
     ),
     "number_missing": "Thiếu số đăng ký: hãy nhập trường Số trước khi xác nhận.",
     "number_taken": (
-        "Số {number} đã có trong quyển sổ này. Hãy sửa số, hoặc từ chối trang nếu đây là "
-        "bản trùng."
+        "Số {number} đã có trong quyển sổ này. Hãy sửa số, hoặc từ chối trang nếu đây là bản trùng."
     ),
     "reason_required": "Hãy ghi lý do từ chối trang.",
     "actor_required": "Mỗi thay đổi cần ghi tên người thực hiện.",

@@ -145,8 +145,11 @@ class PipelineRunner:
         code = process.wait()
         level = logging.INFO if code == 0 else logging.WARNING
         log.log(
-            level, "pipeline run %d finished: exit code %d after %.0f s",
-            number, code, time.monotonic() - started,
+            level,
+            "pipeline run %d finished: exit code %d after %.0f s",
+            number,
+            code,
+            time.monotonic() - started,
         )
         return code
 

@@ -107,8 +107,8 @@ def field_label(name: str) -> str:
     if name in _BASE_LABELS:
         return _BASE_LABELS[name]
     for prefix, who in _PERSONS.items():
-        if name.startswith(prefix) and name[len(prefix):] in _BASE_LABELS:
-            return f"{_BASE_LABELS[name[len(prefix):]]} ({who})"
+        if name.startswith(prefix) and name[len(prefix) :] in _BASE_LABELS:
+            return f"{_BASE_LABELS[name[len(prefix) :]]} ({who})"
     return name
 
 

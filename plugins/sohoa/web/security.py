@@ -35,9 +35,7 @@ class Forbidden(Exception):
 
 class CsrfRejected(Forbidden):
     def __init__(self) -> None:
-        super().__init__(
-            "Phiên làm việc của biểu mẫu không hợp lệ. Hãy tải lại trang rồi thử lại."
-        )
+        super().__init__("Phiên làm việc của biểu mẫu không hợp lệ. Hãy tải lại trang rồi thử lại.")
 
 
 def context(request: Request) -> WebContext:
@@ -62,9 +60,7 @@ def require(capability: str | None = None) -> Callable[[Request], Awaitable[Prin
 
     async def dependency(request: Request) -> Principal:
         ctx = context(request)
-        principal = await run_in_threadpool(
-            principal_for, ctx.engine, request.cookies.get(COOKIE)
-        )
+        principal = await run_in_threadpool(principal_for, ctx.engine, request.cookies.get(COOKIE))
         if principal is None:
             raise NotSignedIn()
         if capability is not None and not principal.can(capability):

@@ -80,16 +80,15 @@ class LoginThrottle:
         key, now = _key(username), self._now()
         with self.engine.begin() as conn:
             row = conn.execute(
-                select(table.c.failures, case((self._expired(now), True), else_=False))
-                .where(table.c.username_hash == key)
+                select(table.c.failures, case((self._expired(now), True), else_=False)).where(
+                    table.c.username_hash == key
+                )
             ).first()
             if row is None:
                 return False
             failures, expired = row
             if expired:  # the condition again: another process may have just failed anew
-                conn.execute(
-                    delete(table).where(table.c.username_hash == key, self._expired(now))
-                )
+                conn.execute(delete(table).where(table.c.username_hash == key, self._expired(now)))
                 return False
         return failures >= self.max_failures
 

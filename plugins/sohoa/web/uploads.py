@@ -348,12 +348,21 @@ def receive_file(
         except Exception:  # storage down, permissions...: the clerk must be told, not a 500
             log.exception("could not put upload file %d into the landing zone", position)
             return FileResult(
-                position, name, copy.size, "refused",
+                position,
+                name,
+                copy.size,
+                "refused",
                 "Không lưu được tệp vào kho tiếp nhận. Hãy thử tải lên lại; nếu vẫn lỗi, "
                 "báo cho quản trị hệ thống.",
             )
         return FileResult(
-            position, name, copy.size, outcome.status, None, outcome.pages, copy.sha256,
+            position,
+            name,
+            copy.size,
+            outcome.status,
+            None,
+            outcome.pages,
+            copy.sha256,
             outcome.key,
         )
     finally:

@@ -16,8 +16,9 @@ SOHOA = str(Path(sys.executable).with_name("sohoa"))
 
 
 def run_extract(*args: str | Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([SOHOA, "extract", *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=env)
+    return subprocess.run(
+        [SOHOA, "extract", *map(str, args)], capture_output=True, text=True, timeout=300, env=env
+    )
 
 
 @pytest.fixture(scope="module")

@@ -16,11 +16,18 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def sohoa_run(cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SOHOA_", "AIRFLOW"))}  # nothing but the defaults
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SOHOA_", "AIRFLOW"))
+    }  # nothing but the defaults
     env["SOHOA_BATCH_PAGES"] = "2"  # two batches: the mapping is exercised
-    return subprocess.run([sys.executable, "-m", "sohoa.cli", "run"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "sohoa.cli", "run"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def figure(text: str, label: str) -> int:
@@ -32,10 +39,26 @@ def test_run_from_nothing_to_a_populated_database_then_nothing_more(tmp_path, mo
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOHOA_LANDING", raising=False)
-    files = write_samples(tmp_path / "scans", count=2, seed=21, profile="clean",
-                          doc_types=["death"], rejects=1)
-    assert main(["upload", *map(str, files), "--unit", "00001", "--book-type", "death",
-                 "--year", "2021", "--volume", "02"]) == 0
+    files = write_samples(
+        tmp_path / "scans", count=2, seed=21, profile="clean", doc_types=["death"], rejects=1
+    )
+    assert (
+        main(
+            [
+                "upload",
+                *map(str, files),
+                "--unit",
+                "00001",
+                "--book-type",
+                "death",
+                "--year",
+                "2021",
+                "--volume",
+                "02",
+            ]
+        )
+        == 0
+    )
 
     first = sohoa_run(tmp_path)
     assert first.returncode == 0, first.stderr[-3000:]

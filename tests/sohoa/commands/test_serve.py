@@ -37,8 +37,12 @@ def test_serve_answers_health_and_the_sign_in_page(tmp_path):
 def test_serve_stops_on_a_bad_setting_with_one_line(tmp_path):
     env = server_env(tmp_path) | {"SOHOA_WEB_PIPELINE": "bogus"}
     done = subprocess.run(
-        [sys.executable, "-m", "sohoa.cli", "serve", "--port", "1"], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "sohoa.cli", "serve", "--port", "1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 2
     assert "SOHOA_WEB_PIPELINE" in done.stderr and "Traceback" not in done.stderr
@@ -46,8 +50,12 @@ def test_serve_stops_on_a_bad_setting_with_one_line(tmp_path):
 
 def test_serve_rejects_a_bad_port(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "sohoa.cli", "serve", "--port", "eighty"], cwd=tmp_path,
-        env=server_env(tmp_path), capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "sohoa.cli", "serve", "--port", "eighty"],
+        cwd=tmp_path,
+        env=server_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 2 and "--port" in done.stderr
 

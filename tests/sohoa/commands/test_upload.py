@@ -19,8 +19,7 @@ def scans(tmp_path):
 
 
 def args(*paths, **kw):
-    opts = {"--unit": "25920", "--book-type": "birth", "--year": "1987", "--volume": "01",
-            **kw}
+    opts = {"--unit": "25920", "--book-type": "birth", "--year": "1987", "--volume": "01", **kw}
     return ["upload", *map(str, paths), *[x for kv in opts.items() for x in kv]]
 
 

@@ -30,8 +30,13 @@ def users(env: dict, *args: str, stdin: str | None = None, cwd: Path | None = No
     """``sohoa users`` in a subprocess: a real terminal-less stdin, real exit codes."""
     return subprocess.run(
         [sys.executable, "-m", "sohoa.cli", "users", *args],
-        input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
-        env=env, cwd=cwd, capture_output=True, text=True, timeout=120,
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -59,13 +64,24 @@ def accounts(env: dict):
 
 
 def test_the_first_admin_from_stdin(env, tmp_path):
-    done = users(env, "add", "Admin.One", "--role", "admin", "--password-stdin",
-                 stdin=PASSWORD + "\n", cwd=tmp_path)
+    done = users(
+        env,
+        "add",
+        "Admin.One",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "admin.one" in done.stdout
     [account] = accounts(env)
     assert (account.username, account.role, account.units, account.active) == (
-        "admin.one", "admin", (), True
+        "admin.one",
+        "admin",
+        (),
+        True,
     )
     engine = make_engine(env["SOHOA_DB_URL"])
     with engine.connect() as conn:
@@ -79,8 +95,20 @@ def test_units_list_disable_enable_and_passwd(env, monkeypatch, capsys):
     def run(*args, stdin=""):
         return users_here(env, monkeypatch, capsys, *args, stdin=stdin)
 
-    code, _, err = run("add", "rev1", "--role", "reviewer", "--unit", "25920", "--unit", "79",
-                       "--name", "Người duyệt", "--password-stdin", stdin=PASSWORD + "\n")
+    code, _, err = run(
+        "add",
+        "rev1",
+        "--role",
+        "reviewer",
+        "--unit",
+        "25920",
+        "--unit",
+        "79",
+        "--name",
+        "Người duyệt",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert code == 0, err
     code, listed, _ = run("list")
     assert code == 0
@@ -129,8 +157,9 @@ def test_without_a_terminal_the_password_must_come_from_stdin(env):
     ],
 )
 def test_account_rules_give_exit_2(env, monkeypatch, capsys, args):
-    code, _, err = users_here(env, monkeypatch, capsys, *args, "--password-stdin",
-                              stdin=PASSWORD + "\n")
+    code, _, err = users_here(
+        env, monkeypatch, capsys, *args, "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert code == 2, err
     assert err.startswith("sohoa: error:")
     assert accounts(env) == []

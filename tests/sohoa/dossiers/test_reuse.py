@@ -127,8 +127,10 @@ def test_records_the_caller_may_not_see_are_left_out_of_the_answer_and_the_audit
             select(reuse_event.c.record_id, reuse_event.c.found).order_by(reuse_event.c.id)
         ).all()
         assert not any(conn.execute(select(dossier_component.c.reused)).scalars())
-    assert [tuple(e) for e in events] == [(only_marriages.records[0]["record_id"], True),
-                                          (None, False)]
+    assert [tuple(e) for e in events] == [
+        (only_marriages.records[0]["record_id"], True),
+        (None, False),
+    ]
 
 
 def test_lookup_by_registration_number_and_bad_requests(world):

@@ -22,8 +22,11 @@ def test_put_read_list_exists(landing, tmp_path):
     assert landing.exists("incoming/a/meta.json")
     assert not landing.exists("incoming/a/other.png")
     assert sorted(landing.list("incoming")) == ["incoming/a/meta.json", "incoming/a/page.png"]
-    assert sorted(landing.list("")) == ["incoming/a/meta.json", "incoming/a/page.png",
-                                        "processed/x.json"]
+    assert sorted(landing.list("")) == [
+        "incoming/a/meta.json",
+        "incoming/a/page.png",
+        "processed/x.json",
+    ]
     assert list(landing.list("nothing-here")) == []
     with landing.local_copy("incoming/a/page.png") as path:
         assert path.read_bytes() == b"\x89PNG fake"

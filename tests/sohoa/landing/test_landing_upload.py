@@ -9,8 +9,9 @@ from PIL import Image
 from sohoa.landing.upload import BookInfo, count_pages, upload_file, upload_files
 from sohoa.landing.zone import ScanMeta, mark_processed
 
-BOOK = BookInfo(unit="25920", book_type="death", year=2019, volume="02",
-                declared_entries=120, uploader="clerk1")
+BOOK = BookInfo(
+    unit="25920", book_type="death", year=2019, volume="02", declared_entries=120, uploader="clerk1"
+)
 
 
 def make_tiff(path, pages: int):
@@ -59,15 +60,21 @@ def test_same_file_twice_is_skipped_by_hash(landing, tmp_path):
 
 def test_uploader_defaults_to_environment(landing, tmp_path, monkeypatch):
     monkeypatch.setenv("SOHOA_UPLOADER", "archive-desk-3")
-    out = upload_file(landing, make_tiff(tmp_path / "b.tif", 1),
-                      BookInfo("25920", "birth", 2001, "01"))
+    out = upload_file(
+        landing, make_tiff(tmp_path / "b.tif", 1), BookInfo("25920", "birth", 2001, "01")
+    )
     meta = landing.read_json(out.key.rsplit("/", 1)[0] + "/meta.json")
     assert meta["uploader"] == "archive-desk-3"
 
 
 def test_dossier_code_given_at_upload_is_kept_in_the_sidecar(landing, tmp_path):
-    book = BookInfo(unit="25920", book_type="dossier_result", year=2024, volume="01",
-                    dossier_code="000.00.20.H40-240605-0001")
+    book = BookInfo(
+        unit="25920",
+        book_type="dossier_result",
+        year=2024,
+        volume="01",
+        dossier_code="000.00.20.H40-240605-0001",
+    )
     out = upload_file(landing, make_tiff(tmp_path / "kq.tif", 1), book)
     side = ScanMeta.from_json(landing.read_json(out.key.rsplit("/", 1)[0] + "/meta.json"))
     assert side.dossier_code == "000.00.20.H40-240605-0001"

@@ -19,8 +19,15 @@ SHA = "ab" * 32
 
 
 def meta(sha: str = SHA, **kw) -> ScanMeta:
-    base = {"unit": "000.00.20.H40", "book_type": "birth", "year": 1987, "volume": "01",
-            "sha256": sha, "filename": "trang 1.tif", "pages": 2}
+    base = {
+        "unit": "000.00.20.H40",
+        "book_type": "birth",
+        "year": 1987,
+        "volume": "01",
+        "sha256": sha,
+        "filename": "trang 1.tif",
+        "pages": 2,
+    }
     return ScanMeta(**{**base, **kw})
 
 
@@ -39,10 +46,17 @@ def test_keys_carry_book_and_hash():
     assert ScanMeta.from_json(m.to_json()) == m
 
 
-@pytest.mark.parametrize("bad", [
-    {"book_type": "divorce"}, {"year": 1800}, {"unit": " "}, {"volume": ""},
-    {"declared_entries": -1}, {"sha256": "xyz"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"book_type": "divorce"},
+        {"year": 1800},
+        {"unit": " "},
+        {"volume": ""},
+        {"declared_entries": -1},
+        {"sha256": "xyz"},
+    ],
+)
 def test_bad_metadata_is_refused(bad):
     with pytest.raises(ConfigurationError):
         meta(**bad)
@@ -67,8 +81,10 @@ def test_quarantine_moves_scan_and_sidecar_with_a_reason(landing):
     assert not landing.exists(key)
     assert landing.read_bytes(new_key) == b"scan"
     assert new_key.startswith("quarantine/")
-    assert landing.read_bytes(new_key.rsplit("/", 1)[0] + "/reason.txt").decode().strip() \
+    assert (
+        landing.read_bytes(new_key.rsplit("/", 1)[0] + "/reason.txt").decode().strip()
         == "not an image: re-scan the page"
+    )
     assert quarantine_reason(landing, key) == "not an image: re-scan the page"
     assert read_meta(landing, key) == m  # the sidecar travelled with it
     moves = [landing.read_json(k) for k in landing.list("moves")]

@@ -14,8 +14,9 @@ import pytest
 from sohoa.orchestration.alerts import channels, notify_failure
 
 CONTEXT = {
-    "ti": SimpleNamespace(dag_id="sohoa_digitize", task_id="load_batch", map_index=2,
-                          run_id="manual__1", try_number=4),
+    "ti": SimpleNamespace(
+        dag_id="sohoa_digitize", task_id="load_batch", map_index=2, run_id="manual__1", try_number=4
+    ),
     "exception": RuntimeError("database went away\nsecond line with details"),
 }
 
@@ -59,9 +60,16 @@ def test_posts_to_a_webhook(monkeypatch):
         notify_failure(CONTEXT)
     finally:
         server.shutdown()
-    assert received == [{"dag_id": "sohoa_digitize", "task_id": "load_batch", "map_index": 2,
-                         "run_id": "manual__1", "try_number": 4,
-                         "error": "RuntimeError: database went away"}]
+    assert received == [
+        {
+            "dag_id": "sohoa_digitize",
+            "task_id": "load_batch",
+            "map_index": 2,
+            "run_id": "manual__1",
+            "try_number": 4,
+            "error": "RuntimeError: database went away",
+        }
+    ]
 
 
 def test_mails_through_smtp(monkeypatch):

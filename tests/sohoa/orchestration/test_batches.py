@@ -7,8 +7,15 @@ from sohoa.orchestration.batches import plan
 
 
 def scan(n: int, pages: int, book_type: str = "birth", volume: str = "01"):
-    meta = ScanMeta(unit="25920", book_type=book_type, year=2019, volume=volume,
-                    sha256=f"{n:064x}", filename=f"{n}.tif", pages=pages)
+    meta = ScanMeta(
+        unit="25920",
+        book_type=book_type,
+        year=2019,
+        volume=volume,
+        sha256=f"{n:064x}",
+        filename=f"{n}.tif",
+        pages=pages,
+    )
     return meta.scan_key, meta
 
 

@@ -53,8 +53,11 @@ def test_dossier_exports_are_imported_once_by_content(env, monkeypatch):
     assert side_dags.list_dossier_exports() == ["dossiers/2024-06.jsonl"]
 
     imported = []
-    monkeypatch.setattr(hooks, "find", lambda target: lambda eng, path: imported.append(
-        path.read_bytes()) or {"dossiers": 1})
+    monkeypatch.setattr(
+        hooks,
+        "find",
+        lambda target: lambda eng, path: imported.append(path.read_bytes()) or {"dossiers": 1},
+    )
     marker = side_dags.import_dossier_export("dossiers/2024-06.jsonl")
     assert imported == [b'{"dossier_code": "x"}\n']
     assert env.read_json(marker)["summary"] == {"dossiers": 1}

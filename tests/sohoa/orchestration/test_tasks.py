@@ -66,8 +66,13 @@ def test_a_finished_extraction_is_not_redone(env, tmp_path, monkeypatch):
 
 
 def test_the_dossier_code_of_an_upload_travels_with_its_records(env, tmp_path):
-    book = BookInfo(unit="25920", book_type="dossier_result", year=2024, volume="01",
-                    dossier_code="000.00.20.H40-240605-0001")
+    book = BookInfo(
+        unit="25920",
+        book_type="dossier_result",
+        year=2024,
+        volume="01",
+        dossier_code="000.00.20.H40-240605-0001",
+    )
     [outcome] = upload_files(env, broken_files(tmp_path, 1), book)
     assert tasks.upload_facts(env, outcome.key) == {"dossier_code": "000.00.20.H40-240605-0001"}
     other = tmp_path / "other.jpg"

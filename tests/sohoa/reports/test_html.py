@@ -47,10 +47,14 @@ def report(sqlite_template, tmp_path_factory):
 
 def _expected(words, report) -> dict[str, set[str]]:
     legend = {words.indicator(i.key) for i in INDICATORS}
-    ranked = {words.with_max.format(name=words.indicator(i.key), points=i.max_points)
-              for i in INDICATORS}
-    row = next(r for r in report["register_progress"] if r["level"] == "unit"
-               and r["progress_rate"] is not None)
+    ranked = {
+        words.with_max.format(name=words.indicator(i.key), points=i.max_points) for i in INDICATORS
+    }
+    row = next(
+        r
+        for r in report["register_progress"]
+        if r["level"] == "unit" and r["progress_rate"] is not None
+    )
     return {
         "headline": {words.percent_target} | legend,
         "trend": {words.percent} | legend,
@@ -93,8 +97,9 @@ def test_the_same_charts_in_vietnamese(report):
 def test_both_languages_draw_the_same_shapes(report):
     """One plotting code for both: only the words differ."""
     shapes = re.compile(r'<g id="(patch|line2d)_\d+"')
-    for (name, en), vi in zip(_charts(report, "en").items(), _charts(report, "vi").values(),
-                              strict=True):
+    for (name, en), vi in zip(
+        _charts(report, "en").items(), _charts(report, "vi").values(), strict=True
+    ):
         assert len(shapes.findall(en)) == len(shapes.findall(vi)) > 0, name
 
 

@@ -62,7 +62,12 @@ def add_user(tmp: Path, env: dict[str, str], role: str, unit: str | None) -> Use
     if unit:
         cmd += ["--unit", unit]
     done = subprocess.run(
-        cmd, input=user.password + "\n", cwd=tmp, env=env, capture_output=True, text=True,
+        cmd,
+        input=user.password + "\n",
+        cwd=tmp,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
@@ -90,7 +95,10 @@ class Server:
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 [*SOHOA, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=self.cwd,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: see stop()
             )
         deadline = time.monotonic() + timeout

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sohoa.web.accounts import create_user
 from sohoa.web.app import create_app
 from sohoa.web.settings import WebSettings
+from tests.sohoa.web.browser_fixtures import browser, screenshots  # noqa: F401 - fixtures
 from tests.sohoa.web.helpers import Account
 
 # The unit code of the sample scans (``make run`` uses it too) and another one.

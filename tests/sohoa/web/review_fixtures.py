@@ -84,8 +84,9 @@ def load_into_review(engine, record: dict[str, Any], unit_code: str, volume: str
     from sohoa.load.book import BookMeta
 
     year = int(str(record["fields"].get("registration_date", {}).get("value", "2020"))[:4])
-    book = BookMeta(unit_code, record["doc_type"] if record["doc_type"] != "unknown" else "birth",
-                    year, volume)
+    book = BookMeta(
+        unit_code, record["doc_type"] if record["doc_type"] != "unknown" else "birth", year, volume
+    )
     summary = load_batch(engine, [record], book, gate=None, now=NOW)
     assert summary.in_review == 1, summary
     with engine.connect() as conn:
@@ -103,7 +104,12 @@ def stage(engine, folder: Path, unit_code: str, *, seed: int = 9, volume: str = 
     """A birth page in review because the child's name was read with low confidence; the
     home town was not found on it at all."""
     path, truth = write_scan(folder / unit_code, "birth", seed)
-    record = misread(record_of(path, truth), "full_name", WRONG_NAME, "low_confidence",
-                     "full_name was read with low confidence (0.41); check it against the page")
+    record = misread(
+        record_of(path, truth),
+        "full_name",
+        WRONG_NAME,
+        "low_confidence",
+        "full_name was read with low confidence (0.41); check it against the page",
+    )
     del record["fields"]["hometown"]
     return Staged(load_into_review(engine, record, unit_code, volume), record, truth, path)

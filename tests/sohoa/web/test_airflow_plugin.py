@@ -81,7 +81,11 @@ def test_airflow_api_server_mounts_the_app_under_sohoa(tmp_path):
         "SOHOA_WEB_PIPELINE": "external",
     }
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=tmp_path, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", SCRIPT],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]

@@ -53,9 +53,15 @@ def clerk_id(sqlite_engine) -> int:
 
 def upload(engine, landing, user_id, files, unit=HOME, now=None) -> int:
     batch_id, _ = receive_upload(
-        engine, landing, user_id=user_id, unit=unit, uploader="lan", book=BOOK,
+        engine,
+        landing,
+        user_id=user_id,
+        unit=unit,
+        uploader="lan",
+        book=BOOK,
         files=[IncomingFile(name, BytesIO(content)) for name, content in files],
-        max_bytes=5 * 1024 * 1024, now=now,
+        max_bytes=5 * 1024 * 1024,
+        now=now,
     )
     return batch_id
 
@@ -65,12 +71,14 @@ def statuses(engine, landing, batch_id):
     return status, [(p.file, p.page, p.status) for p in status.pages]
 
 
-def test_pages_go_from_queued_to_their_fate_in_the_database(sqlite_engine, landing, clerk_id,
-                                                             scans):
+def test_pages_go_from_queued_to_their_fate_in_the_database(
+    sqlite_engine, landing, clerk_id, scans
+):
     engine = sqlite_engine
     jpeg, pdf = scans["jpeg"].read_bytes(), scans["pdf2"].read_bytes()
-    batch_id = upload(engine, landing, clerk_id,
-                      [("a.jpg", jpeg), ("b.pdf", pdf), ("c.jpg", b"<html>")])
+    batch_id = upload(
+        engine, landing, clerk_id, [("a.jpg", jpeg), ("b.pdf", pdf), ("c.jpg", b"<html>")]
+    )
     status, pages = statuses(engine, landing, batch_id)
     assert pages == [(1, 1, "queued"), (2, 1, "queued"), (2, 2, "queued")]
     assert not status.done and status.counts["queued"] == 3
@@ -98,7 +106,8 @@ def test_pages_go_from_queued_to_their_fate_in_the_database(sqlite_engine, landi
     status, pages = statuses(engine, landing, batch_id)
     assert pages[1] == (2, 1, "loaded") and status.pages[1].review_item_id is None
     assert batch_counts(engine, landing, [get_batch(engine, batch_id)]) == {
-        batch_id: {"queued": 0, "loaded": 2, "in_review": 0, "rejected": 1}}
+        batch_id: {"queued": 0, "loaded": 2, "in_review": 0, "rejected": 1}
+    }
 
 
 def test_review_rejection_shows_the_reviewers_reason(sqlite_engine, landing, clerk_id, scans):
@@ -106,8 +115,12 @@ def test_review_rejection_shows_the_reviewers_reason(sqlite_engine, landing, cle
     batch_id = upload(engine, landing, clerk_id, [("a.jpg", scans["jpeg"].read_bytes())])
     [rec] = make_book("birth", 2001, "01", 1, seed=10)
     rec["source"].update(sha256=get_sha(engine, batch_id, 1), page=1)
-    load_batch(engine, [needs_review(rec, "sex", "invalid", "?")],
-               BookMeta(HOME, "birth", 2001, "01"), gate=None)
+    load_batch(
+        engine,
+        [needs_review(rec, "sex", "invalid", "?")],
+        BookMeta(HOME, "birth", 2001, "01"),
+        gate=None,
+    )
     [page] = statuses(engine, landing, batch_id)[0].pages
     reject_page(engine, page.review_item_id, "trang bìa sổ", actor="lan")
     [page] = statuses(engine, landing, batch_id)[0].pages
@@ -119,8 +132,9 @@ def damaged_tiff(pages: int = 2) -> bytes:
     the pipeline rejects page 1 and quarantines the file; later pages get no scan row."""
     frames = [Image.effect_noise((300, 400), 60).convert("L") for _ in range(pages)]
     buf = BytesIO()
-    frames[0].save(buf, format="TIFF", save_all=True, append_images=frames[1:],
-                   compression="tiff_lzw")
+    frames[0].save(
+        buf, format="TIFF", save_all=True, append_images=frames[1:], compression="tiff_lzw"
+    )
     data = bytearray(buf.getvalue())
     first = Image.open(BytesIO(bytes(data)))
     rnd = random.Random(1)
@@ -129,8 +143,9 @@ def damaged_tiff(pages: int = 2) -> bytes:
     return bytes(data)
 
 
-def test_a_file_the_pipeline_quarantines_rejects_every_page(sqlite_engine, sqlite_url, landing,
-                                                            clerk_id, monkeypatch):
+def test_a_file_the_pipeline_quarantines_rejects_every_page(
+    sqlite_engine, sqlite_url, landing, clerk_id, monkeypatch
+):
     from sohoa.orchestration import tasks
 
     engine = sqlite_engine
@@ -169,14 +184,16 @@ def test_a_processed_file_without_a_page_row_ends_rejected(landing):
     assert [p.page for p in file_pages(1, sha, 2, rows, landing)] == [1, 2, 3]
 
 
-def test_each_person_lists_the_batches_of_their_units_newest_first(sqlite_engine, landing,
-                                                                   clerk_id, scans):
+def test_each_person_lists_the_batches_of_their_units_newest_first(
+    sqlite_engine, landing, clerk_id, scans
+):
     engine = sqlite_engine
     other = create_user(engine, "minh", "a-long-password-1", "archive_staff", [OTHER])
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     old = upload(engine, landing, clerk_id, [("x.jpg", b"\xff\xd8\xff1")], now=t0)
-    new = upload(engine, landing, clerk_id, [("y.jpg", b"\xff\xd8\xff2")],
-                 now=t0 + timedelta(days=1))
+    new = upload(
+        engine, landing, clerk_id, [("y.jpg", b"\xff\xd8\xff2")], now=t0 + timedelta(days=1)
+    )
     theirs = upload(engine, landing, other, [("z.jpg", b"\xff\xd8\xff3")], unit=OTHER)
 
     def seen(role: str, *units: str) -> list[int]:
@@ -188,10 +205,13 @@ def test_each_person_lists_the_batches_of_their_units_newest_first(sqlite_engine
     assert seen("reviewer", OTHER) == [theirs]
     assert seen("reviewer", PROVINCE) == [theirs, new, old]
     assert seen("reviewer", "01") == []  # Hà Nội covers neither commune
-    [first] = list_batches(engine, Principal(1, "x", None, "archive_staff", (HOME,), "t"),
-                           limit=1)
+    [first] = list_batches(engine, Principal(1, "x", None, "archive_staff", (HOME,), "t"), limit=1)
     assert (first.id, first.files, first.uploader, first.created_local) == (
-        new, 1, "lan", "02/01/2026 07:00")
+        new,
+        1,
+        "lan",
+        "02/01/2026 07:00",
+    )
 
 
 def test_reasons_are_explained_in_vietnamese():
@@ -209,5 +229,6 @@ def get_sha(engine, batch_id: int, position: int) -> str:
     with engine.connect() as conn:
         return conn.execute(
             select(upload_file.c.sha256).where(
-                upload_file.c.batch_id == batch_id, upload_file.c.position == position)
+                upload_file.c.batch_id == batch_id, upload_file.c.position == position
+            )
         ).scalar_one()

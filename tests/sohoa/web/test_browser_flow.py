@@ -28,8 +28,6 @@ from ocr.text import nfc
 from tests.sohoa.web.browser_fixtures import (
     Server,
     add_user,
-    browser,  # noqa: F401 - a fixture
-    screenshots,  # noqa: F401 - a fixture
     server_env,
     sign_in,
 )
@@ -47,9 +45,7 @@ def scans(tmp_path_factory) -> list[Path]:
     from sohoa.samples import write_samples
 
     out = tmp_path_factory.mktemp("scans")
-    return write_samples(
-        out, count=PAGES, seed=SEED, profile="harsh", doc_types=["birth"], dpi=250
-    )
+    return write_samples(out, count=PAGES, seed=SEED, profile="harsh", doc_types=["birth"], dpi=250)
 
 
 @pytest.fixture
@@ -82,7 +78,11 @@ def metric(page) -> int:
 
 
 def test_clerk_uploads_reviews_and_the_manager_sees_the_record(
-    browser, served, scans, screenshots, tmp_path  # noqa: F811 - fixtures
+    browser,
+    served,
+    scans,
+    screenshots,
+    tmp_path,
 ):
     started = time.monotonic()
     env = served.env
@@ -98,8 +98,11 @@ def test_clerk_uploads_reviews_and_the_manager_sees_the_record(
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on(  # CSP refusals (an inline script, say) show up here
             "console",
-            lambda m: m.type == "error" and "favicon" not in (m.location or {}).get("url", "")
-            and errors.append(m.text),
+            lambda m: (
+                m.type == "error"
+                and "favicon" not in (m.location or {}).get("url", "")
+                and errors.append(m.text)
+            ),
         )
 
         # 1. sign in
@@ -134,9 +137,7 @@ def test_clerk_uploads_reviews_and_the_manager_sees_the_record(
         batch_url = page.url
         batch_id = int(re.search(r"/batches/(\d+)", batch_url).group(1))
         screenshots(page, "batch-processing")
-        page.locator('#batch-summary[data-done="true"]').wait_for(
-            timeout=PROCESSING_TIMEOUT_MS
-        )
+        page.locator('#batch-summary[data-done="true"]').wait_for(timeout=PROCESSING_TIMEOUT_MS)
         statuses = page.locator("#pages tr[data-page] td.status")
         seen = [statuses.nth(i).get_attribute("data-status") for i in range(statuses.count())]
         assert len(seen) == PAGES and set(seen) <= FINAL, seen
@@ -196,7 +197,8 @@ def test_clerk_uploads_reviews_and_the_manager_sees_the_record(
                 )
             ).all()
         assert {(a.action, a.actor) for a in actions} >= {
-            ("correct", clerk.username), ("confirm", clerk.username)
+            ("correct", clerk.username),
+            ("confirm", clerk.username),
         }, actions
         engine.dispose()
 

@@ -23,7 +23,8 @@ def _form(size: int) -> bytes:
 
 def test_a_declared_length_above_the_limit_is_refused_unread(client):
     response = client.post(
-        "/login", content=_form(LIMIT + 10),
+        "/login",
+        content=_form(LIMIT + 10),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 413
@@ -41,7 +42,8 @@ def _chunks(first: bytes, piece: bytes, last: bytes = b""):
 def test_a_chunked_form_above_the_limit_is_refused_while_read(client):
     # Many small fields: starlette's own 1 MB per-field bound must not be what refuses it.
     response = client.post(
-        "/login", content=_chunks(b"username=x&", b"f=" + b"a" * 65530 + b"&"),
+        "/login",
+        content=_chunks(b"username=x&", b"f=" + b"a" * 65530 + b"&"),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert "content-length" not in {k.lower() for k in response.request.headers}
@@ -58,7 +60,8 @@ def test_a_chunked_upload_above_the_limit_is_refused_while_read(client, make_acc
         b"Content-Type: image/png\r\n\r\n"
     )
     response = client.post(  # read by the route's dependencies: the limit must hold there too
-        "/upload", content=_chunks(head, b"a" * 65536, b"\r\n--XX--\r\n"),
+        "/upload",
+        content=_chunks(head, b"a" * 65536, b"\r\n--XX--\r\n"),
         headers={"content-type": "multipart/form-data; boundary=XX"},
     )
     assert response.status_code == 413
@@ -66,7 +69,8 @@ def test_a_chunked_upload_above_the_limit_is_refused_while_read(client, make_acc
 
 def test_a_body_under_the_limit_goes_through(client):
     response = client.post(
-        "/login", content=_form(1000),
+        "/login",
+        content=_form(1000),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert response.status_code == 403  # reached the sign-in route: no login CSRF cookie

@@ -32,13 +32,15 @@ def test_runs_never_overlap_and_an_upload_during_a_run_gets_a_run(tmp_path):
     log = tmp_path / "runs.log"
     gate = tmp_path / "go"
     # Each run notes its start and end; the first waits until the test has asked again.
-    runner = PipelineRunner(script(
-        "import pathlib, sys, time\n"
-        f"log, gate = pathlib.Path({str(log)!r}), pathlib.Path({str(gate)!r})\n"
-        "with log.open('a') as f: f.write('start\\n')\n"
-        "while not gate.exists(): time.sleep(0.02)\n"
-        "with log.open('a') as f: f.write('end\\n')\n"
-    ))
+    runner = PipelineRunner(
+        script(
+            "import pathlib, sys, time\n"
+            f"log, gate = pathlib.Path({str(log)!r}), pathlib.Path({str(gate)!r})\n"
+            "with log.open('a') as f: f.write('start\\n')\n"
+            "while not gate.exists(): time.sleep(0.02)\n"
+            "with log.open('a') as f: f.write('end\\n')\n"
+        )
+    )
     assert runner.request() is True
     assert runner.request() is False and runner.request() is False  # two asks, one rerun
     state = runner.status()
@@ -87,8 +89,9 @@ def test_the_run_uses_the_apps_database_and_landing_zone(tmp_path, monkeypatch):
     assert env["SOHOA_DB_URL"] == "postgresql+psycopg://u:pw@db/sohoa"
     assert env["SOHOA_LANDING"] == "s3://bucket/landing" and env["SOHOA_KEEP"] == "yes"
 
-    app = create_app(db_url="unused", landing=str(tmp_path / "landing"),
-                     settings=WebSettings(pipeline="local"))
+    app = create_app(
+        db_url="unused", landing=str(tmp_path / "landing"), settings=WebSettings(pipeline="local")
+    )
     # The engine is made without connecting: the run must get the password, which
     # str(url) would hide as ***.
     app.state.sohoa.__dict__["engine"] = create_engine("postgresql+psycopg://u:s3cret@db/x")
@@ -99,7 +102,10 @@ def test_the_run_uses_the_apps_database_and_landing_zone(tmp_path, monkeypatch):
 
 
 def test_an_external_pipeline_starts_nothing(tmp_path):
-    app = create_app(db_url="sqlite://", landing=str(tmp_path / "landing"),
-                     settings=WebSettings(pipeline="external"))
+    app = create_app(
+        db_url="sqlite://",
+        landing=str(tmp_path / "landing"),
+        settings=WebSettings(pipeline="external"),
+    )
     assert trigger(app) is False and status(app) is None
     assert getattr(app.state, "sohoa_pipeline", None) is None

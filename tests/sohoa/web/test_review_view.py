@@ -74,8 +74,9 @@ def test_a_corrected_value_shows_who_corrected_it(staged):
     sex = {f.name: f for f in view.item_view(queue.show(engine, st.item_id)).fields}["sex"]
     assert (sex.value, sex.origin_label, sex.by) == ("Nữ", "đã sửa", "lan")
     assert sex.bbox == tuple(st.truth["boxes"]["sex"])  # the machine's box is kept
-    queue.correct_field(engine, st.item_id, "full_name", st.truth["fields"]["full_name"],
-                        actor="lan")
+    queue.correct_field(
+        engine, st.item_id, "full_name", st.truth["fields"]["full_name"], actor="lan"
+    )
     name = {f.name: f for f in view.item_view(queue.show(engine, st.item_id)).fields}["full_name"]
     assert name.settled and not name.flagged  # answered: the reason stays, as history
     assert [r.rule for r in name.reasons] == ["low_confidence"]

@@ -135,4 +135,3 @@ def test_the_audit_fails_for_a_route_without_require():
 
     with pytest.raises(AssertionError, match="/forgotten"):
         _routes(app)
-

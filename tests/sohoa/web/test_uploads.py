@@ -112,17 +112,34 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 def test_book_details_are_checked():
     book, errors = parse_book_form(
-        {"book_type": "dossier_result", "year": " 2024 ", "volume": "2A",
-         "declared_entries": "", "dossier_code": "000.00.20.H40-240605-0001"}, NOW)
-    assert errors == [] and book == BookForm("dossier_result", 2024, "2A", None,
-                                             "000.00.20.H40-240605-0001")
-    _, errors = parse_book_form({"book_type": "birth", "year": "2027", "volume": "///",
-                                 "declared_entries": "-1", "dossier_code": "X"}, NOW)
+        {
+            "book_type": "dossier_result",
+            "year": " 2024 ",
+            "volume": "2A",
+            "declared_entries": "",
+            "dossier_code": "000.00.20.H40-240605-0001",
+        },
+        NOW,
+    )
+    assert errors == [] and book == BookForm(
+        "dossier_result", 2024, "2A", None, "000.00.20.H40-240605-0001"
+    )
+    _, errors = parse_book_form(
+        {
+            "book_type": "birth",
+            "year": "2027",
+            "volume": "///",
+            "declared_entries": "-1",
+            "dossier_code": "X",
+        },
+        NOW,
+    )
     assert len(errors) == 4
     assert "đến 2026" in errors[0] and "Số quyển" in errors[1]
     assert "không âm" in errors[2] and "Mã hồ sơ chỉ dùng" in errors[3]
-    _, errors = parse_book_form({"book_type": "dossier_result", "year": "2020",
-                                 "volume": "1", "dossier_code": "a b;c"}, NOW)
+    _, errors = parse_book_form(
+        {"book_type": "dossier_result", "year": "2020", "volume": "1", "dossier_code": "a b;c"}, NOW
+    )
     assert errors and "chỉ gồm chữ, số" in errors[0]
     _, errors = parse_book_form({}, NOW)
     assert errors[0] == "Hãy chọn loại sổ." and len(errors) == 3
@@ -134,11 +151,13 @@ def test_a_file_over_the_limit_is_not_kept(tmp_path, scans):
     work.mkdir()
     content = scans["jpeg"].read_bytes()
     book = BookForm("birth", 2001, "01").book_info(HOME, "lan")
-    exact = receive_file(landing, IncomingFile("a.jpg", BytesIO(content)), book, 1,
-                         len(content), work)
+    exact = receive_file(
+        landing, IncomingFile("a.jpg", BytesIO(content)), book, 1, len(content), work
+    )
     assert exact.outcome == "uploaded" and exact.size == len(content)
-    over = receive_file(landing, IncomingFile("b.jpg", BytesIO(content + b"!")), book, 2,
-                        len(content), work)
+    over = receive_file(
+        landing, IncomingFile("b.jpg", BytesIO(content + b"!")), book, 2, len(content), work
+    )
     assert over.outcome == "refused" and over.size == len(content) + 1
     assert "quá lớn" in over.message and over.sha256 is None
     assert list(work.iterdir()) == []  # no temporary copy is left behind
@@ -161,20 +180,36 @@ class BrokenLanding:
 def test_every_file_is_recorded_even_when_storage_fails(sqlite_engine, tmp_path, scans):
     user = create_user(sqlite_engine, "lan", "a-long-password-1", "archive_staff", [HOME])
     landing = open_landing(str(tmp_path / "landing"))
-    files = [IncomingFile("../a.jpg", BytesIO(scans["jpeg"].read_bytes())),
-             IncomingFile("b.jpg", BytesIO(b"not a scan"))]
+    files = [
+        IncomingFile("../a.jpg", BytesIO(scans["jpeg"].read_bytes())),
+        IncomingFile("b.jpg", BytesIO(b"not a scan")),
+    ]
     batch_id, results = receive_upload(
-        sqlite_engine, BrokenLanding(landing), user_id=user, unit=HOME, uploader="lan",
-        book=BookForm("birth", 2001, "01", 2), files=files, max_bytes=1 << 22, now=NOW)
+        sqlite_engine,
+        BrokenLanding(landing),
+        user_id=user,
+        unit=HOME,
+        uploader="lan",
+        book=BookForm("birth", 2001, "01", 2),
+        files=files,
+        max_bytes=1 << 22,
+        now=NOW,
+    )
     assert [r.outcome for r in results] == ["refused", "refused"]
     assert "Không lưu được" in results[0].message and "văn bản" in results[1].message
     with sqlite_engine.connect() as conn:
         batch = conn.execute(select(upload_batch)).one()
         rows = conn.execute(select(upload_file).order_by(upload_file.c.position)).all()
     assert (batch.id, batch.unit_code, batch.user_id, batch.declared_entries) == (
-        batch_id, HOME, user, 2)
+        batch_id,
+        HOME,
+        user,
+        2,
+    )
     assert [(r.position, r.filename, r.outcome) for r in rows] == [
-        (1, "a.jpg", "refused"), (2, "b.jpg", "refused")]
+        (1, "a.jpg", "refused"),
+        (2, "b.jpg", "refused"),
+    ]
     assert all(r.message for r in rows)
 
 

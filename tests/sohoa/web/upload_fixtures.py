@@ -17,10 +17,12 @@ def sample_scans(tmp_path_factory) -> dict[str, Path]:
     if _made and all(p.is_file() for p in _made.values()):
         return dict(_made)
     out = tmp_path_factory.mktemp("upload-scans")
-    [jpeg] = write_samples(out / "a", count=1, seed=11, doc_types=["birth"], dpi=150,
-                           formats=["jpeg"])
-    [pdf] = write_samples(out / "b", count=1, seed=12, doc_types=["death"], dpi=150,
-                          formats=["pdf"], pages_per_file=2)
+    [jpeg] = write_samples(
+        out / "a", count=1, seed=11, doc_types=["birth"], dpi=150, formats=["jpeg"]
+    )
+    [pdf] = write_samples(
+        out / "b", count=1, seed=12, doc_types=["death"], dpi=150, formats=["pdf"], pages_per_file=2
+    )
     _made.update(jpeg=jpeg, pdf2=pdf)
     return dict(_made)
 

@@ -28,14 +28,22 @@ UNITS_HINT = (
     "hoặc dấu cách. Cán bộ lưu trữ: đúng một đơn vị; quản trị: để trống."
 )
 
+
 def parse_units(text: str) -> list[str]:
     return [u for u in _SPLIT.split(text or "") if u]
 
 
 def _page(request, principal, template, status_code=200, **values) -> Response:
     return render(
-        request, template, principal, status_code=status_code, roles=WEB_ROLES,
-        role_labels=ROLE_LABELS, units_hint=UNITS_HINT, min_password=acc.MIN_PASSWORD, **values,
+        request,
+        template,
+        principal,
+        status_code=status_code,
+        roles=WEB_ROLES,
+        role_labels=ROLE_LABELS,
+        units_hint=UNITS_HINT,
+        min_password=acc.MIN_PASSWORD,
+        **values,
     )
 
 
@@ -64,13 +72,23 @@ async def create(
     try:
         user_id = await run_in_threadpool(
             lambda: acc.create_user(
-                context(request).engine, username, password, role, parse_units(units),
-                display_name=display_name, created_by=principal.username,
+                context(request).engine,
+                username,
+                password,
+                role,
+                parse_units(units),
+                display_name=display_name,
+                created_by=principal.username,
             )
         )
     except acc.AccountError as exc:
         return _page(
-            request, principal, "account_form.html", status_code=400, account=None, form=form,
+            request,
+            principal,
+            "account_form.html",
+            status_code=400,
+            account=None,
+            form=form,
             error=vietnamese(exc),
         )
     log.info("account %s created by account %s", user_id, principal.user_id)
@@ -95,7 +113,11 @@ async def edit_form(
 ) -> Response:
     account = await _account_or_404(request, account_id)
     return _page(
-        request, principal, "account_form.html", account=account, form={},
+        request,
+        principal,
+        "account_form.html",
+        account=account,
+        form={},
         notice=_DONE.get(done or ""),
     )
 
@@ -114,8 +136,13 @@ async def change_units(
         )
     except acc.AccountError as exc:
         return _page(
-            request, principal, "account_form.html", status_code=400, account=account,
-            form={"units": units}, error=vietnamese(exc),
+            request,
+            principal,
+            "account_form.html",
+            status_code=400,
+            account=account,
+            form={"units": units},
+            error=vietnamese(exc),
         )
     log.info("units of account %s changed by account %s", account_id, principal.user_id)
     return redirect(request, f"/accounts/{account_id}?done=units")
@@ -142,8 +169,13 @@ async def reset_password(
             error = vietnamese(exc)
     if error:
         return _page(
-            request, principal, "account_form.html", status_code=400, account=account,
-            form={}, error=error,
+            request,
+            principal,
+            "account_form.html",
+            status_code=400,
+            account=account,
+            form={},
+            error=error,
         )
     log.info("password of account %s reset by account %s", account_id, principal.user_id)
     return redirect(request, f"/accounts/{account_id}?done=password")
@@ -172,12 +204,19 @@ async def set_active(
     if error:
         accounts = await run_in_threadpool(acc.list_accounts, engine)
         return _page(
-            request, principal, "accounts.html", status_code=400, accounts=accounts, error=error,
+            request,
+            principal,
+            "accounts.html",
+            status_code=400,
+            accounts=accounts,
+            error=error,
         )
     await run_in_threadpool(acc.set_active, engine, account_id, enable)
     log.info(
         "account %s %s by account %s",
-        account_id, "enabled" if enable else "disabled", principal.user_id,
+        account_id,
+        "enabled" if enable else "disabled",
+        principal.user_id,
     )
     return redirect(request, f"/accounts/{account_id}?done={'enabled' if enable else 'disabled'}")
 

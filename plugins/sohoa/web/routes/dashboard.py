@@ -69,8 +69,12 @@ async def dashboard(
         per = check_period(period_text)
     except DashboardError as exc:
         return render(
-            request, "dashboard.html", principal, status_code=exc.status_code,
-            error=exc.message, **page,
+            request,
+            "dashboard.html",
+            principal,
+            status_code=exc.status_code,
+            error=exc.message,
+            **page,
         )
     view = await run_in_threadpool(build_dashboard, engine, per, selected)
     query = urlencode({"period": per.label, "unit": selected})

@@ -52,8 +52,13 @@ async def api_lookup(
 ) -> JSONResponse:
     try:
         result = await run_in_threadpool(
-            scoped_lookup, context(request).engine, principal, body.kind, body.value,
-            body.dossier_code, body.component,
+            scoped_lookup,
+            context(request).engine,
+            principal,
+            body.kind,
+            body.value,
+            body.dossier_code,
+            body.component,
         )
     except LookupRefused as exc:
         return JSONResponse({"error": exc.message}, status_code=exc.status_code)
@@ -80,13 +85,22 @@ async def lookup_form(
     page = {"kinds": KINDS, "doc_types": DOC_TYPE_LABELS, "form": form}
     try:
         result = await run_in_threadpool(
-            scoped_lookup, context(request).engine, principal, kind, value,
-            dossier_code or None, component or None,
+            scoped_lookup,
+            context(request).engine,
+            principal,
+            kind,
+            value,
+            dossier_code or None,
+            component or None,
         )
     except LookupRefused as exc:
         return render(
-            request, "lookup.html", principal, status_code=exc.status_code,
-            error=exc.message, **page,
+            request,
+            "lookup.html",
+            principal,
+            status_code=exc.status_code,
+            error=exc.message,
+            **page,
         )
     return render(request, "lookup.html", principal, result=result, **page)
 
@@ -138,7 +152,9 @@ def scoped_lookup(
         raise LookupRefused(f"Không tra cứu được: {exc}") from None
     log.info(
         "reuse lookup by account %s: %s, %d record(s)",
-        principal.user_id, kind, len(result.records),
+        principal.user_id,
+        kind,
+        len(result.records),
     )  # never the value: it is personal data
     return result.as_dict()
 

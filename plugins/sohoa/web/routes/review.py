@@ -173,7 +173,9 @@ async def correct_field(
         # The queue checks known types itself; a page of unknown type has no fields to
         # correct (it is typed in whole), so nothing is let through for it either.
         return await _item_page(
-            request, principal, item,
+            request,
+            principal,
+            item,
             error="Trang này không có trường đó; hãy nhập tay cả hồ sơ nếu cần.",
             status_code=400,
         )
@@ -186,9 +188,14 @@ async def correct_field(
         )
     except ReviewError as exc:
         return await _item_page(
-            request, principal, item,
-            focus=name, error=vietnamese(exc), error_field=exc.field,
-            typed={name: value}, status_code=400,
+            request,
+            principal,
+            item,
+            focus=name,
+            error=vietnamese(exc),
+            error_field=exc.field,
+            typed={name: value},
+            status_code=400,
         )
     log.info("review item %s: field corrected by account %s", item_id, principal.user_id)
     return redirect(request, f"/review/{item_id}?field={_after(item, name)}")
@@ -213,11 +220,10 @@ async def confirm_item(
             queue.confirm, engine, item_id, actor=principal.username
         )
     except ReviewError as exc:
-        return await _item_page(
-            request, principal, item, error=vietnamese(exc), status_code=400
-        )
-    log.info("review item %s confirmed as record %s by account %s",
-             item_id, record_id, principal.user_id)
+        return await _item_page(request, principal, item, error=vietnamese(exc), status_code=400)
+    log.info(
+        "review item %s confirmed as record %s by account %s", item_id, record_id, principal.user_id
+    )
     return redirect(request, await run_in_threadpool(_next_path, engine, principal, "confirmed"))
 
 
@@ -236,7 +242,11 @@ async def reject_item(
         )
     except ReviewError as exc:
         return await _item_page(
-            request, principal, item, error=vietnamese(exc), reason=reason,
+            request,
+            principal,
+            item,
+            error=vietnamese(exc),
+            reason=reason,
             status_code=400,
         )
     log.info("review item %s: page rejected by account %s", item_id, principal.user_id)
@@ -311,8 +321,12 @@ async def manual_entry(
     values = _check_manual(form)
     if form.errors:
         return await _manual_page(
-            request, principal, item, form,
-            error="Có trường chưa đúng; xem ghi chú bên cạnh từng trường.", status_code=400,
+            request,
+            principal,
+            item,
+            form,
+            error="Có trường chưa đúng; xem ghi chú bên cạnh từng trường.",
+            status_code=400,
         )
     engine = context(request).engine
     try:
@@ -325,8 +339,9 @@ async def manual_entry(
         return await _manual_page(
             request, principal, item, form, error=vietnamese(exc), status_code=400
         )
-    log.info("review item %s typed in as record %s by account %s",
-             item_id, record_id, principal.user_id)
+    log.info(
+        "review item %s typed in as record %s by account %s", item_id, record_id, principal.user_id
+    )
     return redirect(request, await run_in_threadpool(_next_path, engine, principal, "entered"))
 
 
@@ -348,4 +363,3 @@ def _check_manual(form: view.ManualForm) -> dict[str, str]:
             continue
         values[name] = typed
     return values
-

@@ -89,7 +89,8 @@ def _chosen_files(form: FormData) -> list[UploadFile]:
     """The files of the ``files`` field; a browser sends one empty, nameless part when
     nothing was chosen."""
     return [
-        f for f in form.getlist("files")
+        f
+        for f in form.getlist("files")
         if isinstance(f, UploadFile) and (f.filename or (f.size or 0) > 0)
     ]
 

@@ -28,8 +28,15 @@ def admin(client, make_account):
 
 
 def _create(client, token, **fields):
-    data = {"username": "", "display_name": "", "role": "reviewer", "units": "",
-            "password": PASSWORD, "csrf_token": token, **fields}
+    data = {
+        "username": "",
+        "display_name": "",
+        "role": "reviewer",
+        "units": "",
+        "password": PASSWORD,
+        "csrf_token": token,
+        **fields,
+    }
     return client.post("/accounts/new", data=data)
 
 
@@ -38,13 +45,22 @@ def test_create_list_and_sign_in_as_the_new_account(client, admin, engine):
     assert 'id="new-account"' in client.get("/accounts").text
     form = client.get("/accounts/new")
     assert form.status_code == 200 and 'id="account-form"' in form.text
-    made = _create(client, token, username="Lan.Nguyen", display_name="Nguyễn Thị Lan",
-                   role="reviewer", units=f"{HOME_UNIT}, {OTHER_UNIT}")
+    made = _create(
+        client,
+        token,
+        username="Lan.Nguyen",
+        display_name="Nguyễn Thị Lan",
+        role="reviewer",
+        units=f"{HOME_UNIT}, {OTHER_UNIT}",
+    )
     assert made.status_code == 303, made.text
     user_id = int(re.search(r"/accounts/(\d+)", made.headers["location"]).group(1))
     account = get_account(engine, user_id)
     assert (account.username, account.role, account.units, account.active) == (
-        "lan.nguyen", "reviewer", (HOME_UNIT, OTHER_UNIT), True
+        "lan.nguyen",
+        "reviewer",
+        (HOME_UNIT, OTHER_UNIT),
+        True,
     )
     listing = client.get("/accounts").text
     row = re.search(rf'<tr data-account-id="{user_id}".*?</tr>', listing, re.S).group(0)
@@ -57,8 +73,10 @@ def test_create_list_and_sign_in_as_the_new_account(client, admin, engine):
 REFUSED = [
     ({"username": "ab"}, "Tên đăng nhập dài"),
     ({"username": "kho1", "password": "short"}, "Mật khẩu cần ít nhất"),
-    ({"username": "kho2", "role": "archive_staff", "units": f"{HOME_UNIT} {OTHER_UNIT}"},
-     "đúng một đơn vị"),
+    (
+        {"username": "kho2", "role": "archive_staff", "units": f"{HOME_UNIT} {OTHER_UNIT}"},
+        "đúng một đơn vị",
+    ),
     ({"username": "kho3", "role": "admin", "units": HOME_UNIT}, "không gắn với đơn vị"),
     ({"username": "kho4", "role": "manager", "units": ""}, "ít nhất một đơn vị"),
     ({"username": "kho5", "units": "25920/x"}, "Mã đơn vị không hợp lệ"),
@@ -87,21 +105,27 @@ def test_a_taken_username_is_refused(client, admin, make_account):
 def test_change_units_reset_password_disable_enable(client, admin, make_account, engine):
     _, token = admin
     clerk = make_account("archive_staff")
-    changed = client.post(f"/accounts/{clerk.id}/units",
-                          data={"units": OTHER_UNIT, "csrf_token": token})
+    changed = client.post(
+        f"/accounts/{clerk.id}/units", data={"units": OTHER_UNIT, "csrf_token": token}
+    )
     assert changed.status_code == 303
     assert get_account(engine, clerk.id).units == (OTHER_UNIT,)
-    two = client.post(f"/accounts/{clerk.id}/units",
-                      data={"units": f"{HOME_UNIT},{OTHER_UNIT}", "csrf_token": token})
+    two = client.post(
+        f"/accounts/{clerk.id}/units",
+        data={"units": f"{HOME_UNIT},{OTHER_UNIT}", "csrf_token": token},
+    )
     assert two.status_code == 400 and "đúng một đơn vị" in two.text
     assert get_account(engine, clerk.id).units == (OTHER_UNIT,)
 
-    mismatch = client.post(f"/accounts/{clerk.id}/password",
-                           data={"password": PASSWORD, "again": PASSWORD + "x",
-                                 "csrf_token": token})
+    mismatch = client.post(
+        f"/accounts/{clerk.id}/password",
+        data={"password": PASSWORD, "again": PASSWORD + "x", "csrf_token": token},
+    )
     assert mismatch.status_code == 400 and "không khớp" in mismatch.text
-    reset = client.post(f"/accounts/{clerk.id}/password",
-                        data={"password": PASSWORD, "again": PASSWORD, "csrf_token": token})
+    reset = client.post(
+        f"/accounts/{clerk.id}/password",
+        data={"password": PASSWORD, "again": PASSWORD, "csrf_token": token},
+    )
     assert reset.status_code == 303
     assert authenticate(engine, clerk.username, PASSWORD) == clerk.id
     assert authenticate(engine, clerk.username, clerk.password) is None
@@ -136,8 +160,10 @@ def test_an_admin_cannot_lock_themselves_or_the_last_admin(client, admin, make_a
     second = make_account("admin")
     ok = client.post(f"/accounts/{second.id}/active", data={"active": "0", "csrf_token": token})
     assert ok.status_code == 303 and not get_account(engine, second.id).active
-    own_reset = client.post(f"/accounts/{me.id}/password",
-                            data={"password": PASSWORD, "again": PASSWORD, "csrf_token": token})
+    own_reset = client.post(
+        f"/accounts/{me.id}/password",
+        data={"password": PASSWORD, "again": PASSWORD, "csrf_token": token},
+    )
     assert own_reset.status_code == 400  # their own password is changed on /account
 
 
@@ -147,8 +173,10 @@ def test_csrf_and_roles(client, make_account, engine):
     admin = make_account("admin")
     sign_in(client, admin)
     before = len(list_accounts(engine))
-    no_token = client.post("/accounts/new", data={"username": "khach", "role": "reviewer",
-                                                  "units": HOME_UNIT, "password": PASSWORD})
+    no_token = client.post(
+        "/accounts/new",
+        data={"username": "khach", "role": "reviewer", "units": HOME_UNIT, "password": PASSWORD},
+    )
     assert no_token.status_code == 403 and len(list_accounts(engine)) == before
     clerk = make_account("archive_staff")
     assert client.post(f"/accounts/{clerk.id}/active", data={"active": "0"}).status_code == 403

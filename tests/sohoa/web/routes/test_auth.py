@@ -29,9 +29,7 @@ def test_sign_in_sets_a_http_only_session_cookie_and_goes_home(client, make_acco
     response = _post_login(client, clerk)
     assert response.status_code == 303
     assert response.headers["location"] == "/batches"
-    cookie = next(
-        c for c in response.headers.get_list("set-cookie") if c.startswith(f"{COOKIE}=")
-    )
+    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"{COOKIE}="))
     assert "HttpOnly" in cookie and "samesite=lax" in cookie.lower() and "Path=/" in cookie
     assert client.get("/account", headers=PAGE).status_code == 200
 
@@ -68,7 +66,7 @@ def test_wrong_password_is_401_and_says_nothing_about_which_part(client, make_ac
         data={"username": "nobody-here", "password": "x" * 12, "csrf_token": login_csrf(client)},
     )
     assert wrong.status_code == unknown.status_code == 401
-    assert "id=\"login-message\"" in wrong.text
+    assert 'id="login-message"' in wrong.text
     message = re.search(r'id="login-message">([^<]+)<', wrong.text).group(1)
     assert message in unknown.text
     assert COOKIE not in wrong.cookies
@@ -108,14 +106,20 @@ def test_the_lock_is_shared_by_every_process_of_the_app(
             here_or_there = client if attempt % 2 else elsewhere
             unknown = here_or_there.post(
                 "/login",
-                data={"username": "nobody-here", "password": "x" * 12,
-                      "csrf_token": login_csrf(here_or_there)},
+                data={
+                    "username": "nobody-here",
+                    "password": "x" * 12,
+                    "csrf_token": login_csrf(here_or_there),
+                },
             )
             assert unknown.status_code == 401
         locked = client.post(
             "/login",
-            data={"username": "nobody-here", "password": "x" * 12,
-                  "csrf_token": login_csrf(client)},
+            data={
+                "username": "nobody-here",
+                "password": "x" * 12,
+                "csrf_token": login_csrf(client),
+            },
         )
         assert locked.status_code == 429  # the lock does not reveal which names exist
 
@@ -158,8 +162,12 @@ def test_a_password_change_signs_out_everywhere(client, web_app, make_account):
         sign_in(elsewhere, clerk)
         response = client.post(
             "/account/password",
-            data={"current": clerk.password, "new": "a brand new one", "again": "a brand new one",
-                  "csrf_token": token},
+            data={
+                "current": clerk.password,
+                "new": "a brand new one",
+                "again": "a brand new one",
+                "csrf_token": token,
+            },
         )
         assert response.status_code == 303
         assert elsewhere.get("/account").status_code == 401

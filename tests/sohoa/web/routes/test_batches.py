@@ -23,8 +23,7 @@ from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
 from tests.sohoa.web.helpers import sign_in
 from tests.sohoa.web.upload_fixtures import post_upload, sample_scans
 
-STATUS = re.compile(r'<tr data-file="(\d+)" data-page="(\d+)">.*?data-status="([a-z_]+)"',
-                    re.S)
+STATUS = re.compile(r'<tr data-file="(\d+)" data-page="(\d+)">.*?data-status="([a-z_]+)"', re.S)
 
 
 @pytest.fixture(scope="session")
@@ -34,18 +33,26 @@ def scans(tmp_path_factory):
 
 def shas(engine, batch_id: int) -> list[str]:
     with engine.connect() as conn:
-        return list(conn.execute(
-            select(upload_file.c.sha256).where(upload_file.c.batch_id == batch_id,
-                                               upload_file.c.outcome != "refused")
-            .order_by(upload_file.c.position)).scalars())
+        return list(
+            conn.execute(
+                select(upload_file.c.sha256)
+                .where(upload_file.c.batch_id == batch_id, upload_file.c.outcome != "refused")
+                .order_by(upload_file.c.position)
+            ).scalars()
+        )
 
 
 def upload_for(web_app, user_id: int, unit: str, content: bytes) -> int:
     """A batch of another clerk, made without their browser."""
     ctx = web_app.state.sohoa
     batch_id, _ = receive_upload(
-        ctx.engine, ctx.open_landing(), user_id=user_id, unit=unit, uploader="someone",
-        book=BookForm("birth", 2001, "02"), files=[IncomingFile("x.jpg", BytesIO(content))],
+        ctx.engine,
+        ctx.open_landing(),
+        user_id=user_id,
+        unit=unit,
+        uploader="someone",
+        book=BookForm("birth", 2001, "02"),
+        files=[IncomingFile("x.jpg", BytesIO(content))],
         max_bytes=ctx.settings.max_file_bytes,
     )
     return batch_id
@@ -53,20 +60,33 @@ def upload_for(web_app, user_id: int, unit: str, content: bytes) -> int:
 
 def test_the_batch_page_follows_each_page_to_its_fate(web_app, client, make_account, scans):
     token = sign_in(client, make_account("archive_staff"))
-    answer = post_upload(client, token, [("a.jpg", scans["jpeg"].read_bytes()),
-                                         ("b.pdf", scans["pdf2"].read_bytes()),
-                                         ("c.jpg", b"plain text")], as_json=True)
+    answer = post_upload(
+        client,
+        token,
+        [
+            ("a.jpg", scans["jpeg"].read_bytes()),
+            ("b.pdf", scans["pdf2"].read_bytes()),
+            ("c.jpg", b"plain text"),
+        ],
+        as_json=True,
+    )
     batch_id = answer.json()["batch_id"]
 
     listing = client.get("/batches")
     assert listing.status_code == 200
-    assert re.search(rf'<tr data-batch-id="{batch_id}">\s*<td><a class="open" '
-                     rf'href="/batches/{batch_id}">', listing.text)
+    assert re.search(
+        rf'<tr data-batch-id="{batch_id}">\s*<td><a class="open" '
+        rf'href="/batches/{batch_id}">',
+        listing.text,
+    )
 
     page = client.get(f"/batches/{batch_id}")
     assert page.status_code == 200
-    assert STATUS.findall(page.text) == [("1", "1", "queued"), ("2", "1", "queued"),
-                                         ("2", "2", "queued")]
+    assert STATUS.findall(page.text) == [
+        ("1", "1", "queued"),
+        ("2", "1", "queued"),
+        ("2", "2", "queued"),
+    ]
     assert 'data-done="false"' in page.text and "/static/batches.js" in page.text
     assert re.search(r'id="refused-files".*c\.jpg.*không phải ảnh quét', page.text, re.S)
     polled = client.get(f"/batches/{batch_id}/status.json").json()
@@ -80,12 +100,16 @@ def test_the_batch_page_follows_each_page_to_its_fate(web_app, client, make_acco
         rec["source"].update(sha256=s, page=n)
     records[1] = needs_review(records[1], "full_name", "low_confidence", "unclear")
     records[2] = rejected(records[2], "the page is too blurred to read; re-scan")
-    load_batch(web_app.state.sohoa.engine, records, BookMeta(HOME_UNIT, "birth", 2001, "01"),
-               gate=None)
+    load_batch(
+        web_app.state.sohoa.engine, records, BookMeta(HOME_UNIT, "birth", 2001, "01"), gate=None
+    )
 
     page = client.get(f"/batches/{batch_id}")
-    assert STATUS.findall(page.text) == [("1", "1", "loaded"), ("2", "1", "in_review"),
-                                         ("2", "2", "rejected")]
+    assert STATUS.findall(page.text) == [
+        ("1", "1", "loaded"),
+        ("2", "1", "in_review"),
+        ("2", "2", "rejected"),
+    ]
     assert 'data-done="true"' in page.text and "Đã xử lý xong" in page.text
     item = re.search(r'<a class="review-link" href="/review/(\d+)">', page.text)
     assert item
@@ -133,19 +157,22 @@ def test_the_batch_page_tells_while_the_local_pipeline_runs(sqlite_url, tmp_path
     from sohoa.web.app import create_app
     from tests.sohoa.web.helpers import Account
 
-    app = create_app(db_url=sqlite_url, landing=str(tmp_path / "landing"),
-                     settings=WebSettings(max_file_mb=2, max_files=5, pipeline="local"))
+    app = create_app(
+        db_url=sqlite_url,
+        landing=str(tmp_path / "landing"),
+        settings=WebSettings(max_file_mb=2, max_files=5, pipeline="local"),
+    )
     gate = tmp_path / "go"
     # A real subprocess standing in for `sohoa run`: it waits until the test lets it end.
-    wait = ("import pathlib, time\n"
-            f"while not pathlib.Path({str(gate)!r}).exists(): time.sleep(0.05)\n")
+    wait = (
+        f"import pathlib, time\nwhile not pathlib.Path({str(gate)!r}).exists(): time.sleep(0.05)\n"
+    )
     runner = install_runner(app, PipelineRunner([sys.executable, "-c", wait]))
     ctx = app.state.sohoa
     user = create_user(ctx.engine, "clerkp", "a-long-password-1", "archive_staff", [HOME_UNIT])
     batch_id = upload_for(app, user, HOME_UNIT, scans["jpeg"].read_bytes())
     with TestClient(app, follow_redirects=False) as client:
-        sign_in(client, Account(user, "clerkp", "a-long-password-1", "archive_staff",
-                                (HOME_UNIT,)))
+        sign_in(client, Account(user, "clerkp", "a-long-password-1", "archive_staff", (HOME_UNIT,)))
         page = client.get(f"/batches/{batch_id}")
         assert runner.status().running  # opening the waiting batch started a run
         assert 'data-running="true">Đang xử lý' in page.text

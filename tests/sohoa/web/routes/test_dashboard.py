@@ -80,15 +80,16 @@ def test_indicator_figures_are_the_reports(client, make_account, dossiers):
         totals = report["totals"]
         for key, block in totals["indicators"].items():
             assert _number(_attr(page.text, "data-indicator", key)) == block["rate"]
-            assert int(_attr(page.text, "data-indicator", key, "data-numerator")) == block[
-                "numerator"
-            ]
-            assert int(_attr(page.text, "data-indicator", key, "data-denominator")) == block[
-                "denominator"
-            ]
-            assert _number(_attr(page.text, "data-indicator", key, "data-points")) == block[
-                "points"
-            ]
+            assert (
+                int(_attr(page.text, "data-indicator", key, "data-numerator")) == block["numerator"]
+            )
+            assert (
+                int(_attr(page.text, "data-indicator", key, "data-denominator"))
+                == block["denominator"]
+            )
+            assert (
+                _number(_attr(page.text, "data-indicator", key, "data-points")) == block["points"]
+            )
         assert int(_attr(page.text, "data-metric", "dossiers")) == totals["dossiers"]
         assert _number(_attr(page.text, "data-metric", "points")) == totals["points"]
         assert "<svg" in page.text  # the report's charts, drawn by matplotlib

@@ -115,14 +115,23 @@ def test_records_of_own_units_only_with_an_audited_reuse(client, make_account, w
     assert [(r["doc_type"], r["book"]["unit"]) for r in data["records"]] == [("birth", HOME_UNIT)]
     (event,) = _events(world)
     assert (event.id, event.actor, event.found, event.lookup_kind) == (
-        data["reuse_event_id"], account.username, True, "personal_id"
+        data["reuse_event_id"],
+        account.username,
+        True,
+        "personal_id",
     )
 
 
 def test_another_units_record_is_not_found_and_not_reused(client, make_account, world):
     token = sign_in(client, make_account("archive_staff"))
-    hidden = _ask(client, token, kind="personal_id", value=ELSEWHERE, dossier_code=HOME_CODE,
-                  component="Giấy khai sinh")
+    hidden = _ask(
+        client,
+        token,
+        kind="personal_id",
+        value=ELSEWHERE,
+        dossier_code=HOME_CODE,
+        component="Giấy khai sinh",
+    )
     missing = _ask(client, token, kind="personal_id", value="079199000000")
     assert hidden.status_code == missing.status_code == 200
     got, miss = hidden.json(), missing.json()
@@ -140,8 +149,14 @@ def test_another_units_record_is_not_found_and_not_reused(client, make_account, 
 
 def test_a_lookup_for_a_dossier_marks_its_component_reused(client, make_account, world):
     token = sign_in(client, make_account("reviewer"))
-    answer = _ask(client, token, kind="personal_id", value=SHARED, dossier_code=HOME_CODE,
-                  component="Giấy khai sinh")
+    answer = _ask(
+        client,
+        token,
+        kind="personal_id",
+        value=SHARED,
+        dossier_code=HOME_CODE,
+        component="Giấy khai sinh",
+    )
     assert answer.status_code == 200, answer.text
     data = answer.json()
     assert data["found"] and data["component_marked_reused"] and data["dossier_code"] == HOME_CODE
@@ -150,8 +165,14 @@ def test_a_lookup_for_a_dossier_marks_its_component_reused(client, make_account,
 
 def test_another_units_dossier_is_not_found(client, make_account, world):
     token = sign_in(client, make_account("archive_staff"))
-    answer = _ask(client, token, kind="personal_id", value=SHARED, dossier_code=OTHER_CODE,
-                  component="Giấy khai sinh")
+    answer = _ask(
+        client,
+        token,
+        kind="personal_id",
+        value=SHARED,
+        dossier_code=OTHER_CODE,
+        component="Giấy khai sinh",
+    )
     assert answer.status_code == 404
     assert "Không tìm thấy hồ sơ" in answer.json()["error"]
     unknown = _ask(client, token, kind="personal_id", value=SHARED, dossier_code="NO-SUCH")

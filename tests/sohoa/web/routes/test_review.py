@@ -96,8 +96,12 @@ def _state(engine) -> list[tuple]:
     with engine.connect() as conn:
         return [
             conn.execute(
-                select(review_item.c.id, review_item.c.state, review_item.c.working,
-                       review_item.c.doc_type).order_by(review_item.c.id)
+                select(
+                    review_item.c.id,
+                    review_item.c.state,
+                    review_item.c.working,
+                    review_item.c.doc_type,
+                ).order_by(review_item.c.id)
             ).all(),
             conn.execute(select(scan.c.id, scan.c.status, scan.c.reject_reason)).all(),
             conn.execute(select(func.count()).select_from(review_action)).scalar(),
@@ -110,8 +114,13 @@ def _actions(engine, item_id: int) -> list[tuple]:
         return [
             tuple(r)
             for r in conn.execute(
-                select(review_action.c.actor, review_action.c.action, review_action.c.field,
-                       review_action.c.old_value, review_action.c.new_value)
+                select(
+                    review_action.c.actor,
+                    review_action.c.action,
+                    review_action.c.field,
+                    review_action.c.old_value,
+                    review_action.c.new_value,
+                )
                 .where(review_action.c.review_item_id == item_id)
                 .order_by(review_action.c.id)
             )
@@ -131,7 +140,8 @@ def test_the_list_shows_the_units_own_items_oldest_first(client, make_account, i
     rows = [int(r["data-item-id"]) for r in doc.all("tr", data_item_id=True)]
     assert rows == [first.item_id, second.item_id]
     assert [a["href"] for a in doc.all("a", **{"class": "open button secondary"})] == [
-        f"/review/{first.item_id}", f"/review/{second.item_id}"
+        f"/review/{first.item_id}",
+        f"/review/{second.item_id}",
     ]
     assert "Đọc chưa chắc chắn: Họ, chữ đệm, tên" in page.text
     assert WRONG_NAME not in page.text  # the list names rules, not people
@@ -144,8 +154,7 @@ def test_a_province_reviewer_sees_every_commune_of_the_province(
     hanoi = stage(engine, tmp_path / "scans", "00004", seed=12)
     sign_in(client, make_account("reviewer", units=("79",)))  # HOME and OTHER are in 79
     rows = Elements(client.get("/review", headers=PAGE).text).all("tr", data_item_id=True)
-    assert [int(r["data-item-id"]) for r in rows] == [first.item_id, second.item_id,
-                                                      other.item_id]
+    assert [int(r["data-item-id"]) for r in rows] == [first.item_id, second.item_id, other.item_id]
     assert hanoi.item_id not in [int(r["data-item-id"]) for r in rows]
 
 
@@ -233,8 +242,9 @@ def test_boxes_read_by_the_real_ocr_fit_the_page_served(client, make_account, en
     sign_in(client, make_account("archive_staff"))
     doc = Elements(client.get(f"/review/{item_id}", headers=PAGE).text)
     assert doc.one("svg", id="page-image")["viewbox"] == f"0 0 {image.width} {image.height}"
-    rects = {r["data-field"]: [int(r[k]) for k in ("x", "y", "width", "height")]
-             for r in doc.all("rect")}
+    rects = {
+        r["data-field"]: [int(r[k]) for k in ("x", "y", "width", "height")] for r in doc.all("rect")
+    }
     assert rects and set(rects) <= set(truth["boxes"])
     for name, (x, y, w, h) in rects.items():
         tx, ty, tw, th = truth["boxes"][name]
@@ -265,14 +275,22 @@ def test_correcting_a_field_is_audited_with_who_old_and_new(client, make_account
     assert _value_inputs(page.text)["full_name"] == right
     assert Elements(page.text).one("table", id="fields")["data-focus"] == "date_of_birth"
     # a clerk's way of writing values is understood: Nữ, and a day-first date
-    for name, typed, stored in [("sex", "Nữ", "female"), ("hometown", "Xã A", "Xã A"),
-                                ("registration_date", "27/5/2016", "2016-05-27")]:
-        response = client.post(f"/review/{first.item_id}/fields",
-                               data={"name": name, "value": typed, "csrf_token": token})
+    for name, typed, stored in [
+        ("sex", "Nữ", "female"),
+        ("hometown", "Xã A", "Xã A"),
+        ("registration_date", "27/5/2016", "2016-05-27"),
+    ]:
+        response = client.post(
+            f"/review/{first.item_id}/fields",
+            data={"name": name, "value": typed, "csrf_token": token},
+        )
         assert response.status_code == 303, response.text
         assert queue.show(engine, first.item_id).fields[name]["value"] == stored
-    assert _actions(engine, first.item_id)[-1][:3] == (clerk.username, "correct",
-                                                       "registration_date")
+    assert _actions(engine, first.item_id)[-1][:3] == (
+        clerk.username,
+        "correct",
+        "registration_date",
+    )
 
 
 def test_a_bad_value_is_refused_on_the_page_and_changes_nothing(
@@ -299,9 +317,7 @@ def test_a_bad_value_is_refused_on_the_page_and_changes_nothing(
     assert _state(engine) == before
 
 
-def test_confirming_loads_the_record_and_goes_to_the_next_item(
-    client, make_account, items, engine
-):
+def test_confirming_loads_the_record_and_goes_to_the_next_item(client, make_account, items, engine):
     first, second, _ = items
     reviewer = make_account("reviewer", units=(HOME_UNIT,))
     token = sign_in(client, reviewer)
@@ -314,8 +330,9 @@ def test_confirming_loads_the_record_and_goes_to_the_next_item(
     assert item.state == "confirmed"
     with engine.connect() as conn:
         rec = conn.execute(
-            select(civil_record.c.reviewed_by, civil_record.c.full_name)
-            .where(civil_record.c.id == item.record_id)
+            select(civil_record.c.reviewed_by, civil_record.c.full_name).where(
+                civil_record.c.id == item.record_id
+            )
         ).one()
     assert tuple(rec) == (reviewer.username, WRONG_NAME)
     assert _actions(engine, first.item_id) == [(reviewer.username, "confirm", None, None, None)]
@@ -346,20 +363,21 @@ def test_a_confirm_the_queue_refuses_is_explained(client, make_account, items, e
     assert _state(engine) == before
 
 
-def test_rejecting_needs_a_reason_and_ends_the_page_rejected(
-    client, make_account, items, engine
-):
+def test_rejecting_needs_a_reason_and_ends_the_page_rejected(client, make_account, items, engine):
     first, second, _ = items
     clerk = make_account("archive_staff")
     token = sign_in(client, clerk)
     before = _state(engine)
-    empty = client.post(f"/review/{first.item_id}/reject",
-                        data={"reason": "  ", "csrf_token": token})
+    empty = client.post(
+        f"/review/{first.item_id}/reject", data={"reason": "  ", "csrf_token": token}
+    )
     assert empty.status_code == 400
     assert _text_of(empty.text, "review-error") == "Hãy ghi lý do từ chối trang."
     assert _state(engine) == before
-    response = client.post(f"/review/{first.item_id}/reject",
-                           data={"reason": "Bìa sổ, không phải trang hồ sơ", "csrf_token": token})
+    response = client.post(
+        f"/review/{first.item_id}/reject",
+        data={"reason": "Bìa sổ, không phải trang hồ sơ", "csrf_token": token},
+    )
     assert response.status_code == 303
     assert response.headers["location"] == f"/review/{second.item_id}?notice=rejected"
     with engine.connect() as conn:
@@ -416,8 +434,10 @@ def test_an_unreadable_page_is_sent_to_typing_it_in(client, make_account, unread
     assert 'id="confirm"' not in page.text  # nothing to confirm: it is typed in
     token = csrf_of(client)
     before = _state(engine)
-    odd = client.post(f"/review/{unreadable}/fields",
-                      data={"name": "full_name", "value": "A B", "csrf_token": token})
+    odd = client.post(
+        f"/review/{unreadable}/fields",
+        data={"name": "full_name", "value": "A B", "csrf_token": token},
+    )
     assert odd.status_code == 400 and "nhập tay" in _text_of(odd.text, "review-error")
     assert _state(engine) == before
     manual = client.get(f"/review/{unreadable}/manual", headers=PAGE)
@@ -427,8 +447,9 @@ def test_an_unreadable_page_is_sent_to_typing_it_in(client, make_account, unread
     doc.one("select", name="doc_type")
     doc.one("button", id="manual-submit")
     assert [i["name"] for i in doc.all("input", type="text")] == field_names("birth")
-    switched = Elements(client.get(f"/review/{unreadable}/manual?doc_type=death",
-                                   headers=PAGE).text)
+    switched = Elements(
+        client.get(f"/review/{unreadable}/manual?doc_type=death", headers=PAGE).text
+    )
     assert [i["name"] for i in switched.all("input", type="text")] == field_names("death")
 
 
@@ -454,8 +475,11 @@ def test_typing_a_record_in_shows_errors_per_field_then_loads_it(
     assert item.state == "confirmed" and item.doc_type == "birth"
     with engine.connect() as conn:
         rec = conn.execute(select(civil_record).where(civil_record.c.id == item.record_id)).one()
-    assert (rec.origin, rec.reviewed_by, rec.full_name) == ("typed", clerk.username,
-                                                           "TRẦN THỊ BÍCH")
+    assert (rec.origin, rec.reviewed_by, rec.full_name) == (
+        "typed",
+        clerk.username,
+        "TRẦN THỊ BÍCH",
+    )
     assert rec.fields["date_of_birth"]["value"] == "2019-03-04"
     assert rec.fields["sex"]["value"] == "female"
     entered = [a for a in _actions(engine, unreadable) if a[1] == "enter"]
@@ -468,11 +492,17 @@ def test_typing_a_record_the_book_cannot_take_is_explained(
 ):
     token = sign_in(client, make_account("archive_staff"))
     before = _state(engine)
-    death = {"full_name": "Lê Văn Tám", "date_of_death": "2019-01-02", "place_of_death": "Nhà",
-             "registration_place": "UBND xã", "registration_date": "2019-01-05",
-             "registration_number": "7"}
-    response = client.post(f"/review/{unreadable}/manual",
-                           data=_manual_data(token, "death", **death))
+    death = {
+        "full_name": "Lê Văn Tám",
+        "date_of_death": "2019-01-02",
+        "place_of_death": "Nhà",
+        "registration_place": "UBND xã",
+        "registration_date": "2019-01-05",
+        "registration_number": "7",
+    }
+    response = client.post(
+        f"/review/{unreadable}/manual", data=_manual_data(token, "death", **death)
+    )
     assert response.status_code == 400
     assert "không thuộc loại sổ" in _text_of(response.text, "manual-error")
     assert _state(engine) == before  # typed values and confirmation are one transaction
@@ -502,8 +532,11 @@ def _endpoints(item_id: int) -> list[tuple[str, str, dict[str, str]]]:
         ("POST", f"/review/{item_id}/fields", {"name": "full_name", "value": "X Y"}),
         ("POST", f"/review/{item_id}/confirm", {}),
         ("POST", f"/review/{item_id}/reject", {"reason": "không phải hồ sơ"}),
-        ("POST", f"/review/{item_id}/manual", {"doc_type": "birth", "shown_type": "birth",
-                                              **HANDWRITTEN}),
+        (
+            "POST",
+            f"/review/{item_id}/manual",
+            {"doc_type": "birth", "shown_type": "birth", **HANDWRITTEN},
+        ),
     ]
 
 
@@ -562,8 +595,11 @@ def test_posts_without_the_csrf_token_are_refused(client, make_account, items, e
         forged = client.post(path, data={**data, "csrf_token": token[:-2] + "xx"})
         assert forged.status_code == 403, path
     assert _state(engine) == before
-    header = client.post(f"/review/{first.item_id}/reject", data={"reason": "trang trắng"},
-                         headers={"X-CSRF-Token": token})
+    header = client.post(
+        f"/review/{first.item_id}/reject",
+        data={"reason": "trang trắng"},
+        headers={"X-CSRF-Token": token},
+    )
     assert header.status_code == 303  # the header is the other accepted way
 
 
@@ -572,9 +608,13 @@ def test_no_value_or_reason_appears_in_the_logs(client, make_account, items, cap
     token = sign_in(client, make_account("archive_staff"))
     right = first.truth["fields"]["full_name"]
     with caplog.at_level("DEBUG"):
-        client.post(f"/review/{first.item_id}/fields",
-                    data={"name": "full_name", "value": right, "csrf_token": token})
-        client.post(f"/review/{first.item_id}/reject",
-                    data={"reason": f"trùng với {right}", "csrf_token": token})
+        client.post(
+            f"/review/{first.item_id}/fields",
+            data={"name": "full_name", "value": right, "csrf_token": token},
+        )
+        client.post(
+            f"/review/{first.item_id}/reject",
+            data={"reason": f"trùng với {right}", "csrf_token": token},
+        )
     assert caplog.records, "the actions were logged"
     assert right not in caplog.text and WRONG_NAME not in caplog.text

@@ -50,7 +50,8 @@ def batches(web_app) -> list:
 def file_rows(web_app, batch_id: int) -> list:
     with web_app.state.sohoa.engine.connect() as conn:
         return conn.execute(
-            select(upload_file).where(upload_file.c.batch_id == batch_id)
+            select(upload_file)
+            .where(upload_file.c.batch_id == batch_id)
             .order_by(upload_file.c.position)
         ).all()
 
@@ -59,37 +60,54 @@ def test_clerk_uploads_several_scans_and_sees_each_result(web_app, client, clerk
     account, token = clerk
     form = client.get("/upload")
     assert form.status_code == 200
-    for needle in ('id="upload-form"', 'id="files"', 'id="book_type"', 'id="year"',
-                   'id="volume"', 'id="declared_entries"', 'id="dossier_code"',
-                   'id="upload-submit"', 'id="upload-progress"', "/static/upload.js"):
+    for needle in (
+        'id="upload-form"',
+        'id="files"',
+        'id="book_type"',
+        'id="year"',
+        'id="volume"',
+        'id="declared_entries"',
+        'id="dossier_code"',
+        'id="upload-submit"',
+        'id="upload-progress"',
+        "/static/upload.js",
+    ):
         assert needle in form.text
     assert re.search(rf'id="unit" value="{HOME_UNIT}" readonly', form.text)
     assert 'name="unit"' not in form.text  # nothing in the form chooses the unit
 
     jpeg, pdf = scans["jpeg"].read_bytes(), scans["pdf2"].read_bytes()
-    page = post_upload(client, token, [("Sổ khai sinh 1.jpg", jpeg), ("quyen.pdf", pdf),
-                                       ("ghi-chu.jpg", b"just some notes\n")],
-                       unit=OTHER_UNIT)  # a unit in the form is ignored
+    page = post_upload(
+        client,
+        token,
+        [("Sổ khai sinh 1.jpg", jpeg), ("quyen.pdf", pdf), ("ghi-chu.jpg", b"just some notes\n")],
+        unit=OTHER_UNIT,
+    )  # a unit in the form is ignored
     assert page.status_code == 200, page.text
     assert ROWS.findall(page.text) == [("1", "uploaded"), ("2", "uploaded"), ("3", "refused")]
     [batch] = batches(web_app)
     assert f'id="batch-link" class="button" href="/batches/{batch.id}"' in page.text
     assert (batch.unit_code, batch.book_type, batch.year, batch.volume) == (
-        HOME_UNIT, "birth", 2001, "01")
+        HOME_UNIT,
+        "birth",
+        2001,
+        "01",
+    )
     assert batch.declared_entries == 3 and batch.user_id == account.id
 
     rows = file_rows(web_app, batch.id)
     assert [(r.filename, r.outcome, r.pages) for r in rows] == [
-        ("Sổ khai sinh 1.jpg", "uploaded", 1), ("quyen.pdf", "uploaded", 2),
-        ("ghi-chu.jpg", "refused", None)]
+        ("Sổ khai sinh 1.jpg", "uploaded", 1),
+        ("quyen.pdf", "uploaded", 2),
+        ("ghi-chu.jpg", "refused", None),
+    ]
     assert "không phải ảnh quét" in rows[2].message and rows[2].sha256 is None
     landing = landing_of(web_app)
     for row, content in zip(rows[:2], (jpeg, pdf), strict=True):
         assert row.landing_key.startswith(f"incoming/{HOME_UNIT}/birth/2001/01/")
         assert landing.read_bytes(row.landing_key) == content
         meta = ScanMeta.from_json(landing.read_json(sidecar_of(row.landing_key)))
-        assert (meta.unit, meta.uploader, meta.sha256) == (HOME_UNIT, account.username,
-                                                            row.sha256)
+        assert (meta.unit, meta.uploader, meta.sha256) == (HOME_UNIT, account.username, row.sha256)
     assert rows[0].landing_key.endswith("/S_khai_sinh_1.jpg")
     assert len([k for k in files_in(web_app, "incoming") if not k.endswith("meta.json")]) == 2
     # pipeline "external" (the test settings): the web app starts no run itself
@@ -98,23 +116,31 @@ def test_clerk_uploads_several_scans_and_sees_each_result(web_app, client, clerk
 
 def test_upload_js_gets_json(web_app, client, clerk, scans):
     _, token = clerk
-    answer = post_upload(client, token, [("a.jpg", scans["jpeg"].read_bytes())],
-                         as_json=True, header_token=True)
+    answer = post_upload(
+        client, token, [("a.jpg", scans["jpeg"].read_bytes())], as_json=True, header_token=True
+    )
     assert answer.status_code == 200
     body = answer.json()
     [batch] = batches(web_app)
     assert body["batch_id"] == batch.id and body["batch_url"] == f"/batches/{batch.id}"
     assert body["files"] == [
-        {"filename": "a.jpg", "outcome": "uploaded", "label": "Đã nhận", "message": "Đã nhận",
-         "pages": 1}]
+        {
+            "filename": "a.jpg",
+            "outcome": "uploaded",
+            "label": "Đã nhận",
+            "message": "Đã nhận",
+            "pages": 1,
+        }
+    ]
 
 
 def test_the_same_file_again_is_skipped_and_said_so(web_app, client, clerk, scans):
     _, token = clerk
     content = scans["jpeg"].read_bytes()
     post_upload(client, token, [("a.jpg", content)])
-    again = post_upload(client, token, [("copy.jpg", content), ("copy2.jpg", content)],
-                        as_json=True)
+    again = post_upload(
+        client, token, [("copy.jpg", content), ("copy2.jpg", content)], as_json=True
+    )
     assert [f["outcome"] for f in again.json()["files"]] == ["skipped_uploaded"] * 2
     first_key = file_rows(web_app, batches(web_app)[0].id)[0].landing_key
     mark_processed(landing_of(web_app), first_key, "run-1", "processed")
@@ -152,8 +178,9 @@ def test_an_oversized_file_is_refused_with_its_size(web_app, client, clerk, scan
     _, token = clerk
     limit = web_app.state.sohoa.settings.max_file_bytes
     big = b"\x89PNG\r\n\x1a\n" + bytes(limit)  # a PNG header, one limit of bytes more
-    answer = post_upload(client, token, [("big.png", big), ("ok.jpg",
-                                          scans["jpeg"].read_bytes())], as_json=True)
+    answer = post_upload(
+        client, token, [("big.png", big), ("ok.jpg", scans["jpeg"].read_bytes())], as_json=True
+    )
     big_result, ok = answer.json()["files"]
     assert big_result["outcome"] == "refused" and "quá lớn" in big_result["message"]
     assert "tối đa 2 MB" in big_result["message"]
@@ -203,8 +230,13 @@ def test_path_traversal_in_file_names_goes_nowhere(web_app, client, clerk, scans
         assert (root / row.landing_key).resolve().is_relative_to(root)
         assert (root / row.landing_key).is_file()
     # nothing was written anywhere else (the test's folder holds only the db and landing)
-    strays = [p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(root)
-              and p.name not in ("sohoa.db", "sohoa.db-journal")]
+    strays = [
+        p
+        for p in tmp_path.rglob("*")
+        if p.is_file()
+        and not p.is_relative_to(root)
+        and p.name not in ("sohoa.db", "sohoa.db-journal")
+    ]
     assert strays == []
 
 
@@ -268,8 +300,14 @@ def test_too_many_files_are_refused_as_a_whole(web_app, client, clerk):
 def test_a_dossier_result_keeps_its_dossier_code(web_app, client, clerk, scans):
     _, token = clerk
     code = "000.00.20.H40-240605-0001"
-    answer = post_upload(client, token, [("kq.pdf", scans["pdf2"].read_bytes())],
-                         as_json=True, book_type="dossier_result", dossier_code=code)
+    answer = post_upload(
+        client,
+        token,
+        [("kq.pdf", scans["pdf2"].read_bytes())],
+        as_json=True,
+        book_type="dossier_result",
+        dossier_code=code,
+    )
     [row] = file_rows(web_app, answer.json()["batch_id"])
     meta = landing_of(web_app).read_json(sidecar_of(row.landing_key))
     assert meta["dossier_code"] == code and meta["pages"] == 2
@@ -293,19 +331,24 @@ def test_with_the_local_pipeline_an_upload_starts_a_run(local_app, sqlite_url, t
     seen = tmp_path / "run-env.txt"
     # A real subprocess standing in for `sohoa run` (Airflow and OCR would take minutes):
     # it records the database and landing zone it was told to use.
-    command = [sys.executable, "-c",
-               "import os, pathlib; pathlib.Path(os.environ['SEEN']).write_text("
-               "os.environ['SOHOA_DB_URL'] + '|' + os.environ['SOHOA_LANDING'])"]
+    command = [
+        sys.executable,
+        "-c",
+        "import os, pathlib; pathlib.Path(os.environ['SEEN']).write_text("
+        "os.environ['SOHOA_DB_URL'] + '|' + os.environ['SOHOA_LANDING'])",
+    ]
     from sohoa.web.pipeline_trigger import run_environment
 
     ctx = local_app.state.sohoa
-    env = run_environment(ctx.engine.url.render_as_string(hide_password=False),
-                          ctx.landing_location)
+    env = run_environment(
+        ctx.engine.url.render_as_string(hide_password=False), ctx.landing_location
+    )
     runner = install_runner(local_app, PipelineRunner(command, {**env, "SEEN": str(seen)}))
     create_user(ctx.engine, "clerkrun", "a-long-password-1", "archive_staff", [HOME_UNIT])
     with TestClient(local_app, follow_redirects=False) as client:
-        token = sign_in(client, Account(0, "clerkrun", "a-long-password-1", "archive_staff",
-                                        (HOME_UNIT,)))
+        token = sign_in(
+            client, Account(0, "clerkrun", "a-long-password-1", "archive_staff", (HOME_UNIT,))
+        )
         refused = post_upload(client, token, [("x.jpg", b"text")], as_json=True)
         assert refused.status_code == 200 and runner.status().runs == 0  # nothing to process
         post_upload(client, token, [("a.jpg", scans["jpeg"].read_bytes())], as_json=True)
