@@ -121,7 +121,7 @@ RULE_LABELS = {
     "unknown_type": "Không nhận ra loại giấy tờ",
     "unknown_doc_type": "Không nhận ra loại giấy tờ",
     "doc_type_mismatch": "Loại giấy tờ khác loại sổ",
-    "no_text": "Không đọc được chữ in (có thể viết tay)",
+    "no_text": "Không đọc được chữ (có thể viết tay)",
     "unreadable": "Trang không đọc được",
     "unreadable_page": "Trang không đọc được",
     "unreadable_file": "Tệp không đọc được",

@@ -45,9 +45,9 @@ def _table(w: Words, name: str, keys: list[str], rows: list[list[Any]]) -> Table
 
 
 def rejected_text(counts: dict[str, int], w: Words) -> str:
-    """``Trang trắng.: 2; …``; in English the pipeline's own sentences, as stored."""
+    """``Trang trắng: 2; …``; in English the pipeline's own sentences, as stored."""
     merged = rejections_by_label(counts) if w.lang == "vi" else counts
-    return "; ".join(f"{k}: {v}" for k, v in sorted(merged.items()))
+    return "; ".join(f"{k.rstrip('.')}: {v}" for k, v in sorted(merged.items()))
 
 
 def report_tables(report: dict[str, Any], lang: str = DEFAULT_LANG) -> list[Table]:

@@ -1,5 +1,5 @@
-"""The HTML report's charts speak one language at a time: English in the e-mailed
-report, Vietnamese when the dashboard draws the same charts."""
+"""The HTML report's charts speak one language at a time, the report's: Vietnamese by
+default (and on the dashboard), English with ``lang="en"``."""
 
 from __future__ import annotations
 
@@ -75,12 +75,19 @@ def test_the_report_charts_carry_english_words(report):
     assert "25920 birth 1987" in drawn_words(html.progress_chart(report["register_progress"]))
 
 
-def test_the_report_file_keeps_english_charts(report):
-    page = html.render_html(report)
+def test_the_english_report_file_has_english_charts(report):
+    page = html.render_html(report, "en")
     found = drawn_words(page)
     assert {"percent (dashed line: target)", "points", "entries digitized / declared (%)"} <= found
     vietnamese = CHART_LABELS["vi"]
     assert not {vietnamese.percent, vietnamese.points, vietnamese.progress_axis} & found
+
+
+def test_the_report_file_has_vietnamese_charts_by_default(report):
+    found = drawn_words(html.render_html(report))
+    vietnamese, english = CHART_LABELS["vi"], CHART_LABELS["en"]
+    assert {vietnamese.percent_target, vietnamese.points, vietnamese.progress_axis} <= found
+    assert not {english.percent_target, english.points, english.progress_axis} & found
 
 
 def test_the_same_charts_in_vietnamese(report):
