@@ -42,6 +42,7 @@ class ChartLabels:
     no_ranked: str
     no_progress: str
     decimal: str  # "." or ","
+    month_format: str  # "{year}-{month}" or "{month}/{year}"
     indicators: dict[str, str]  # indicator key -> legend name
     book_types: dict[str, str]  # book type -> name
 
@@ -50,6 +51,11 @@ class ChartLabels:
 
     def book_type(self, key: str) -> str:
         return self.book_types.get(key, key)
+
+    def month(self, month: str) -> str:
+        """A ``YYYY-MM`` month as the axis shows it."""
+        year, mm = month.split("-")
+        return self.month_format.format(year=year, month=mm)
 
     def percent_value(self, rate: float) -> str:
         return f"{rate:.1f} %".replace(".", self.decimal)
@@ -66,6 +72,7 @@ CHART_LABELS = {
         no_ranked="No unit has dossiers in this period.",
         no_progress="No register book with a declared entry count yet.",
         decimal=".",
+        month_format="{year}-{month}",
         indicators={},  # the keys themselves, as the tables and the JSON name them
         book_types={},
     ),
@@ -79,6 +86,7 @@ CHART_LABELS = {
         no_ranked="Chưa đơn vị nào có hồ sơ trong kỳ này.",
         no_progress="Chưa có quyển sổ nào khai báo số mục.",
         decimal=",",
+        month_format="{month}/{year}",
         indicators={
             "e_result_rate": "Trả kết quả điện tử",
             "digitization_rate": "Số hóa hồ sơ, kết quả",
@@ -248,7 +256,7 @@ def trend_chart(trend: list[dict[str, Any]], lang: str = "en") -> str:
             color=_COLORS[i.key],
         )
     ax.axhline(80, color="#b03030", linestyle="--", linewidth=1)
-    ax.set_xticks(xs, months)
+    ax.set_xticks(xs, [words.month(m) for m in months])
     ax.set_ylim(0, 100)
     ax.set_ylabel(words.percent)
     ax.legend(loc="lower left", fontsize=8)

@@ -99,6 +99,9 @@ def test_the_same_charts_in_vietnamese(report):
         assert not _expected(english, report)[name] & found, name  # no English left
     progress = drawn_words(html.progress_chart(report["register_progress"], "vi"))
     assert "25920 khai sinh 1987" in progress and "25,0 %" in progress
+    months = drawn_words(html.trend_chart(report["trend"], "vi"))
+    assert "06/2024" in months and "2024-06" not in months  # months as written in Vietnam
+    assert "2024-06" in drawn_words(html.trend_chart(report["trend"], "en"))
 
 
 def test_both_languages_draw_the_same_shapes(report):
