@@ -15,18 +15,10 @@ from openpyxl import load_workbook
 from sohoa.dossiers.importer import import_file
 from sohoa.kpi.report import build_report, drill_down, write_reports
 from sohoa.reports.render import render_drill
-from tests.sohoa.reports.report_fixtures import load_one_birth_record
+from tests.sohoa.reports.report_fixtures import SHEETS_VI, load_one_birth_record
 
 SAMPLE = Path(__file__).resolve().parents[1] / "kpi" / "dossiers_q2.jsonl"
 TABLES = ["trend", "register_progress", "data_quality", "definitions", "about"]
-SHEETS_VI = [
-    "Chỉ tiêu",
-    "Diễn biến theo tháng",
-    "Tiến độ số hóa sổ",
-    "Chất lượng dữ liệu",
-    "Cách tính",
-    "Thông tin báo cáo",
-]
 E_RESULT = "Tỷ lệ hồ sơ có kết quả điện tử"
 REUSE = "Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa"
 DIGITIZATION = "Tỷ lệ số hóa hồ sơ, kết quả giải quyết thủ tục hành chính"

@@ -21,7 +21,14 @@ import pytest
 from openpyxl import load_workbook
 
 from sohoa.localtime import vietnam_time
-from tests.sohoa.web.browser_fixtures import ARTIFACTS, Screenshots, Server, User, server_env
+from tests.sohoa.web.browser_fixtures import (
+    ARTIFACTS,
+    Screenshots,
+    Server,
+    User,
+    server_env,
+    sign_in,
+)
 
 UNIT = "25920"  # Phường Tân Hiệp
 DOSSIERS = Path(__file__).resolve().parents[1] / "kpi" / "dossiers_q2.jsonl"
@@ -128,15 +135,6 @@ def site(tmp_path, scans):
     server = Server(tmp_path, env).start()
     yield server, seeded
     server.stop()
-
-
-def sign_in(page, base: str, user: User) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#username", user.username)
-    page.fill("#password", user.password)
-    with page.expect_navigation():
-        page.click("#login-submit")
-    assert "/login" not in page.url
 
 
 def test_the_manager_reads_vietnamese_and_emails_a_vietnamese_report(

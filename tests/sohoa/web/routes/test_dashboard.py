@@ -20,6 +20,7 @@ from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review
 from sohoa.review.queue import confirm, list_pending
 from sohoa.web.dashboard_view import current_quarter
+from tests.sohoa.reports.report_fixtures import SHEETS_VI
 from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
 from tests.sohoa.web.helpers import sign_in
 
@@ -164,17 +165,6 @@ def test_the_picker_chooses_a_quarter_a_month_or_a_year(client, make_account, do
     linked = client.get("/dashboard", params={"period": "2024-Q2"})
     assert 'data-period="2024-Q2">Quý II/2024</b>' in linked.text
     assert '<option value="Q2" selected>' in linked.text
-
-
-# The sheet names of the Vietnamese workbook, in order.
-SHEETS_VI = [
-    "Chỉ tiêu",
-    "Diễn biến theo tháng",
-    "Tiến độ số hóa sổ",
-    "Chất lượng dữ liệu",
-    "Cách tính",
-    "Thông tin báo cáo",
-]
 
 
 def test_downloads_open_and_carry_the_scope(client, make_account, dossiers):
