@@ -26,7 +26,7 @@ from sohoa.db.tables import unit as unit_table
 from sohoa.kpi.periods import Period, parse_period
 from sohoa.labels import rejections_by_label
 from sohoa.localtime import in_vietnam
-from sohoa.reports.words import INDICATOR_WORDS, period_name
+from sohoa.reports.words import INDICATOR_WORDS, period_name, words
 from sohoa.web.access import ALL_UNITS, Principal
 
 PERIOD_HINT = "chọn quý, tháng hoặc cả năm, và năm (ví dụ Quý IV/2026)"
@@ -39,6 +39,7 @@ MONTHS = [(f"{m:02d}", f"Tháng {m}") for m in range(1, 13)]
 WHOLE_YEAR = ("year", "Cả năm")
 
 INDICATOR_TITLES = {key: w.title for key, w in INDICATOR_WORDS["vi"].items()}
+_VI = words("vi")
 DOWNLOAD_LANGS = {"vi": "Tiếng Việt", "en": "English"}
 DOWNLOADS = {
     # format -> (media type, file extension, label)
@@ -291,12 +292,9 @@ def report_file(
 
 def percent(value: float | None) -> str:
     """``66,67 %`` (Vietnamese decimal comma); a missing rate (no dossiers) is a dash."""
-    return "—" if value is None else f"{value:.2f}".replace(".", ",") + " %"
+    return _VI.percent(value)
 
 
 def number(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
-    return f"{value:,}".replace(",", ".")
+    """``1.234`` and ``8,63``, as the Vietnamese report writes them."""
+    return _VI.number(value)
