@@ -92,25 +92,25 @@ RULE_LABELS = {
     "date_format": "Ngày sai định dạng",
     "date_invalid": "Ngày không có thật",
     "date_in_future": "Ngày ở tương lai",
-    "date_too_old": "Ngày quá xa trong quá khứ",
+    "date_too_old": "Ngày quá xa (trước năm 1850)",
     "date_words_mismatch": "Ngày bằng chữ không khớp ngày bằng số",
     "date_words_unreadable": "Không đọc được ngày bằng chữ",
     "registration_before_birth": "Ngày đăng ký trước ngày sinh",
     "registration_before_death": "Ngày đăng ký trước ngày chết",
     "death_before_birth": "Ngày chết trước ngày sinh",
     "parent_age": "Năm sinh của cha/mẹ không hợp lý",
-    "mother_missing": "Không đọc được tên người mẹ",
-    "parent_entry_missing": "Thiếu một mục của cha/mẹ trong khi các mục khác có",
-    "spouse_entry_missing": "Thiếu một mục của vợ/chồng trong khi bên kia có",
+    "mother_missing": "Không có họ tên mẹ (trẻ bị bỏ rơi mới không có)",
+    "parent_entry_missing": "Thiếu thông tin này dù các thông tin khác của cha/mẹ đều có",
+    "spouse_entry_missing": "Thiếu thông tin này dù bên vợ/chồng kia có",
     "id_format": "Số định danh sai định dạng",
     "id_province": "Mã tỉnh trong số định danh không đúng",
     "id_sex": "Số định danh không khớp giới tính",
     "id_birth_year": "Số định danh không khớp năm sinh",
     "ethnicity_unknown": "Dân tộc không có trong danh mục",
-    "place_unresolved": "Không tìm thấy địa danh trong danh mục",
+    "place_unresolved": "Không tìm thấy địa danh trong danh mục đơn vị hành chính",
     "name_format": "Họ tên sai định dạng",
     "sex_format": "Giới tính không hợp lệ",
-    "year_format": "Năm sai định dạng",
+    "year_format": "Năm không hợp lệ (sai dạng, chưa tới hoặc trước 1850)",
     "time_format": "Giờ sai định dạng",
     "number_format": "Số sai định dạng",
     "dossier_code_format": "Mã hồ sơ sai định dạng",
@@ -121,6 +121,7 @@ RULE_LABELS = {
     "unknown_type": "Không nhận ra loại giấy tờ",
     "unknown_doc_type": "Không nhận ra loại giấy tờ",
     "doc_type_mismatch": "Loại giấy tờ khác loại sổ",
+    "book_year_mismatch": "Năm đăng ký khác năm của quyển sổ",
     "no_text": "Không đọc được chữ (có thể viết tay)",
     "unreadable": "Trang không đọc được",
     "unreadable_page": "Trang không đọc được",
@@ -128,7 +129,7 @@ RULE_LABELS = {
     "needs_review": "Cần người kiểm tra",
     # the load and the book-level suite
     "duplicate_registration_number": "Trùng số đăng ký trong quyển",
-    "registration_number_taken": "Số đăng ký đã có trong quyển",
+    "registration_number_taken": "Số đăng ký đã có trong quyển sổ",
     "scan_loaded_twice": "Một trang được tải lên hai lần với nội dung khác nhau",
     "numbering_gap": "Số đăng ký trong quyển bị đứt quãng",
 }
@@ -235,6 +236,7 @@ ACTION_LABELS = {
     "enter": "nhập tay",
     "confirm": "xác nhận",
     "reject": "từ chối",
+    "override": "vẫn nạp dù có cảnh báo",
 }
 _RECORD_NOTE = re.compile(r"^record (\d+)$")
 
@@ -245,10 +247,14 @@ def action_label(action: str) -> str:
 
 def history_note(action: str, note: str | None) -> str:
     """A note of the audit trail as a clerk reads it: the loader's "record 3" becomes
-    "đã nạp thành bản ghi số 3"; a person's note (a rejection reason) stays as written."""
+    "đã nạp thành bản ghi số 3", an override names its rule in Vietnamese; a person's
+    note (a rejection reason) stays as written."""
     if not note:
         return ""
     m = _RECORD_NOTE.match(note.strip())
     if m:
         return f"đã nạp thành bản ghi số {m.group(1)}"
+    if action == "override" and ": " in note:  # "<rule>: <the reason given>"
+        rule, reason = note.split(": ", 1)
+        return f"{rule_label(rule)} — lý do: {reason}"
     return note

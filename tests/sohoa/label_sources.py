@@ -8,8 +8,11 @@ Rule names are found where issues are built:
 - dict literals ``{"rule": "x", ...}``;
 - the expectation suites' ``meta.rule`` and ``meta.field``.
 A rule passed through a variable is followed to the tuples it is unpacked from
-(``for field, rule in [("registration_date", "registration_before_birth"), ...]``); one
-that cannot be followed is reported, so that a new way of emitting rules is not missed.
+(``for field, rule in [("registration_date", "registration_before_birth"), ...]``, also
+tuples built by the function the loop calls); a rule read from an issue built elsewhere
+(``issue.rule``, ``issue["rule"]``) is passed on. Anything else is reported, so that a new
+way of emitting rules is not missed. The web app and the catalogue only show rules and
+are not read.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ class Found:
         kind.setdefault(name, []).append(where)
 
 
+# The web app and the catalogue show rules (they rebuild reasons from stored issues);
+# they never make one, so they are not read for emitters.
+SHOWING = ("plugins/sohoa/web/", "plugins/sohoa/labels.py")
+
+
 def sources() -> dict[str, str]:
     """Repository-relative path -> text of every module of the code."""
     return {
@@ -58,14 +66,23 @@ def _params(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
 
 
 def _rule_passers(trees: dict[str, ast.Module]) -> tuple[dict[str, int], dict[str, int]]:
-    """(function name -> position of ``rule``, method name -> position after self)."""
-    functions: dict[str, int] = {}
+    """(function or class name -> position of ``rule``, method name -> position after
+    self). A class counts when it declares a ``rule`` field (``Issue``, and any record of
+    a failed check built the same way)."""
+    functions: dict[str, int] = {"Issue": 0}
     methods: dict[str, int] = {}
     for tree in trees.values():
         for node in tree.body:
             if isinstance(node, ast.FunctionDef) and "rule" in _params(node):
                 functions[node.name] = _params(node).index("rule")
             if isinstance(node, ast.ClassDef):
+                fields = [
+                    item.target.id
+                    for item in node.body
+                    if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+                ]
+                if "rule" in fields:
+                    functions[node.name] = fields.index("rule")
                 for item in node.body:
                     if isinstance(item, ast.FunctionDef) and "rule" in _params(item):
                         methods[item.name] = _params(item).index("rule") - 1
@@ -91,20 +108,45 @@ def _scopes(tree: ast.Module) -> Iterator[tuple[ast.AST, ast.AST | None]]:
     yield from walk(tree, None)
 
 
-def _followed(name: str, fn: ast.AST) -> list[str] | None:
-    """The strings a variable takes when unpacked in a ``for`` loop over tuples written
-    in the same function; None when it is not unpacked that way."""
+_PASSED_ON = ["passed on"]  # a rule taken from an issue already built elsewhere
+
+
+def _loops(fn: ast.AST) -> Iterator[tuple[ast.AST, ast.AST]]:
+    """(target, iterable) of every ``for`` loop and comprehension in ``fn``."""
     for node in ast.walk(fn):
-        if isinstance(node, ast.For) and isinstance(node.target, ast.Tuple):
-            names = [e.id if isinstance(e, ast.Name) else None for e in node.target.elts]
-            if name in names:
-                k, width = names.index(name), len(names)
-                values = [
-                    _text(t.elts[k])
-                    for t in ast.walk(fn)
-                    if isinstance(t, ast.Tuple) and len(t.elts) == width and _text(t.elts[k])
-                ]
-                return values or None
+        if isinstance(node, ast.For | ast.comprehension):
+            yield node.target, node.iter
+
+
+def _followed(name: str, fn: ast.AST, module: ast.Module) -> list[str] | None:
+    """The strings a variable takes when unpacked in a loop over tuples written in the
+    same function, or in the function the loop calls (``for f, rule, m in checks(...)``);
+    ``_PASSED_ON`` when the loop re-reads issues built elsewhere (nested targets such as
+    ``for (field, rule), message in found.items()``); None when it cannot be followed."""
+    defined = {n.name: n for n in module.body if isinstance(n, ast.FunctionDef)}
+    for target, iterable in _loops(fn):
+        if not isinstance(target, ast.Tuple):
+            continue
+        names = [e.id if isinstance(e, ast.Name) else None for e in target.elts]
+        if name not in names:
+            if any(
+                isinstance(e, ast.Tuple)
+                and name in [x.id for x in e.elts if isinstance(x, ast.Name)]
+                for e in target.elts
+            ):
+                return _PASSED_ON
+            continue
+        k, width = names.index(name), len(names)
+        where = [fn]
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name):
+            where.append(defined.get(iterable.func.id, fn))
+        values = [
+            _text(t.elts[k])
+            for place in where
+            for t in ast.walk(place)
+            if isinstance(t, ast.Tuple) and len(t.elts) == width and _text(t.elts[k])
+        ]
+        return values or None
     return None
 
 
@@ -112,7 +154,7 @@ def emitted(texts: dict[str, str] | None = None) -> Found:
     """Rule and field names the code emits (``texts``: path -> source; the code's own by
     default)."""
     texts = sources() if texts is None else texts
-    trees = {path: ast.parse(text) for path, text in texts.items()}
+    trees = {path: ast.parse(text) for path, text in texts.items() if not path.startswith(SHOWING)}
     functions, methods = _rule_passers(trees)
     found = Found()
     for path, tree in trees.items():
@@ -149,12 +191,21 @@ def emitted(texts: dict[str, str] | None = None) -> Found:
                 found.add(found.fields, _text(name), where)
             if rule is None:
                 continue
+            followed = (
+                _followed(rule.id, fn, tree)
+                if isinstance(rule, ast.Name) and fn is not None
+                else None
+            )
             if _text(rule):
                 found.add(found.rules, _text(rule), where)
             elif isinstance(rule, ast.Name) and fn is not None and rule.id in _params(fn):
                 continue  # passed on from the caller, who is checked at its own call
-            elif isinstance(rule, ast.Name) and fn is not None and _followed(rule.id, fn):
-                for value in _followed(rule.id, fn) or []:
+            elif _is_rule_read(rule):
+                continue  # ``issue.rule``, ``issue["rule"]``: an issue built elsewhere
+            elif followed is _PASSED_ON:
+                continue
+            elif followed:
+                for value in followed:
                     found.add(found.rules, value, where)
             else:
                 found.unresolved.append(f"{where}: {ast.unparse(rule)}")
@@ -168,6 +219,15 @@ def emitted(texts: dict[str, str] | None = None) -> Found:
             if meta.get("field"):
                 found.add(found.fields, meta["field"], where)
     return found
+
+
+def _is_rule_read(node: ast.AST) -> bool:
+    """``x.rule``, ``x["rule"]``, ``x.get("rule")``: a rule read from an issue."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "rule"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return node.func.attr == "get" and bool(node.args) and _text(node.args[0]) == "rule"
+    return isinstance(node, ast.Subscript) and _text(node.slice) == "rule"
 
 
 def schema_fields() -> dict[str, list[str]]:

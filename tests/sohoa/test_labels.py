@@ -65,6 +65,32 @@ def test_a_new_rule_without_a_text_is_caught():
     assert not has_field_label("shoe_size")
 
 
+def test_rules_built_in_a_helper_and_read_back_are_followed():
+    """A rule in the tuples a helper returns is found where the loop unpacks them; a rule
+    read back from an issue (``i.rule``, ``found.items()``) is not an origin."""
+    module = (
+        "from dataclasses import dataclass\n"
+        "@dataclass\n"
+        "class Finding:\n"
+        "    field: str | None\n"
+        "    rule: str\n"
+        "    message: str\n"
+        "def _book(values):\n"
+        "    return [('registration_date', 'year_of_another_book', 'late entry')]\n"
+        "def check(values, issues):\n"
+        "    found = {}\n"
+        "    for field, rule, message in _book(values):\n"
+        "        found[(field, rule)] = message\n"
+        "    again = [Finding(i.field, i.rule, i.message) for i in issues]\n"
+        "    return again + [Finding(f, rule, m) for (f, rule), m in found.items()]\n"
+    )
+    found = emitted({"plugins/sohoa/review/new.py": module})
+    suites = set(emitted({}).rules)  # the expectation suites' rules are always read
+    assert set(found.rules) - suites == {"year_of_another_book"} and found.unresolved == []
+    odd = emitted({"ocr/odd.py": "def f(rule_of):\n    return Issue(rule=rule_of())\n"})
+    assert odd.unresolved == ["ocr/odd.py:2: rule_of()"]  # a new way: reported, not missed
+
+
 def test_every_field_name_has_a_vietnamese_text(found):
     names = {
         **{n: w[0] for n, w in schema_fields().items()},
@@ -128,6 +154,9 @@ def test_history_notes_in_vietnamese():
     assert history_note("confirm", "record 3") == "đã nạp thành bản ghi số 3"
     assert history_note("reject", "trang bìa") == "trang bìa"
     assert history_note("correct", None) == ""
+    assert history_note("override", "place_unresolved: bệnh viện huyện") == (
+        "Không tìm thấy địa danh trong danh mục đơn vị hành chính — lý do: bệnh viện huyện"
+    )
     assert labels.action_label("correct") == "sửa"
 
 
