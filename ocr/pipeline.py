@@ -63,7 +63,7 @@ def rejected_file(
     """
     try:
         sha = sha256_of(path)
-    except OSError:
+    except (OSError, InputFileError):  # a missing file is its own record, not a crash
         sha = ""
     return PageRecord(
         source=Source(uri or str(path), page, sha),
