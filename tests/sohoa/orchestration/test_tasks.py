@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 from sohoa.landing.store import open_landing
@@ -79,3 +83,20 @@ def test_the_dossier_code_of_an_upload_travels_with_its_records(env, tmp_path):
     other.write_bytes(b"GIF89a" + b"\xff" * 40)
     [plain] = upload_files(env, [other], BOOK)
     assert tasks.upload_facts(env, plain.key) == {}
+
+
+def test_a_file_name_that_is_not_utf8_runs_through(env, tmp_path):
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/s\xe1ch-\xff.jpg"))
+    odd.write_bytes(b"GIF89a" + b"\x01" * 40)
+    [outcome] = upload_files(env, [odd], BOOK)
+    assert outcome.status == "uploaded"
+    [plan] = tasks.plan_batches(tasks.list_new_scans("run-odd"))
+    staged = tasks.extract_batch(plan)
+    [record] = [json.loads(line) for line in env.read_bytes(staged).decode("utf-8").splitlines()]
+    assert record["status"] == "rejected" and "a GIF image" in record["issues"][0]["message"]
+    assert (
+        env.read_json(
+            outcome.key.rsplit("/", 1)[0].replace("incoming", "quarantine", 1) + "/meta.json"
+        )["filename"]
+        == "s\\xe1ch-\\xff.jpg"
+    )
