@@ -27,7 +27,9 @@ from sohoa.landing.zone import (
     quarantine,
     quarantine_key,
     quarantine_reason,
+    quarantine_replaced,
     read_meta,
+    replaced_key,
     safe_part,
     sha_of,
 )
@@ -41,6 +43,7 @@ GATE = "gate.json"
 LOADED = "load.json"
 REVIEW = "review.json"
 REPORT = "report.json"
+REPLACED = "replaced.json"  # scans found replaced after upload: {key: key of what is there}
 
 
 def run_folder(run_id: str) -> str:
@@ -141,6 +144,7 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
     A file that cannot be read is moved to ``quarantine/`` with its reason and stands in
     the batch as a ``rejected`` record, so it is still accounted for.
     """
+    from ocr.loading import sha256_of
     from sohoa.orchestration.ocr_pool import extract_files
 
     landing = landing or open_landing()
@@ -148,15 +152,18 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
     if landing.exists(out):
         return out
     doc = landing.read_json(plan_key)
+    replaced_at = f"{_folder(plan_key)}/{REPLACED}"
+    replaced: dict[str, str] = landing.read_json(replaced_at) if landing.exists(replaced_at) else {}
     records: list[dict[str, Any]] = []
     with ExitStack() as stack:
         present: list[tuple[str, str, Path]] = []  # (key as uploaded, where it is now, copy)
         for key in doc["keys"]:
+            if key in replaced:  # found replaced by an earlier try of this task
+                records.append(_replaced(landing, key, sha_of(replaced[key])))
+                continue
             # A file quarantined by an earlier try of this task is read from quarantine.
             where = key if landing.exists(key) else quarantine_key(key)
-            if landing.exists(where):
-                present.append((key, where, stack.enter_context(landing.local_copy(where))))
-            else:
+            if not landing.exists(where):
                 records.append(
                     _quarantined_record(
                         landing,
@@ -166,6 +173,15 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
                         moved=False,
                     )
                 )
+                continue
+            copy = stack.enter_context(landing.local_copy(where))
+            content = sha256_of(copy)
+            if content != sha_of(key):
+                replaced[key] = replaced_key(key, content)
+                landing.put_json(replaced_at, replaced)  # before the move: a retry knows
+                records.append(_replaced(landing, key, content))
+                continue
+            present.append((key, where, copy))
         results = extract_files([p for _, _, p in present], jobs or settings.ocr_jobs())
         for (key, where, _path), (recs, error) in zip(present, results, strict=True):
             # The reader's stand-in for an unreadable file is replaced by ours below,
@@ -187,6 +203,20 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
         out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
     )
     return out
+
+
+def _replaced(landing: Landing, key: str, content_sha256: str) -> dict[str, Any]:
+    """Quarantine a scan whose content is not the file uploaded (its hash differs from the
+    one it was uploaded under); the rejected record that stands for it."""
+    reason = (
+        f"the file was replaced after upload: its content (sha256 {content_sha256[:12]}…) "
+        f"is not the file uploaded (sha256 {sha_of(key)[:12]}…), so it was not read. "
+        "Upload the original file again"
+    )
+    new_key = quarantine_replaced(landing, key, content_sha256, reason)
+    record = _quarantined_record(landing, new_key, 0, reason)
+    record["issues"][0]["rule"] = "scan_replaced"
+    return record
 
 
 def _unreadable(record: dict[str, Any]) -> bool:
@@ -301,7 +331,10 @@ def queue_review(load_key: str, landing: Landing | None = None) -> str:
             "validation_result": gate.get("result_path"),
         },
     )
+    replaced_at = f"{folder}/{REPLACED}"
+    replaced = landing.read_json(replaced_at) if landing.exists(replaced_at) else {}
     for key in doc["keys"]:
+        key = replaced.get(key, key)  # what was really there, not the upload it replaced
         fate = "quarantined" if quarantine_reason(landing, key) else "processed"
         mark_processed(landing, key, doc["run_id"], fate)
     return f"{folder}/{REVIEW}"

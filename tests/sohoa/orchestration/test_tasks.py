@@ -100,3 +100,56 @@ def test_a_file_name_that_is_not_utf8_runs_through(env, tmp_path):
         )["filename"]
         == "s\\xe1ch-\\xff.jpg"
     )
+
+
+def run_all(run_id: str) -> dict:
+    """The DAG's steps one after another, as ``sohoa run`` runs them; the run report."""
+    reviews = []
+    for plan in tasks.plan_batches(tasks.list_new_scans(run_id)):
+        staged = tasks.extract_batch(plan)
+        reviews.append(tasks.queue_review(tasks.load_batch(tasks.gate_batch(staged))))
+    return open_landing().read_json(tasks.refresh_kpis(run_id, reviews))
+
+
+def test_a_scan_replaced_after_upload_is_quarantined_and_the_original_can_come_again(env, tmp_path):
+    from ocr.loading import sha256_of
+
+    [original] = broken_files(tmp_path, 1)
+    [outcome] = upload_files(env, [original], BOOK)
+    uploaded_sha = sha256_of(original)
+    stored = Path(env.uri(outcome.key))
+    stored.write_bytes(b"GIF89a" + b"\x07" * 40)  # someone swaps the file in the zone
+    replaced_sha = sha256_of(stored)
+
+    report = run_all("run-swap")
+    assert report["rejected"] == 1 and report["missing"] == 0
+    assert not env.exists(f"processed/{uploaded_sha}.json")  # the original is not done
+    assert env.read_json(f"processed/{replaced_sha}.json")["outcome"] == "quarantined"
+    [reason] = [k for k in env.list("quarantine") if k.endswith("reason.txt")]
+    assert "replaced after upload" in env.read_bytes(reason).decode()
+    assert f"/{replaced_sha}/" in reason
+    assert not list(env.list("incoming"))
+    from sohoa.db.tables import scan
+    from sohoa.orchestration.database import engine
+
+    with engine().connect() as conn:
+        rows = conn.execute(scan.select()).all()
+    assert [(r.sha256, r.status) for r in rows] == [(replaced_sha, "rejected")]
+    assert "replaced after upload" in rows[0].reject_reason
+
+    assert run_all("run-after")["pages"] == 0  # nothing pending any more
+    [again] = upload_files(env, [original], BOOK)
+    assert again.status == "uploaded"  # the real file is taken again
+    report = run_all("run-again")
+    assert report["pages"] == 1
+    assert env.exists(f"processed/{uploaded_sha}.json")
+
+
+def test_a_retried_extraction_stands_in_the_same_record_for_a_replaced_scan(env, tmp_path):
+    [outcome] = upload_files(env, broken_files(tmp_path, 1), BOOK)
+    Path(env.uri(outcome.key)).write_bytes(b"GIF89a" + b"\x09" * 40)
+    [plan] = tasks.plan_batches(tasks.list_new_scans("run-r"))
+    first = tasks._read_jsonl(env, tasks.extract_batch(plan))
+    Path(env.uri(plan.replace("plan.json", "records.jsonl"))).unlink()  # died before this
+    again = tasks._read_jsonl(env, tasks.extract_batch(plan))
+    assert again == first and first[0]["issues"][0]["rule"] == "scan_replaced"
