@@ -37,7 +37,30 @@ def read_file(path: Path) -> FileReading:
     return FileReading(records, None)
 
 
-def init_worker() -> None:
+def init_worker(parent_pid: int | None = None) -> None:
     """Set up a worker process: one Tesseract thread each (the processes already use
-    every core)."""
+    every core), and gone when ``parent_pid`` (the process that started it) is gone."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to kill this process when its parent dies, however the parent dies
+    (``SIGKILL`` included): a pool worker blocked on its task queue would otherwise live
+    on, since it holds both ends of the queue's pipe itself and never sees end-of-file.
+
+    The parent may have died before the request was made: then exit at once."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: nothing asks the kernel for this
+        return
+    if os.getppid() != parent_pid:
+        os._exit(1)

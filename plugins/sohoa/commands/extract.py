@@ -61,7 +61,9 @@ def extract_all(paths: list[Path], jobs: int) -> Iterator[FileReading]:
     if jobs <= 1 or len(paths) <= 1:
         yield from map(read_file, paths)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=init_worker) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),)
+    ) as pool:
         yield from pool.map(read_file, paths)
 
 

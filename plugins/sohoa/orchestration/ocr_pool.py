@@ -13,6 +13,7 @@ workers give the parallelism, one OCR task per core.
 from __future__ import annotations
 
 import atexit
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -23,10 +24,10 @@ _pool: ProcessPoolExecutor | None = None
 _jobs = 0
 
 
-def _warm_worker() -> None:
+def _warm_worker(parent_pid: int) -> None:
     from ocr.files import init_worker
 
-    init_worker()
+    init_worker(parent_pid)  # and gone when ``sohoa run`` is, even killed
     import ocr.pipeline  # noqa: F401 - pay the imports once, at start-up
 
 
@@ -42,7 +43,9 @@ def shared_pool(jobs: int) -> ProcessPoolExecutor | None:
     if _pool is None or _jobs != jobs:
         if _pool is not None:
             _pool.shutdown()
-        _pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
+        _pool = ProcessPoolExecutor(
+            max_workers=jobs, initializer=_warm_worker, initargs=(os.getpid(),)
+        )
         _jobs = jobs
     return _pool
 

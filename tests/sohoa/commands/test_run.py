@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sohoa.cli import main
@@ -87,3 +89,54 @@ def test_run_from_nothing_to_a_populated_database_then_nothing_more(tmp_path, mo
     assert "initialised" not in second.stderr  # Airflow's DB was ready: no migration
     after = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     assert after == before
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's wait is missing
+
+
+def test_the_workers_exit_when_sohoa_run_is_killed(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOHOA_", "AIRFLOW"))}
+    env["SOHOA_OCR_JOBS"] = "2"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "sohoa.cli", "run"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
+            time.sleep(0.2)
+            workers = _children(run.pid)
+        assert len(workers) >= 2, "the OCR workers never started"
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [pid for pid in workers if _alive(pid)], "orphaned workers live on"
+    finally:
+        for pid in [run.pid, *workers]:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
