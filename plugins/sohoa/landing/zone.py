@@ -221,6 +221,15 @@ def quarantine_replaced(landing: Landing, scan_key: str, content_sha256: str, re
     return new_key
 
 
+def discard_staged(landing: Landing, key: str) -> None:
+    """Remove a pipeline run's staged object (only under ``runs/``): derived data such as
+    a batch's records, which the database holds once loaded. Scans are never removed."""
+    if not key.startswith(RUNS + "/"):
+        raise ConfigurationError(f"only a run's staged objects may be removed, not {key!r}")
+    if landing.exists(key):
+        landing._remove(key)
+
+
 def quarantine_reason(landing: Landing, scan_key: str) -> str | None:
     """The reason a scan was quarantined, or ``None`` if it was not."""
     folder = quarantine_key(scan_key).rsplit("/", 1)[0]

@@ -38,8 +38,14 @@ _ATTEMPTS = 3  # a transaction that lost a race with a parallel load is retried
 
 
 class GateOutcome(Protocol):
+    """What the loader takes from the gate (:class:`sohoa.gate.validate.GateResult`)."""
+
     failures: dict[int, list[dict[str, Any]]]  # record index -> [{field, rule, message}]
-    report_path: str | None
+    warnings: list[dict[str, Any]]  # non-blocking findings
+    report_path: str | None  # Data Docs page (HTML)
+    result_path: str | None  # validation result (JSON)
+
+    def subset(self, indices: Sequence[int]) -> GateOutcome: ...
 
 
 Gate = Callable[[Sequence[dict[str, Any]], BookMeta], GateOutcome]
@@ -95,12 +101,14 @@ def load_batch(
     records: Sequence[dict[str, Any]],
     book: BookMeta,
     *,
-    gate: Gate | None | str = "default",
+    gate: Gate | GateOutcome | None | str = "default",
     run_key: str | None = None,
     now: datetime | None = None,
 ) -> LoadSummary:
     """Gate and load ``records`` (SPEC-3 dicts) of ``book`` in one transaction.
 
+    ``gate`` is the gate to run over the pages not stored yet, or the outcome of a gate
+    already run over all of ``records`` (the DAG's gate task stages it for the load).
     ``gate=None`` skips Great Expectations (benchmarks of the writer alone, unit tests);
     the record's own status and the loader's key checks still apply.
 
@@ -124,11 +132,14 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
     failures: dict[int, list[dict[str, Any]]] = {}
     gate_fn = default_gate() if gate == "default" else gate
     if gate_fn is not None and fresh:
-        outcome = gate_fn([records[i] for i in fresh], book)
+        if callable(gate_fn):
+            outcome = gate_fn([records[i] for i in fresh], book)
+        else:  # run already, over all the records
+            outcome = gate_fn.subset(fresh)
         failures = {fresh[j]: issues for j, issues in outcome.failures.items()}
         summary.validation_report = outcome.report_path
-        summary.validation_result = getattr(outcome, "result_path", None)
-        summary.warnings = len(getattr(outcome, "warnings", []))
+        summary.validation_result = outcome.result_path
+        summary.warnings = len(outcome.warnings)
     if not fresh and run_key is None:  # a pure rerun: nothing to write
         with engine.begin() as conn:
             ensure_book(conn, book, now)

@@ -3,6 +3,7 @@ and for the population DB, a local landing folder), twice."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -71,6 +72,10 @@ def test_run_from_nothing_to_a_populated_database_then_nothing_more(tmp_path, mo
     assert "new scan file(s)" in out and "batch 2: read" in out  # progress lines
     report = Path(re.search(r"^\s*run report:\s+(\S+)", out, re.M).group(1))
     assert report.is_file() and report.is_relative_to(tmp_path)
+    run_report = json.loads(report.read_text())
+    assert run_report["validation_results"]  # the gate's results reach the run's report
+    assert all(Path(p).is_file() for p in run_report["validation_results"])
+    assert not list((tmp_path / ".sohoa" / "landing").rglob("records.jsonl"))  # loaded: gone
     kpi = Path(re.search(r"^\s*KPI report:\s+(\S+)", out, re.M).group(1))
     assert kpi.suffix == ".html" and kpi.is_file() and kpi.is_relative_to(tmp_path)
     assert re.search(r"^\s*Data Docs:\s+\S+\.html", out, re.M)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from sohoa.landing.store import open_landing
+from sohoa.landing.store import LocalLanding, open_landing
 from sohoa.landing.upload import BookInfo, upload_files
 from sohoa.orchestration import tasks
+from sohoa.orchestration.staging import read_records
 
 BOOK = BookInfo(unit="25920", book_type="marriage", year=2010, volume="03")
 
@@ -45,7 +47,7 @@ def test_unreadable_files_are_quarantined_and_still_accounted_for(env, tmp_path)
     upload_files(env, broken_files(tmp_path, 1), BOOK)
     [plan] = tasks.plan_batches(tasks.list_new_scans("run-a"))
     staged = tasks.extract_batch(plan)
-    [record] = tasks._read_jsonl(env, staged)
+    [record] = read_records(env, staged)
     assert record["status"] == "rejected" and record["source"]["page"] == 1
     assert "/quarantine/" in record["source"]["uri"]
     assert "moved to quarantine" in record["issues"][0]["message"]
@@ -54,7 +56,7 @@ def test_unreadable_files_are_quarantined_and_still_accounted_for(env, tmp_path)
     # A run that dies before loading leaves the scan pending: the next run sees it again
     # (from quarantine) and stands in the same rejected record for it.
     [plan_b] = tasks.plan_batches(tasks.list_new_scans("run-b"))
-    assert tasks._read_jsonl(env, tasks.extract_batch(plan_b)) == [record]
+    assert read_records(env, tasks.extract_batch(plan_b)) == [record]
 
 
 def test_a_finished_extraction_is_not_redone(env, tmp_path, monkeypatch):
@@ -149,7 +151,56 @@ def test_a_retried_extraction_stands_in_the_same_record_for_a_replaced_scan(env,
     [outcome] = upload_files(env, broken_files(tmp_path, 1), BOOK)
     Path(env.uri(outcome.key)).write_bytes(b"GIF89a" + b"\x09" * 40)
     [plan] = tasks.plan_batches(tasks.list_new_scans("run-r"))
-    first = tasks._read_jsonl(env, tasks.extract_batch(plan))
+    first = read_records(env, tasks.extract_batch(plan))
     Path(env.uri(plan.replace("plan.json", "records.jsonl"))).unlink()  # died before this
-    again = tasks._read_jsonl(env, tasks.extract_batch(plan))
+    again = read_records(env, tasks.extract_batch(plan))
     assert again == first and first[0]["issues"][0]["rule"] == "scan_replaced"
+
+
+class CountingLanding(LocalLanding):
+    """The local landing zone, counting how often each staged object is read."""
+
+    def __init__(self, root):
+        super().__init__(root)
+        self.reads: Counter[str] = Counter()
+
+    def read_bytes(self, key: str) -> bytes:
+        self.reads[key.rsplit("/", 1)[-1]] += 1
+        return super().read_bytes(key)
+
+
+def test_a_run_reports_its_validation_results_and_keeps_no_staged_records(env, tmp_path):
+    from sohoa.samples import write_samples
+
+    pages = write_samples(tmp_path / "scans", 1, seed=31, profile="clean", doc_types=["marriage"])
+    upload_files(env, pages, BOOK)
+    landing = CountingLanding(env.root)
+    plans = tasks.plan_batches(tasks.list_new_scans("run-v", landing=landing), landing=landing)
+    reviews = []
+    for plan in plans:
+        staged = tasks.extract_batch(plan, landing=landing)
+        gated = tasks.gate_batch(staged, landing=landing)
+        reviews.append(tasks.queue_review(tasks.load_batch(gated, landing=landing), landing))
+    report = env.read_json(tasks.refresh_kpis("run-v", reviews, landing=landing))
+
+    assert report["pages"] == 1 and report["loaded"] + report["in_review"] == 1
+    [result] = report["validation_results"]
+    assert json.loads(Path(result).read_text())["validations"]  # the gate's own file
+    assert report["validation_reports"] and Path(report["validation_reports"][0]).is_file()
+    assert not [k for k in env.list("runs") if k.endswith("records.jsonl")]  # loaded: gone
+    # One process (sohoa run): what a step wrote, the next steps take without parsing it.
+    assert landing.reads["records.jsonl"] == 0 and landing.reads["plan.json"] == 0
+
+
+def test_staged_records_of_a_run_that_never_loaded_them_are_removed_later(
+    env, tmp_path, monkeypatch
+):
+    upload_files(env, broken_files(tmp_path, 1), BOOK)
+    [plan] = tasks.plan_batches(tasks.list_new_scans("run-killed"))
+    staged = tasks.extract_batch(plan)  # then the run is killed: nothing loads them
+    monkeypatch.setenv("SOHOA_STAGED_RECORDS_HOURS", "1")
+    tasks.list_new_scans("run-next")
+    assert env.exists(staged)  # younger than an hour: kept, a retry may load them
+    monkeypatch.setenv("SOHOA_STAGED_RECORDS_HOURS", "0")
+    tasks.list_new_scans("run-later")
+    assert not env.exists(staged)
