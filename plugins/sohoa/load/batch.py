@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from ocr.errors import InputFileError
+from ocr.rules import UNKNOWN_DOC_TYPE_RULES, Rule
 from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
 from sohoa.load.book import BookMeta, ensure_book
 from sohoa.load.bulk import allocate_ids, insert_rows, insert_tuples, rows_where_in
@@ -265,7 +266,7 @@ def _write(
             failures.setdefault(first, []).append(
                 _issue(
                     None,
-                    "scan_loaded_twice",
+                    Rule.SCAN_LOADED_TWICE,
                     "the same page was uploaded twice, with different contents",
                 )
             )
@@ -296,7 +297,7 @@ def _write(
                 reasons.append(
                     _issue(
                         "registration_number",
-                        "registration_number_taken",
+                        Rule.REGISTRATION_NUMBER_TAKEN,
                         f"number {number} is already loaded in this book",
                     )
                 )
@@ -304,7 +305,7 @@ def _write(
                 reasons.append(
                     _issue(
                         "registration_number",
-                        "duplicate_registration_number",
+                        Rule.DUPLICATE_REGISTRATION_NUMBER,
                         f"number {number} appears more than once in this batch",
                     )
                 )
@@ -383,24 +384,44 @@ def _review_reasons(
     ``number``: the record's registration number read as the book's type would have it."""
     if rec.get("status") == "rejected":
         return []
-    reasons = (
-        [dict(i) for i in rec.get("issues", [])] if rec.get("status") != "auto_accepted" else []
-    )
+    reasons: list[dict[str, Any]] = []
+    if rec.get("status") != "auto_accepted":
+        _merge(reasons, rec.get("issues", []))
     doc_type = rec.get("doc_type")
     if doc_type == "unknown":
-        reasons.append(_issue(None, "unknown_doc_type", "page type not recognised; type it in"))
+        if not any(r["rule"] in UNKNOWN_DOC_TYPE_RULES for r in reasons):
+            reasons.append(
+                _issue(None, Rule.UNKNOWN_DOC_TYPE, "page type not recognised; type it in")
+            )
     elif doc_type != book.book_type:
         reasons.append(
-            _issue(None, "doc_type_mismatch", f"a {doc_type} page in a {book.book_type} book")
+            _issue(None, Rule.DOC_TYPE_MISMATCH, f"a {doc_type} page in a {book.book_type} book")
         )
-    if rec.get("status") == "needs_review" and not reasons:
-        reasons.append(_issue(None, "needs_review", "marked for review by extraction"))
     if doc_type == book.book_type and number is None:
-        reasons.append(_issue("registration_number", "required", "registration number missing"))
-    for issue in gate_issues or []:
-        if issue not in reasons:
-            reasons.append(issue)
+        _merge(
+            reasons,
+            [_issue("registration_number", Rule.REQUIRED_MISSING, "no registration number")],
+        )
+    _merge(reasons, gate_issues or [], prefer_new=True)  # the suites own the value rules
+    if rec.get("status") == "needs_review" and not reasons:
+        reasons.append(_issue(None, Rule.NEEDS_REVIEW, "marked for review by extraction"))
     return reasons
+
+
+def _merge(
+    reasons: list[dict[str, Any]], more: Sequence[dict[str, Any]], prefer_new: bool = False
+) -> None:
+    """Add issues to ``reasons``, each failed rule of a field once: the reader, the gate
+    and the loader may find the same fault. ``prefer_new``: the new message replaces the
+    one kept (the gate's, for the rules its suites own)."""
+    at = {(r.get("field"), r.get("rule")): n for n, r in enumerate(reasons)}
+    for issue in more:
+        key = (issue.get("field"), issue.get("rule"))
+        if key not in at:
+            at[key] = len(reasons)
+            reasons.append(dict(issue))
+        elif prefer_new:
+            reasons[at[key]] = dict(issue)
 
 
 _SCAN_COLUMNS = (
@@ -472,8 +493,8 @@ def upload_meta(rec: dict[str, Any]) -> dict[str, Any] | None:
     return {k: v for k, v in meta.items() if v not in (None, "")} or None
 
 
-def _issue(field_name: str | None, rule: str, message: str) -> dict[str, Any]:
-    return {"field": field_name, "rule": rule, "message": message}
+def _issue(field_name: str | None, rule: Rule, message: str) -> dict[str, Any]:
+    return {"field": field_name, "rule": str(rule), "message": message}
 
 
 def _number(rec: dict[str, Any], doc_type: str | None) -> str | None:

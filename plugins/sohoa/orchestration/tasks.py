@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ocr.rules import Rule
 from sohoa.landing.store import Landing, open_landing
 from sohoa.landing.zone import (
     RUNS,
@@ -200,12 +201,12 @@ def _replaced(landing: Landing, key: str, content_sha256: str) -> dict[str, Any]
     )
     new_key = quarantine_replaced(landing, key, content_sha256, reason)
     record = _quarantined_record(landing, new_key, 0, reason)
-    record["issues"][0]["rule"] = "scan_replaced"
+    record["issues"][0]["rule"] = str(Rule.SCAN_REPLACED)
     return record
 
 
 def _unreadable(record: dict[str, Any]) -> bool:
-    return any(i.get("rule") == "unreadable_file" for i in record.get("issues", []))
+    return any(i.get("rule") == Rule.UNREADABLE_FILE for i in record.get("issues", []))
 
 
 def _quarantined_record(
@@ -225,7 +226,7 @@ def _quarantined_record(
         "issues": [
             {
                 "field": None,
-                "rule": "unreadable_file",
+                "rule": str(Rule.UNREADABLE_FILE),
                 "message": f"{reason} (moved to quarantine)" if moved else reason,
             }
         ],
