@@ -70,6 +70,7 @@ def extract_all(paths: list[Path], jobs: int) -> Iterator[FileReading]:
 def run(args: argparse.Namespace) -> int:
     from ocr.engine import tessdata_dir
     from ocr.jsontext import json_text
+    from sohoa.progress_bar import progress_bar, say
 
     tessdata_dir()  # a missing language pack stops the run before any work (exit 3)
     paths = expand(args.paths)
@@ -79,15 +80,17 @@ def run(args: argparse.Namespace) -> int:
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()
     bad_files = 0
-    for records, error in extract_all(paths, args.jobs):
-        if error:
-            bad_files += 1
-            print(f"sohoa: error: {error}", file=sys.stderr)
-        for rec in records:
-            statuses[rec["status"]] += 1
-            types[rec["doc_type"]] += 1
-            sys.stdout.write(json_text(rec) + "\n")
-        sys.stdout.flush()
+    with progress_bar(len(paths), "file", "reading") as bar:
+        for records, error in extract_all(paths, args.jobs):
+            if error:
+                bad_files += 1
+                say(f"sohoa: error: {error}")
+            for rec in records:
+                statuses[rec["status"]] += 1
+                types[rec["doc_type"]] += 1
+                sys.stdout.write(json_text(rec) + "\n")
+            sys.stdout.flush()
+            bar.update(1)
     if args.summary:
         _print_summary(len(paths), bad_files, statuses, types)
     return 2 if bad_files else 0

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from sohoa.commands.extract import expand
     from sohoa.landing.store import open_landing
     from sohoa.landing.upload import BookInfo, upload_file
+    from sohoa.progress_bar import progress_bar, say
 
     book = BookInfo(
         unit=args.unit,
@@ -66,18 +67,19 @@ def run(args: argparse.Namespace) -> int:
     landing = open_landing(args.landing)
     counts: Counter[str] = Counter()
     pages = 0
-    for path in paths:
-        shown = printable(str(path))
-        try:
-            outcome = upload_file(landing, path, book)
-        except InputFileError as exc:  # this file only: the files after it still go up
-            counts["refused"] += 1
-            print(f"{'refused':18} {printable(str(exc))}", file=sys.stderr)
-            continue
-        counts[outcome.status] += 1
-        if outcome.status == "uploaded":
-            pages += outcome.pages
-        print(f"{outcome.status:18} {shown}", file=sys.stderr)
+    with progress_bar(len(paths), "file", "uploading") as bar:
+        for path in paths:
+            try:
+                outcome = upload_file(landing, path, book)
+            except InputFileError as exc:  # this file only: the files after it still go up
+                counts["refused"] += 1
+                say(f"{'refused':18} {printable(str(exc))}")
+            else:
+                counts[outcome.status] += 1
+                if outcome.status == "uploaded":
+                    pages += outcome.pages
+                say(f"{outcome.status:18} {printable(str(path))}")
+            bar.update(1)
     refused = f"; {counts['refused']} could not be read" if counts["refused"] else ""
     print(
         f"{counts['uploaded']} file(s) ({pages} page(s)) uploaded to {landing.uri('')}; "

@@ -35,7 +35,7 @@ from sohoa.landing.zone import (
 )
 from sohoa.orchestration import settings
 from sohoa.orchestration.batches import plan
-from sohoa.orchestration.progress import progress
+from sohoa.orchestration.progress import pages_done, pages_planned, pages_read, progress
 from sohoa.orchestration.staging import (
     LISTING,
     PLAN,
@@ -110,6 +110,7 @@ def plan_batches(
         out.append(key)
     pages = sum(meta.pages for _, meta in scans)
     progress(f"{len(scans)} file(s), {pages} page(s) in {len(out)} batch(es)")
+    pages_planned(pages)
     return out
 
 
@@ -148,6 +149,7 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
         for key in doc.keys:
             if key in replaced:  # found replaced by an earlier try of this task
                 records.append(_replaced(landing, key, sha_of(replaced[key])))
+                pages_read(1)
                 continue
             # A file quarantined by an earlier try of this task is read from quarantine.
             where = key if landing.exists(key) else quarantine_key(key)
@@ -161,6 +163,7 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
                         moved=False,
                     )
                 )
+                pages_read(1)
                 continue
             copy = stack.enter_context(landing.local_copy(where))
             content = sha256_of(copy)
@@ -168,10 +171,12 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
                 replaced[key] = replaced_key(key, content)
                 landing.put_json(replaced_at, replaced)  # before the move: a retry knows
                 records.append(_replaced(landing, key, content))
+                pages_read(1)
                 continue
             present.append((key, where, copy))
         results = extract_files([p for _, _, p in present], jobs or settings.ocr_jobs())
         for (key, where, _path), (recs, error) in zip(present, results, strict=True):
+            pages_read(len(recs))
             # The reader's stand-in for an unreadable file is replaced by ours below,
             # which points at the quarantined copy.
             read = [r for r in recs if not (error and _unreadable(r))]
@@ -330,6 +335,7 @@ def refresh_kpis(run_id: str, review_keys: list[str], landing: Landing | None = 
     changes nothing in the database, not even ``pipeline_run``."""
     from sohoa.orchestration.database import data_docs_index, refresh_kpis
 
+    pages_done()
     landing = landing or open_landing()
     totals = {"pages": 0, "loaded": 0, "in_review": 0, "rejected": 0, "missing": 0}
     reports: list[str] = []

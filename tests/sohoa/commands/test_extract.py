@@ -142,3 +142,19 @@ def test_a_file_name_that_is_not_utf8_prints_valid_utf8_that_load_reads(tmp_path
     )
     assert loaded.returncode == 0, loaded.stderr
     assert "records   2" in loaded.stdout and "rejected  1" in loaded.stdout
+
+
+def test_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path):
+    from PIL import Image
+
+    from tests.sohoa.commands.terminal import bar_counts, run_on_terminal
+
+    for i in range(3):  # blank pages: refused by the quality gate, quickly
+        Image.new("L", (800, 1000), 255).save(tmp_path / f"blank-{i}.png")
+    shown = run_on_terminal([SOHOA, "extract", "-j", "1", str(tmp_path)])
+    assert shown.returncode == 0, shown.terminal
+    assert bar_counts(shown.terminal, "file")[-1] == (3, 3)
+    assert len(shown.stdout.splitlines()) == 3  # the records still go to stdout alone
+
+    piped = run_extract("-j", "1", tmp_path)
+    assert piped.returncode == 0 and piped.stderr == ""

@@ -14,15 +14,21 @@ import time
 from pathlib import Path
 
 from sohoa.cli import main
+from tests.sohoa.commands.terminal import bar_counts, run_on_terminal
 
 REPO = Path(__file__).resolve().parents[3]
 
 
-def sohoa_run(cwd: Path) -> subprocess.CompletedProcess:
+def sohoa_run(cwd: Path, terminal: bool = False) -> subprocess.CompletedProcess:
+    """``sohoa run`` in ``cwd``; with ``terminal``, its stderr is a terminal (a pty)."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("SOHOA_", "AIRFLOW"))
     }  # nothing but the defaults
     env["SOHOA_BATCH_PAGES"] = "2"  # two batches: the mapping is exercised
+    if terminal:
+        shown = run_on_terminal([sys.executable, "-m", "sohoa.cli", "run"], env=env, cwd=cwd)
+        text = shown.terminal.replace("\r\n", "\n")
+        return subprocess.CompletedProcess([], shown.returncode, shown.stdout, text)
     return subprocess.run(
         [sys.executable, "-m", "sohoa.cli", "run"],
         cwd=cwd,
@@ -63,9 +69,10 @@ def test_run_from_nothing_to_a_populated_database_then_nothing_more(tmp_path, mo
         == 0
     )
 
-    first = sohoa_run(tmp_path)
+    first = sohoa_run(tmp_path, terminal=True)
     assert first.returncode == 0, first.stderr[-3000:]
     out = first.stderr
+    assert bar_counts(out, "page")[-1] == (3, 3)  # a person at a terminal sees the pages
     assert figure(out, "pages in") == 3
     assert figure(out, "loaded") + figure(out, "in review") + figure(out, "rejected") == 3
     assert figure(out, "rejected") >= 1
@@ -90,6 +97,7 @@ def test_run_from_nothing_to_a_populated_database_then_nothing_more(tmp_path, mo
 
     second = sohoa_run(tmp_path)
     assert second.returncode == 0, second.stderr[-3000:]
+    assert "\r" not in second.stderr  # in a pipe: no bar
     assert figure(second.stderr, "pages in") == 0
     assert "initialised" not in second.stderr  # Airflow's DB was ready: no migration
     after = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}

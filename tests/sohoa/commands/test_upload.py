@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -91,3 +94,19 @@ def test_a_file_that_cannot_be_read_is_refused_alone(scans, tmp_path, capsys):
     assert "refused            page-1.png: no such file" in err
     assert "2 file(s) (2 page(s)) uploaded" in err and "1 could not be read" in err
     assert len(sorted(landing.glob("incoming/**/meta.json"))) == 2
+
+
+def test_a_progress_bar_on_a_terminal_and_none_in_a_pipe(scans, tmp_path):
+    from tests.sohoa.commands.terminal import bar_counts, run_on_terminal
+
+    sohoa = str(Path(sys.executable).with_name("sohoa"))
+    argv = [sohoa, *args(scans, **{"--landing": str(tmp_path / "landing")})]
+    shown = run_on_terminal(argv)
+    assert shown.returncode == 0, shown.terminal
+    assert bar_counts(shown.terminal, "file")[-1] == (3, 3)
+    assert "3 file(s) (3 page(s)) uploaded" in shown.terminal
+
+    piped = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0
+    assert "0 file(s) (0 page(s)) uploaded" in piped.stderr
+    assert not bar_counts(piped.stderr, "file") and "\r" not in piped.stderr
