@@ -6,7 +6,7 @@ save HEIC as ``.jpg``, and an e-mailed "scan" is sometimes an HTML error page.
 Pages are grayscale ``uint8`` arrays (2-D): the OCR stage reads grayscale, and a grayscale
 A4 page at 300 dpi is 8.7 MB where colour would be three times that.
 
-Nothing is rotated here. SPEC 3 puts ``bbox`` in pixels of the page *as uploaded*, so the
+Nothing is rotated here. docs/record.md puts ``bbox`` in pixels of the page *as uploaded*, so the
 EXIF orientation tag of a JPEG is deliberately ignored; ``ocr.prepare`` finds the upright
 orientation itself and keeps the transform back to these pixels. For a PDF, "as uploaded"
 means the page as a PDF viewer shows it (its ``/Rotate`` applied), rendered at ``dpi``.

@@ -1,6 +1,6 @@
 """``sohoa dossiers import FILE`` and ``sohoa dossiers link``.
 
-``import`` loads a one-stop-system export (SPEC 7): good rows are upserted by dossier code,
+``import`` loads a one-stop-system export (docs/kpis.md): good rows are upserted by dossier code,
 each bad row is listed on stderr with its line number and reason (exit 2 then, after the
 good rows are in). ``link`` attaches scanned dossier results to their dossiers.
 """

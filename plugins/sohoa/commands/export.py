@@ -1,4 +1,7 @@
-"""``sohoa export book --unit U --book-type T --year Y --volume V --out FILE.zip`` (SPEC 9)."""
+"""``sohoa export book --unit U --book-type T --year Y --volume V --out FILE.zip``.
+
+See docs/export.md.
+"""
 
 from __future__ import annotations
 

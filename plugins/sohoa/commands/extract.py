@@ -1,4 +1,4 @@
-"""``sohoa extract PATH…``: scans to JSON Lines (SPEC section 3).
+"""``sohoa extract PATH…``: scans to JSON Lines (docs/record.md).
 
 Files are read in parallel, one worker process per core, each keeping its own Tesseract
 engine loaded. A file that cannot be read gets one line on stderr and a ``rejected``

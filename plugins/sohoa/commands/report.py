@@ -1,6 +1,6 @@
 """``sohoa report --period 2024-Q2 [--unit CODE] [--format …] [--out PATH] [--drill-down]``.
 
-The KPI report of SPEC 7/8. Without ``--out``, JSON and CSV go to standard output and
+The KPI report of docs/kpis.md. Without ``--out``, JSON and CSV go to standard output and
 XLSX/HTML to ``kpi-<period>.<ext>`` in the current folder. ``--drill-down`` lists the
 dossiers behind the numerators and denominators of ``--unit`` (a commune or province).
 """

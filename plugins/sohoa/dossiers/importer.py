@@ -1,4 +1,4 @@
-"""Import a dossier export (SPEC section 7): upsert by ``dossier_code``.
+"""Import a dossier export (docs/kpis.md): upsert by ``dossier_code``.
 
 - Idempotent: a second import of the same file changes nothing (rows are compared first).
 - Bad rows are listed with their line number and reason; good rows are imported.

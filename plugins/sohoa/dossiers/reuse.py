@@ -1,4 +1,4 @@
-"""The reuse lookup (SPEC 7): find a person's digitized records while a dossier is handled.
+"""The reuse lookup (docs/kpis.md): find a person's digitized records while a dossier is handled.
 
 A lookup by personal ID (or registration number) returns the records, writes one
 ``reuse_event`` (found or not) and, when made for a dossier's component and something was

@@ -95,7 +95,8 @@ def run_gate(
     today: date | None = None,
     suites_dir: Path | None = None,
 ) -> GateResult:
-    """Validate ``records`` (SPEC-3 dicts); ``failures`` maps record index -> issues."""
+    """Validate ``records`` (record dicts, docs/record.md); ``failures`` maps record
+    index -> issues."""
     out_dir = Path(out_dir or validation_dir()).resolve()
     run_name = _run_name(book)
     groups: dict[str, list[int]] = defaultdict(list)

@@ -106,16 +106,17 @@ def load_batch(
     run_key: str | None = None,
     now: datetime | None = None,
 ) -> LoadSummary:
-    """Gate and load ``records`` (SPEC-3 dicts) of ``book`` in one transaction.
+    """Gate and load ``records`` (record dicts, docs/record.md) of ``book`` in one transaction.
 
     ``gate`` is the gate to run over the pages not stored yet, or the outcome of a gate
     already run over all of ``records`` (the DAG's gate task stages it for the load).
     ``gate=None`` skips Great Expectations (benchmarks of the writer alone, unit tests);
     the record's own status and the loader's key checks still apply.
 
-    A record may carry what the uploader said about its page beside SPEC 3's keys:
-    ``record["upload"] = {"dossier_code": "..."}`` (optional, from the scan's sidecar) is
-    stored as ``scan.upload_meta`` and links a dossier result (``sohoa.dossiers.link``).
+    A record may carry what the uploader said about its page beside the record's keys
+    (docs/record.md): ``record["upload"] = {"dossier_code": "..."}`` (optional, from the
+    scan's sidecar) is stored as ``scan.upload_meta`` and links a dossier result
+    (``sohoa.dossiers.link``).
     """
     with _gc_paused():
         return _load_batch(engine, records, book, gate, run_key, now)

@@ -128,7 +128,7 @@ def upload_facts(landing: Landing, scan_key: str) -> dict[str, str]:
 
 
 def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | None = None) -> str:
-    """Read every page of the batch into SPEC-3 records, staged as JSON Lines.
+    """Read every page of the batch into records (docs/record.md), staged as JSON Lines.
 
     A file that cannot be read is moved to ``quarantine/`` with its reason and stands in
     the batch as a ``rejected`` record, so it is still accounted for.

@@ -1,10 +1,10 @@
-"""Export one register book for the national civil-status system (SPEC section 9).
+"""Export one register book for the national civil-status system (docs/export.md).
 
 The zip holds, in a folder named after the book (``<unit>_<type>_<year>_<volume>``):
 - one PDF per record, named ``<unit>.<type>.<year>.<volume>.<number>.pdf``: the scanned
   page as uploaded (from the landing zone); when the scan cannot be read any more, a page
   listing the record's values, marked as such, so that no record is missing;
-- one spreadsheet (XLSX) with one row per record: its number, the values of SPEC 2 in a
+- one spreadsheet (XLSX) with one row per record: its number, the values of docs/documents.md in a
   fixed column order, the PDF's file name and how the record was made (auto-accepted,
   reviewed, typed).
 Records are ordered by registration number (numerically where the numbers allow).

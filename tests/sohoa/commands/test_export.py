@@ -1,4 +1,4 @@
-"""``sohoa export book …`` writes the zip of SPEC 9."""
+"""``sohoa export book …`` writes the zip of docs/export.md."""
 
 from __future__ import annotations
 
