@@ -94,9 +94,15 @@ def run_gate(
     out_dir: Path | None = None,
     today: date | None = None,
     suites_dir: Path | None = None,
+    keep: bool = True,
 ) -> GateResult:
     """Validate ``records`` (record dicts, docs/record.md); ``failures`` maps record
-    index -> issues."""
+    index -> issues.
+
+    ``keep=False`` is for a question about one record a person is typing or correcting:
+    the same suites decide, but no validation result or Data Docs page is written (that
+    costs most of a check's time, and a half-typed record is not a run of the gate).
+    """
     out_dir = Path(out_dir or validation_dir()).resolve()
     run_name = _run_name(book)
     groups: dict[str, list[int]] = defaultdict(list)
@@ -108,12 +114,12 @@ def run_gate(
     for doc_type, indices in sorted(groups.items()):
         suite = load_suite(doc_type, suites_dir)
         frame = build_frame([records[i] for i in indices], doc_type, suite.columns())
-        validation, page = _validate(suite, frame, out_dir, run_name, today)
+        validation, page = _validate(suite, frame, out_dir, run_name, today, keep)
         documents.append(validation)
         _collect(suite, validation, indices, frame, result)
         result.report_path = page or result.report_path
         result.checked += len(indices)
-    if documents:
+    if documents and keep:
         runs = out_dir / "runs"
         runs.mkdir(parents=True, exist_ok=True)
         path = runs / f"{run_name}.json"
@@ -130,7 +136,7 @@ def run_gate(
 
 
 def _validate(
-    suite: Suite, frame, out_dir: Path, run_name: str, today: date | None
+    suite: Suite, frame, out_dir: Path, run_name: str, today: date | None, keep: bool = True
 ) -> tuple[dict[str, Any], str | None]:
     gx, pd = _import_gx()
     try:
@@ -164,7 +170,7 @@ def _validate(
             gx.Checkpoint(
                 name=f"gate-{run_name}",
                 validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if keep else [],
                 result_format={
                     "result_format": "COMPLETE",
                     "unexpected_index_column_names": ["record_index"],
@@ -187,6 +193,8 @@ def _validate(
         raise GateError(f"data validation could not run ({suite.name}): {exc}") from exc
     (validation,) = outcome.run_results.values()
     document = validation.to_json_dict()
+    if not keep:
+        return document, None
     pages = sorted(docs_dir.glob(f"validations/{suite.name}/{run_name}/*/*.html"))
     return document, str(pages[-1]) if pages else None
 

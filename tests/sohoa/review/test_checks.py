@@ -141,3 +141,13 @@ def test_a_correction_is_refused_only_for_what_is_wrong_with_the_value_itself():
     ]
     # Warnings never refuse a correction: they are answered when the record loads.
     assert field_errors("birth", "place_of_birth", "Bệnh viện Từ Dũ", record) == []
+
+
+def test_a_check_runs_the_gate_without_writing_a_validation_run(tmp_path, monkeypatch):
+    """A record being typed is a question to the gate, not a run of it: nothing is kept
+    (no result file, no Data Docs page holding its values)."""
+    monkeypatch.setenv("SOHOA_VALIDATION_DIR", str(tmp_path / "validation"))
+    bad = {**GOOD, "registration_date": "2019-02-30"}
+    findings = check_entry("birth", bad, BOOK, today=TODAY)
+    assert ("registration_date", "date_invalid") in {(f.field, f.rule) for f in findings}
+    assert not (tmp_path / "validation").exists() or not any((tmp_path / "validation").rglob("*"))
