@@ -63,6 +63,10 @@ PRINTED = [
         "sex: The sex must be Nam or Nữ. (r)",
     ),
     (
+        ReviewError("default_invalid", field="ethnicity", value="Kihn"),
+        "ethnicity: 'Kihn' is not in its list and cannot be a default",
+    ),
+    (
         ReviewError("checks_failed", fields=("date_of_birth",), problems="date_of_birth: x"),
         "not loaded, the checks refuse date_of_birth: date_of_birth: x",
     ),

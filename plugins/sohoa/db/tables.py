@@ -462,6 +462,18 @@ upload_file = Table(
 )
 Index("ix_upload_file_sha256", upload_file.c.sha256)
 
+# How a register book is typed in (``sohoa.review.books``): the defaults a clerk set for
+# it (ethnicity, nationality, registration place) and whether it is keyed twice.
+book_entry = Table(
+    "book_entry",
+    metadata,
+    Column("book_id", ID, ForeignKey("register_book.id"), primary_key=True),
+    Column("double_entry", Boolean, nullable=False),
+    Column("defaults", JSONDoc, nullable=False),  # {field kind: value}
+    Column("updated_by", String(100), nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
 # Wrong passwords per username, shared by every process of the web app (``web.throttle``).
 # The key is the sha256 of the normalized username: someone who types a password into
 # the username box leaves no readable password behind. Rows live minutes, not days.

@@ -71,6 +71,7 @@ class ReviewError(CodedError):
         "no_flag": "no duplicate flag {flag}",
         "flag_resolved": "flag {flag} is already resolved ({state})",
         "value_refused": "{field}: {message} ({rule})",
+        "default_invalid": "{field}: {value!r} is not in its list and cannot be a default",
         "checks_failed": "not loaded, the checks refuse {fields}: {problems}",
         "warnings_unanswered": (
             "not loaded without a reason for {fields}: {problems}; if the page says so, "
@@ -93,6 +94,7 @@ class ReviewItem:
     fields: dict[str, dict[str, Any]]  # working copy: value, confidence, bbox, origin, by
     record_id: int | None = None
     actions: list[dict[str, Any]] = field(default_factory=list)
+    book_id: int | None = None
 
 
 def canonical_value(name: str, raw: Any) -> Any:
@@ -533,4 +535,5 @@ def _item(r) -> ReviewItem:
         list(r["reasons"]),
         dict(r["working"]),
         r["record_id"],
+        book_id=r["book_id"],
     )

@@ -46,6 +46,7 @@ REVIEW_TEXTS = {
     "no_flag": "Không tìm thấy cảnh báo trùng người này.",
     "flag_resolved": "Cảnh báo trùng người này đã được xử lý ({state}).",
     "value_refused": "{field}: {rule}.",
+    "default_invalid": "{field}: “{value}” không có trong danh mục, không đặt làm mặc định được.",
     "checks_failed": (
         "Hồ sơ chưa được nạp vì có trường sai: {fields}. Xem ghi chú màu đỏ bên cạnh từng trường."
     ),

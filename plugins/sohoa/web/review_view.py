@@ -17,6 +17,14 @@ from ocr.checks import REQUIRED
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.text import fold
 from sohoa.db.tables import BOOK_TYPES
+from sohoa.review.entry_layout import (
+    BLOCKS,
+    Input,
+    block_of,
+    field_order,
+    input_kind,
+    other_block,
+)
 from sohoa.review.queue import ReviewItem
 from sohoa.web.labels import DOC_TYPE_LABELS
 
@@ -374,16 +382,20 @@ def _is_box(bbox: Any) -> bool:
 
 @dataclass
 class ManualForm:
-    """The manual-entry form of one doc type: its fields, what was typed, what was wrong."""
+    """The manual-entry form of one doc type: its inputs in the order of the paper form of
+    its generation, what was typed, what was wrong, and the book's defaults."""
 
     doc_type: str
-    fields: list[tuple[str, str, bool]]  # (name, label, required)
+    fields: list[tuple[str, str, bool]]  # (name, label, required), in the form's order
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)  # field (or "record") -> text
     warning_checks: list[CheckView] = field(default_factory=list)  # the same, for ticking
     overridden: set[str] = field(default_factory=set)  # warnings ticked "the page says so"
     override_reason: str = ""
+    generation: str = "new"
+    inputs: list[Input] = field(default_factory=list)
+    defaults: dict[str, str] = field(default_factory=dict)  # field -> the book's default
 
     def add_checks(self, findings) -> None:
         """The checks of the typed record, beside their inputs."""
@@ -393,28 +405,67 @@ class ManualForm:
                 self.warning_checks.append(c)
             target.setdefault(c.key, c.text)
 
+    def copy_source(self, name: str) -> str | None:
+        """The input a residence can be copied from: the other parent's (or spouse's)."""
+        block = block_of(self.doc_type, name)
+        other = other_block(self.doc_type, block) if block else None
+        if other is None or not name.endswith("residence"):
+            return None
+        return other + name[len(block) :]
 
-def manual_form(doc_type: str, values: dict[str, str] | None = None) -> ManualForm:
+    def unused_defaults(self, values: dict[str, str]) -> set[str]:
+        """Fields of a parent (or spouse) left without a name that hold only the book's
+        default: the page has no such person, so nothing of theirs is kept."""
+        out = set()
+        for block in BLOCKS.get(self.doc_type, ()):
+            named = any(values.get(block + n) for n in ("name", "full_name"))
+            if not named:
+                out |= {n for n, d in self.defaults.items() if n.startswith(block)}
+        return {n for n in out if values.get(n) == self.defaults[n]}
+
+
+def manual_form(
+    doc_type: str,
+    values: dict[str, str] | None = None,
+    *,
+    generation: str = "new",
+    defaults: dict[str, str] | None = None,
+    fill: bool = False,
+) -> ManualForm:
+    """The form of ``doc_type`` for ``generation``; ``fill``: empty inputs start with the
+    book's ``defaults`` (a form being shown again keeps what was typed, blanks included)."""
     required = set(REQUIRED.get(doc_type, ()))
+    names = field_order(doc_type, generation, field_names(doc_type))
+    inputs = [
+        Input(n, field_label(n), n in required, input_kind(n), block_of(doc_type, n)) for n in names
+    ]
+    defaults = {n: v for n, v in (defaults or {}).items() if n in names}
+    shown = dict(values or {})
+    if fill:
+        shown = {**defaults, **{k: v for k, v in shown.items() if v}}
     return ManualForm(
         doc_type,
-        [(n, field_label(n), n in required) for n in field_names(doc_type)],
-        dict(values or {}),
+        [(i.name, i.label, i.required) for i in inputs],
+        shown,
+        generation=generation,
+        inputs=inputs,
+        defaults=defaults,
     )
 
 
 def typed_values(item: ReviewItem) -> dict[str, str]:
     """What the machine read, as starting values for typing the record in."""
-    return {
+    shown = {
         n: shown_value(n, f["value"])
         for n, f in item.fields.items()
         if f.get("value") not in (None, "")
     }
+    return {n: shown_date(v) if is_date_field(n) else v for n, v in shown.items()}
 
 
 # --- what people type ---------------------------------------------------------------------
 
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$|^(\d{2})(\d{2})(\d{4})$")
 _SEX_IN = {"nam": "male", "male": "male", "nu": "female", "female": "female"}
 SEX_OUT = {"male": "Nam", "female": "Nữ"}
 
@@ -438,12 +489,19 @@ def shown_value(name: str, value: Any) -> str:
 
 def from_input(name: str, raw: str) -> str:
     """What a clerk typed, in the form the queue expects: "Nam"/"Nữ" for the sex, and
-    dates as written in Vietnam (04/03/2019, day first) turned into ISO."""
+    dates as written in Vietnam, day first (04/03/2019, 4-3-2019, 04032019), in ISO."""
     text = (raw or "").strip()
     if is_sex_field(name):
         return _SEX_IN.get(fold(text).lower(), text)
     if is_date_field(name):
         m = _DMY.match(text)
         if m:
-            return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+            day, month, year = (g for g in m.groups() if g is not None)
+            return f"{year}-{int(month):02d}-{int(day):02d}"
     return text
+
+
+def shown_date(value: str) -> str:
+    """An ISO date as a clerk writes it (2019-03-04 -> 04/03/2019); other text as it is."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value or "")
+    return f"{m.group(3)}/{m.group(2)}/{m.group(1)}" if m else value

@@ -1,4 +1,5 @@
 """Review pages (SPEC 5): the pages the machine could not settle, beside their image.
+(Typing a whole record in is :mod:`sohoa.web.routes.entry`.)
 
 Every endpoint checks the capability (``review``; ``confirm`` to confirm) and then the
 item's unit against the principal's scope before anything is read or changed. Every
@@ -24,7 +25,7 @@ from sohoa.web.access import ALL_UNITS, Principal
 from sohoa.web.error_texts import vietnamese
 from sohoa.web.page_images import page_image
 from sohoa.web.pages import redirect, render
-from sohoa.web.security import Forbidden, context, require, require_unit
+from sohoa.web.security import context, require, require_unit
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -280,127 +281,3 @@ async def reject_item(
         )
     log.info("review item %s: page rejected by account %s", item_id, principal.user_id)
     return redirect(request, await run_in_threadpool(_next_path, engine, principal, "rejected"))
-
-
-# --- manual entry --------------------------------------------------------------------------
-
-
-def _default_type(item: ReviewItem) -> str:
-    if item.doc_type in view.DOC_TYPE_LABELS and item.doc_type != "unknown":
-        return item.doc_type
-    return item.book["type"] if item.book else "birth"
-
-
-async def _manual_page(
-    request: Request,
-    principal: Principal,
-    item: ReviewItem,
-    form: view.ManualForm,
-    *,
-    error: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
-    return render(
-        request,
-        "review_manual.html",
-        principal,
-        status_code=status_code,
-        item=view.item_view(item),
-        image=image,
-        form=form,
-        doc_types=[(t, view.DOC_TYPE_LABELS[t]) for t in BOOK_TYPES],
-        error=error,
-    )
-
-
-@router.get("/review/{item_id}/manual")
-async def manual_form(
-    request: Request, item_id: int, principal: Principal = Depends(require("review"))
-) -> Response:
-    item = await _item_in_scope(request, principal, item_id)
-    doc_type = request.query_params.get("doc_type") or _default_type(item)
-    if doc_type not in BOOK_TYPES:
-        doc_type = _default_type(item)
-    start = view.typed_values(item) if doc_type == item.doc_type else {}
-    return await _manual_page(request, principal, item, view.manual_form(doc_type, start))
-
-
-@router.post("/review/{item_id}/manual")
-async def manual_entry(
-    request: Request, item_id: int, principal: Principal = Depends(require("review"))
-) -> Response:
-    item = await _item_in_scope(request, principal, item_id)
-    if not principal.can("confirm"):  # typing a record in loads it: that is confirming
-        raise Forbidden()
-    posted = await request.form()
-    doc_type = str(posted.get("doc_type") or "")
-    if doc_type not in BOOK_TYPES:
-        form = view.manual_form(_default_type(item))
-        return await _manual_page(
-            request, principal, item, form, error="Hãy chọn loại giấy tờ.", status_code=400
-        )
-    form = view.manual_form(
-        doc_type,
-        {n: str(posted.get(n) or "").strip() for n, _, _ in view.manual_form(doc_type).fields},
-    )
-    if posted.get("shown_type") != doc_type:
-        # The type was changed without JavaScript: show that type's fields, save nothing.
-        return await _manual_page(request, principal, item, form)
-    values = _check_manual(form)
-    form.overridden = {str(f) for f in posted.getlist("override") if f}
-    form.override_reason = str(posted.get("override_reason") or "")[:1000]
-    if form.errors:  # the other checks too, so that one refusal names everything
-        engine = context(request).engine
-        typed = {n: queue.canonical_value(n, v) for n, v in values.items()}
-        form.add_checks(await run_in_threadpool(queue.check_item, engine, item_id, doc_type, typed))
-        return await _manual_page(
-            request,
-            principal,
-            item,
-            form,
-            error="Có trường chưa đúng; xem ghi chú bên cạnh từng trường.",
-            status_code=400,
-        )
-    engine = context(request).engine
-    try:
-        record_id = await run_in_threadpool(
-            queue.enter_record,
-            engine,
-            item_id,
-            doc_type,
-            values,
-            actor=principal.username,
-            overrides=_overrides(sorted(form.overridden), form.override_reason),
-        )
-    except ReviewError as exc:
-        form.add_checks(exc.params.get("findings") or ())
-        if exc.field in form.values:
-            form.errors[exc.field] = vietnamese(exc)
-        return await _manual_page(
-            request, principal, item, form, error=vietnamese(exc), status_code=400
-        )
-    log.info(
-        "review item %s typed in as record %s by account %s", item_id, record_id, principal.user_id
-    )
-    return redirect(request, await run_in_threadpool(_next_path, engine, principal, "entered"))
-
-
-def _check_manual(form: view.ManualForm) -> dict[str, str]:
-    """The typed values the queue will take, filling ``form.errors`` per field: required
-    fields present, every value valid on its own (the queue checks again when it saves)."""
-    values: dict[str, str] = {}
-    for name, _label, required in form.fields:
-        raw = form.values.get(name, "")
-        if not raw:
-            if required:
-                form.errors[name] = "Trường này bắt buộc."
-            continue
-        typed = view.from_input(name, raw)
-        try:
-            queue.canonical_value(name, typed)
-        except ReviewError as exc:
-            form.errors[name] = vietnamese(exc)
-            continue
-        values[name] = typed
-    return values

@@ -4,17 +4,6 @@
 (function () {
   "use strict";
 
-  // Manual entry: changing the document type shows that type's fields.
-  var typeSelect = document.querySelector("#manual-form select[name=doc_type]");
-  if (typeSelect) {
-    typeSelect.addEventListener("change", function () {
-      var url = typeSelect.getAttribute("data-manual-url");
-      window.location.assign(url + "?doc_type=" + encodeURIComponent(typeSelect.value));
-    });
-    var firstWrong = document.querySelector("#manual-form .has-error input");
-    (firstWrong || document.querySelector("#manual-form .manual-fields input")).focus();
-  }
-
   var table = document.getElementById("fields");
   var inputs = table ? Array.prototype.slice.call(table.querySelectorAll("input[name=value]")) : [];
   var image = document.getElementById("page-image");
