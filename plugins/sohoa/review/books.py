@@ -8,7 +8,8 @@ on the page, where the clerk sees it and changes it when the page says otherwise
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -35,7 +36,7 @@ class BookEntry:
 
 def settings(engine: Engine | Connection, book_id: int) -> BookEntry:
     """The book's settings; defaults not set yet are the starting ones."""
-    with _connect(engine) as conn:
+    with connected(engine) as conn:
         row = conn.execute(select(book_entry).where(book_entry.c.book_id == book_id)).first()
         start = _starting(conn, book_id)
     if row is None:
@@ -107,19 +108,11 @@ def _save(
         conn.execute(insert(book_entry).values(book_id=book_id, **values))
 
 
-class _connect:
+@contextmanager
+def connected(bind: Engine | Connection) -> Iterator[Connection]:
     """A connection from an engine (closed after), or the caller's own connection."""
-
-    def __init__(self, bind: Engine | Connection) -> None:
-        self.bind = bind
-        self.conn: Connection | None = None
-
-    def __enter__(self) -> Connection:
-        if isinstance(self.bind, Connection):
-            return self.bind
-        self.conn = self.bind.connect()
-        return self.conn
-
-    def __exit__(self, *exc) -> None:
-        if self.conn is not None:
-            self.conn.close()
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as conn:
+        yield conn

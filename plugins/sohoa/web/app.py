@@ -27,6 +27,7 @@ ROUTE_MODULES = [
     "batches",
     "review",
     "entry",
+    "arbitration",
     "dashboard",
     "lookup",
     "accounts",

@@ -22,6 +22,7 @@ from sohoa.review.entry_layout import (
     Input,
     block_of,
     field_order,
+    generation_of,
     input_kind,
     other_block,
 )
@@ -144,6 +145,12 @@ def field_names(doc_type: str) -> list[str]:
     return list(validator(doc_type).schema["properties"]["fields"]["properties"])
 
 
+def field_order_of(doc_type: str, item: ReviewItem) -> list[str]:
+    """The fields of ``doc_type`` in the order of the form of the item's book's year."""
+    year = int(item.book["year"]) if item.book else None
+    return field_order(doc_type, generation_of(year), field_names(doc_type))
+
+
 @dataclass(frozen=True)
 class CheckView:
     """A failed check of the record as it would load, in Vietnamese: an error blocks,
@@ -238,6 +245,7 @@ class ItemView:
     page_reasons: list[Reason]  # reasons about the whole page, not one field
     actions: list[dict[str, Any]]
     checks: list[CheckView] = field(default_factory=list)
+    book_id: int | None = None
 
     @property
     def errors(self) -> list[CheckView]:
@@ -263,6 +271,50 @@ class ItemView:
 
 
 @dataclass(frozen=True)
+class KeyingState:
+    """A page of a book typed twice, as one person sees it (``double`` False: typed once)."""
+
+    double: bool
+    made: int = 0  # keyings made (0, 1 or 2)
+    mine: bool = False  # this person made one of them
+    may_arbitrate: bool = False  # a reviewer who keyed neither
+
+    @property
+    def stage(self) -> str:
+        return ("first", "second", "arbitrate")[min(self.made, 2)]
+
+    @property
+    def can_key(self) -> bool:
+        return self.double and self.made < 2 and not self.mine
+
+    @property
+    def actionable(self) -> bool:
+        """Something this person can do now on the page."""
+        return not self.double or self.can_key or (self.made >= 2 and self.may_arbitrate)
+
+    @property
+    def label(self) -> str:
+        if not self.double:
+            return ""
+        if self.made >= 2:
+            return "Nhập hai lần: chờ phân xử"
+        return f"Nhập hai lần: đã nhập {self.made}/2"
+
+
+def without_keyed_values(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history of a page being keyed twice: one line per keying, without its values
+    (neither keyer may see the other's)."""
+    out, seen = [], set()
+    for a in actions:
+        if a.get("action") != "key":
+            out.append(a)
+        elif a.get("note") not in seen:
+            seen.add(a.get("note"))
+            out.append({**a, "field": None, "old_value": None, "new_value": None})
+    return out
+
+
+@dataclass(frozen=True)
 class ListRow:
     id: int
     doc_label: str
@@ -270,6 +322,7 @@ class ListRow:
     book_label: str
     page: int
     summary: str  # the rules that failed, by name: no values, so no personal data
+    keying: str = ""  # a book typed twice: how far its keying is
 
 
 def book_label(book: dict[str, Any] | None) -> str:
@@ -296,7 +349,8 @@ def reason_summary(item: ReviewItem) -> str:
     return "; ".join(seen) or "Cần kiểm tra"
 
 
-def list_row(item: ReviewItem) -> ListRow:
+def list_row(item: ReviewItem, keyings: int | None = None) -> ListRow:
+    """``keyings``: made so far when the item's book is typed twice."""
     return ListRow(
         item.id,
         doc_type_label(item.doc_type),
@@ -304,6 +358,7 @@ def list_row(item: ReviewItem) -> ListRow:
         book_label(item.book),
         item.page,
         reason_summary(item),
+        KeyingState(True, keyings).label if keyings is not None else "",
     )
 
 
@@ -332,6 +387,7 @@ def item_view(item: ReviewItem, findings=()) -> ItemView:
         page_reasons=[r for r in reasons if r.field not in shown],
         actions=[{**a, "note_text": note_text(a)} for a in item.actions],
         checks=checks,
+        book_id=item.book_id,
     )
 
 
@@ -339,6 +395,10 @@ def note_text(action: dict[str, Any]) -> str:
     """An audit row's note as a clerk reads it: an override's rule by its Vietnamese
     name, then the reason given."""
     note = action.get("note") or ""
+    if action.get("action") == "key" and note.startswith("keying "):
+        return f"lần nhập thứ {note.removeprefix('keying ')}"
+    if action.get("action") == "arbitrate":
+        return note.replace("1: ", "lần 1: ").replace(" | 2: ", " · lần 2: ")
     if action.get("action") == "override" and ": " in note:
         rule, reason = note.split(": ", 1)
         return f"{rule_label(rule)} — lý do: {reason}"

@@ -61,18 +61,24 @@ def clerk(served):
     return add_user(served.cwd, served.env, "archive_staff", HOME_UNIT)
 
 
-@pytest.fixture
-def page(browser, served, clerk):
+def _signed_in(browser, served, user):
+    """A browser tab of ``user``, signed in; JavaScript errors collected in ``tab.errors``."""
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(30_000)
-    errors: list[str] = []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.on("console", lambda m: _console_error(m) and errors.append(m.text))
-    sign_in(tab, served.url, clerk)
+    tab.errors = []
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on("console", lambda m: _console_error(m) and tab.errors.append(m.text))
+    sign_in(tab, served.url, user)
+    return tab
+
+
+@pytest.fixture
+def page(browser, served, clerk):
+    tab = _signed_in(browser, served, clerk)
     yield tab
-    context.close()
-    assert not errors, errors  # no JavaScript error or CSP refusal on any page
+    tab.context.close()
+    assert not tab.errors, tab.errors  # no JavaScript error or CSP refusal on any page
 
 
 REFUSED = "the server responded with a status of 400"  # a form sent back to be fixed
@@ -268,3 +274,67 @@ def test_typing_a_birth_record_takes_half_the_key_presses(page, served, engine, 
     )
     assert fast.presses * 2 <= full.presses
     assert fast.telex * 2 <= full.telex
+
+
+def test_double_keying_with_one_disagreement_resolved(browser, served, engine, shots):
+    """A reviewer marks the book; two clerks key the page, neither seeing the other's
+    values; the one field they typed differently is settled by the reviewer beside the
+    page; the manager sees the rates."""
+    env, cwd = served.env, served.cwd
+    reviewer, manager = (add_user(cwd, env, role, HOME_UNIT) for role in ("reviewer", "manager"))
+    clerks = [add_user(cwd, env, "archive_staff", HOME_UNIT) for _ in range(2)]
+    item_id = stage_handwritten(engine, Path(cwd) / "scans", HOME_UNIT, seed=25, volume="11")
+    tabs = [_signed_in(browser, served, u) for u in (reviewer, *clerks, manager)]
+    boss_tab, first, second, manager_tab = tabs
+    try:
+        boss_tab.goto(f"{served.url}/review/{item_id}")
+        with boss_tab.expect_navigation():
+            boss_tab.click("#double-entry-toggle")
+        assert boss_tab.locator("#double-entry").get_attribute("data-made") == "0"
+
+        differing = {**TYPED, "full_name": "Trần Thị Bich"}
+        for tab, record in ((first, TYPED), (second, differing)):
+            tab.goto(f"{served.url}/review/{item_id}/manual")
+            assert tab.locator("#keying").count() == 1
+            assert tab.input_value("#m-full_name") == ""  # the other's values unseen
+            _type_record(tab, record)
+            with tab.expect_navigation():
+                tab.click("#manual-submit")
+            assert "/manual" not in tab.url
+        shots(second, "second-keying-sent")
+        from sohoa.review.queue import show
+
+        assert show(engine, item_id).state == "pending"
+
+        boss_tab.goto(f"{served.url}/review/{item_id}")
+        with boss_tab.expect_navigation():
+            boss_tab.click("#arbitrate-link")
+        rows = boss_tab.locator("#differences tr[data-field]")
+        assert rows.count() == 1 and rows.first.get_attribute("data-field") == "full_name"
+        assert boss_tab.locator("#differences .keyed").all_inner_texts() == [
+            "TRẦN THỊ BÍCH",
+            "TRẦN THỊ BICH",
+        ]
+        assert boss_tab.locator("#page-image").count() == 1  # beside the page
+        boss_tab.check("#choice-full_name-1")
+        shots(boss_tab, "arbitration-one-difference")
+        with boss_tab.expect_navigation():
+            boss_tab.click("#arbitrate-submit")
+        item = show(engine, item_id)
+        assert item.state == "confirmed" and item.fields["full_name"]["value"] == "TRẦN THỊ BÍCH"
+
+        manager_tab.goto(f"{served.url}/dashboard")
+        block = manager_tab.locator("#double-keying")
+        assert block.locator("#keying-books tbody tr").count() == 1
+        assert sorted(
+            block.locator("#keying-clerks tr[data-clerk]").evaluate_all(
+                "rows => rows.map(r => r.dataset.clerk)"
+            )
+        ) == sorted(c.username for c in clerks)
+        block.scroll_into_view_if_needed()
+        shots(manager_tab, "dashboard-double-keying")
+        for tab in tabs:
+            assert not tab.errors, tab.errors
+    finally:
+        for tab in tabs:
+            tab.context.close()

@@ -31,6 +31,7 @@ from sohoa.web.dashboard_view import (
 )
 from sohoa.web.labels import DOC_TYPE_LABELS
 from sohoa.web.pages import href, render
+from sohoa.web.routes.arbitration import keying_rates
 from sohoa.web.security import Forbidden, context, require
 
 router = APIRouter()
@@ -79,7 +80,10 @@ async def dashboard(
     view = await run_in_threadpool(build_dashboard, engine, per, selected)
     query = urlencode({"period": per.label, "unit": selected})
     links = {fmt: href(request, f"/dashboard/report.{fmt}") + f"?{query}" for fmt in DOWNLOADS}
-    return render(request, "dashboard.html", principal, view=view, links=links, **page)
+    keying = await run_in_threadpool(keying_rates, engine, principal, selected)  # issue 15
+    return render(
+        request, "dashboard.html", principal, view=view, links=links, keying=keying, **page
+    )
 
 
 @router.get("/dashboard/report.{fmt}")

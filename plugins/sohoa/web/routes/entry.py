@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from sohoa.db.tables import BOOK_TYPES
-from sohoa.review import books, lists, places, queue
+from sohoa.review import books, double_keying, lists, places, queue
 from sohoa.review.entry_layout import GENERATIONS, generation_of
 from sohoa.review.queue import ReviewError, ReviewItem
 from sohoa.web import review_view as view
@@ -31,7 +31,7 @@ from sohoa.web.access import Principal
 from sohoa.web.error_texts import vietnamese
 from sohoa.web.page_images import page_image
 from sohoa.web.pages import redirect, render
-from sohoa.web.routes.review import _item_in_scope, _next_path
+from sohoa.web.routes.review import _item_in_scope, _next_path, keying_state
 from sohoa.web.security import Forbidden, context, require
 
 router = APIRouter()
@@ -74,6 +74,7 @@ async def _manual_page(
     engine = context(request).engine
     image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
     book = await run_in_threadpool(_book, engine, item)
+    keying = await run_in_threadpool(keying_state, engine, item, principal)
     year = int(item.book["year"]) if item.book else None
     return render(
         request,
@@ -89,6 +90,7 @@ async def _manual_page(
         nationalities=lists.nationality_choices(),
         book_defaults=book.defaults,
         eras=" ".join(places.era_of(None, year)),
+        keying=keying,
         error=error,
     )
 
@@ -105,8 +107,10 @@ async def manual_form(
     query = request.query_params
     doc_type = _chosen(query.get("doc_type"), BOOK_TYPES, _default_type(item))
     generation = _chosen(query.get("generation"), GENERATIONS, _default_generation(item))
-    start = view.typed_values(item) if doc_type == item.doc_type else {}
     engine = context(request).engine
+    double = await run_in_threadpool(double_keying.is_double, engine, item_id)
+    # A keyer of a book typed twice starts from the page alone, not the machine's reading.
+    start = view.typed_values(item) if doc_type == item.doc_type and not double else {}
     form = await run_in_threadpool(_form, engine, item, doc_type, generation, start, fill=True)
     return await _manual_page(request, principal, item, form)
 
@@ -156,16 +160,29 @@ async def manual_entry(
             status_code=400,
         )
     overrides = {key: form.override_reason for key in form.overridden}
+    double = await run_in_threadpool(double_keying.is_double, engine, item_id)
     try:
-        record_id = await run_in_threadpool(
-            queue.enter_record,
-            engine,
-            item_id,
-            form.doc_type,
-            values,
-            actor=principal.username,
-            overrides=overrides,
-        )
+        if double:
+            outcome = await run_in_threadpool(
+                double_keying.key_record,
+                engine,
+                item_id,
+                form.doc_type,
+                values,
+                actor=principal.username,
+                overrides=overrides,
+            )
+            record_id = outcome.record_id
+        else:
+            record_id = await run_in_threadpool(
+                queue.enter_record,
+                engine,
+                item_id,
+                form.doc_type,
+                values,
+                actor=principal.username,
+                overrides=overrides,
+            )
     except ReviewError as exc:
         form.add_checks(exc.params.get("findings") or ())
         if exc.field in form.values:
@@ -173,6 +190,10 @@ async def manual_entry(
         return await _manual_page(
             request, principal, item, form, error=vietnamese(exc), status_code=400
         )
+    if double and record_id is None:
+        log.info("review item %s keyed by account %s", item_id, principal.user_id)
+        notice = "keyed" if outcome.stage == double_keying.SECOND else "arbitration"
+        return redirect(request, await run_in_threadpool(_next_path, engine, principal, notice))
     log.info(
         "review item %s typed in as record %s by account %s", item_id, record_id, principal.user_id
     )

@@ -11,6 +11,7 @@ only; values and reasons travel in POST bodies, and logs name items and accounts
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -18,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from sohoa.db.tables import BOOK_TYPES
-from sohoa.review import queue
+from sohoa.review import double_keying, queue
 from sohoa.review.queue import ReviewError, ReviewItem
 from sohoa.web import review_view as view
 from sohoa.web.access import ALL_UNITS, Principal
@@ -37,6 +38,13 @@ NOTICES = {
     "confirmed": "Đã xác nhận hồ sơ; bản ghi đã được nạp vào cơ sở dữ liệu.",
     "rejected": "Đã từ chối trang, kèm lý do.",
     "entered": "Đã nhập tay và nạp hồ sơ vào cơ sở dữ liệu.",
+    "keyed": "Đã lưu lần nhập của bạn; trang chờ người nhập thứ hai.",
+    "arbitration": (
+        "Hai lần nhập chưa khớp (hoặc chưa qua kiểm tra); trang chờ người duyệt phân xử."
+    ),
+    "arbitrated": "Đã phân xử và nạp hồ sơ vào cơ sở dữ liệu.",
+    "double_on": "Quyển sổ này từ nay nhập hai lần.",
+    "double_off": "Quyển sổ này từ nay nhập một lần.",
 }
 
 
@@ -65,9 +73,30 @@ def pending_in_scope(engine, principal: Principal, limit: int = LIST_LIMIT) -> l
     return [found[i] for i in sorted(found)][:limit]
 
 
+def keying_state(engine, item: ReviewItem, principal: Principal) -> view.KeyingState:
+    """Where a page of a book typed twice stands, for this person."""
+    if not item.book_id or not double_keying.is_double(engine, item.id):
+        return view.KeyingState(False)
+    done = double_keying.progress(engine, item.id)
+    return view.KeyingState(
+        True,
+        len(done.keyings),
+        principal.username in done.keyers,
+        principal.can("arbitrate") and principal.username not in done.keyers,
+    )
+
+
 def _next_path(engine, principal: Principal, notice: str) -> str:
-    upcoming = pending_in_scope(engine, principal, limit=1)
-    target = f"/review/{upcoming[0].id}" if upcoming else "/review"
+    """The oldest page this person can act on next (not one they keyed already)."""
+    upcoming = next(
+        (
+            item
+            for item in pending_in_scope(engine, principal, limit=50)
+            if keying_state(engine, item, principal).actionable
+        ),
+        None,
+    )
+    target = f"/review/{upcoming.id}" if upcoming else "/review"
     return f"{target}?notice={notice}"
 
 
@@ -90,12 +119,14 @@ def _notice(request: Request) -> str | None:
 async def review_list(
     request: Request, principal: Principal = Depends(require("review"))
 ) -> Response:
-    items = await run_in_threadpool(pending_in_scope, context(request).engine, principal)
+    engine = context(request).engine
+    items = await run_in_threadpool(pending_in_scope, engine, principal)
+    keyings = await run_in_threadpool(double_keying.pending_counts, engine)
     return render(
         request,
         "review_list.html",
         principal,
-        rows=[view.list_row(i) for i in items],
+        rows=[view.list_row(i, keyings.get(i.id)) for i in items],
         limit=LIST_LIMIT,
         notice=_notice(request),
     )
@@ -115,8 +146,14 @@ async def _item_page(
     overrides: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    engine = context(request).engine
+    keying = await run_in_threadpool(keying_state, engine, item, principal)
+    if keying.double and item.state == "pending":
+        # Keyers see the page only: neither the machine's reading nor another's keying.
+        findings = []
+        item = replace(item, fields={}, actions=view.without_keyed_values(item.actions))
     if findings is None:  # what the checks say of the working copy, before confirming
-        findings = await run_in_threadpool(_current_checks, context(request).engine, item)
+        findings = await run_in_threadpool(_current_checks, engine, item)
     shown = view.item_view(item, findings)
     image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
     names = [f.name for f in shown.fields]
@@ -138,7 +175,10 @@ async def _item_page(
         error_field=error_field,
         reason=reason,
         notice=_notice(request),
-        can_confirm=principal.can("confirm"),
+        can_confirm=principal.can("confirm") and not keying.double,
+        can_arbitrate=principal.can("arbitrate"),
+        keying=keying,
+        double_entry=keying.double,
         overrides=overrides or {},
     )
 
