@@ -106,6 +106,7 @@ class ReviewItem:
     record_id: int | None = None
     actions: list[dict[str, Any]] = field(default_factory=list)
     book_id: int | None = None
+    quality: dict[str, Any] = field(default_factory=dict)  # the scan's: rotation, skew...
 
 
 def canonical_value(name: str, raw: Any) -> Any:
@@ -546,6 +547,7 @@ def _item_query():
             scan.c.uri,
             scan.c.page,
             scan.c.sha256,
+            scan.c.quality,
             register_book.c.book_type,
             register_book.c.year,
             register_book.c.volume,
@@ -581,4 +583,5 @@ def _item(r) -> ReviewItem:
         dict(r["working"]),
         r["record_id"],
         book_id=r["book_id"],
+        quality=dict(r["quality"] or {}),
     )

@@ -246,6 +246,12 @@ class ItemView:
     actions: list[dict[str, Any]]
     checks: list[CheckView] = field(default_factory=list)
     book_id: int | None = None
+    rotation: int = 0  # clockwise degrees that make the scanned page upright
+    file_name: str = ""
+
+    def page_turn(self, width: int, height: int) -> tuple[str, int, int]:
+        """How the page is drawn upright (see :func:`page_transform`)."""
+        return page_transform(width, height, self.rotation)
 
     @property
     def errors(self) -> list[CheckView]:
@@ -323,6 +329,7 @@ class ListRow:
     page: int
     summary: str  # the rules that failed, by name: no values, so no personal data
     keying: str = ""  # a book typed twice: how far its keying is
+    file_name: str = ""
 
 
 def book_label(book: dict[str, Any] | None) -> str:
@@ -359,6 +366,47 @@ def list_row(item: ReviewItem, keyings: int | None = None) -> ListRow:
         item.page,
         reason_summary(item),
         KeyingState(True, keyings).label if keyings is not None else "",
+        file_name(item.scan_uri),
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a page stands in the queue a person works through: "3 / 17"."""
+
+    position: int | None  # None: the page is not in the (filtered) queue
+    total: int
+    previous: int | None
+    next: int | None
+
+    @property
+    def text(self) -> str:
+        return f"{self.position if self.position else '—'} / {self.total}"
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    total: int
+    by_reason: list[tuple[str, str, int]]  # (rule, label, pages)
+    by_book: list[tuple[int, str, int]]  # (book id, label, pages)
+
+
+def queue_counts(items: list[ReviewItem]) -> QueueCounts:
+    """How many pages wait, per reason and per book (a page counts once per reason)."""
+    reasons: dict[str, int] = {}
+    books: dict[int, tuple[str, int]] = {}
+    for item in items:
+        for rule in {r.get("rule") or "" for r in item.reasons}:
+            reasons[rule] = reasons.get(rule, 0) + 1
+        if item.book_id is not None:
+            label, n = books.get(
+                item.book_id, (f"{item.book['unit']} · {book_label(item.book)}", 0)
+            )
+            books[item.book_id] = (label, n + 1)
+    return QueueCounts(
+        len(items),
+        sorted(((r, rule_label(r), n) for r, n in reasons.items() if r), key=lambda t: -t[2]),
+        sorted(((b, label, n) for b, (label, n) in books.items()), key=lambda t: t[1]),
     )
 
 
@@ -388,7 +436,31 @@ def item_view(item: ReviewItem, findings=()) -> ItemView:
         actions=[{**a, "note_text": note_text(a)} for a in item.actions],
         checks=checks,
         book_id=item.book_id,
+        rotation=upright_rotation(item.quality),
+        file_name=file_name(item.scan_uri),
     )
+
+
+def upright_rotation(quality: dict[str, Any] | None) -> int:
+    """The quarter turn (clockwise degrees) the reader applied to read the page upright."""
+    turn = (quality or {}).get("rotation")
+    return int(turn) % 360 if isinstance(turn, int | float) and int(turn) % 90 == 0 else 0
+
+
+def file_name(uri: str) -> str:
+    """The scan's file name as uploaded: the last part of its landing-zone key."""
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def page_transform(width: int, height: int, rotation: int) -> tuple[str, int, int]:
+    """(SVG transform, width, height) drawing a ``width`` x ``height`` page turned
+    ``rotation`` degrees clockwise, in the positive quadrant."""
+    return {
+        0: ("", width, height),
+        90: (f"translate({height} 0) rotate(90)", height, width),
+        180: (f"translate({width} {height}) rotate(180)", width, height),
+        270: (f"translate(0 {width}) rotate(270)", height, width),
+    }[rotation % 360]
 
 
 def note_text(action: dict[str, Any]) -> str:

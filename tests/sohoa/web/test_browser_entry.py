@@ -338,3 +338,108 @@ def test_double_keying_with_one_disagreement_resolved(browser, served, engine, s
     finally:
         for tab in tabs:
             tab.context.close()
+
+
+def _stage_turned(engine, folder: Path, seed: int = 31) -> tuple[int, str]:
+    """A 200 dpi birth page scanned lying on its side (the reader turned it back 90°
+    clockwise), in review for its name; returns the item and the name as printed."""
+    from PIL import Image
+
+    from sohoa.samples import generate_page
+    from tests.sohoa.web.review_fixtures import load_into_review, misread, record_of
+
+    upright, truth = generate_page("birth", seed, "clean", dpi=200)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"turned-birth-{seed}.png"
+    upright.rotate(90, expand=True).save(path)
+    width = upright.size[0]
+    record = record_of(path, truth)
+    for f in record["fields"].values():
+        x, y, w, h = f["bbox"]
+        f["bbox"] = [y, width - x - w, h, w]  # the box on the scan as it lies
+    record["quality"]["rotation"] = 90
+    record = misread(record, "full_name", "X Y", "low_confidence", "check the name")
+    assert Image.open(path).size == (upright.size[1], upright.size[0])
+    return load_into_review(engine, record, HOME_UNIT, "12"), truth["fields"]["full_name"]
+
+
+def _box(page, selector: str) -> dict:
+    box = page.locator(selector).bounding_box()
+    assert box, selector
+    return box
+
+
+def test_the_viewer_zooms_rotates_and_shows_a_turned_page_upright(page, served, engine, shots):
+    item_id, _ = _stage_turned(engine, Path(served.cwd) / "scans")
+    page.goto(f"{served.url}/review/{item_id}")
+    viewer = page.locator("#viewer")
+    name_box = '#page-image rect.bbox[data-field="full_name"]'
+    box = _box(page, name_box)
+    assert box["width"] > 3 * box["height"]  # a name line lies flat: the page is upright
+    assert viewer.get_attribute("data-turn") == "90"
+    shots(page, "viewer-upright")
+
+    start = float(viewer.get_attribute("data-scale"))
+    page.click('[data-view="in"]')
+    assert float(viewer.get_attribute("data-scale")) == pytest.approx(start * 1.25, rel=0.01)
+    frame = _box(page, "#viewer-frame")
+    page.mouse.move(frame["x"] + frame["width"] / 2, frame["y"] + frame["height"] / 2)
+    page.mouse.wheel(0, -300)
+    wheeled = float(viewer.get_attribute("data-scale"))
+    assert wheeled > start * 1.25
+    page.focus("#viewer-frame")
+    page.keyboard.press("-")
+    assert float(viewer.get_attribute("data-scale")) < wheeled
+    page.keyboard.press("1")  # the scan's own size: the page at full resolution
+    assert float(viewer.get_attribute("data-scale")) == pytest.approx(1.0)
+    page.locator('#viewer[data-full-loaded="true"]').wait_for()
+    assert page.get_attribute("#page-layer image", "href").endswith("/page-full.jpg")
+    before = _box(page, name_box)
+    page.keyboard.press("ArrowDown")
+    assert _box(page, name_box)["y"] < before["y"]  # panned: the page moved up
+    shots(page, "viewer-zoomed-in")
+
+    # The field's region, magnified beside its input.
+    page.focus("#value-full_name")
+    zoomed = page.locator('#fields tr[data-field="full_name"] svg.field-zoom')
+    zoomed.wait_for()
+    page.keyboard.press("Alt+0")  # back to the page's width
+    page.focus("#value-sex")
+    page.focus("#value-full_name")
+    assert float(zoomed.get_attribute("data-magnified")) > 1.5
+    shots(page, "field-region-magnified")
+
+    # A quarter turn more (the page now on its side), kept for the page.
+    page.click('[data-view="rotate"]')
+    assert viewer.get_attribute("data-turn") == "180"
+    box = _box(page, name_box)
+    assert box["height"] > 3 * box["width"]
+    shots(page, "viewer-rotated")
+    page.reload()
+    assert page.locator("#viewer").get_attribute("data-turn") == "180"
+    for _ in range(3):
+        page.click('[data-view="rotate"]')
+    assert page.locator("#viewer").get_attribute("data-turn") == "90"
+
+
+def test_the_page_and_the_form_stay_side_by_side_at_800_px(page, served, engine, shots):
+    item_id, _ = _stage_turned(engine, Path(served.cwd) / "scans", seed=32)
+    page.set_viewport_size({"width": 800, "height": 900})
+    for path, form, name in (
+        (f"/review/{item_id}", "#fields", "review-800px"),
+        (f"/review/{item_id}/manual", "#manual-form", "manual-entry-800px"),
+    ):
+        page.goto(served.url + path)
+        image, fields = _box(page, "#image-pane"), _box(page, form)
+        assert image["x"] + image["width"] <= fields["x"] + 1, (image, fields)  # side by side
+        assert image["width"] > 300 and fields["width"] > 300
+        assert abs(image["y"] - _box(page, "section.review-form")["y"]) < 5  # one row
+        shots(page, name)
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => !e.parentElement.closest('svg'))  // an SVG clips its content
+                .filter(e => e.getBoundingClientRect().right > 801)
+                .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5)"""
+        )
+        assert not wide, f"{name}: wider than the window: {wide}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 800

@@ -24,7 +24,7 @@ from sohoa.web.access import Principal
 from sohoa.web.error_texts import vietnamese
 from sohoa.web.page_images import page_image
 from sohoa.web.pages import redirect, render
-from sohoa.web.routes.review import _item_in_scope, _next_path, _overrides
+from sohoa.web.routes.review import _item_in_scope, _overrides, next_page
 from sohoa.web.security import Forbidden, context, require
 
 router = APIRouter()
@@ -221,4 +221,4 @@ async def arbitrate(
         record_id,
         principal.user_id,
     )
-    return redirect(request, await run_in_threadpool(_next_path, engine, principal, "arbitrated"))
+    return await next_page(request, principal, "arbitrated")

@@ -31,7 +31,7 @@ from sohoa.web.access import Principal
 from sohoa.web.error_texts import vietnamese
 from sohoa.web.page_images import page_image
 from sohoa.web.pages import redirect, render
-from sohoa.web.routes.review import _item_in_scope, _next_path, keying_state
+from sohoa.web.routes.review import _item_in_scope, keying_state, next_page
 from sohoa.web.security import Forbidden, context, require
 
 router = APIRouter()
@@ -193,11 +193,11 @@ async def manual_entry(
     if double and record_id is None:
         log.info("review item %s keyed by account %s", item_id, principal.user_id)
         notice = "keyed" if outcome.stage == double_keying.SECOND else "arbitration"
-        return redirect(request, await run_in_threadpool(_next_path, engine, principal, notice))
+        return await next_page(request, principal, notice)
     log.info(
         "review item %s typed in as record %s by account %s", item_id, record_id, principal.user_id
     )
-    return redirect(request, await run_in_threadpool(_next_path, engine, principal, "entered"))
+    return await next_page(request, principal, "entered")
 
 
 def _typed_checks(

@@ -11,7 +11,9 @@ only; values and reasons travel in POST bodies, and logs name items and accounts
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -25,7 +27,7 @@ from sohoa.web import review_view as view
 from sohoa.web.access import ALL_UNITS, Principal
 from sohoa.web.error_texts import vietnamese
 from sohoa.web.page_images import page_image
-from sohoa.web.pages import redirect, render
+from sohoa.web.pages import href, redirect, render
 from sohoa.web.security import context, require, require_unit
 
 router = APIRouter()
@@ -86,18 +88,78 @@ def keying_state(engine, item: ReviewItem, principal: Principal) -> view.KeyingS
     )
 
 
-def _next_path(engine, principal: Principal, notice: str) -> str:
-    """The oldest page this person can act on next (not one they keyed already)."""
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which pages of the queue a person works through: one book, one reason (ids and
+    rule names only: no personal data in the URL or the cookie that keeps it)."""
+
+    book: int | None = None
+    reason: str | None = None
+
+    def keeps(self, item: ReviewItem) -> bool:
+        if self.book is not None and item.book_id != self.book:
+            return False
+        return self.reason is None or any(r.get("rule") == self.reason for r in item.reasons)
+
+    @property
+    def query(self) -> str:
+        return urlencode({k: v for k, v in (("book", self.book), ("reason", self.reason)) if v})
+
+
+FILTER_COOKIE = "sohoa_queue"
+_RULE = re.compile(r"^[a-z_]{1,64}$")
+
+
+def queue_filter(request: Request) -> QueueFilter:
+    """The list's filter: from the query when the list page sets one, else the cookie."""
+    params = request.query_params
+    source = params if ("book" in params or "reason" in params) else None
+    if source is None:
+        source = parse_qs(request.cookies.get(FILTER_COOKIE, ""))
+        source = {k: v[0] for k, v in source.items()}
+    book, reason = str(source.get("book") or ""), str(source.get("reason") or "")
+    return QueueFilter(
+        int(book) if book.isdigit() else None, reason if _RULE.match(reason) else None
+    )
+
+
+def queue_in_scope(engine, principal: Principal, flt: QueueFilter) -> list[ReviewItem]:
+    return [i for i in pending_in_scope(engine, principal) if flt.keeps(i)]
+
+
+def _next_path(engine, principal: Principal, notice: str, flt: QueueFilter) -> str:
+    """The oldest page of the queue this person can act on next (not one they keyed)."""
     upcoming = next(
         (
             item
-            for item in pending_in_scope(engine, principal, limit=50)
+            for item in queue_in_scope(engine, principal, flt)
             if keying_state(engine, item, principal).actionable
         ),
         None,
     )
     target = f"/review/{upcoming.id}" if upcoming else "/review"
     return f"{target}?notice={notice}"
+
+
+async def next_page(request: Request, principal: Principal, notice: str) -> Response:
+    """After a page is done: on to the next one of the person's queue, saying what was done."""
+    engine = context(request).engine
+    flt = queue_filter(request)
+    return redirect(request, await run_in_threadpool(_next_path, engine, principal, notice, flt))
+
+
+def progress_of(engine, principal: Principal, item_id: int, flt: QueueFilter) -> view.Progress:
+    """ "3 / 17": where the page stands in the person's (filtered) queue, and its neighbours."""
+    ids = [i.id for i in queue_in_scope(engine, principal, flt)]
+    if item_id not in ids:
+        return view.Progress(None, len(ids), None, ids[0] if ids else None)
+    at = ids.index(item_id)
+    return view.Progress(
+        at + 1,
+        len(ids),
+        ids[at - 1] if at > 0 else None,
+        ids[at + 1] if at + 1 < len(ids) else None,
+    )
 
 
 async def _item_in_scope(request: Request, principal: Principal, item_id: int) -> ReviewItem:
@@ -120,16 +182,31 @@ async def review_list(
     request: Request, principal: Principal = Depends(require("review"))
 ) -> Response:
     engine = context(request).engine
-    items = await run_in_threadpool(pending_in_scope, engine, principal)
+    flt = queue_filter(request)
+    everything = await run_in_threadpool(pending_in_scope, engine, principal)
     keyings = await run_in_threadpool(double_keying.pending_counts, engine)
-    return render(
+    items = [i for i in everything if flt.keeps(i)]
+    response = render(
         request,
         "review_list.html",
         principal,
         rows=[view.list_row(i, keyings.get(i.id)) for i in items],
+        counts=view.queue_counts(everything),
+        shown=len(items),
+        flt=flt,
         limit=LIST_LIMIT,
         notice=_notice(request),
     )
+    if "book" in request.query_params or "reason" in request.query_params:
+        response.set_cookie(
+            FILTER_COOKIE,
+            flt.query,
+            path=href(request, "/"),
+            httponly=True,
+            samesite="lax",
+            secure=context(request).settings.secure_cookies,
+        )
+    return response
 
 
 async def _item_page(
@@ -156,6 +233,8 @@ async def _item_page(
         findings = await run_in_threadpool(_current_checks, engine, item)
     shown = view.item_view(item, findings)
     image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
+    flt = queue_filter(request)
+    progress = await run_in_threadpool(progress_of, engine, principal, item.id, flt)
     names = [f.name for f in shown.fields]
     if focus not in names:
         focus = next((f.name for f in shown.fields if f.flagged), names[0] if names else None)
@@ -179,6 +258,7 @@ async def _item_page(
         can_arbitrate=principal.can("arbitrate"),
         keying=keying,
         double_entry=keying.double,
+        progress=progress,
         overrides=overrides or {},
     )
 
@@ -206,11 +286,30 @@ async def review_item(
 async def review_page_image(
     request: Request, item_id: int, principal: Principal = Depends(require("review"))
 ) -> Response:
+    return await _page_file(request, principal, item_id, "view")
+
+
+@router.get("/review/{item_id}/page-full.jpg")
+async def review_page_full(
+    request: Request, item_id: int, principal: Principal = Depends(require("review"))
+) -> Response:
+    """The page at its own size, for zooming in and the fields' magnified regions."""
+    return await _page_file(request, principal, item_id, "full")
+
+
+@router.get("/review/{item_id}/thumb.png")
+async def review_page_thumb(
+    request: Request, item_id: int, principal: Principal = Depends(require("review"))
+) -> Response:
+    return await _page_file(request, principal, item_id, "thumb")
+
+
+async def _page_file(request: Request, principal: Principal, item_id: int, size: str) -> Response:
     item = await _item_in_scope(request, principal, item_id)
-    image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
+    image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256, size)
     if image is None:
         raise HTTPException(404)
-    return Response(image.png, media_type="image/png")  # no-store: set by the app for all
+    return Response(image.png, media_type=image.media_type)  # no-store: set by the app
 
 
 # --- changing ------------------------------------------------------------------------------
@@ -294,7 +393,7 @@ async def confirm_item(
     log.info(
         "review item %s confirmed as record %s by account %s", item_id, record_id, principal.user_id
     )
-    return redirect(request, await run_in_threadpool(_next_path, engine, principal, "confirmed"))
+    return await next_page(request, principal, "confirmed")
 
 
 @router.post("/review/{item_id}/reject")
@@ -320,4 +419,4 @@ async def reject_item(
             status_code=400,
         )
     log.info("review item %s: page rejected by account %s", item_id, principal.user_id)
-    return redirect(request, await run_in_threadpool(_next_path, engine, principal, "rejected"))
+    return await next_page(request, principal, "rejected")

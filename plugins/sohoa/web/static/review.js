@@ -7,7 +7,6 @@
   var table = document.getElementById("fields");
   var inputs = table ? Array.prototype.slice.call(table.querySelectorAll("input[name=value]")) : [];
   var image = document.getElementById("page-image");
-  var pane = document.getElementById("image-pane");
 
   function rowOf(input) { return input.closest("tr[data-field]"); }
   function nameOf(input) { return rowOf(input).getAttribute("data-field"); }
@@ -24,17 +23,21 @@
     var rect = image.querySelector('rect.bbox[data-field="' + name + '"]');
     if (rect) {
       rect.classList.add("active");
-      scrollToBox(rect);
+      showBox(rect, name);
     }
   }
 
-  // Bring the box into view inside the image pane (it scrolls on its own).
-  function scrollToBox(rect) {
-    if (!pane || !rect.getBoundingClientRect) { return; }
-    var box = rect.getBoundingClientRect();
-    var view = pane.getBoundingClientRect();
-    if (box.top < view.top || box.bottom > view.bottom) {
-      pane.scrollTop += box.top - view.top - view.height / 3;
+  // Bring the field's box into view, and show its region magnified under its input.
+  function showBox(rect, name) {
+    var viewer = window.sohoaViewer;
+    if (!viewer) { return; }
+    var box = ["x", "y", "width", "height"].map(function (k) { return Number(rect.getAttribute(k)); });
+    viewer.showBox(box[0], box[1], box[2], box[3]);
+    var row = table && table.querySelector('tr[data-field="' + name + '"] td.value');
+    if (row) {
+      var old = table.querySelector("svg.field-zoom");
+      if (old && !row.contains(old)) { old.parentNode.removeChild(old); }
+      viewer.crop(row, box[0], box[1], box[2], box[3]);
     }
   }
 
@@ -101,6 +104,9 @@
     } else if (event.altKey && (event.key === "r" || event.key === "R")) {
       var reason = document.getElementById("reject-reason");
       if (reason) { event.preventDefault(); reason.focus(); }
+    } else if (event.altKey && (event.key === "PageDown" || event.key === "PageUp")) {
+      var link = document.getElementById(event.key === "PageDown" ? "next-item" : "previous-item");
+      if (link) { event.preventDefault(); window.location.assign(link.href); }
     } else if (event.altKey && (event.key === "m" || event.key === "M")) {
       var manual = document.getElementById("manual-entry");
       if (manual) { event.preventDefault(); window.location.assign(manual.href); }
