@@ -1,4 +1,4 @@
-"""Review pages (SPEC 5): the pages the machine could not settle, beside their image.
+"""Review pages (docs/review.md): the pages the machine could not settle, beside their image.
 (Typing a whole record in is :mod:`sohoa.web.routes.entry`.)
 
 Every endpoint checks the capability (``review``; ``confirm`` to confirm) and then the

@@ -1,7 +1,7 @@
 """How a register book is typed in: tables ``book_entry`` and ``entry_key``.
 
-Revision ID: 0013_book_entry
-Revises: 0012_review_override
+Revision ID: 0014_book_entry
+Revises: 0013_reuse_lookup_hash
 Create Date: 2026-12-06
 
 Why: manual entry fills the values most of a book's records share (ethnicity,
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0013_book_entry"
-down_revision: str | Sequence[str] | None = "0012_review_override"
+revision: str = "0014_book_entry"
+down_revision: str | Sequence[str] | None = "0013_reuse_lookup_hash"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
