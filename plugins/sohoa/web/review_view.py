@@ -29,6 +29,17 @@ from sohoa.review.entry_layout import (
 )
 from sohoa.review.queue import ReviewItem
 
+# Why the reader is unsure of a value (the ``reason`` of a field's ``status``, issue 14's
+# acceptance by agreement); an unknown code reads "Máy chưa đọc chắc chắn".
+STATUS_REASONS = {
+    "readers_disagree": "Hai lần đọc khác nhau",
+    "list_chose_between_readings": "Hai lần đọc khác nhau; đang hiện giá trị có trong danh mục",
+    "one_reading": "Chỉ đọc được một lần",
+    "doubtful_reading": "Hai lần đọc khớp nhau nhưng đều chưa chắc chắn",
+    "lists_know_it_otherwise": "Hai lần đọc khớp nhau nhưng danh mục ghi khác",
+    "failed_check": "Không qua kiểm tra",
+}
+
 ORIGIN_LABELS = {
     "auto_accepted": "máy đọc",
     "corrected": "đã sửa",
@@ -103,6 +114,8 @@ class FieldView:
     reasons: list[Reason] = field(default_factory=list)
     stored: str = ""  # the saved value, when ``value`` shows a refused input
     checks: list[CheckView] = field(default_factory=list)  # of the record as it would load
+    status: str | None = None  # the reader's "sure" | "check"; None on older records
+    status_reason: str = ""  # why, as the reader says it (a code)
 
     def __post_init__(self) -> None:
         self.stored = self.stored or self.value
@@ -125,11 +138,33 @@ class FieldView:
     def flagged(self) -> bool:
         if self.settled:
             return False
-        return bool(self.reasons) or self.low or (self.required and not self.value)
+        unsure = self.status == "check" or (self.status is None and self.low)
+        return bool(self.reasons) or unsure or (self.required and not self.value)
 
     @property
     def origin_label(self) -> str:
         return ORIGIN_LABELS.get(self.origin or "", self.origin or "")
+
+    @property
+    def to_check(self) -> bool:
+        """Shown open on the review page; the others are folded away.
+
+        A field to check: the reader says so, a check of the record fails on it, or a
+        person set it (what they did stays in view). A record without per-field status
+        (read before the readers said it) falls back on its issues and a confidence under
+        the acceptance threshold, as the reader decided then."""
+        if self.settled or self.checks or self.reasons:
+            return True
+        if self.status is not None:
+            return self.status != "sure"
+        return self.low or (self.required and not self.value)
+
+    @property
+    def status_label(self) -> str:
+        """Why the reader is unsure of the value, in Vietnamese (empty when it is sure)."""
+        if self.status != "check":
+            return ""
+        return STATUS_REASONS.get(self.status_reason, "Máy chưa đọc chắc chắn")
 
     @property
     def severity(self) -> str | None:
@@ -176,6 +211,15 @@ class ItemView:
     @property
     def boxes(self) -> list[FieldView]:
         return [f for f in self.fields if f.bbox]
+
+    @property
+    def to_check(self) -> list[FieldView]:
+        return [f for f in self.fields if f.to_check]
+
+    @property
+    def sure(self) -> list[FieldView]:
+        """Fields the reader is sure of and nothing objects to: folded on the page."""
+        return [f for f in self.fields if not f.to_check]
 
     @property
     def pending(self) -> bool:
@@ -378,6 +422,8 @@ def _field_view(name: str, f: dict[str, Any], required: bool, reasons: list[Reas
         by=f.get("by"),
         required=required,
         reasons=_once_per_rule(r for r in reasons if r.field == name),
+        status=f.get("status") if f.get("status") in ("sure", "check") else None,
+        status_reason=str(f.get("reason") or ""),
     )
 
 

@@ -237,7 +237,8 @@ async def _item_page(
     progress = await run_in_threadpool(progress_of, engine, principal, item.id, flt)
     names = [f.name for f in shown.fields]
     if focus not in names:
-        focus = next((f.name for f in shown.fields if f.flagged), names[0] if names else None)
+        open_ = [f for f in shown.fields if f.to_check]  # the sure ones are folded away
+        focus = next((f.name for f in open_ if f.flagged), open_[0].name if open_ else None)
     if typed:  # a refused value stays in its input, so it can be fixed rather than retyped
         for f in shown.fields:
             if f.name in typed:
@@ -359,7 +360,7 @@ async def correct_field(
 
 def _after(item: ReviewItem, name: str) -> str:
     """The field after ``name`` on the form: where the cursor goes once it is saved."""
-    names = [f.name for f in view.item_view(item).fields]
+    names = [f.name for f in view.item_view(item).fields if f.to_check or f.name == name]
     if name not in names:
         return name
     return names[min(names.index(name) + 1, len(names) - 1)]

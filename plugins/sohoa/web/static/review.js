@@ -4,20 +4,22 @@
 (function () {
   "use strict";
 
+  // The fields to check, then those the reader was sure of (folded: reached only once
+  // their list is opened).
   var table = document.getElementById("fields");
-  var inputs = table ? Array.prototype.slice.call(table.querySelectorAll("input[name=value]")) : [];
+  var inputs = Array.prototype.slice.call(
+    document.querySelectorAll("#fields input[name=value], #sure-table input[name=value]"));
   var image = document.getElementById("page-image");
+  function shown(input) { return input.offsetParent !== null; }
 
   function rowOf(input) { return input.closest("tr[data-field]"); }
   function nameOf(input) { return rowOf(input).getAttribute("data-field"); }
   function dirty(input) { return input.value !== input.getAttribute("data-original"); }
 
   function highlight(name) {
-    if (table) {
-      table.querySelectorAll("tr.active").forEach(function (tr) { tr.classList.remove("active"); });
-      var row = table.querySelector('tr[data-field="' + name + '"]');
-      if (row) { row.classList.add("active"); }
-    }
+    document.querySelectorAll("tr[data-field].active").forEach(function (tr) { tr.classList.remove("active"); });
+    var row = document.querySelector('tr[data-field="' + name + '"]');
+    if (row) { row.classList.add("active"); }
     if (!image || !image.querySelectorAll) { return; }
     image.querySelectorAll("rect.bbox.active").forEach(function (r) { r.classList.remove("active"); });
     var rect = image.querySelector('rect.bbox[data-field="' + name + '"]');
@@ -33,19 +35,21 @@
     if (!viewer) { return; }
     var box = ["x", "y", "width", "height"].map(function (k) { return Number(rect.getAttribute(k)); });
     viewer.showBox(box[0], box[1], box[2], box[3]);
-    var row = table && table.querySelector('tr[data-field="' + name + '"] td.value');
+    var row = document.querySelector('tr[data-field="' + name + '"] td.value');
     if (row) {
-      var old = table.querySelector("svg.field-zoom");
+      var old = document.querySelector("svg.field-zoom");
       if (old && !row.contains(old)) { old.parentNode.removeChild(old); }
       viewer.crop(row, box[0], box[1], box[2], box[3]);
     }
   }
 
   function move(from, step) {
-    var i = inputs.indexOf(from) + step;
-    if (i >= 0 && i < inputs.length) {
-      inputs[i].focus();
-      inputs[i].select();
+    for (var i = inputs.indexOf(from) + step; i >= 0 && i < inputs.length; i += step) {
+      if (shown(inputs[i])) {
+        inputs[i].focus();
+        inputs[i].select();
+        return;
+      }
     }
   }
 
@@ -94,9 +98,9 @@
       if (inputs.indexOf(active) >= 0) {
         event.preventDefault();
         move(active, event.key === "ArrowDown" ? 1 : -1);
-      } else if (inputs.length) {
+      } else if (inputs.filter(shown).length) {
         event.preventDefault();
-        inputs[0].focus();
+        inputs.filter(shown)[0].focus();
       }
     } else if (event.ctrlKey && event.key === "Enter" && confirmForm) {
       event.preventDefault();
@@ -115,8 +119,10 @@
 
   // Start where the server says (the field after the one just saved, or the first one
   // that failed a check).
-  if (table && inputs.length && !inputs[0].disabled) {
-    var start = document.getElementById("value-" + table.getAttribute("data-focus")) || inputs[0];
+  var first = inputs.filter(shown)[0];
+  if (first && !first.disabled) {
+    var start = table && document.getElementById("value-" + table.getAttribute("data-focus"));
+    start = start && shown(start) ? start : first;
     start.focus();
     start.select();
   }

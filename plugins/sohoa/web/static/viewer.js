@@ -20,6 +20,7 @@
   var extra = 0;
   try { extra = Number(window.localStorage.getItem(storeKey)) || 0; } catch (e) { extra = 0; }
   var view = { scale: 1, cx: 0, cy: 0 };
+  var crops = []; // the magnified regions shown (their magnification follows the zoom)
   var size = { w: W, h: H }; // of the turned page
   var full = false;
   var FIRST_WIDTH = 1600; // the first image's width at most (page_images.MAX_WIDTH)
@@ -78,6 +79,7 @@
     svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
     viewer.setAttribute("data-scale", view.scale.toFixed(3));
     if (label) { label.textContent = Math.round(view.scale * 100) + " %"; }
+    refreshCrops();
     if (view.scale * Math.max(W, H) > Math.min(W, FIRST_WIDTH) * 1.05) { loadFull(); }
   }
 
@@ -149,7 +151,6 @@
   }
 
   // The region of a box, magnified in ``container`` (beside a field's input).
-  var crops = [];
   function crop(container, x, y, w, h) {
     var zoomed = container.querySelector("svg.field-zoom");
     if (!zoomed) {

@@ -274,13 +274,14 @@ def test_correcting_a_field_is_audited_with_who_old_and_new(client, make_account
         data={"name": "full_name", "value": right.lower(), "csrf_token": token},
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"/review/{first.item_id}?field=date_of_birth"
+    # The cursor goes on to the next field to check; the name was the only one: it stays.
+    assert response.headers["location"] == f"/review/{first.item_id}?field=full_name"
     assert _actions(engine, first.item_id) == [
         (clerk.username, "correct", "full_name", WRONG_NAME, right)
     ]
     page = client.get(response.headers["location"], headers=PAGE)
     assert _value_inputs(page.text)["full_name"] == right
-    assert Elements(page.text).one("table", id="fields")["data-focus"] == "date_of_birth"
+    assert Elements(page.text).one("table", id="fields")["data-focus"] == "full_name"
     # a clerk's way of writing values is understood: Nữ, and a day-first date
     for name, typed, stored in [
         ("sex", "Nữ", "female"),
@@ -568,7 +569,9 @@ def test_confirming_a_record_with_an_error_is_refused_and_shows_it_inline(
     response = client.post(f"/review/{item_id}/confirm", data={"csrf_token": token})
     assert response.status_code == 400
     assert "Năm sinh (mẹ)" in _text_of(response.text, "review-error")
-    row = re.search(r'<tr data-field="mother_birth_year" class="([^"]*)"', response.text)
+    row = re.search(
+        r'<tr data-field="mother_birth_year" data-status="check" class="([^"]*)"', response.text
+    )
     assert "has-error" in row.group(1)
     assert _state(engine) == before
     # An impossible correction is refused at once, by the same rules.

@@ -124,3 +124,51 @@ def test_a_page_scanned_turned_is_drawn_upright(client, make_account, engine, tm
     assert doc.one("svg", id="page-image")["viewbox"] == f"0 0 {width} {height}"  # upright
     assert doc.one("g", id="page-layer")["transform"] == f"translate({width} 0) rotate(90)"
     assert sha256_of(turned) == record["source"]["sha256"]
+
+
+def _statuses(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<tr data-field="([a-z_]+)" data-status="(\w+)"', html))
+
+
+def test_only_the_fields_to_check_are_open_the_sure_ones_folded(
+    client, make_account, engine, tmp_path
+):
+    """A record whose reader says per field "sure" or "check" (issue 14)."""
+    path, truth = write_scan(tmp_path / "status", "birth", 9)
+    record = record_of(path, truth)
+    for f in record["fields"].values():
+        f["status"], f["reason"] = "sure", "readers_agree"
+    record["fields"]["full_name"].update(status="check", reason="readers_disagree")
+    record["fields"]["mother_name"].update(status="check", reason="one_reading")
+    record["status"] = "needs_review"
+    record["issues"] = [{"field": "hometown", "rule": "place_unresolved", "message": "x"}]
+    item_id = load_into_review(engine, record, HOME_UNIT)
+    sign_in(client, make_account("archive_staff"))
+    page = client.get(f"/review/{item_id}", headers=PAGE).text
+    statuses = _statuses(page)
+    shown = {n for n, s in statuses.items() if s == "check"}
+    assert shown == {"full_name", "mother_name", "hometown"}  # hometown: an issue on it
+    assert set(record["fields"]) <= set(statuses)  # every field is on the page, open or not
+    fields_table = page[page.index('id="fields"') : page.index("</table>")]
+    assert set(re.findall(r'<tr data-field="([a-z_]+)"', fields_table)) == shown
+    assert '<details id="sure-fields">' in page  # folded, opened on demand
+    assert 'data-status-reason="readers_disagree">Hai lần đọc khác nhau<' in page
+    assert Elements(page).one("table", id="fields")["data-focus"] == "full_name"
+
+
+def test_older_records_check_what_has_an_issue_or_a_low_confidence(
+    client, make_account, engine, tmp_path
+):
+    path, truth = write_scan(tmp_path / "older", "birth", 15)
+    record = misread(record_of(path, truth), "full_name", "X Y", "low_confidence", "check")
+    record["fields"]["sex"]["confidence"] = 0.79  # under the acceptance threshold
+    record["issues"].append({"field": "place_of_birth", "rule": "place_unresolved", "message": "x"})
+    item_id = load_into_review(engine, record, HOME_UNIT)
+    sign_in(client, make_account("archive_staff"))
+    statuses = _statuses(client.get(f"/review/{item_id}", headers=PAGE).text)
+    assert {n for n, s in statuses.items() if s == "check"} == {
+        "full_name",
+        "sex",
+        "place_of_birth",
+    }
+    assert statuses["date_of_birth"] == "sure" and statuses["mother_name"] == "sure"
