@@ -237,6 +237,8 @@ ACTION_LABELS = {
     "confirm": "xác nhận",
     "reject": "từ chối",
     "override": "vẫn nạp dù có cảnh báo",
+    "key": "nhập (hai lần)",
+    "arbitrate": "phân xử",
 }
 _RECORD_NOTE = re.compile(r"^record (\d+)$")
 
@@ -257,4 +259,8 @@ def history_note(action: str, note: str | None) -> str:
     if action == "override" and ": " in note:  # "<rule>: <the reason given>"
         rule, reason = note.split(": ", 1)
         return f"{rule_label(rule)} — lý do: {reason}"
+    if action == "key" and note.startswith("keying "):  # double keying: "keying 2"
+        return f"lần nhập thứ {note.removeprefix('keying ')}"
+    if action == "arbitrate":  # "1: <first keying's value> | 2: <second's>"
+        return note.replace("1: ", "lần 1: ", 1).replace(" | 2: ", " · lần 2: ", 1)
     return note

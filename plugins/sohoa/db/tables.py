@@ -71,6 +71,8 @@ REVIEW_ACTIONS = (
     "resolve_duplicate",
     "link_dossier",
     "override",  # a warning of the checks answered with a reason (sohoa.review.checks)
+    "key",  # one of two independent keyings of a page (sohoa.review.double_keying)
+    "arbitrate",  # a reviewer's choice where the two keyings differ
 )
 FLAG_STATUSES = ("open", "same_person", "different")
 RUN_STATUSES = ("running", "succeeded", "failed")
@@ -461,6 +463,35 @@ upload_file = Table(
     CheckConstraint("outcome <> 'refused' OR message IS NOT NULL", name="refused_reason"),
 )
 Index("ix_upload_file_sha256", upload_file.c.sha256)
+
+# How a register book is typed in (``sohoa.review.books``): the defaults a clerk set for
+# it (ethnicity, nationality, registration place) and whether it is keyed twice.
+book_entry = Table(
+    "book_entry",
+    metadata,
+    Column("book_id", ID, ForeignKey("register_book.id"), primary_key=True),
+    Column("double_entry", Boolean, nullable=False),
+    Column("defaults", JSONDoc, nullable=False),  # {field kind: value}
+    Column("updated_by", String(100), nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+# One keying of a page of a book typed twice: what one person typed, unseen by the other.
+entry_key = Table(
+    "entry_key",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("review_item_id", ID, ForeignKey("review_item.id"), nullable=False),
+    Column("keying", Integer, nullable=False),  # 1 or 2
+    Column("actor", String(100), nullable=False),
+    Column("doc_type", String(16), nullable=False),
+    Column("typed", JSONDoc, nullable=False),  # {field: canonical value}
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("review_item_id", "keying"),
+    UniqueConstraint("review_item_id", "actor"),  # two keyings, two people
+    CheckConstraint("keying IN (1, 2)", name="keying"),
+    CheckConstraint(_in("doc_type", BOOK_TYPES), name="doc_type"),
+)
 
 # Wrong passwords per username, shared by every process of the web app (``web.throttle``).
 # The key is the sha256 of the normalized username: someone who types a password into

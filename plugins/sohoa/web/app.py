@@ -23,7 +23,18 @@ from sohoa.web.settings import WebSettings
 log = logging.getLogger(__name__)
 
 # Route modules, each with a ``router``; listed here so the app is assembled in one place.
-ROUTE_MODULES = ["auth", "health", "upload", "batches", "review", "dashboard", "lookup", "accounts"]
+ROUTE_MODULES = [
+    "auth",
+    "health",
+    "upload",
+    "batches",
+    "review",
+    "entry",
+    "arbitration",
+    "dashboard",
+    "lookup",
+    "accounts",
+]
 
 _HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -82,7 +82,8 @@ def test_the_gate_reports_what_it_checks_and_the_record_checks_too():
     ids=["aged-9", "aged-0", "born-after-the-child", "aged-79"],
 )
 def test_a_parent_younger_than_12_is_an_error_and_an_old_one_a_warning(mother_year, severity):
-    found = check_entry("birth", {**GOOD, "mother_birth_year": mother_year}, BOOK, today=TODAY)
+    record = {**GOOD, "mother_birth_year": mother_year}
+    found = check_entry("birth", record, BOOK, today=TODAY, gate=False)
     ages = [f for f in found if f.rule == "parent_age"]
     assert ages and {f.severity for f in ages} == {severity}
 
@@ -111,7 +112,7 @@ def test_the_books_type_is_an_error_and_its_year_a_warning():
 
 def test_dates_out_of_order_and_required_fields_are_errors():
     late = {**GOOD, "registration_date": "2019-03-01"}  # before the birth
-    assert [f.rule for f in errors(check_entry("birth", late, BOOK, today=TODAY))] == [
+    assert [f.rule for f in errors(check_entry("birth", late, BOOK, today=TODAY, gate=False))] == [
         "registration_before_birth"
     ]
     nameless = {k: v for k, v in GOOD.items() if k != "full_name"}
