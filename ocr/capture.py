@@ -39,6 +39,7 @@ _FILL_STEP = 4  # grey levels between neighbours the paper region may grow acros
 _EDGE_WALL = 6.0  # grey levels per pixel: steeper than this is an edge the region stops at
 _QUAD_FIT = 0.08  # share of the page's quadrilateral the paper region may leave out
 _MIN_CORNER_DEG = 55.0  # a page seen at a slant keeps its corners near 90 degrees
+_EDGE_STRIP = 0.035  # share of a found page's width whitened along its edges (a border)
 _HULL_MARGIN = 0.04  # margin round the text block, as a share of the frame's long side
 _BUSY_FRAME = 0.35  # share of the frame outside the text that is not paper -> cut to text
 
@@ -85,8 +86,9 @@ class Page:
 def capture(image: np.ndarray, dpi: int | None) -> Page:
     """The page of an upload (grayscale or BGR ``uint8``), found, flattened and cleaned."""
     homography, found, page_dpi = None, "frame", None
-    corners = find_page(image) if min(image.shape[:2]) >= _MIN_SEARCH_SIDE else None
-    if corners is not None:
+    edges = page_edges(image) if min(image.shape[:2]) >= _MIN_SEARCH_SIDE else None
+    if edges is not None:
+        corners, seen = edges
         homography, size = _rectifier(corners)
         page_dpi = max(size) / A4_LONG_INCHES
         image = cv2.warpPerspective(
@@ -101,6 +103,8 @@ def capture(image: np.ndarray, dpi: int | None) -> Page:
             homography = np.array([[1, 0, -x], [0, 1, -y], [0, 0, 1]], float)
             found = "text"
     cleaned = paper.separate(image, photo=found != "frame" or not _trusted(dpi))
+    if found == "edges":
+        _clear_edges(cleaned.image, seen)
     letter = letter_size(cleaned.image)
     if _trusted(dpi):
         read_dpi = dpi  # a scanner's: cutting the page out of it changes no scale
@@ -121,6 +125,27 @@ def capture(image: np.ndarray, dpi: int | None) -> Page:
     )
 
 
+def _clear_edges(gray: np.ndarray, sides: list[bool]) -> None:
+    """Whiten a strip along the whole edges of a page cut out of a photo, in place.
+
+    A certificate's decorative border runs there, and the shadow of the page's edge;
+    OCR reads both as letters glued to the ends of the values. Print keeps a margin of
+    1.5 cm or more (7 % of an A4 page's width); the strip is half that. An edge the
+    frame cut off is left alone: print may run up to it.
+    """
+    h, w = gray.shape[:2]
+    side = round(_EDGE_STRIP * min(h, w))
+    top, right, bottom, left = sides
+    if top:
+        gray[:side] = 255
+    if right:
+        gray[:, w - side :] = 255
+    if bottom:
+        gray[h - side :] = 255
+    if left:
+        gray[:, :side] = 255
+
+
 def _trusted(dpi: int | None) -> bool:
     return dpi is not None and dpi >= TRUSTED_DPI
 
@@ -137,6 +162,13 @@ def _dpi_from_letters(letter: float) -> int | None:
 def find_page(image: np.ndarray) -> np.ndarray | None:
     """The page's corners in upload pixels (top-left, top-right, bottom-right, bottom-left),
     or None when the page fills the frame or no clean quadrilateral of paper is seen."""
+    found = page_edges(image)
+    return None if found is None else found[0]
+
+
+def page_edges(image: np.ndarray) -> tuple[np.ndarray, list[bool]] | None:
+    """:func:`find_page`'s corners, and for the top, right, bottom and left sides whether
+    the page's own edge was seen there (False: the frame cut the page off there)."""
     small, scale = _small(image, _WORK_SIDE)
     region = _paper_region(small)
     if region is None:
@@ -153,17 +185,18 @@ def find_page(image: np.ndarray) -> np.ndarray | None:
     h, w = region.shape
     on_frame = (points[:, 0] <= 1) | (points[:, 1] <= 1)
     on_frame |= (points[:, 0] >= w - 2) | (points[:, 1] >= h - 2)
-    quad = _fit_sides(points.astype(np.float64), on_frame, rough.reshape(4, 2))
-    if quad is None:
+    fitted = _fit_sides(points.astype(np.float64), on_frame, rough.reshape(4, 2))
+    if fitted is None:
         return None
+    quad, seen = fitted
     inside = np.zeros_like(region)
     cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
     if not inside.any() or (region & inside).sum() < (1 - _QUAD_FIT) * inside.sum():
         return None  # the edges found do not enclose the paper: not one clean sheet
-    corners = _ordered(quad) / scale
+    corners = quad / scale
     if _min_corner_angle(corners) < _MIN_CORNER_DEG:
         return None
-    return corners
+    return corners, seen
 
 
 def _small(image: np.ndarray, side: int) -> tuple[np.ndarray, float]:
@@ -225,7 +258,9 @@ def _quadrilateral(hull: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _fit_sides(points: np.ndarray, on_frame: np.ndarray, rough: np.ndarray) -> np.ndarray | None:
+def _fit_sides(
+    points: np.ndarray, on_frame: np.ndarray, rough: np.ndarray
+) -> tuple[np.ndarray, list[bool]] | None:
     """The quadrilateral of the four straight edges found near the sides of ``rough``.
 
     The paper region is ragged where a decorative border or a leak into a pale cloth bends
@@ -239,7 +274,7 @@ def _fit_sides(points: np.ndarray, on_frame: np.ndarray, rough: np.ndarray) -> n
     size = max(np.ptp(points[:, 0]), np.ptp(points[:, 1]))
     reach, tolerance = 0.06 * size, max(1.5, 0.004 * size)
     rng = np.random.default_rng(0)
-    lines = []
+    lines, seen = [], []
     for i in range(4):
         a, b = rough[i], rough[(i + 1) % 4]
         length = np.linalg.norm(b - a)
@@ -249,7 +284,8 @@ def _fit_sides(points: np.ndarray, on_frame: np.ndarray, rough: np.ndarray) -> n
         along = rel @ direction
         close = (np.abs(rel @ normal) < reach) & (along > -reach) & (along < length + reach)
         near = points[close & ~on_frame]
-        if len(near) < max(20, 0.3 * close.sum()):
+        seen.append(len(near) >= max(20, 0.3 * close.sum()))
+        if not seen[-1]:
             near = points[close]  # a side the frame cut off: its border stands in
         if len(near) < 20:
             return None
@@ -265,7 +301,7 @@ def _fit_sides(points: np.ndarray, on_frame: np.ndarray, rough: np.ndarray) -> n
             return None
         t = ((q - p)[1] * v[0] - (q - p)[0] * v[1]) / det
         corners.append(p + t * u)
-    return np.array(corners)
+    return np.array(corners), seen
 
 
 def _ransac_line(
