@@ -3,10 +3,11 @@
 The format comes from the file's first bytes, never its name: clerks rename files, phones
 save HEIC as ``.jpg``, and an e-mailed "scan" is sometimes an HTML error page.
 
-Pages are grayscale ``uint8`` arrays (2-D): the OCR stage reads grayscale, and a grayscale
-A4 page at 300 dpi is 8.7 MB where colour would be three times that.
+Pages are grayscale ``uint8`` arrays (2-D): a grayscale A4 page at 300 dpi is 8.7 MB where
+colour would be three times that. The reader asks for colour (``colour=True``, BGR), which
+it needs to tell print from security paper, seals and signatures.
 
-Nothing is rotated here. SPEC 3 puts ``bbox`` in pixels of the page *as uploaded*, so the
+Nothing is rotated here. docs/record.md puts ``bbox`` in pixels of the page *as uploaded*, so the
 EXIF orientation tag of a JPEG is deliberately ignored; ``ocr.prepare`` finds the upright
 orientation itself and keeps the transform back to these pixels. For a PDF, "as uploaded"
 means the page as a PDF viewer shows it (its ``/Rotate`` applied), rendered at ``dpi``.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import struct
 import warnings
 import zlib
@@ -75,7 +77,7 @@ class LoadedPage:
     """One page of an uploaded file."""
 
     number: int  # 1-based, in file order
-    image: np.ndarray  # 2-D uint8 grayscale, pixels of the page as uploaded
+    image: np.ndarray  # uint8, pixels of the page as uploaded: grey, or BGR if asked for
     dpi: int | None  # pixels per inch, from the file (or the PDF render); None if unknown
 
 
@@ -365,6 +367,14 @@ def _pdf_pages(path: Path, label: str, colour: bool = False) -> Iterator[LoadedP
 
 
 def _open_pdf(path: Path, label: str, pdfium):
+    """Open a PDF, or raise with this file's own reason.
+
+    PDFium keeps its last error code until the next error, and refuses a PDF without
+    pages without setting one: the code read after a failure may be the previous file's.
+    So a known code is set first (a file that does not exist: ``FPDF_ERR_FILE``; this
+    file exists, it was just sniffed) and only a code other than that one is this file's.
+    """
+    pdfium.raw.FPDF_LoadDocument(_NO_SUCH_PDF, None)  # returns NULL, sets FPDF_ERR_FILE
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
@@ -373,9 +383,27 @@ def _open_pdf(path: Path, label: str, pdfium):
             raise InputFileError(
                 f"{label}: the PDF is password-protected; ask the sender for an unprotected copy."
             ) from None
+        if code == pdfium.raw.FPDF_ERR_FILE and _empty_page_tree(path):
+            raise InputFileError(f"{label}: the PDF has no pages. {_REUPLOAD}") from None
         raise InputFileError(
             f"{label}: the PDF is damaged and cannot be opened. {_REUPLOAD}"
         ) from None
+
+
+_NO_SUCH_PDF = b"/nonexistent/sohoa-resets-the-pdfium-error.pdf"
+_PAGE_COUNT = re.compile(rb"/Count\s+(\d+)")
+
+
+def _empty_page_tree(path: Path) -> bool:
+    """Whether every page count the file states is 0 (PDFium parsed it and gave no error:
+    what it does for a PDF without pages). Counts inside compressed object streams are
+    not seen; such a file is then called damaged, as before."""
+    with path.open("rb") as handle:
+        counts = _PAGE_COUNT.findall(handle.read(_MAX_PDF_SCAN))
+    return bool(counts) and all(int(n) == 0 for n in counts)
+
+
+_MAX_PDF_SCAN = 64 << 20  # a PDF without pages is small; reading further proves nothing
 
 
 def _render_pdf_page(document, index: int, label: str, pdfium, colour: bool) -> LoadedPage:
