@@ -36,6 +36,7 @@ import cv2
 import numpy as np
 
 from ocr.record import FieldValue, Issue
+from ocr.rules import Rule
 
 _SMALL_SIDE = 400  # the paper tone is measured on a copy this long
 _KERNEL_SHARE = 1 / 55  # closing kernel, share of the long side: wider than bold strokes
@@ -58,7 +59,7 @@ _MARK_SCALE = 0.25  # the marks mask is kept at this scale of the page
 MARK_COVER = 0.02
 """Share of a value's box that seal or signature ink must cover before it is flagged."""
 
-RULE = "mark_over_value"
+RULE = Rule.MARK_OVER_VALUE
 """The rule of the issue raised on a value that a seal or a signature crosses."""
 
 
@@ -337,7 +338,7 @@ def marks_over_values(fields: dict[str, FieldValue], marks: Marks | None, page) 
         issues.append(
             Issue(
                 field=name,
-                rule=RULE,
+                rule=Rule.MARK_OVER_VALUE,
                 message=f"{what} covers part of {name}; check the value against the page",
             )
         )

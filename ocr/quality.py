@@ -151,14 +151,21 @@ def assess(
     gray = np.ascontiguousarray(_to_gray(image))
     height, width = gray.shape
     if min(height, width) < MIN_SHORT_SIDE or (dpi is not None and dpi < MIN_DPI):
-        return _reject(_too_small(width, height))
+        return QualityReport(
+            readable=False,
+            sharpness=0.0,
+            reasons=[
+                f"the image is too small to read ({width}×{height} px); photograph the page "
+                "from closer, or scan it at 200 dpi or more"
+            ],
+        )
     if light is not None and light < MIN_LIGHT:
-        return _reject(_TOO_DARK)
+        return QualityReport(readable=False, sharpness=0.0, reasons=[_TOO_DARK])
     survey = _survey(gray)
     scale, marks = survey.scale, survey.marks
     few_marks = marks.text_marks < MIN_TEXT_MARKS
     if few_marks and survey.smudge < BLANK_SMUDGE and survey.mid_share < BLANK_MID_SHARE:
-        return _reject("the page is blank")
+        return QualityReport(readable=False, sharpness=0.0, reasons=["the page is blank"])
     looks_like_paper = not (
         few_marks
         or survey.paper_share < MIN_PAPER_SHARE
@@ -170,25 +177,14 @@ def assess(
         # only soft smears are left on it; a photo or a drawing keeps some crisp edges.
         # The clerk's action differs (re-scan in focus vs. upload the right file).
         if _edge_blur(survey.work, survey.smudge) > SMEAR_EDGE_BLUR:
-            return _reject(BLURRED)
-        return _reject(_NOT_A_DOCUMENT)
+            return QualityReport(readable=False, sharpness=0.0, reasons=[BLURRED])
+        return QualityReport(readable=False, sharpness=0.0, reasons=[_NOT_A_DOCUMENT])
     if plain is not None and plain.shape == gray.shape:
         gray = np.ascontiguousarray(_to_gray(plain))
     sharpness = round(_sharpness(gray, scale, marks), 3)
     if sharpness < MIN_SHARPNESS:
         return QualityReport(readable=False, sharpness=sharpness, reasons=[BLURRED])
     return QualityReport(readable=True, sharpness=sharpness, reasons=[])
-
-
-def _reject(reason: str) -> QualityReport:
-    return QualityReport(readable=False, sharpness=0.0, reasons=[reason])
-
-
-def _too_small(width: int, height: int) -> str:
-    return (
-        f"the image is too small to read ({width}×{height} px); photograph the page from "
-        "closer, or scan it at 200 dpi or more"
-    )
 
 
 def measure(image: np.ndarray) -> dict[str, float]:
