@@ -225,6 +225,9 @@ def main() -> None:
     ap.add_argument("--reference", default=None, help="commit to compare with (default: main)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--scans", type=int, default=12, help="plain scans for the CPU comparison")
+    ap.add_argument(
+        "--generator", type=int, default=24, help="pages of `sohoa samples --profile photo`"
+    )
     args = ap.parse_args()
     reference = (
         args.reference
@@ -242,18 +245,36 @@ def main() -> None:
     plain = OUT / f"capture-plain-{args.seed}-{args.scans}"
     if not plain.exists():
         _plain_scans(plain, args.scans, args.seed)
+    generated = OUT / f"capture-generator-{args.seed}-{args.generator}"
+    if args.generator and not generated.exists():
+        write_samples(generated, args.generator, args.seed, profile="photo", formats=("jpeg",))
     rows = {}
     with tempfile.TemporaryDirectory() as tmp:
         code = snapshot(reference, Path(tmp) / "ref")
         for label, version in (("reference", code), ("this tree", None)):
             records, cpu = read_with(version, folder, args.jobs)
             result = summarise(records, scans)
-            timing = {}
+            timing, plain_fields = {}, {}
             for kind in ("grey", "colour"):
-                _, plain_cpu = read_with(version, plain / kind, args.jobs)
+                plain_records, plain_cpu = read_with(version, plain / kind, args.jobs)
                 timing[kind] = plain_cpu / args.scans
-            rows[label] = {"result": result, "cpu_s_per_page": cpu / len(scans), "plain": timing}
+                plain_fields[kind] = score(pair_up(plain_records, expand([plain / kind])))
+            other = None
+            if args.generator:
+                gen_records, _ = read_with(version, generated, args.jobs)
+                other = summarise(gen_records, expand([generated]))
+            rows[label] = {
+                "result": result,
+                "cpu_s_per_page": cpu / len(scans),
+                "plain_cpu_s_per_page": timing,
+                "plain": {k: _brief(v) for k, v in plain_fields.items()},
+                "generator_photos": _brief(other) if other else None,
+            }
             _print(label, result, cpu / len(scans), timing)
+            for kind, r in plain_fields.items():
+                print(f"  plain {kind} scans: {_brief(r)}")
+            if other:
+                print(f"  generator photo profile: {_brief(other)}")
     out = {
         "pages": len(scans),
         "reference": reference,
@@ -263,6 +284,18 @@ def main() -> None:
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "capture.json").write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str))
+
+
+def _brief(result: dict) -> dict:
+    return {
+        "pages": result["readable_pages"],
+        "field_accuracy": round(result["field_accuracy"] or 0.0, 4),
+        "auto_accepted": round(result["auto_accepted_share"] or 0.0, 3),
+        "silent_error_rate": round(result["silent_error_rate"], 4),
+        "rejected": len(result.get("legible_rejected", []))
+        if "legible_rejected" in result
+        else None,
+    }
 
 
 def _plain_scans(folder: Path, count: int, seed: int) -> None:
