@@ -65,7 +65,7 @@ class Page:
     homography: np.ndarray | None = None  # 3x3, uploaded pixels -> ``image``; None: same
     found: str = "frame"  # "frame" (the upload is the page), "edges" or "text"
     marks: paper.Marks | None = None  # seals and signatures, in ``image`` pixels
-    letter_px: float = 0.0  # median short side of letter-sized marks in ``image``, px
+    letter_px: float = 0.0  # letters' median short side (px) when they set the dpi, else 0
     light: float = 255.0  # the paper's grey level as uploaded (see :mod:`ocr.paper`)
     plain: np.ndarray | None = None  # the page in grey before :mod:`ocr.paper` (its blur)
     notes: list[str] = field(default_factory=list)  # what was done, for logs and tests
@@ -86,7 +86,8 @@ class Page:
 def capture(image: np.ndarray, dpi: int | None) -> Page:
     """The page of an upload (grayscale or BGR ``uint8``), found, flattened and cleaned."""
     homography, found, page_dpi = None, "frame", None
-    edges = page_edges(image) if min(image.shape[:2]) >= _MIN_SEARCH_SIDE else None
+    searched = min(image.shape[:2]) >= _MIN_SEARCH_SIDE  # a thumbnail is turned away whole
+    edges = page_edges(image) if searched else None
     if edges is not None:
         corners, seen = edges
         homography, size = _rectifier(corners)
@@ -96,7 +97,8 @@ def capture(image: np.ndarray, dpi: int | None) -> Page:
         )
         found = "edges"
     else:
-        box = text_block(image) if min(image.shape[:2]) >= _MIN_SEARCH_SIDE else None
+        # A scanner's page without visible edges fills its frame: no table round it.
+        box = text_block(image) if searched and not _trusted(dpi) else None
         if box is not None:
             x, y, w, h = box
             image = image[y : y + h, x : x + w]
@@ -105,12 +107,13 @@ def capture(image: np.ndarray, dpi: int | None) -> Page:
     cleaned = paper.separate(image, photo=found != "frame" or not _trusted(dpi))
     if found == "edges":
         _clear_edges(cleaned.image, seen)
-    letter = letter_size(cleaned.image)
+    letter = 0.0
     if _trusted(dpi):
         read_dpi = dpi  # a scanner's: cutting the page out of it changes no scale
     elif page_dpi is not None:
         read_dpi = round(min(MAX_DPI, max(MIN_DPI, page_dpi)))
     else:
+        letter = letter_size(cleaned.image)
         read_dpi = _dpi_from_letters(letter)
     return Page(
         image=cleaned.image,

@@ -53,7 +53,7 @@ _SEAL_RATIO = 1.0  # colourfulness/darkness of seal and pen ink (the marks mask)
 _TEXTURE_SHARE = 0.08  # middle class above this share: a background pattern [print 0.01]
 _TEXTURE_LINES = 0.6  # ...lying in lines at least this share [guilloche 0.7-0.97; noise 0.3]
 _TEXTURE_FADE = 0.8  # the pattern fades to white up to this point between its two bounds
-_BLUE_OVER = (30, 20)  # blue above red and green (grey levels): blue ink, print or pen
+_BLUE_OVER = (15, 10)  # blue above red and green (grey levels): blue ink, print or pen
 _STROKE_SHARE = 0.04  # a blue piece longer than this share of the page is a pen's stroke
 _MARK_SCALE = 0.25  # the marks mask is kept at this scale of the page
 MARK_COVER = 0.02
@@ -120,14 +120,21 @@ def separate(image: np.ndarray, *, photo: bool = False) -> Cleaned:
             tone = _paper_tone(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY))
         else:
             gray = image
-        evened = _divide(gray, tone)
+        evened = None
         if _uneven(tone) or (photo and _uneven(tone, 1.1)):
-            gray = evened
+            gray = evened = _divide(gray, tone)
             notes.append("light evened")
-    flat = _without_texture(evened)
-    if flat is not None:
-        gray = flat
-        notes.append("background pattern faded")
+    # A pattern is looked for on a half-size copy with the light evened (cheap); only a
+    # page that has one pays for the full-size work.
+    probe = evened if evened is not None else gray
+    probe = cv2.resize(probe, (probe.shape[1] // 2, probe.shape[0] // 2))
+    if evened is None:
+        probe = _divide(probe, tone)
+    if _pattern_classes(probe) is not None:
+        flat = _without_texture(evened if evened is not None else _divide(gray, tone))
+        if flat is not None:
+            gray = flat
+            notes.append("background pattern faded")
     return Cleaned(gray, marks, light, notes)
 
 
@@ -142,12 +149,11 @@ def _without_texture(gray: np.ndarray) -> np.ndarray | None:
     thin strokes (lines; a scan's noise lies in specks, a shadow in blobs), darkness is
     stretched from the pattern's upper end (faded to white) to the ink's median (black).
     """
-    dark_hist = np.bincount((255 - gray).ravel(), minlength=256).astype(np.float64)
-    low, high = _three_classes(dark_hist)
-    levels = np.arange(256)
-    middle = dark_hist[low + 1 : high + 1].sum() / dark_hist.sum()
-    if middle < _TEXTURE_SHARE or dark_hist[high + 1 :].sum() == 0:
+    classes = _pattern_classes(gray)
+    if classes is None:
         return None
+    dark_hist, low, high = classes
+    levels = np.arange(256)
     pattern = ((gray < 255 - low) & (gray >= 255 - high)).astype(np.uint8)
     if _in_lines(pattern) < _TEXTURE_LINES:
         return None
@@ -158,6 +164,17 @@ def _without_texture(gray: np.ndarray) -> np.ndarray | None:
     curve = np.clip((levels - floor) / (top - floor), 0.0, 1.0) * 255  # darkness in -> out
     lut = (255 - curve)[::-1].astype(np.uint8)  # as a map of grey levels
     return cv2.LUT(gray, lut)
+
+
+def _pattern_classes(gray: np.ndarray) -> tuple[np.ndarray, int, int] | None:
+    """The darkness histogram and the bounds of its middle class, when that class covers
+    more than :data:`_TEXTURE_SHARE` of the page and ink lies beyond it; else None."""
+    dark_hist = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()[::-1].astype(np.float64)
+    low, high = _three_classes(dark_hist)
+    middle = dark_hist[low + 1 : high + 1].sum() / dark_hist.sum()
+    if middle < _TEXTURE_SHARE or dark_hist[high + 1 :].sum() == 0:
+        return None
+    return dark_hist, low, high
 
 
 def _in_lines(mask: np.ndarray) -> float:
@@ -204,11 +221,12 @@ def _colourless(image: np.ndarray, tone: np.ndarray) -> bool:
     lines are finer than the averaging and would lose their colour in it.
     """
     step = max(1, round(max(image.shape[:2]) / 900))
-    sample = image[::step, ::step].astype(np.float32)
+    sample = np.ascontiguousarray(image[::step, ::step])
     paper = cv2.resize(tone, (sample.shape[1], sample.shape[0]), interpolation=cv2.INTER_LINEAR)
-    reflect = _reflectance(sample, paper.astype(np.float32))
-    chroma = reflect.max(axis=2) - reflect.min(axis=2)
-    return float((chroma > _COLOUR_CHROMA).mean()) < _COLOUR_SHARE
+    b, g, r = cv2.split(cv2.divide(sample, cv2.max(paper, 1), scale=255))
+    chroma = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
+    coloured = cv2.countNonZero((chroma > _COLOUR_CHROMA * 255).astype(np.uint8))
+    return coloured < _COLOUR_SHARE * chroma.size
 
 
 def _paper_tone(small: np.ndarray) -> np.ndarray:
@@ -227,95 +245,85 @@ def _uneven(tone: np.ndarray, limit: float = _UNEVEN) -> bool:
 
 def _divide(gray: np.ndarray, tone: np.ndarray) -> np.ndarray:
     full = cv2.resize(tone, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(gray, np.maximum(full, 1), scale=255)
-
-
-def _reflectance(image: np.ndarray, tone: np.ndarray) -> np.ndarray:
-    """Each channel over its paper tone, 0..1 (float32)."""
-    out = image / np.maximum(tone, 1.0)
-    np.clip(out, 0.0, 1.0, out=out)
-    return out
+    return cv2.divide(gray, cv2.max(full, 1), scale=255)
 
 
 def _print_of(image: np.ndarray, tone: np.ndarray, photo: bool) -> tuple[np.ndarray, Marks]:
-    """Grey print of a colour page, and the seal and signature masks (see the module)."""
+    """Grey print of a colour page, and the seal and signature masks (see the module).
+
+    Only the division and the final darkness are computed at full size; which share of
+    a pixel's darkness to drop is decided on a half-size copy (a JPEG keeps colour at
+    half the resolution of brightness anyway, so a thin coloured line is only colourful
+    there) and drawn back up smoothly.
+    """
     h, w = image.shape[:2]
     full = cv2.resize(tone, (w, h), interpolation=cv2.INTER_LINEAR)
-    channels = [
-        cv2.divide(c, np.maximum(t, 1), scale=255)
-        for c, t in zip(cv2.split(image), cv2.split(full), strict=True)
-    ]
-    high = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
-    low = cv2.min(cv2.min(channels[0], channels[1]), channels[2])
-    # Colourfulness beside darkness, on a half-size copy: a JPEG keeps colour at half
-    # the resolution of brightness, so a thin coloured line is only colourful there.
-    half = (max(1, w // 2), max(1, h // 2))
-    high_half = cv2.resize(high, half, interpolation=cv2.INTER_AREA).astype(np.float32)
-    low_half = cv2.resize(low, half, interpolation=cv2.INTER_AREA).astype(np.float32)
-    ratio_half = (high_half - low_half) / np.maximum(255 - high_half, 1.0)
-    ratio = cv2.resize(ratio_half, (w, h), interpolation=cv2.INTER_LINEAR)
-    strokes = _pen_strokes(channels, high, low)
-    marks = _marks(channels, high, low, ratio, strokes)
+    page = cv2.divide(image, cv2.max(full, 1), scale=255)
+    del full
+    b, g, r = cv2.split(page)
+    dark = cv2.subtract(255, cv2.max(cv2.max(b, g), r))  # neutral darkness, 0..255
+    # Linear at exactly half the size averages each 2x2 block, as INTER_AREA would: faster.
+    half = cv2.resize(page, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_LINEAR)
+    hb, hg, hr = cv2.split(half)
+    high8, low8 = cv2.max(cv2.max(hb, hg), hr), cv2.min(cv2.min(hb, hg), hr)
+    chroma8 = cv2.subtract(high8, low8)
+    high, chroma = high8.astype(np.float32), chroma8.astype(np.float32)
+    ratio = chroma / np.maximum(255 - high, 1.0)
     keep, drop = _PHOTO_RATIOS if photo else (_KEEP_RATIO, _DROP_RATIO)
-    dark = (255 - high).astype(np.float32)  # neutral darkness, 0..255
     drop_share = np.clip((ratio - keep) / (drop - keep), 0.0, 1.0)
     if photo:  # a dark pixel's colour may have bled in from a line beside it
-        drop_share *= np.clip((_PRINT_DARK - dark) / (_PRINT_DARK - _MARK_DARK), 0.0, 1.0)
-    b, g, r = channels
-    bluish = (b >= r + _BLUE_OVER[0]) & (b >= g + _BLUE_OVER[1])
+        drop_share *= np.clip((_PRINT_DARK - (255 - high)) / (_PRINT_DARK - _MARK_DARK), 0, 1)
+    bluish = (cv2.subtract(hb, hr) >= _BLUE_OVER[0]) & (cv2.subtract(hb, hg) >= _BLUE_OVER[1])
     drop_share[bluish] = 0.0  # blue letters may be print: only pen strokes go
-    drop_share[strokes > 0] = 1.0
-    return (255 - dark * (1 - drop_share)).astype(np.uint8), marks
+    vivid = chroma8 > _COLOUR_CHROMA * 255
+    strokes = _pen_strokes(bluish & vivid)
+    kept = cv2.resize(((1 - drop_share) * 255).astype(np.uint8), (w, h))
+    gray = cv2.subtract(255, cv2.multiply(dark, kept, scale=1 / 255))
+    if bluish.any():
+        blue = (cv2.subtract(b, r) >= _BLUE_OVER[0]) & (cv2.subtract(b, g) >= _BLUE_OVER[1])
+        if strokes.any():  # the pen's own pixels go, not the print it crosses
+            near = cv2.dilate(strokes, np.ones((3, 3), np.uint8))
+            pen = cv2.resize(near, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool) & blue
+            blue &= ~pen
+            gray[pen] = 255
+        # Blue print is as dark as its brightness says, not as its brightest channel
+        # (dark blue's blue channel is half bright): its letters keep their weight.
+        luma = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+        gray[blue] = np.minimum(gray[blue], luma[blue])
+    reddish = (cv2.subtract(hr, hg) >= 40) & (cv2.subtract(hr, hb) >= 10)  # red to pink
+    brownish = (cv2.subtract(hg, hb) > 25) & (cv2.subtract(hr, hg) < 80)  # orange, brown
+    seal = vivid & (ratio >= _SEAL_RATIO) & reddish & ~brownish
+    return gray, _marks(seal, strokes.astype(bool))
 
 
-def _pen_strokes(channels: list[np.ndarray], high: np.ndarray, low: np.ndarray) -> np.ndarray:
-    """Blue ink in pieces far longer than a letter (0/1, full size): a signature's strokes.
+def _pen_strokes(blue: np.ndarray) -> np.ndarray:
+    """Blue ink in pieces far longer than a letter (0/1): a signature's strokes.
 
     Dark-blue print and a blue ballpoint are the same colour, near enough; a letter is
-    short and a signature's stroke is long. Found on a half-size copy, then traced back
-    to the blue pixels of the page.
+    short and a signature's stroke is long, and loose in its box (a rule printed in blue
+    is long but fills its box).
     """
-    b, g, r = channels
-    blue = (b >= r + _BLUE_OVER[0]) & (b >= g + _BLUE_OVER[1])
-    blue &= cv2.subtract(high, low) > _COLOUR_CHROMA * 255
-    blue = blue.astype(np.uint8)
-    h, w = blue.shape
-    if not blue.any():
-        return blue
-    half = cv2.resize(blue * 255, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(
-        (half > 64).astype(np.uint8), connectivity=8
-    )
+    mask = blue.astype(np.uint8)
+    if not mask.any():
+        return mask
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     fill = stats[1:, cv2.CC_STAT_AREA] / np.maximum(widths * heights, 1)
     keep = np.zeros(count, np.uint8)
-    # Long, and loose in its box: a rule printed in blue is long but fills its box.
-    keep[1:] = (np.maximum(widths, heights) >= _STROKE_SHARE * max(half.shape)) & (fill < 0.4)
-    long_half = keep[labels]
-    return cv2.resize(long_half, (w, h), interpolation=cv2.INTER_NEAREST) & blue
+    keep[1:] = (np.maximum(widths, heights) >= _STROKE_SHARE * max(mask.shape)) & (fill < 0.4)
+    return keep[labels]
 
 
-def _marks(
-    channels: list[np.ndarray],
-    high: np.ndarray,
-    low: np.ndarray,
-    ratio: np.ndarray,
-    strokes: np.ndarray,
-) -> Marks:
-    """Strongly coloured red-to-magenta ink is a seal's; long blue strokes a signature's."""
-    h, w = high.shape
-    size = (max(1, round(w * _MARK_SCALE)), max(1, round(h * _MARK_SCALE)))
+def _marks(seal: np.ndarray, pen: np.ndarray) -> Marks:
+    """Seal and signature masks (half size) kept at :data:`_MARK_SCALE` of the page."""
+    h, w = seal.shape
+    size = (max(1, round(w * _MARK_SCALE * 2)), max(1, round(h * _MARK_SCALE * 2)))
 
-    def small(a: np.ndarray) -> np.ndarray:
-        return cv2.resize(a, size, interpolation=cv2.INTER_AREA)
+    def shrink(mask: np.ndarray) -> np.ndarray:
+        small = cv2.resize(mask.astype(np.uint8) * 255, size, interpolation=cv2.INTER_AREA)
+        return (small > 64).astype(np.uint8)
 
-    b, g, r = (small(c).astype(np.int16) for c in channels)
-    colour = small(cv2.subtract(high, low)).astype(np.int16)
-    coloured = (colour > _COLOUR_CHROMA * 255) & (small(ratio) >= _SEAL_RATIO)
-    seal = coloured & (r >= g + 40) & (r >= b + 10)  # red, pink, crimson; not brown
-    seal &= ~((g > b + 25) & (r < g + 80))  # orange and brown lean to green over blue
-    pen = small(strokes * 255) > 32
-    return Marks(seal.astype(np.uint8), pen.astype(np.uint8), _MARK_SCALE)
+    return Marks(shrink(seal), shrink(pen), _MARK_SCALE)
 
 
 def marks_over_values(fields: dict[str, FieldValue], marks: Marks | None, page) -> list[Issue]:
