@@ -49,7 +49,7 @@ TRUSTED_DPI = 150
 LETTER_AT_300_DPI = 20.0
 """Median short side (px) of letter-sized marks on the forms at 300 dpi (11-13 pt print)."""
 
-MIN_DPI, MAX_DPI = 40, 600  # bounds of the resolution estimated from the print
+MIN_DPI, MAX_DPI = 15, 600  # bounds of an estimated resolution (the gate judges it)
 
 A4_LONG_INCHES = 11.69
 """A page found by its edges is taken for A4 (certificates and decisions are): its long

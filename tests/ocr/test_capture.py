@@ -98,6 +98,7 @@ def test_a_screenshot_of_an_electronic_copy_is_read(birth):
         ("dark", "the photo is too dark to read; take it again in better light"),
         ("shaken", BLURRED),
         ("thumbnail", "the image is too small to read (180×240 px)"),
+        ("far", "the image is too small to read"),  # an A4 page 230 px wide, found
     ],
 )
 def test_a_photo_nobody_could_read_is_rejected_with_a_reason(birth, how, reason):
@@ -107,6 +108,8 @@ def test_a_photo_nobody_could_read_is_rejected_with_a_reason(birth, how, reason)
         image = (shot.image.astype(np.float32) * 0.06 + 2).astype(np.uint8)
     elif how == "shaken":
         image = camera.photograph(page, truth, 2, blur=9.0).image
+    elif how == "far":
+        image = camera.photograph(page, truth, 2, frame=(480, 640), fill=0.25, others=False).image
     else:
         image = camera.photograph(page, truth, 2, frame=(180, 240)).image
     record = extract_page(image, SOURCE, dpi=72)
