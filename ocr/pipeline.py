@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ocr import checks, normalize, numberline
+from ocr.capture import capture
 from ocr.classify import classify
 from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
@@ -23,6 +24,7 @@ from ocr.errors import InputFileError
 from ocr.fields import RawField, extract_raw
 from ocr.layout import extent
 from ocr.loading import iter_pages, sha256_of
+from ocr.paper import marks_over_values
 from ocr.prepare import OCR_DPI, Prepared, prepare
 from ocr.quality import assess
 from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue, PageRecord, Quality, Source
@@ -48,7 +50,7 @@ def extract_file(
 ) -> Iterator[PageRecord]:
     """Records of every page of a file; raises :class:`InputFileError` for a bad file."""
     sha = sha256_of(path)
-    for page in iter_pages(path):
+    for page in iter_pages(path, colour=True):
         source = Source(uri or str(path), page.number, sha)
         yield extract_page(page.image, source, dpi=page.dpi, today=today)
 
@@ -90,7 +92,8 @@ def extract_page(
     image: np.ndarray, source: Source, *, dpi: int | None = None, today: date | None = None
 ) -> PageRecord:
     """One page to one record (docs/record.md)."""
-    report = assess(image, dpi)
+    page = capture(image, dpi)  # the page found in a photo, flattened, print apart from paper
+    report = assess(page.image, page.dpi, light=page.light, plain=page.plain)
     quality = Quality(sharpness=report.sharpness, readable=report.readable)
     record = PageRecord(source=source, quality=quality)
     if not report.readable:
@@ -98,7 +101,8 @@ def extract_page(
         record.issues = [Issue(rule="unreadable_page", message=r) for r in report.reasons]
         return record
 
-    prepared, words = _read(image, dpi or 300)
+    prepared, words = _read(page.image, page.dpi or 300)
+    prepared.homography = page.homography
     words = reread_weak_lines(prepared, words)
     quality.rotation, quality.skew_deg = prepared.rotation, prepared.skew_deg
     if len(words) < _MIN_WORDS:
@@ -141,6 +145,7 @@ def extract_page(
     values = {name: f.value for name, f in record.fields.items()}
     record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
     _confirm_by_words(record, word_texts)
+    record.issues += marks_over_values(record.fields, page.marks, page)
     for name, f in record.fields.items():
         if f.confidence < AUTO_ACCEPT_CONFIDENCE:
             record.issues.append(

@@ -36,6 +36,7 @@ class Rule(StrEnum):
     PARENT_ENTRY_MISSING = "parent_entry_missing"
     SPOUSE_ENTRY_MISSING = "spouse_entry_missing"
     PLACE_UNRESOLVED = "place_unresolved"
+    MARK_OVER_VALUE = "mark_over_value"  # a seal or a signature crosses the value
     SCAN_REPLACED = "scan_replaced"  # the landing zone's file is not the one uploaded
 
     # The values alone: the Great Expectations suites.
@@ -88,6 +89,7 @@ READER_RULES = frozenset(
         Rule.PARENT_ENTRY_MISSING,
         Rule.SPOUSE_ENTRY_MISSING,
         Rule.PLACE_UNRESOLVED,
+        Rule.MARK_OVER_VALUE,
         Rule.SCAN_REPLACED,
     }
 )

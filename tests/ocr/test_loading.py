@@ -193,6 +193,26 @@ def test_colour_jpeg_becomes_grayscale(tmp_path):
     assert abs(int(page.image.mean()) - 230) <= 2  # luma of the yellowish paper
 
 
+@pytest.mark.parametrize("suffix", ["png", "jpg", "tif", "pdf"])
+def test_colour_pages_stay_colour_for_the_reader(tmp_path, suffix):
+    # The reader tells print from security paper, seals and signatures by colour.
+    path = tmp_path / f"page.{suffix}"
+    Image.new("RGB", (300, 400), (200, 30, 40)).save(path, resolution=100.0)
+    [page] = list(iter_pages(path, colour=True))
+    assert page.image.ndim == 3 and page.image.shape[2] == 3  # (PDF: rendered at 300 dpi)
+    b, g, r = (int(v) for v in page.image.reshape(-1, 3).mean(axis=0))
+    assert r > 180 and g < 60 and b < 70  # BGR, OpenCV's order
+    [grey] = _pages(path)
+    assert grey.image.ndim == 2  # everyone else still gets grey
+
+
+def test_grey_pages_stay_grey_in_colour_mode(tmp_path):
+    path = tmp_path / "page.png"
+    badfiles.noisy_page(300, 420).save(path)
+    [page] = list(iter_pages(path, colour=True))
+    assert page.image.ndim == 2
+
+
 def test_jpeg_exif_orientation_is_not_applied(tmp_path):
     path = tmp_path / "phone.jpg"
     exif = Image.Exif()
