@@ -26,6 +26,7 @@ from sohoa.samples import (
     capture,
     degrade,
     documents,
+    facts,
     generations,
     handwriting,
     lexicon,
@@ -109,6 +110,19 @@ def _restyle(blocks: list, fn) -> None:
         elif isinstance(block, Columns):
             for _, _, inner in block.parts:
                 _restyle(inner, fn)
+
+
+def _abbreviated(blocks: list) -> set[str]:
+    """Fields printed with "UBND": the words it stands for are not printed, so their
+    spelling in the truth keeps the usual placement ("Ủy ban nhân dân") on any page."""
+    found: set[str] = set()
+    for block in blocks:
+        if isinstance(block, Columns):
+            for _, _, inner in block.parts:
+                found |= _abbreviated(inner)
+        elif isinstance(block, Flow):
+            found |= {s.field for s in block.spans if s.field and s.text.startswith("UBND")}
+    return found
 
 
 def _vary_layout(blocks: list, style: Style, top: bool = True) -> None:
@@ -293,7 +307,13 @@ def render_realistic(
         doc.qr_payload = qr_code = str(code)
     if style.old_tones:
         _restyle(doc.form.blocks, tones.to_old)
+        abbreviated = _abbreviated(doc.form.blocks)
         doc.form.fields = {k: tones.restyle(v) for k, v in doc.form.fields.items()}
+        for name in abbreviated & set(doc.form.fields):
+            value = str(doc.form.fields[name])
+            committee = tones.to_old(facts.COMMITTEE)
+            if value.startswith(committee):
+                doc.form.fields[name] = facts.COMMITTEE + value[len(committee) :]
         doc.stamp_text = tones.to_old(doc.stamp_text)
     _vary_layout(doc.form.blocks, style)
     if style.capture == "screenshot" and not doc.qr_payload:
