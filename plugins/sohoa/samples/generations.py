@@ -44,6 +44,7 @@ GENERATIONS = {
 }
 COPY_STAMP_SHARE = 0.25
 NEWER_REDRAW = 0.45
+COMMUNE_ONLY_SHARE = 0.2
 FULL_PARENT_DATE_SINCE = date(2020, 7, 1)
 ABROAD = [
     ("NHẬT BẢN", "Nhật Bản", ["Thành phố Osaka", "Tokyo", "Thành phố Nagoya", "Tỉnh Saitama"]),
@@ -217,6 +218,8 @@ def _registration(form: Form, kind: str, f: dict, embassy: tuple | None) -> None
         date_label = "Ngày, tháng, năm ghi vào sổ"
     else:
         chain = lower_unit_types(_unit_of(str(f["registration_place"])))
+        if rng.random() < COMMUNE_ONLY_SHARE:
+            chain = chain.split(", ")[0]  # "UBND xã Hữu Liên": the book says which province
         short = rng.random() < 0.65
         printed = f"{'UBND' if short else COMMITTEE} {chain}"
         form.entry(

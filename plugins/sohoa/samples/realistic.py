@@ -171,11 +171,13 @@ def _seal(
     if not area:
         return {}
     radius = dpi * rng.uniform(0.6, 0.75)
-    cx = area[0] + (area[2] - area[0]) * rng.uniform(0.1, 0.35)
     touching = rng.random() < 0.35
     if touching:
-        cy = area[1] - radius * rng.uniform(0.0, 0.5)
+        # Up over the signer's heading into the last lines, as a hurried clerk stamps.
+        cx = area[0] + (area[2] - area[0]) * rng.uniform(-0.15, 0.25)
+        cy = area[1] - radius * rng.uniform(0.5, 1.3)
     else:
+        cx = area[0] + (area[2] - area[0]) * rng.uniform(0.1, 0.35)
         cy = (area[1] + area[3]) / 2 + rng.uniform(-0.1, 0.1) * dpi
         for _ in range(20):
             ring = [cx - radius, cy - radius, cx + radius, cy + radius]
@@ -185,7 +187,7 @@ def _seal(
     marks.stamp(image, (cx, cy), radius, doc.stamp_text, rng, family)
     ring = [cx - radius, cy - radius, cx + radius, cy + radius]
     return {
-        "seal": [round(v, 1) for v in ring],
+        "seal": ring,
         "under_seal": sorted(k for k, b in boxes.items() if _overlaps(ring, b)),
     }
 
@@ -365,6 +367,8 @@ def render_realistic(
     seal = {}
     if style.capture == "screenshot" or capture_rng.random() < 0.92:
         seal = _seal(image, doc, rendered.anchors, boxes, capture_rng, dpi, style.family)
+        if seal:
+            extra["seal"] = seal.pop("seal")  # moved with the page, like the boxes
 
     gen = np.random.default_rng(capture_rng.getrandbits(63))
     sheet = None
