@@ -28,17 +28,10 @@ from bench.machine import describe
 from sohoa.commands.extract import expand, extract_all
 from sohoa.samples import load_truth, write_samples
 from sohoa.samples.lexicon import name_source
+from sohoa.samples.realistic import NAME_FIELDS
 
 OUT = Path(__file__).resolve().parent / "out"
 SURE_CONFIDENCE = 0.8
-NAME_FIELDS = (
-    "full_name",
-    "mother_name",
-    "father_name",
-    "husband_full_name",
-    "wife_full_name",
-    "applicant_name",
-)
 RESERVED_SEEDS = range(5000, 6000)
 
 

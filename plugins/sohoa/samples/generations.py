@@ -305,6 +305,28 @@ def _agency(rng: random.Random, f: dict, embassy: tuple | None) -> list[str] | N
     return ["ỦY BAN NHÂN DÂN", chain[0].upper()]
 
 
+def _open_extract(
+    base: Document,
+    rng: random.Random,
+    event: str,
+    embassy: tuple | None,
+    certificate: str | None = None,
+) -> Form:
+    """The top of an extract: agency and motto, "Số" at the top right, the title
+    ("TRÍCH LỤC KHAI TỬ", perhaps "(BẢN SAO)"; an embassy's on two lines), or the
+    ``certificate``'s own title."""
+    form = Form(rng, era="new", leaders=base.form.leaders * 0.5, next_line=0.1)
+    _header(form, _agency(rng, base.form.fields, embassy))
+    _number_top_right(form, base.form.fields, with_book=rng.random() < 0.6)
+    if certificate:
+        _title(form, [certificate], None)
+    elif embassy:
+        _title(form, ["TRÍCH LỤC", f"GHI VÀO SỔ HỘ TỊCH VIỆC {event}"], None)
+    else:
+        _title(form, [f"TRÍCH LỤC {event}"], "(BẢN SAO)" if rng.random() < 0.5 else None)
+    return form
+
+
 # --- birth ------------------------------------------------------------------------------
 
 
@@ -314,15 +336,8 @@ def birth(base: Document, rng: random.Random) -> Document:
     reg = date.fromisoformat(str(f["registration_date"]))
     province = str(f.get("personal_id", "0" + "01"))[1:3]
     embassy = _abroad(rng) if generation == "embassy" else None
-    form = Form(rng, era="new", leaders=base.form.leaders * 0.5, next_line=0.1)
-    _header(form, _agency(rng, f, embassy))
-    _number_top_right(form, f, with_book=rng.random() < 0.6)
-    if generation == "certificate":
-        _title(form, ["GIẤY KHAI SINH"], None)
-    elif generation == "extract":
-        _title(form, ["TRÍCH LỤC KHAI SINH"], "(BẢN SAO)" if rng.random() < 0.5 else None)
-    else:
-        _title(form, ["TRÍCH LỤC", "GHI VÀO SỔ HỘ TỊCH VIỆC KHAI SINH"], None)
+    certificate = "GIẤY KHAI SINH" if generation == "certificate" else None
+    form = _open_extract(base, rng, "KHAI SINH", embassy, certificate)
     name = str(f["full_name"])
     form.entry("Họ, chữ đệm, tên", "full_name", name, name, style="name")
     _date_with_words(
@@ -361,13 +376,7 @@ def death(base: Document, rng: random.Random) -> Document:
     reg = date.fromisoformat(str(f["registration_date"]))
     province = str(f.get("personal_id", "001"))[1:3]
     embassy = _abroad(rng) if generation == "embassy" else None
-    form = Form(rng, era="new", leaders=base.form.leaders * 0.5, next_line=0.1)
-    _header(form, _agency(rng, f, embassy))
-    _number_top_right(form, f, with_book=rng.random() < 0.6)
-    if embassy:
-        _title(form, ["TRÍCH LỤC", "GHI VÀO SỔ HỘ TỊCH VIỆC KHAI TỬ"], None)
-    else:
-        _title(form, ["TRÍCH LỤC KHAI TỬ"], "(BẢN SAO)" if rng.random() < 0.5 else None)
+    form = _open_extract(base, rng, "KHAI TỬ", embassy)
     name = str(f["full_name"])
     form.entry("Họ, chữ đệm, tên", "full_name", name, name, style="name")
     dob = date.fromisoformat(str(f["date_of_birth"]))
@@ -429,13 +438,7 @@ def marriage(base: Document, rng: random.Random) -> Document:
         return _finish(base, None, generation)  # the two-column certificate of documents.py
     f = base.form.fields
     embassy = _abroad(rng) if generation == "embassy" else None
-    form = Form(rng, era="new", leaders=base.form.leaders * 0.5, next_line=0.1)
-    _header(form, _agency(rng, f, embassy))
-    _number_top_right(form, f, with_book=rng.random() < 0.6)
-    if embassy:
-        _title(form, ["TRÍCH LỤC", "GHI VÀO SỔ HỘ TỊCH VIỆC KẾT HÔN"], None)
-    else:
-        _title(form, ["TRÍCH LỤC KẾT HÔN"], "(BẢN SAO)" if rng.random() < 0.5 else None)
+    form = _open_extract(base, rng, "KẾT HÔN", embassy)
     for role, word in (("husband", "chồng"), ("wife", "vợ")):
         name = str(f[f"{role}_full_name"])
         form.entry(f"Họ, chữ đệm, tên người {word}", f"{role}_full_name", name, name, style="name")
