@@ -94,7 +94,7 @@ def draw_style(doc_type: str, rng: random.Random) -> Style:
             round(rng.uniform(1.2, 2.2), 2),
             round(rng.uniform(1.2, 2.0), 2),
         ),
-        body_pt=round(rng.uniform(10.5, 13.5), 2),
+        body_pt=round(rng.uniform(12.0, 14.5), 2),
         spacing=round(rng.uniform(1.25, 1.9), 2),
         tab_scale=round(rng.uniform(0.85, 1.2), 2),
         value_tab=round(rng.uniform(0.3, 0.45), 2) if rng.random() < 0.35 else None,
@@ -324,6 +324,8 @@ def render_realistic(
     frame, fill = None, None
     if style.capture == "photo":
         frame, fill = capture.photo_frame(capture_rng)
+        if frame[0] < capture.SMALL_FRAME:  # certificates print 13-14 pt: readable here
+            style = replace(style, body_pt=max(style.body_pt, 13.5))
         target = capture.page_pixels(frame, fill, A4_INCHES[1] / A4_INCHES[0])
         dpi = dpi or int(np.clip(round(target / A4_INCHES[0] * 1.3), 110, 300))
     elif style.capture == "screenshot":
