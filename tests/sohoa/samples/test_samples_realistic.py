@@ -57,3 +57,12 @@ def test_realistic_files_are_written_as_a_phone_or_a_scanner_would(written):
         else:
             assert path.suffix in (".tif", ".pdf")
     assert seen_types == set(DOC_TYPES)
+
+
+def test_a_realistic_file_of_several_pages_is_a_scanned_book(tmp_path):
+    (path,) = write_samples(
+        tmp_path, 1, 3, profile="realistic", formats=("tiff",), pages_per_file=2, dpi=100
+    )
+    pages = load_truth(path)["pages"]
+    assert [p["capture"]["capture"] for p in pages] == ["scan", "scan"]
+    assert {p["dpi"] for p in pages} == {100}
