@@ -1,4 +1,4 @@
-"""Record-level checks of SPEC 4, run on the canonical values of one page.
+"""Record-level checks (docs/checks.md), run on the canonical values of one page.
 
 Each failure is an :class:`ocr.record.Issue` naming the field, a snake_case rule and a
 message a clerk understands. The checks never change values; they only say what is wrong.
@@ -395,7 +395,7 @@ def check_record(
 ) -> list[Issue]:
     """All record-level issues of one page; an empty list means every check passed.
 
-    ``values`` holds canonical values (SPEC 3) by field name; ``words`` the dates in words
+    ``values`` holds canonical values (docs/record.md) by field name; ``words`` the dates in words
     as read, e.g. ``{"date_of_birth": "Ngày mười lăm tháng ba năm ..."}``; ``today``
     fixes the clock for "not in the future" (tests, reruns).
     """

@@ -1,4 +1,4 @@
-"""Document type from the printed title (SPEC section 2).
+"""Document type from the printed title (docs/documents.md).
 
 A dossier result may be any kind of paper (even a reissued certificate), so the
 "Mã hồ sơ" marker outranks the title. Matching is fuzzy and accent-blind because titles
