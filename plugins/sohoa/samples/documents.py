@@ -74,7 +74,8 @@ def _registration(
 ) -> None:
     place = facts.authority(unit, form.rng, form.old)
     label = kind_label if form.era == "new" or form.rng.random() < 0.5 else "Nơi đăng ký"
-    form.entry(label, "registration_place", place, place, long=True)
+    # "UBND" is read as the words it stands for (issue 18): the truth spells it out.
+    form.entry(label, "registration_place", place, facts.spelled_out(place), long=True)
     date_label = (
         "Ngày, tháng, năm đăng ký"
         if form.era == "new"
