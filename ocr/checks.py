@@ -14,9 +14,10 @@ prints and that the population database cannot do without:
 - ``death``: full_name, date_of_death, place_of_death and the registration. The date of
   birth is not required: old registers often give only an age.
 - ``marriage``: both spouses' full_name and date_of_birth, and the registration.
-- ``dossier_result``: dossier_code, document_title, result_number, result_date and
-  issuing_authority (the electronic result must name its dossier and say what, which,
-  when and who; every printed result carries all five).
+- ``dossier_result``: document_title, result_number, result_date and issuing_authority
+  (what, which, when and who: every printed result carries all four). The dossier code
+  is not required of the page: most results print none, and their dossier comes from
+  the QR code, the upload metadata or review (``sohoa.dossiers.link``).
 
 Severity: every rule blocks auto-acceptance except those in :data:`WARNING_RULES`. A place
 that cannot be found in the unit lists (``place_unresolved``) is only a warning: births
@@ -50,7 +51,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         *REGISTRATION,
     ),
     "dossier_result": (
-        "dossier_code",
         "document_title",
         "result_number",
         "result_date",
@@ -306,6 +306,14 @@ class _Checker:
             year = self.values.get(field)
             if not isinstance(year, int):
                 continue
+            full = self.dates.get(f"{parent}_date_of_birth")
+            if full is not None and full.year != year:
+                self.add(
+                    field,
+                    "parent_date_year",
+                    f"The {label(field)} {year} is not the year of the {parent}'s date of "
+                    f"birth {full.isoformat()}.",
+                )
             age = born.year - year
             if not PARENT_MIN_AGE <= age <= PARENT_MAX_AGE:
                 self.add(

@@ -20,7 +20,9 @@ from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
 from ocr.engine import Word, read_words
 from ocr.errors import InputFileError
-from ocr.fields import RawField, extract_raw
+from ocr.fields import RawField, read_form
+from ocr.forms import finish_values
+from ocr.guards import label_issues
 from ocr.layout import extent
 from ocr.loading import iter_pages, sha256_of
 from ocr.prepare import OCR_DPI, Prepared, prepare
@@ -128,11 +130,13 @@ def extract_page(
         ]
         return record
 
-    raw = extract_raw(record.doc_type, words)
+    form = read_form(record.doc_type, words)
+    raw = form.raw
     if record.doc_type == "dossier_result":
         height, width = prepared.image.shape[:2]
         raw = {**unlabelled_fields(words, width, height), **raw}
     record.fields, word_texts = _finish_fields(record.doc_type, raw, prepared)
+    finish_values(record.doc_type, record.fields)
     _settle_numbers(record, prepared, words)
     if record.doc_type == "dossier_result":
         _apply_qr(record, prepared)
@@ -140,6 +144,7 @@ def extract_page(
 
     values = {name: f.value for name, f in record.fields.items()}
     record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
+    record.issues += label_issues(form, record.fields, prepared.image, max(w.right for w in words))
     _confirm_by_words(record, word_texts)
     for name, f in record.fields.items():
         if f.confidence < AUTO_ACCEPT_CONFIDENCE:
