@@ -54,8 +54,6 @@ def finish_values(doc_type: str, fields: dict[str, FieldValue]) -> None:
     for name, f in fields.items():
         if not isinstance(f.value, str) or not expands(name) or not _UBND.search(f.value):
             continue
-        corrected = normalize.correct_field(
-            doc_type, name, expand_committee(f.value), f.confidence
-        )
+        corrected = normalize.correct_field(doc_type, name, expand_committee(f.value), f.confidence)
         if corrected is not None:
             f.value, f.confidence = corrected

@@ -17,7 +17,9 @@ import cv2
 import numpy as np
 
 from ocr.checks import label
+from ocr.engine import Word
 from ocr.fields import EmptyLabel, FormReading
+from ocr.prepare import Prepared
 from ocr.record import FieldValue, Issue
 
 _OWNER = {
@@ -30,21 +32,39 @@ _OWNER = {
 _MIN_GLYPH = 0.4  # ink this tall, relative to the line, is a letter or digit, not a speck
 
 
+def with_guards(
+    issues: list[Issue],
+    reading: FormReading,
+    fields: dict[str, FieldValue],
+    prepared: Prepared,
+    words: list[Word],
+) -> list[Issue]:
+    """The page's issues with the guards' added: one issue a field is enough, and an
+    unreadable handwritten slot says more than "missing"."""
+    handwritten = {i.field for i in issues if i.rule == "handwritten_unread"}
+    kept = [i for i in issues if i.field not in handwritten or i.rule == "handwritten_unread"]
+    text_right = max((w.right for w in words), default=prepared.image.shape[1])
+    known = {i.field for i in kept}
+    return kept + label_issues(reading, fields, prepared.image, text_right, known)
+
+
 def label_issues(
     reading: FormReading,
     fields: dict[str, FieldValue],
     image: np.ndarray,
     text_right: int,
+    known: set[str | None] | None = None,
 ) -> list[Issue]:
     """Issues for labels that yielded nothing and entries that belong to nobody known.
 
     ``image`` is the prepared page the words were read on (leader dots already white);
-    ``text_right`` the right edge of its text, where an unbounded row ends.
+    ``text_right`` the right edge of its text, where an unbounded row ends; ``known``
+    the fields other issues already name (one issue a field is enough).
     """
     issues: list[Issue] = []
-    reported: set[str] = set()
+    reported: set[str] = {f for f in known or () if f is not None}
     for name, rf in reading.raw.items():
-        if name.endswith("_words") or name in fields or not rf.text.strip():
+        if name.endswith("_words") or name in fields or name in reported or not rf.text.strip():
             continue
         reported.add(name)
         issues.append(

@@ -22,7 +22,7 @@ from ocr.engine import Word, read_words
 from ocr.errors import InputFileError
 from ocr.fields import RawField, read_form
 from ocr.forms import finish_values
-from ocr.guards import label_issues
+from ocr.guards import with_guards
 from ocr.layout import extent
 from ocr.loading import iter_pages, sha256_of
 from ocr.prepare import OCR_DPI, Prepared, prepare
@@ -36,6 +36,7 @@ from ocr.rereading import (
     reread_weak_lines,
     second_reading,
 )
+from ocr.slots import settle_result_slots
 from ocr.values import value_of
 
 _PSM = 3  # Tesseract's automatic layout: keeps the marriage form's two columns apart
@@ -138,13 +139,15 @@ def extract_page(
     record.fields, word_texts = _finish_fields(record.doc_type, raw, prepared)
     finish_values(record.doc_type, record.fields)
     _settle_numbers(record, prepared, words)
+    slot_issues: list[Issue] = []
     if record.doc_type == "dossier_result":
         _apply_qr(record, prepared)
         _reread_result_number(record, prepared, raw)
+        slot_issues = settle_result_slots(record.fields, prepared.image, words)
 
     values = {name: f.value for name, f in record.fields.items()}
     record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
-    record.issues += label_issues(form, record.fields, prepared.image, max(w.right for w in words))
+    record.issues = with_guards(record.issues + slot_issues, form, record.fields, prepared, words)
     _confirm_by_words(record, word_texts)
     for name, f in record.fields.items():
         if f.confidence < AUTO_ACCEPT_CONFIDENCE:

@@ -426,9 +426,7 @@ def test_an_embassy_extract_reads_its_own_labels():
     )
     got = texts(extract_raw("birth", words))
     assert got["full_name"] == "PHẠM ANNA MINH"
-    assert got["registration_place"] == (
-        "Tòa thị chính thành phố Lyon, Cộng hòa Pháp"
-    )
+    assert got["registration_place"] == ("Tòa thị chính thành phố Lyon, Cộng hòa Pháp")
     assert got["registration_date"] == "14/6/2022"
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ocr.datewords import date_to_words
+from ocr.forms import expand_committee
 from sohoa.samples import facts, places
 from sohoa.samples.form import Form, era_of, fmt_date, upper_name
 from sohoa.samples.layout import Columns, Flow, Gap, Span
@@ -74,7 +75,8 @@ def _registration(
 ) -> None:
     place = facts.authority(unit, form.rng, form.old)
     label = kind_label if form.era == "new" or form.rng.random() < 0.5 else "Nơi đăng ký"
-    form.entry(label, "registration_place", place, place, long=True)
+    # A printed "UBND" is read as "Ủy ban nhân dân" (the record keeps the name in full).
+    form.entry(label, "registration_place", place, expand_committee(place), long=True)
     date_label = (
         "Ngày, tháng, năm đăng ký"
         if form.era == "new"
