@@ -165,8 +165,10 @@ def settle_result_slots(
     if found is not None:
         slot, suffix, _ = found
         old = fields.get("result_number")
-        page = _number_digits(old, suffix)
-        value = _settle(read_slot_digits(image, slot), page, old)
+        page = _NUMBER.match(str(old.value)) if old else None
+        if page:
+            suffix = page[2]  # the page's reading of the typed suffix, settled already
+        value = _settle(read_slot_digits(image, slot), page[1] if page else None, old)
         if value is None:
             fields.pop("result_number", None)
             issues.append(_unread("result_number", "number", "Số: … /" + suffix))
@@ -196,14 +198,6 @@ def settle_result_slots(
                 when.isoformat(), confidence, old.bbox if old else None
             )
     return issues
-
-
-def _number_digits(old: FieldValue | None, suffix: str) -> str | None:
-    """The digits the page's own reading gave the number, if it kept the same suffix."""
-    match = _NUMBER.match(str(old.value)) if old else None
-    if match is None or fold(match[2]) != fold(suffix):
-        return None
-    return match[1]
 
 
 def _settle(slot: str | None, page: str | None, old: FieldValue | None) -> tuple[str, float] | None:
