@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ocr import pipeline
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
-from tests.ocr.formpages import SOURCE, decision, gray, handwritten
+from tests.ocr.formpages import DAY_GAP, NUMBER_GAP, SOURCE, decision, gray, handwritten
 
 OUT = Path(__file__).resolve().parent / "out"
 FIELDS = ("result_number", "result_date")
@@ -35,7 +35,7 @@ def _pages(count: int, seed: int):
         day = rng.randint(1, 28)
         month = rng.randint(1, 12)
         image = handwritten(
-            decision("4747", "1717", f"{month:02d}"),
+            decision(NUMBER_GAP, DAY_GAP, f"{month:02d}"),
             {"number_slot": number, "day_slot": str(day)},
             seed=seed * 1000 + n,
         )

@@ -171,6 +171,10 @@ def write_digits(
     return x0, round(y - 0.1 * height), x1, round(y + 1.1 * height)
 
 
+# Typed stand-ins as wide as the gap a typist leaves for a number or day written in later.
+NUMBER_GAP, DAY_GAP = "474747", "1717"
+
+
 def decision(
     number: str = "47",
     day: str = "17",

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from PIL import ImageDraw
 
 from ocr.engine import Word
 from ocr.pipeline import extract_page
 from ocr.slots import date_slots, number_slot
-from tests.ocr.formpages import SOURCE, decision, draw, gray, handwrite, handwritten, render_boxes
+from tests.ocr.formpages import (
+    DAY_GAP,
+    NUMBER_GAP,
+    SOURCE,
+    decision,
+    draw,
+    gray,
+    handwrite,
+    handwritten,
+    render_boxes,
+)
 from tests.ocr.wordfactory import line_words
 
 TYPED = {
@@ -37,7 +48,7 @@ def test_a_decision_without_a_dossier_code_is_a_read_result():
 )
 def test_handwritten_number_and_day_are_read_or_sent_to_review(number, day, seed):
     image = handwritten(
-        decision("4747", "1717"), {"number_slot": number, "day_slot": day}, seed=seed
+        decision(NUMBER_GAP, DAY_GAP), {"number_slot": number, "day_slot": day}, seed=seed
     )
     record = extract_page(gray(image), SOURCE, dpi=300).to_json()
     got = fields(record)
@@ -58,11 +69,9 @@ def test_handwritten_number_and_day_are_read_or_sent_to_review(number, day, seed
 
 
 def test_an_unreadable_handwritten_number_sends_only_itself_to_review():
-    rendered = render_boxes(decision("4747", "17"))
+    rendered = render_boxes(decision(NUMBER_GAP, "17"))
     image, boxes = rendered
     x0, y0, x1, y1 = boxes["number_slot"]
-    from PIL import ImageDraw
-
     ImageDraw.Draw(image).rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), fill="white")
     handwrite(image, (x0, y0 - 10, x1, y1 + 5), seed=3)  # a scrawl, no digit in it
     record = extract_page(gray(image), SOURCE, dpi=300).to_json()
