@@ -85,13 +85,25 @@ def number_slot(words: list[Word]) -> tuple[Slot, str, list[Word]] | None:
     The suffix is the first word after "Số:" that ends in capitals ("/QĐ-UBND",
     "1026/QĐ-UBND", also "QĐ-UBND" with its stroke lost to the handwriting beside it).
     """
-    for seg in segments(words):
+    segs = segments(words)
+    for seg in segs:
         label = seg.words[0]
         first = fold(label.text)
         if not first.startswith("so") or ":" not in label.text and first != "so":
             continue
         colon = label.text.find(":") + 1 or len(label.text)
-        for i, w in enumerate(seg.words):
+        height = _height(seg)
+        # A short number written in a wide gap leaves the suffix a segment of its own.
+        row = seg.words + [
+            w
+            for other in segs
+            if other is not seg
+            and other.x > seg.right
+            and other.x < seg.right + 12 * height
+            and seg.y <= (other.y + other.bottom) / 2 <= seg.bottom
+            for w in other.words
+        ]
+        for i, w in enumerate(row):
             text = label.text[colon:] if i == 0 else w.text
             match = _SUFFIX.search(text)
             if match is None or sum(c.isupper() for c in match["suffix"]) < 2:
@@ -101,12 +113,11 @@ def number_slot(words: list[Word]) -> tuple[Slot, str, list[Word]] | None:
             start = label.x + round(label.w * colon / len(label.text)) + 2
             if slash_x - start < 4:
                 break  # "Số:/QĐ": no room for a number
-            height = _height(seg)
             # Through the suffix's first letters: where its reading starts, digits end.
             end = min(w.right, slash_x + round(2.5 * height))
             box = (start, seg.y - round(0.5 * height), end, seg.bottom + round(0.5 * height))
             head = w.text[colon if i == 0 else 0 : cut]
-            before = seg.words[1:i] + ([Word(head, w.confidence, 0, 0, 1, 1, 0, 0)] if head else [])
+            before = row[1:i] + ([Word(head, w.confidence, 0, 0, 1, 1, 0, 0)] if head else [])
             slot = Slot(box, (1, 5), 1, 99999, until=match["suffix"])
             return slot, match["suffix"], before
     return None
@@ -168,7 +179,8 @@ def settle_result_slots(
         page = _NUMBER.match(str(old.value)) if old else None
         if page:
             suffix = page[2]  # the page's reading of the typed suffix, settled already
-        value = _settle(read_slot_digits(image, slot), page[1] if page else None, old)
+        digits = page[1] if page else str(old.value) if old and str(old.value).isdigit() else None
+        value = _settle(read_slot_digits(image, slot), digits, old)
         if value is None:
             fields.pop("result_number", None)
             issues.append(_unread("result_number", "number", "Số: … /" + suffix))
