@@ -108,6 +108,9 @@ def number_slot(words: list[Word]) -> tuple[Slot, str, list[Word]] | None:
             match = _SUFFIX.search(text)
             if match is None or sum(c.isupper() for c in match["suffix"]) < 2:
                 continue
+            suffix = match["suffix"]
+            if suffix.endswith("-") and i + 1 < len(row):
+                suffix += row[i + 1].text  # "QĐ-" "UBND": the suffix read as two words
             cut = len(w.text) - len(match[0])
             slash_x = w.x + round(w.w * cut / len(w.text))
             start = label.x + round(label.w * colon / len(label.text)) + 2
@@ -118,8 +121,7 @@ def number_slot(words: list[Word]) -> tuple[Slot, str, list[Word]] | None:
             box = (start, seg.y - round(0.5 * height), end, seg.bottom + round(0.5 * height))
             head = w.text[colon if i == 0 else 0 : cut]
             before = row[1:i] + ([Word(head, w.confidence, 0, 0, 1, 1, 0, 0)] if head else [])
-            slot = Slot(box, (1, 5), 1, 99999, until=match["suffix"])
-            return slot, match["suffix"], before
+            return Slot(box, (1, 5), 1, 99999, until=suffix), suffix, before
     return None
 
 
@@ -183,9 +185,12 @@ def settle_result_slots(
         value = _settle(read_slot_digits(image, slot), digits, old)
         if value is None:
             fields.pop("result_number", None)
-            issues.append(_unread("result_number", "number", "Số: … /" + suffix))
+            issues.append(_unread("result_number", "number", "Số: …"))
         else:
             digits, confidence = value
+            if not page:
+                # The suffix as the line's words spell it: one reading, for a person.
+                confidence = min(confidence, SUGGESTION)
             bbox = old.bbox if old else None
             fields["result_number"] = FieldValue(f"{digits}/{suffix}", confidence, bbox)
     slots = date_slots(words)
