@@ -72,10 +72,10 @@ RULE_LABELS = {
     "id_sex": "Số định danh không khớp giới tính",
     "id_birth_year": "Số định danh không khớp năm sinh",
     "ethnicity_unknown": "Dân tộc không có trong danh mục",
-    "place_unresolved": "Không tìm thấy địa danh trong danh mục",
+    "place_unresolved": "Không tìm thấy địa danh trong danh mục đơn vị hành chính",
     "name_format": "Họ tên sai định dạng",
     "sex_format": "Giới tính không hợp lệ",
-    "year_format": "Năm sai định dạng",
+    "year_format": "Năm không hợp lệ (sai dạng, chưa tới hoặc trước 1850)",
     "time_format": "Giờ sai định dạng",
     "number_format": "Số sai định dạng",
     "dossier_code_format": "Mã hồ sơ sai định dạng",
@@ -91,6 +91,12 @@ RULE_LABELS = {
     "unreadable": "Trang không đọc được",
     "unreadable_page": "Trang không đọc được",
     "unreadable_file": "Tệp không đọc được",
+    "date_too_old": "Ngày quá xa (trước năm 1850)",
+    "mother_missing": "Không có họ tên mẹ (trẻ bị bỏ rơi mới không có)",
+    "parent_entry_missing": "Thiếu thông tin này dù các thông tin khác của cha/mẹ đều có",
+    "spouse_entry_missing": "Thiếu thông tin này dù bên vợ/chồng kia có",
+    "book_year_mismatch": "Năm đăng ký khác năm của quyển sổ",
+    "registration_number_taken": "Số đăng ký đã có trong quyển sổ",
 }
 
 ORIGIN_LABELS = {
@@ -131,6 +137,31 @@ def field_names(doc_type: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class CheckView:
+    """A failed check of the record as it would load, in Vietnamese: an error blocks,
+    a warning may be overridden with a reason."""
+
+    field: str | None
+    rule: str
+    text: str
+    severity: str  # "error" or "warning"
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.field) if self.field else "Cả hồ sơ"
+
+    @property
+    def key(self) -> str:
+        """What an override names: the field, or ``record`` for the whole record."""
+        return self.field or "record"
+
+
+def check_views(findings) -> list[CheckView]:
+    """:class:`sohoa.review.checks.Finding` s as the pages show them, errors first."""
+    return [CheckView(f.field, f.rule, rule_label(f.rule), f.severity) for f in findings]
+
+
+@dataclass(frozen=True)
 class Reason:
     field: str | None
     rule: str
@@ -150,6 +181,7 @@ class FieldView:
     required: bool
     reasons: list[Reason] = field(default_factory=list)
     stored: str = ""  # the saved value, when ``value`` shows a refused input
+    checks: list[CheckView] = field(default_factory=list)  # of the record as it would load
 
     def __post_init__(self) -> None:
         self.stored = self.stored or self.value
@@ -178,6 +210,12 @@ class FieldView:
     def origin_label(self) -> str:
         return ORIGIN_LABELS.get(self.origin or "", self.origin or "")
 
+    @property
+    def severity(self) -> str | None:
+        """The worst failed check of the value as it would load ("error", "warning")."""
+        kinds = {c.severity for c in self.checks}
+        return "error" if "error" in kinds else "warning" if kinds else None
+
 
 @dataclass
 class ItemView:
@@ -191,6 +229,21 @@ class ItemView:
     fields: list[FieldView]
     page_reasons: list[Reason]  # reasons about the whole page, not one field
     actions: list[dict[str, Any]]
+    checks: list[CheckView] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[CheckView]:
+        return [c for c in self.checks if c.severity == "error"]
+
+    @property
+    def warnings(self) -> list[CheckView]:
+        return [c for c in self.checks if c.severity == "warning"]
+
+    @property
+    def record_checks(self) -> list[CheckView]:
+        """Checks about no one field shown on the form."""
+        shown = {f.name for f in self.fields}
+        return [c for c in self.checks if c.field not in shown]
 
     @property
     def boxes(self) -> list[FieldView]:
@@ -246,14 +299,18 @@ def list_row(item: ReviewItem) -> ListRow:
     )
 
 
-def item_view(item: ReviewItem) -> ItemView:
+def item_view(item: ReviewItem, findings=()) -> ItemView:
     """Every field of the item's type (absent ones empty, so they can be filled in), then
-    any field the item holds beyond them; reasons go with their field."""
+    any field the item holds beyond them; reasons and ``findings`` (the checks of the
+    working copy, :mod:`sohoa.review.checks`) go with their field."""
     reasons = reasons_of(item)
     names = field_names(item.doc_type)
     names += [n for n in item.fields if n not in names]
     required = set(REQUIRED.get(item.doc_type, ()))
     views = [_field_view(n, item.fields.get(n, {}), n in required, reasons) for n in names]
+    checks = check_views(findings)
+    for v in views:
+        v.checks = [c for c in checks if c.field == v.name]
     shown = set(names)
     return ItemView(
         id=item.id,
@@ -265,8 +322,19 @@ def item_view(item: ReviewItem) -> ItemView:
         page=item.page,
         fields=views,
         page_reasons=[r for r in reasons if r.field not in shown],
-        actions=item.actions,
+        actions=[{**a, "note_text": note_text(a)} for a in item.actions],
+        checks=checks,
     )
+
+
+def note_text(action: dict[str, Any]) -> str:
+    """An audit row's note as a clerk reads it: an override's rule by its Vietnamese
+    name, then the reason given."""
+    note = action.get("note") or ""
+    if action.get("action") == "override" and ": " in note:
+        rule, reason = note.split(": ", 1)
+        return f"{rule_label(rule)} — lý do: {reason}"
+    return note
 
 
 def _field_view(name: str, f: dict[str, Any], required: bool, reasons: list[Reason]) -> FieldView:
@@ -312,6 +380,18 @@ class ManualForm:
     fields: list[tuple[str, str, bool]]  # (name, label, required)
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)  # field (or "record") -> text
+    warning_checks: list[CheckView] = field(default_factory=list)  # the same, for ticking
+    overridden: set[str] = field(default_factory=set)  # warnings ticked "the page says so"
+    override_reason: str = ""
+
+    def add_checks(self, findings) -> None:
+        """The checks of the typed record, beside their inputs."""
+        for c in check_views(findings):
+            target = self.errors if c.severity == "error" else self.warnings
+            if c.key not in target and c.severity == "warning":
+                self.warning_checks.append(c)
+            target.setdefault(c.key, c.text)
 
 
 def manual_form(doc_type: str, values: dict[str, str] | None = None) -> ManualForm:
