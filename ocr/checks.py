@@ -1,4 +1,4 @@
-"""Record-level checks of SPEC 4, run on the canonical values of one page.
+"""Record-level checks (docs/checks.md), run on the canonical values of one page.
 
 Each failure is an :class:`ocr.record.Issue` naming the field, a snake_case rule and a
 message a clerk understands. The checks never change values; they only say what is wrong.
@@ -37,6 +37,7 @@ from ocr.lexicon import is_ethnic_group
 from ocr.normalize import DOSSIER_CODE, field_kind
 from ocr.personal_id import birth_year_of, decode_personal_id
 from ocr.record import Issue
+from ocr.rules import Rule
 from ocr.units import legacy_province_codes, resolve_place
 
 REGISTRATION = ("registration_place", "registration_date", "registration_number")
@@ -310,7 +311,7 @@ class _Checker:
             if full is not None and full.year != year:
                 self.add(
                     field,
-                    "parent_date_year",
+                    Rule.PARENT_DATE_YEAR,
                     f"The {label(field)} {year} is not the year of the {parent}'s date of "
                     f"birth {full.isoformat()}.",
                 )
@@ -403,7 +404,7 @@ def check_record(
 ) -> list[Issue]:
     """All record-level issues of one page; an empty list means every check passed.
 
-    ``values`` holds canonical values (SPEC 3) by field name; ``words`` the dates in words
+    ``values`` holds canonical values (docs/record.md) by field name; ``words`` the dates in words
     as read, e.g. ``{"date_of_birth": "Ngày mười lăm tháng ba năm ..."}``; ``today``
     fixes the clock for "not in the future" (tests, reruns).
     """

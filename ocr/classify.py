@@ -1,4 +1,5 @@
-"""Document type from the printed title and, for results of procedures, the layout.
+"""Document type from the printed title and, for results of procedures, the layout
+(docs/documents.md, docs/forms.md).
 
 A dossier result may be any kind of paper (even a reissued certificate), so the
 "Mã hồ sơ" marker outranks the title. Matching is fuzzy and accent-blind because titles

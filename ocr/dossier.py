@@ -1,4 +1,4 @@
-"""The fields of a dossier result that have no label of their own (SPEC 2.4).
+"""The fields of a dossier result that have no label of their own (docs/documents.md).
 
 The title is the largest heading, the issuing authority the top-left block, and the
 result date the "..., ngày ... tháng ... năm ..." line. The dossier code may also be in

@@ -21,6 +21,7 @@ from ocr.engine import Word
 from ocr.fields import EmptyLabel, FormReading
 from ocr.prepare import Prepared
 from ocr.record import FieldValue, Issue
+from ocr.rules import Rule
 
 _OWNER = {
     None: "the record's own entries",
@@ -41,8 +42,8 @@ def with_guards(
 ) -> list[Issue]:
     """The page's issues with the guards' added: one issue a field is enough, and an
     unreadable handwritten slot says more than "missing"."""
-    handwritten = {i.field for i in issues if i.rule == "handwritten_unread"}
-    kept = [i for i in issues if i.field not in handwritten or i.rule == "handwritten_unread"]
+    handwritten = {i.field for i in issues if i.rule == Rule.HANDWRITTEN_UNREAD}
+    kept = [i for i in issues if i.field not in handwritten or i.rule == Rule.HANDWRITTEN_UNREAD]
     text_right = max((w.right for w in words), default=prepared.image.shape[1])
     known = {i.field for i in kept}
     return kept + label_issues(reading, fields, prepared.image, text_right, known)
@@ -70,7 +71,7 @@ def label_issues(
         issues.append(
             Issue(
                 field=name,
-                rule="value_unreadable",
+                rule=Rule.VALUE_UNREADABLE,
                 message=(
                     f"Something is printed as the {label(name)}, but it could not be read "
                     "as one; type it in from the page."
@@ -86,7 +87,7 @@ def label_issues(
             issues.append(
                 Issue(
                     field=empty.field,
-                    rule="value_unread",
+                    rule=Rule.VALUE_UNREAD,
                     message=(
                         f"The {label(empty.field)} is printed after its label but could not "
                         "be read; type it in from the page."
@@ -98,7 +99,7 @@ def label_issues(
         issues.append(
             Issue(
                 field=None,
-                rule="entry_owner_unknown",
+                rule=Rule.ENTRY_OWNER_UNKNOWN,
                 message=(
                     f"Entries after {_OWNER.get(owner, 'a block')} have no heading that could "
                     "be read (a person's name line); they were not used. Check whose they "

@@ -1,4 +1,4 @@
-"""The printed labels of each document type (SPEC section 2), with their variants.
+"""The printed labels of each document type (docs/documents.md), with their variants.
 
 Kept as plain data so a new form variant is a one-line change. Order matters only for
 readability; matching always prefers the longest label ("Quyển số" before "Số").

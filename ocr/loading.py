@@ -6,7 +6,7 @@ save HEIC as ``.jpg``, and an e-mailed "scan" is sometimes an HTML error page.
 Pages are grayscale ``uint8`` arrays (2-D): the OCR stage reads grayscale, and a grayscale
 A4 page at 300 dpi is 8.7 MB where colour would be three times that.
 
-Nothing is rotated here. SPEC 3 puts ``bbox`` in pixels of the page *as uploaded*, so the
+Nothing is rotated here. docs/record.md puts ``bbox`` in pixels of the page *as uploaded*, so the
 EXIF orientation tag of a JPEG is deliberately ignored; ``ocr.prepare`` finds the upright
 orientation itself and keeps the transform back to these pixels. For a PDF, "as uploaded"
 means the page as a PDF viewer shows it (its ``/Rotate`` applied), rendered at ``dpi``.
@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import struct
 import warnings
 import zlib
@@ -346,6 +347,14 @@ def _pdf_pages(path: Path, label: str) -> Iterator[LoadedPage]:
 
 
 def _open_pdf(path: Path, label: str, pdfium):
+    """Open a PDF, or raise with this file's own reason.
+
+    PDFium keeps its last error code until the next error, and refuses a PDF without
+    pages without setting one: the code read after a failure may be the previous file's.
+    So a known code is set first (a file that does not exist: ``FPDF_ERR_FILE``; this
+    file exists, it was just sniffed) and only a code other than that one is this file's.
+    """
+    pdfium.raw.FPDF_LoadDocument(_NO_SUCH_PDF, None)  # returns NULL, sets FPDF_ERR_FILE
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
@@ -354,9 +363,27 @@ def _open_pdf(path: Path, label: str, pdfium):
             raise InputFileError(
                 f"{label}: the PDF is password-protected; ask the sender for an unprotected copy."
             ) from None
+        if code == pdfium.raw.FPDF_ERR_FILE and _empty_page_tree(path):
+            raise InputFileError(f"{label}: the PDF has no pages. {_REUPLOAD}") from None
         raise InputFileError(
             f"{label}: the PDF is damaged and cannot be opened. {_REUPLOAD}"
         ) from None
+
+
+_NO_SUCH_PDF = b"/nonexistent/sohoa-resets-the-pdfium-error.pdf"
+_PAGE_COUNT = re.compile(rb"/Count\s+(\d+)")
+
+
+def _empty_page_tree(path: Path) -> bool:
+    """Whether every page count the file states is 0 (PDFium parsed it and gave no error:
+    what it does for a PDF without pages). Counts inside compressed object streams are
+    not seen; such a file is then called damaged, as before."""
+    with path.open("rb") as handle:
+        counts = _PAGE_COUNT.findall(handle.read(_MAX_PDF_SCAN))
+    return bool(counts) and all(int(n) == 0 for n in counts)
+
+
+_MAX_PDF_SCAN = 64 << 20  # a PDF without pages is small; reading further proves nothing
 
 
 def _render_pdf_page(document, index: int, label: str, pdfium) -> LoadedPage:

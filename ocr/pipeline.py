@@ -66,7 +66,7 @@ def rejected_file(
     """
     try:
         sha = sha256_of(path)
-    except OSError:
+    except (OSError, InputFileError):  # a missing file is its own record, not a crash
         sha = ""
     return PageRecord(
         source=Source(uri or str(path), page, sha),
@@ -92,7 +92,7 @@ def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
 def extract_page(
     image: np.ndarray, source: Source, *, dpi: int | None = None, today: date | None = None
 ) -> PageRecord:
-    """One page to one record (SPEC section 3)."""
+    """One page to one record (docs/record.md)."""
     report = assess(image, dpi)
     quality = Quality(sharpness=report.sharpness, readable=report.readable)
     record = PageRecord(source=source, quality=quality)

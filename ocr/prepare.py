@@ -1,7 +1,7 @@
 """Image preparation with OpenCV: upright, deskewed, and a map back to the uploaded page.
 
 Each step keeps the affine transform it applied, so every box read on the prepared image
-can be mapped back to pixels of the page as uploaded (SPEC 3: ``bbox`` is "before any
+can be mapped back to pixels of the page as uploaded (docs/record.md: ``bbox`` is "before any
 rotation").
 
 Orientation comes from cheap image statistics rather than Tesseract's OSD: OSD took about

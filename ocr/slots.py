@@ -25,6 +25,7 @@ from ocr.engine import Word, read_words
 from ocr.layout import Segment, segments
 from ocr.normalize import fix_digits
 from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue
+from ocr.rules import Rule
 from ocr.text import fold
 
 AGREED = AUTO_ACCEPT_CONFIDENCE + 0.02  # two readings of the slot agree
@@ -253,7 +254,7 @@ def _date(year: int | None, parts: dict[str, tuple[str, float]]) -> date | None:
 def _unread(field: str, what: str, slot: str) -> Issue:
     return Issue(
         field=field,
-        rule="handwritten_unread",
+        rule=Rule.HANDWRITTEN_UNREAD,
         message=(
             f"The {what} written by hand in “{slot}” could not be read; type it in from the page."
         ),

@@ -59,6 +59,26 @@ def test_corrupt_pdf_is_refused_as_damaged(tmp_path):
     assert "PDF is damaged" in _refusal(badfiles.corrupt_pdf(tmp_path))
 
 
+def test_a_pdf_without_pages_is_not_called_damaged(tmp_path):
+    message = _refusal(badfiles.zero_page_pdf(tmp_path))
+    assert "the PDF has no pages" in message and "damaged" not in message
+
+
+def test_each_pdf_gets_its_own_reason_whatever_was_read_before(tmp_path):
+    """PDFium keeps its last error code from one file to the next; a file that fails
+    without a code of its own must not inherit the previous file's."""
+    locked = badfiles.encrypted_pdf(tmp_path)
+    empty = badfiles.zero_page_pdf(tmp_path)
+    broken = badfiles.corrupt_pdf(tmp_path)
+    order = [locked, empty, broken, locked, broken, empty, locked, empty]
+    words = {locked: "password-protected", empty: "has no pages", broken: "damaged"}
+    for path in order:
+        message = _refusal(path)
+        assert words[path] in message, (path.name, message)
+        others = set(words.values()) - {words[path]}
+        assert not any(w in message for w in others), (path.name, message)
+
+
 def test_decompression_bomb_is_refused_before_decoding(tmp_path):
     path = badfiles.bomb_png(tmp_path)
     assert path.stat().st_size < 1_000_000  # the test itself must stay cheap

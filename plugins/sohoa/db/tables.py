@@ -1,4 +1,4 @@
-"""The population database of SPEC section 6 as SQLAlchemy Core tables.
+"""The population database of docs/database.md as SQLAlchemy Core tables.
 
 The Alembic migrations in ``schemas/migrations`` create exactly these tables (a test
 compares them). Constraints carry the rules so that bad states cannot be stored:
@@ -171,7 +171,7 @@ civil_record = Table(
     Column("date_of_birth", Date),
     Column("sex", String(8)),
     Column("personal_id", machine_key(String(12))),
-    # Every value with its lineage, in the shape of SPEC 3's "fields":
+    # Every value with its lineage, in the shape of a record's "fields" (docs/record.md):
     # {field: {"value", "confidence", "bbox": [x, y, w, h], "origin", "by"}}. "origin" is
     # one of FIELD_ORIGINS and absent for a machine-read, auto-accepted value; "by" names
     # the person who confirmed, corrected or typed it. The source scan and page are the
@@ -289,7 +289,7 @@ review_item = Table(
     Column("doc_type", String(16), nullable=False),
     Column("state", String(16), nullable=False),
     Column("reasons", JSONDoc, nullable=False),  # [{field, rule, message}]
-    Column("original", JSONDoc, nullable=False),  # the record as extracted (SPEC 3)
+    Column("original", JSONDoc, nullable=False),  # the record as extracted (docs/record.md)
     Column("working", JSONDoc, nullable=False),  # {field: {value, confidence, bbox, origin, by}}
     Column("record_id", ID, ForeignKey("civil_record.id")),
     Column("resolved_by", String(100)),

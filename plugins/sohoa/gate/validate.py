@@ -43,11 +43,48 @@ class GateError(SohoaError):
 
 @dataclass
 class GateResult:
-    failures: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """The gate's outcome for a list of records, as the loader takes it; it travels from
+    the DAG's gate task to its load task as JSON (:meth:`to_json`, :meth:`from_json`)."""
+
+    failures: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # index -> issues
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # {"index", field, rule...}
     report_path: str | None = None  # the run's Data Docs page (HTML)
     result_path: str | None = None  # the run's validation results (JSON)
     checked: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "failures": {str(i): issues for i, issues in self.failures.items()},
+            "warnings": self.warnings,
+            "report_path": self.report_path,
+            "result_path": self.result_path,
+            "checked": self.checked,
+        }
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> GateResult:
+        return cls(
+            failures={int(i): list(v) for i, v in doc.get("failures", {}).items()},
+            warnings=list(doc.get("warnings", [])),
+            report_path=doc.get("report_path"),
+            result_path=doc.get("result_path"),
+            checked=int(doc.get("checked", 0)),
+        )
+
+    def subset(self, indices: Sequence[int]) -> GateResult:
+        """The outcome for ``[records[i] for i in indices]``, renumbered."""
+        position = {i: j for j, i in enumerate(indices)}
+        return GateResult(
+            failures={position[i]: v for i, v in self.failures.items() if i in position},
+            warnings=[
+                {**w, "index": position[w["index"]]}
+                for w in self.warnings
+                if w.get("index") in position
+            ],
+            report_path=self.report_path,
+            result_path=self.result_path,
+            checked=self.checked,
+        )
 
 
 def run_gate(
@@ -58,7 +95,8 @@ def run_gate(
     today: date | None = None,
     suites_dir: Path | None = None,
 ) -> GateResult:
-    """Validate ``records`` (SPEC-3 dicts); ``failures`` maps record index -> issues."""
+    """Validate ``records`` (record dicts, docs/record.md); ``failures`` maps record
+    index -> issues."""
     out_dir = Path(out_dir or validation_dir()).resolve()
     run_name = _run_name(book)
     groups: dict[str, list[int]] = defaultdict(list)

@@ -1,4 +1,4 @@
-"""The review queue (SPEC section 5), as data operations the CLI and the web app share.
+"""The review queue (docs/review.md), as data operations the CLI and the web app share.
 
 A page in review is a ``review_item`` holding the record as extracted (``original``),
 the record as being corrected (``working``) and why it is there (``reasons``). Every
@@ -7,7 +7,7 @@ Confirming writes the record through :func:`sohoa.load.store.store_records`, the
 code the loader uses for auto-accepted records; lineage says which values a person
 confirmed, corrected or typed.
 
-Each operation is one transaction. Values are put in canonical form (SPEC section 3)
+Each operation is one transaction. Values are put in canonical form (docs/record.md)
 before they are stored.
 """
 
@@ -96,7 +96,8 @@ class ReviewItem:
 
 
 def canonical_value(name: str, raw: Any) -> Any:
-    """A typed-in value in SPEC-3 form; :class:`ReviewError` when it cannot be one."""
+    """A typed-in value in record form (docs/record.md); :class:`ReviewError` when it
+    cannot be one."""
     if raw is None:
         raise ReviewError("value_required", field=name)
     if isinstance(raw, int | float) and not isinstance(raw, bool):

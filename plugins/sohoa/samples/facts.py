@@ -1,6 +1,6 @@
 """Plausible facts for one record: people, dates, places, numbers (no layout here).
 
-All values are canonical (SPEC 3): upper-case names, ``date`` objects, ``male``/``female``.
+All values are canonical (docs/record.md): upper-case names, ``date`` objects, ``male``/``female``.
 Forms decide how each value is printed.
 """
 

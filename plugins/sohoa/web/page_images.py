@@ -1,7 +1,7 @@
 """A scanned page as a PNG the browser can show beside the review form.
 
 The page is decoded by :mod:`ocr.loading`, the same reader the pipeline used, so its
-pixel size is the one the field boxes (``bbox``, SPEC 3) are measured in: the page as
+pixel size is the one the field boxes (``bbox``, docs/record.md) are measured in: the page as
 uploaded, a PDF page rendered at the loader's resolution. The PNG sent is downscaled to
 at most :data:`MAX_WIDTH` pixels wide for a modest office PC; the review page draws it in
 an SVG whose ``viewBox`` keeps the original size, so the boxes need no rescaling.

@@ -3,8 +3,8 @@ rules, box on the page and who last set it; in Vietnamese, in the order the form
 
 Kept apart from the routes so the pages stay plain templates and this logic is tested
 without a web server. The rule messages of the checks are English (they are also read
-by engineers in logs and the CLI); the pages show a Vietnamese name for each rule and
-keep the message beside it.
+by engineers in logs and the CLI); the pages show the Vietnamese names of rules and
+fields from the one catalogue, :mod:`sohoa.labels`.
 """
 
 from __future__ import annotations
@@ -17,87 +17,8 @@ from ocr.checks import REQUIRED
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.text import fold
 from sohoa.db.tables import BOOK_TYPES
+from sohoa.labels import DOC_TYPE_LABELS, field_label, reasons_summary, rule_label
 from sohoa.review.queue import ReviewItem
-from sohoa.web.labels import DOC_TYPE_LABELS
-
-_BASE_LABELS = {
-    "full_name": "Họ, chữ đệm, tên",
-    "name": "Họ, chữ đệm, tên",
-    "date_of_birth": "Ngày, tháng, năm sinh",
-    "birth_year": "Năm sinh",
-    "sex": "Giới tính",
-    "ethnicity": "Dân tộc",
-    "nationality": "Quốc tịch",
-    "place_of_birth": "Nơi sinh",
-    "hometown": "Quê quán",
-    "personal_id": "Số định danh cá nhân",
-    "residence": "Nơi cư trú",
-    "date_of_death": "Ngày chết",
-    "time_of_death": "Giờ chết",
-    "place_of_death": "Nơi chết",
-    "cause_of_death": "Nguyên nhân chết",
-    "registration_place": "Nơi đăng ký",
-    "registration_date": "Ngày đăng ký",
-    "registration_number": "Số",
-    "book_number": "Quyển số",
-    "dossier_code": "Mã hồ sơ",
-    "document_title": "Tên giấy tờ",
-    "result_number": "Số kết quả",
-    "result_date": "Ngày kết quả",
-    "issuing_authority": "Cơ quan cấp",
-}
-_PERSONS = {
-    "mother_": "mẹ",
-    "father_": "cha",
-    "husband_": "chồng",
-    "wife_": "vợ",
-    "applicant_": "người nộp hồ sơ",
-}
-
-RULE_LABELS = {
-    "required_missing": "Thiếu thông tin bắt buộc",
-    "required": "Thiếu thông tin bắt buộc",
-    "low_confidence": "Đọc chưa chắc chắn",
-    "date_format": "Ngày sai định dạng",
-    "date_invalid": "Ngày không có thật",
-    "date_in_future": "Ngày ở tương lai",
-    "date_words_mismatch": "Ngày bằng chữ không khớp ngày bằng số",
-    "date_words_unreadable": "Không đọc được ngày bằng chữ",
-    "registration_before_birth": "Ngày đăng ký trước ngày sinh",
-    "registration_before_death": "Ngày đăng ký trước ngày chết",
-    "death_before_birth": "Ngày chết trước ngày sinh",
-    "parent_age": "Năm sinh của cha/mẹ không hợp lý",
-    "id_format": "Số định danh sai định dạng",
-    "id_province": "Mã tỉnh trong số định danh không đúng",
-    "id_sex": "Số định danh không khớp giới tính",
-    "id_birth_year": "Số định danh không khớp năm sinh",
-    "ethnicity_unknown": "Dân tộc không có trong danh mục",
-    "place_unresolved": "Không tìm thấy địa danh trong danh mục đơn vị hành chính",
-    "name_format": "Họ tên sai định dạng",
-    "sex_format": "Giới tính không hợp lệ",
-    "year_format": "Năm không hợp lệ (sai dạng, chưa tới hoặc trước 1850)",
-    "time_format": "Giờ sai định dạng",
-    "number_format": "Số sai định dạng",
-    "dossier_code_format": "Mã hồ sơ sai định dạng",
-    "dossier_code_date": "Ngày trong mã hồ sơ không hợp lệ",
-    "qr_mismatch": "Mã QR không khớp mã hồ sơ",
-    "duplicate_registration_number": "Trùng số đăng ký trong quyển",
-    "doc_type_mismatch": "Loại giấy tờ khác loại sổ",
-    "unknown_doc_type": "Không nhận ra loại giấy tờ",
-    "unknown_type": "Không nhận ra loại giấy tờ",
-    "doc_type_unknown": "Không nhận ra loại giấy tờ",
-    "needs_review": "Cần người kiểm tra",
-    "no_text": "Không đọc được chữ (có thể viết tay)",
-    "unreadable": "Trang không đọc được",
-    "unreadable_page": "Trang không đọc được",
-    "unreadable_file": "Tệp không đọc được",
-    "date_too_old": "Ngày quá xa (trước năm 1850)",
-    "mother_missing": "Không có họ tên mẹ (trẻ bị bỏ rơi mới không có)",
-    "parent_entry_missing": "Thiếu thông tin này dù các thông tin khác của cha/mẹ đều có",
-    "spouse_entry_missing": "Thiếu thông tin này dù bên vợ/chồng kia có",
-    "book_year_mismatch": "Năm đăng ký khác năm của quyển sổ",
-    "registration_number_taken": "Số đăng ký đã có trong quyển sổ",
-}
 
 ORIGIN_LABELS = {
     "auto_accepted": "máy đọc",
@@ -105,21 +26,6 @@ ORIGIN_LABELS = {
     "typed": "nhập tay",
     "confirmed": "đã xác nhận",
 }
-
-
-def field_label(name: str) -> str:
-    """The Vietnamese label of a field, naming whose it is (``mother_birth_year`` ->
-    "Năm sinh (mẹ)")."""
-    if name in _BASE_LABELS:
-        return _BASE_LABELS[name]
-    for prefix, who in _PERSONS.items():
-        if name.startswith(prefix) and name[len(prefix) :] in _BASE_LABELS:
-            return f"{_BASE_LABELS[name[len(prefix) :]]} ({who})"
-    return name
-
-
-def rule_label(rule: str | None) -> str:
-    return RULE_LABELS.get(rule or "", rule or "Cần kiểm tra")
 
 
 def doc_type_label(doc_type: str | None) -> str:
@@ -280,12 +186,7 @@ def reasons_of(item: ReviewItem) -> list[Reason]:
 
 def reason_summary(item: ReviewItem) -> str:
     """One line for the list: each failed rule once, with its field when it has one."""
-    seen: list[str] = []
-    for r in reasons_of(item):
-        text = f"{r.label}: {field_label(r.field)}" if r.field else r.label
-        if text not in seen:
-            seen.append(text)
-    return "; ".join(seen) or "Cần kiểm tra"
+    return reasons_summary(item.reasons)
 
 
 def list_row(item: ReviewItem) -> ListRow:
@@ -322,19 +223,9 @@ def item_view(item: ReviewItem, findings=()) -> ItemView:
         page=item.page,
         fields=views,
         page_reasons=[r for r in reasons if r.field not in shown],
-        actions=[{**a, "note_text": note_text(a)} for a in item.actions],
+        actions=item.actions,
         checks=checks,
     )
-
-
-def note_text(action: dict[str, Any]) -> str:
-    """An audit row's note as a clerk reads it: an override's rule by its Vietnamese
-    name, then the reason given."""
-    note = action.get("note") or ""
-    if action.get("action") == "override" and ": " in note:
-        rule, reason = note.split(": ", 1)
-        return f"{rule_label(rule)} — lý do: {reason}"
-    return note
 
 
 def _field_view(name: str, f: dict[str, Any], required: bool, reasons: list[Reason]) -> FieldView:

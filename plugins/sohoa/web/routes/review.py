@@ -1,4 +1,4 @@
-"""Review pages (SPEC 5): the pages the machine could not settle, beside their image.
+"""Review pages (docs/review.md): the pages the machine could not settle, beside their image.
 
 Every endpoint checks the capability (``review``; ``confirm`` to confirm) and then the
 item's unit against the principal's scope before anything is read or changed. Every
