@@ -21,7 +21,9 @@ from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
 from ocr.engine import Word, read_words
 from ocr.errors import InputFileError
-from ocr.fields import RawField, extract_raw
+from ocr.fields import RawField, read_form
+from ocr.forms import finish_values
+from ocr.guards import with_guards
 from ocr.layout import extent
 from ocr.loading import iter_pages, sha256_of
 from ocr.paper import marks_over_values
@@ -36,6 +38,7 @@ from ocr.rereading import (
     reread_weak_lines,
     second_reading,
 )
+from ocr.slots import settle_result_slots
 from ocr.values import value_of
 
 _PSM = 3  # Tesseract's automatic layout: keeps the marriage form's two columns apart
@@ -132,18 +135,23 @@ def extract_page(
         ]
         return record
 
-    raw = extract_raw(record.doc_type, words)
+    form = read_form(record.doc_type, words)
+    raw = form.raw
     if record.doc_type == "dossier_result":
         height, width = prepared.image.shape[:2]
         raw = {**unlabelled_fields(words, width, height), **raw}
     record.fields, word_texts = _finish_fields(record.doc_type, raw, prepared)
+    finish_values(record.doc_type, record.fields)
     _settle_numbers(record, prepared, words)
+    slot_issues: list[Issue] = []
     if record.doc_type == "dossier_result":
         _apply_qr(record, prepared)
         _reread_result_number(record, prepared, raw)
+        slot_issues = settle_result_slots(record.fields, prepared.image, words)
 
     values = {name: f.value for name, f in record.fields.items()}
     record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
+    record.issues = with_guards(record.issues + slot_issues, form, record.fields, prepared, words)
     _confirm_by_words(record, word_texts)
     record.issues += marks_over_values(record.fields, page.marks, page)
     for name, f in record.fields.items():

@@ -38,6 +38,10 @@ class Rule(StrEnum):
     PLACE_UNRESOLVED = "place_unresolved"
     MARK_OVER_VALUE = "mark_over_value"  # a seal or a signature crosses the value
     SCAN_REPLACED = "scan_replaced"  # the landing zone's file is not the one uploaded
+    VALUE_UNREADABLE = "value_unreadable"  # text after a label that gave no value
+    VALUE_UNREAD = "value_unread"  # ink after a label, nothing read
+    ENTRY_OWNER_UNKNOWN = "entry_owner_unknown"  # a block whose heading was lost
+    HANDWRITTEN_UNREAD = "handwritten_unread"  # a number or day written in by hand
 
     # The values alone: the Great Expectations suites.
     REQUIRED_MISSING = "required_missing"
@@ -61,6 +65,8 @@ class Rule(StrEnum):
     DEATH_BEFORE_BIRTH = "death_before_birth"
     DOSSIER_CODE_FORMAT = "dossier_code_format"
     DOSSIER_CODE_DATE = "dossier_code_date"
+    DOSSIER_CODE_MISSING = "dossier_code_missing"  # neither on the page nor in the upload
+    PARENT_DATE_YEAR = "parent_date_year"
     NUMBERING_GAP = "numbering_gap"  # a warning: never blocks
 
     # The database: what is stored already, the natural keys, the book.
@@ -91,6 +97,10 @@ READER_RULES = frozenset(
         Rule.PLACE_UNRESOLVED,
         Rule.MARK_OVER_VALUE,
         Rule.SCAN_REPLACED,
+        Rule.VALUE_UNREADABLE,
+        Rule.VALUE_UNREAD,
+        Rule.ENTRY_OWNER_UNKNOWN,
+        Rule.HANDWRITTEN_UNREAD,
     }
 )
 LOADER_RULES = frozenset(

@@ -117,6 +117,12 @@ RULE_LABELS = {
     "dossier_code_format": "Mã hồ sơ sai định dạng",
     "dossier_code_date": "Ngày trong mã hồ sơ không hợp lệ",
     "qr_mismatch": "Mã QR không khớp mã hồ sơ",
+    "dossier_code_missing": "Chưa có mã hồ sơ (trên trang hay khi tải lên): chọn hồ sơ",
+    "parent_date_year": "Năm sinh không khớp ngày sinh của cha/mẹ",
+    "value_unreadable": "Có chữ sau nhãn nhưng không đọc ra được giá trị",
+    "value_unread": "Có chữ sau nhãn nhưng máy không đọc được",
+    "entry_owner_unknown": "Không rõ thông tin của ai (mất dòng họ tên): chưa dùng",
+    "handwritten_unread": "Không đọc được số viết tay",
     # the page as a whole
     "doc_type_unknown": "Không nhận ra loại giấy tờ",
     "unknown_type": "Không nhận ra loại giấy tờ",
