@@ -33,6 +33,14 @@ def prepare_postgres(proc: Proc, log: TextIO) -> None:
     if (server.data / "PG_VERSION").is_file():
         return
     print(f"initialising PostgreSQL in {server.data}", file=log, flush=True)
+    root.mkdir(parents=True, exist_ok=True)
+    if server.as_postgres:
+        reach = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(root.parent)])
+        if reach.returncode != 0:
+            raise ConfigurationError(
+                f"PostgreSQL runs as the postgres OS user, who cannot enter {root.parent}: "
+                "put the cluster's folder (--dir) where every user may pass"
+            )
     server.initdb(env.get("POSTGRES_PASSWORD") or None)
     port = proc.ports[5432]
     server.pg_ctl_start(f"-k {server.sock} -c listen_addresses='' -p {port}")

@@ -125,7 +125,9 @@ class Supervisor:
                 user=proc.user,
             )
         except Exception as exc:  # noqa: BLE001 - reported in status.json and the log
-            print(f"could not start: {exc}", file=log, flush=True)
+            said = getattr(exc, "stderr", None)
+            said = said.decode(errors="replace") if isinstance(said, bytes) else said or ""
+            print(f"could not start: {exc} {said}".rstrip(), file=log, flush=True)
             entry.update(state="failed", error=str(exc)[:500])
             return
         self.popen[proc.name] = child
