@@ -70,6 +70,7 @@ class Health:
     interval: float
     budget: float  # start_period + interval × retries: when compose would call it unhealthy
     compose_test: list[str]
+    retries: int = 3  # consecutive failures before Compose calls a service unhealthy
 
 
 @dataclass
@@ -360,7 +361,7 @@ def _health(svc: Service, own: dict[int, int], localize: _Localizer) -> Health |
     budget = check.start_period + check.interval * check.retries
 
     def made(how: str, args: list[str]) -> Health:
-        return Health(how, args, check.timeout, check.interval, budget, list(test))
+        return Health(how, args, check.timeout, check.interval, budget, list(test), check.retries)
 
     def own_address(text: str) -> str:
         return re.sub(

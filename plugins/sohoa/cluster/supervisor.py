@@ -179,7 +179,13 @@ class Supervisor:
             threading.Thread(target=self._check_one, args=(proc,), daemon=True).start()
 
     def _check_one(self, proc: Proc) -> None:
+        """One health check; a failed one waits before the next, twice as long as it
+        took (a check that starts the airflow CLI costs seconds of CPU)."""
         try:
+            if proc.health.how == "exec":  # no CLI start-up before the service had a chance
+                up_for = time.time() - self.st[proc.name].get("started", 0)
+                time.sleep(max(0.0, min(proc.health.interval, 5.0) - up_for))
+            began = time.monotonic()
             ok, said = check(proc, self._s3_endpoint())
             with self._lock:
                 entry = self.st[proc.name]
@@ -189,7 +195,7 @@ class Supervisor:
                         entry["state"] = "healthy"
                         self._say(f"{proc.name} healthy ({said})")
             if not ok:
-                time.sleep(1.0)
+                time.sleep(max(1.0, 2 * (time.monotonic() - began)))
         finally:
             self._checking.discard(proc.name)
 
