@@ -145,7 +145,7 @@ def measure(workers: int, books: dict[str, list[Path]], batch_pages: int) -> dic
     }
     try:
         started = time.monotonic()
-        control.start(folder, workers, variables, timeout=1800)
+        control.start(folder, workers, variables, timeout=1800, stop_with=os.getpid())
         start_s = time.monotonic() - started
         for n, (doc_type, paths) in enumerate(books.items()):
             runs.upload(folder, paths, ("25920", doc_type, 2024, f"{n + 1:02d}"))

@@ -57,8 +57,11 @@ def start(
     variables: Mapping[str, str] | None = None,
     timeout: float = 900.0,
     out: TextIO = sys.stderr,
+    stop_with: int | None = None,
 ) -> Plan:
-    """Start every service of the compose file; returns the plan once all are up."""
+    """Start every service of the compose file; returns the plan once all are up.
+    ``stop_with``: a pid whose end stops the cluster too (a test's own process, so that a
+    killed test run leaves no servers behind)."""
     if supervisor_running(folder):
         raise ClusterError(
             f"a cluster is already running from {folder.root}; `sohoa cluster stop` first"
@@ -72,7 +75,8 @@ def start(
     folder.plan.chmod(0o600)  # it holds the services' passwords, as the .env file does
     with open(folder.root / "supervisor.log", "a") as log:
         subprocess.Popen(
-            [sys.executable, "-m", "sohoa.cluster.supervisor", str(folder.root)],
+            [sys.executable, "-m", "sohoa.cluster.supervisor", str(folder.root)]
+            + (["--watch", str(stop_with)] if stop_with else []),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

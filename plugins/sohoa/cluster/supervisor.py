@@ -30,8 +30,9 @@ STOP_GRACE = 10.0  # Compose's default stop_grace_period
 
 
 class Supervisor:
-    def __init__(self, folder: state.Folder) -> None:
+    def __init__(self, folder: state.Folder, watch: dict | None = None) -> None:
         self.folder = folder
+        self.watch = watch  # stop when this process ends (a test run that was killed)
         self.plan = Plan.from_json(json.loads(folder.plan.read_text()))
         self.procs = {p.name: p for p in self.plan.procs}
         self.popen: dict[str, subprocess.Popen] = {}
@@ -52,6 +53,9 @@ class Supervisor:
         state.write_pid(self.folder.supervisor_pid, _own_pid())
         try:
             while not self.stopping:
+                if self.watch and not state.is_ours(self.watch):
+                    self._say(f"process {self.watch['pid']} is gone: stopping with it")
+                    break
                 self._controls()
                 self._reap()
                 if self.phase in ("starting", "up"):
@@ -307,7 +311,10 @@ def _own_pid() -> int:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     folder = state.Folder(Path(args[0]).resolve())
-    return Supervisor(folder).run()
+    watch = None
+    if len(args) >= 3 and args[1] == "--watch":
+        watch = state.record(int(args[2]))
+    return Supervisor(folder, watch).run()
 
 
 if __name__ == "__main__":

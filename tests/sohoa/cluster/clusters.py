@@ -3,6 +3,7 @@ stopped (even when the test fails), with a check that nothing it started is left
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -49,7 +50,8 @@ def running_cluster(
     folder = state.Folder(root)
     started: list[dict] = []
     try:
-        control.start(folder, workers, {**TEST_VARIABLES, **(variables or {})}, timeout=900)
+        given = {**TEST_VARIABLES, **(variables or {})}
+        control.start(folder, workers, given, timeout=900, stop_with=os.getpid())
         started = recorded_pids(folder)
         yield folder
     finally:
