@@ -30,6 +30,7 @@ COMMANDS = [
     "export",
     "serve",
     "users",
+    "cluster",
 ]
 
 
