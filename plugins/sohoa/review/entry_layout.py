@@ -50,7 +50,9 @@ _PERSON_DEATH = (
     "place_of_death",
     "cause_of_death",
 )
-_PARENT = ("name", "birth_year", "ethnicity", "nationality", "residence")
+# A parent's full date of birth is printed by the newest forms in place of the year
+# alone; the entry keeps both, next to each other, and the clerk types what is printed.
+_PARENT = ("name", "birth_year", "date_of_birth", "ethnicity", "nationality", "residence")
 _SPOUSE = ("full_name", "date_of_birth", "ethnicity", "nationality", "residence", "personal_id")
 # Whose block each prefix is, in the order of the newest form.
 BLOCKS = {"birth": ("mother_", "father_"), "marriage": ("husband_", "wife_")}

@@ -70,8 +70,8 @@ def stage_handwritten(
     return load_into_review(engine, record, unit_code, volume)
 
 
-# One birth record of 2020 with all 22 fields, as printed on its page, for counting the
-# key presses of typing it in (in the book of unit 25920, Phường Tân Hiệp).
+# One birth record of 2020 with all 22 fields it prints (24 inputs), as printed on its
+# page, for counting the key presses of typing it in (in the book of unit 25920).
 HOME = "Phường Tân Hiệp, Thành phố Tân Uyên, Tỉnh Bình Dương"
 FULL_RECORD = {
     "full_name": "Nguyễn Thị Thu Hằng",
@@ -84,11 +84,13 @@ FULL_RECORD = {
     "personal_id": "074320012345",
     "mother_name": "Trần Thị Mai",
     "mother_birth_year": "1995",
+    "mother_date_of_birth": "",  # this form prints the year alone
     "mother_ethnicity": "Kinh",
     "mother_nationality": "Việt Nam",
     "mother_residence": f"Khu phố 3, {HOME}",
     "father_name": "Nguyễn Văn Hùng",
     "father_birth_year": "1992",
+    "father_date_of_birth": "",
     "father_ethnicity": "Kinh",
     "father_nationality": "Việt Nam",
     "father_residence": f"Khu phố 3, {HOME}",

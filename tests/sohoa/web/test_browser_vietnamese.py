@@ -247,7 +247,7 @@ def test_the_clerk_reads_why_each_page_waits_in_vietnam_time(browser, site, scan
             "1/1": "Đọc chưa chắc chắn: Nơi đăng ký; "
             "Thiếu thông tin này dù các thông tin khác của cha/mẹ đều có: Nơi cư trú (cha)",
             "2/1": "",  # confirmed in review, so loaded
-            "2/2": "Trang bị mờ: hãy quét lại, giữ tài liệu phẳng và rõ nét.",
+            "2/2": "Trang bị mờ: hãy quét hoặc chụp lại, giữ tài liệu phẳng và rõ nét.",
         }
         text = page.locator("main").inner_text()
         assert "Phường Tân Hiệp (25920)" in text

@@ -118,7 +118,7 @@ def test_the_batch_page_follows_each_page_to_its_fate(web_app, client, make_acco
     assert REASON.findall(page.text) == [
         "",
         "Đọc chưa chắc chắn: Họ, chữ đệm, tên",
-        "Trang bị mờ: hãy quét lại, giữ tài liệu phẳng và rõ nét.",
+        "Trang bị mờ: hãy quét hoặc chụp lại, giữ tài liệu phẳng và rõ nét.",
     ]
     assert "too blurred" not in page.text and "low_confidence" not in page.text
     polled = client.get(f"/batches/{batch_id}/status.json").json()
