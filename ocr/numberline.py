@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ocr import normalize
-from ocr.engine import Word
+from ocr.engines import Script, Word
 from ocr.layout import Segment, extent, segments, word_key
 from ocr.prepare import Prepared
 from ocr.rereading import AGREED, SUGGESTION, binarized, crop_words
@@ -79,8 +79,8 @@ def _ink_box(
     return x0 + max(0, int(inked[0]) - pad), y0, x0 + int(inked[-1]) + pad, y1
 
 
-def _reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str) -> Any:
-    words = crop_words(prepared, box, psm=7, line_id=0, scale=1, lang=lang)
+def _reading(prepared: Prepared, box: tuple[int, int, int, int], script: Script) -> Any:
+    words = crop_words(prepared, box, "line", line_id=0, scale=1, script=script)
     value = normalize.normalize_field("birth", "registration_number", _value_text(words))
     return value if value and any(c.isdigit() for c in value) else None
 
@@ -92,11 +92,11 @@ def _readings(prepared: Prepared, box: tuple[int, int, int, int], pad: int) -> d
     around them (283 read as 203 in one crop, right in a wider one), so when it differs
     from the English reading it gets a second chance on a wider crop.
     """
-    out = {"eng": _reading(prepared, box, "eng"), "vie": _reading(prepared, box, "vie")}
-    if out["vie"] != out["eng"]:
+    out = {s: _reading(prepared, box, s) for s in ("digits", "text")}
+    if out["text"] != out["digits"]:
         wider = (box[0] - pad, box[1], box[2] + 3 * pad, box[3])
-        out["vie"] = _reading(prepared, wider, "vie") or out["vie"]
-    return {lang: v for lang, v in out.items() if v is not None}
+        out["text"] = _reading(prepared, wider, "text") or out["text"]
+    return {script: v for script, v in out.items() if v is not None}
 
 
 def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]) -> dict[str, Opinion]:
@@ -128,7 +128,7 @@ def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]) -> di
         votes = Counter(readings.values())
         if first.get(name):
             votes[first[name]] += 1
-        eng = readings.get("eng")
+        eng = readings.get("digits")
         # The English reading alone: a second English reading of the crop binarized
         # confirms it or not (the Vietnamese model misreads some serif faces' digits).
         if (
@@ -136,13 +136,13 @@ def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]) -> di
             and eng is not None
             and votes[eng] < 2
             and WELL_FORMED.match(eng)
-            and _reading(binarized(prepared, tight), tight, "eng") == eng
+            and _reading(binarized(prepared, tight), tight, "digits") == eng
         ):
             votes[eng] += 1
         if not votes:
             continue
         value, count = votes.most_common(1)[0]
-        out[name] = Opinion(value, count, readings.get("eng") == value, readings.get("eng"))
+        out[name] = Opinion(value, count, readings.get("digits") == value, readings.get("digits"))
     return out
 
 
@@ -203,13 +203,13 @@ def result_number(
     box = _result_box(authority, title)
     if box is None:
         return None
-    values = {lang: _result_reading(prepared, box, lang) for lang in ("vie", "eng")}
-    if values["vie"] is None:
+    values = {s: _result_reading(prepared, box, s) for s in ("text", "digits")}
+    if values["text"] is None:
         return None
-    eng = values["eng"]
-    if eng is not None and _DIGITS.findall(values["vie"]) == _DIGITS.findall(eng):
-        return values["vie"], AGREED
-    return values["vie"], SUGGESTION
+    eng = values["digits"]
+    if eng is not None and _DIGITS.findall(values["text"]) == _DIGITS.findall(eng):
+        return values["text"], AGREED
+    return values["text"], SUGGESTION
 
 
 def result_suffix_confirmed(
@@ -219,7 +219,7 @@ def result_suffix_confirmed(
     Vietnamese model: a second reading of the suffix ("TLCC", "QĐ-UBND") that only
     that model reads, for when the page's own reading of it was garbled."""
     box = _result_box(authority, title)
-    return box is not None and _result_reading(binarized(prepared, box), box, "vie") == value
+    return box is not None and _result_reading(binarized(prepared, box), box, "text") == value
 
 
 def _result_box(
@@ -236,8 +236,10 @@ def _result_box(
     return None if box[3] - box[1] < h else box
 
 
-def _result_reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str) -> str | None:
-    words = crop_words(prepared, box, psm=6, line_id=0, scale=1, lang=lang)
+def _result_reading(
+    prepared: Prepared, box: tuple[int, int, int, int], script: Script
+) -> str | None:
+    words = crop_words(prepared, box, "block", line_id=0, scale=1, script=script)
     words = [w for w in words if any(c.isdigit() for c in w.text) or _LABEL_TOKEN.match(w.text)]
     value = normalize.normalize_field("dossier_result", "result_number", _value_text(words))
     return value if value and any(c.isdigit() for c in value) else None

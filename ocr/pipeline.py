@@ -18,7 +18,7 @@ from ocr import checks, normalize, numberline
 from ocr.classify import classify
 from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
-from ocr.engine import Word, read_words
+from ocr.engines import Word, page_reader
 from ocr.errors import InputFileError
 from ocr.fields import RawField, extract_raw
 from ocr.layout import extent
@@ -36,7 +36,6 @@ from ocr.rereading import (
 )
 from ocr.values import value_of
 
-_PSM = 3  # Tesseract's automatic layout: keeps the marriage form's two columns apart
 _MIN_WORDS = 12  # fewer words than this on a readable page: no record to read
 _LOW_MEAN_CONFIDENCE = 0.65  # below this, try the page the other way up
 _DIGITS = re.compile(r"\d+")
@@ -76,11 +75,11 @@ def rejected_file(
 def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
     prepared = prepare(image, dpi=dpi)
     read_dpi = max(dpi, OCR_DPI)  # prepare enlarged the page to at least this
-    words = read_words(prepared.image, dpi=read_dpi, psm=_PSM)
+    words = page_reader().read_words(prepared.image, dpi=read_dpi)
     if mean_confidence(words) < _LOW_MEAN_CONFIDENCE or len(words) < _MIN_WORDS:
         # The cheap orientation guess may be wrong; Tesseract's confidence has the last word.
         other = prepare(image, rotation=(prepared.rotation + 180) % 360, dpi=dpi)
-        other_words = read_words(other.image, dpi=read_dpi, psm=_PSM)
+        other_words = page_reader().read_words(other.image, dpi=read_dpi)
         if mean_confidence(other_words) > mean_confidence(words) + 0.1:
             return other, other_words
     return prepared, words

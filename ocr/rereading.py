@@ -17,7 +17,7 @@ import numpy as np
 
 from ocr import lexicon, normalize
 from ocr.checks import OLDEST_YEAR, parse_date
-from ocr.engine import Word, read_words
+from ocr.engines import Layout, Script, Word, page_reader
 from ocr.fields import RawField
 from ocr.layout import extent, segments
 from ocr.prepare import OCR_DPI, Prepared
@@ -46,13 +46,13 @@ def mean_confidence(words: list[Word]) -> float:
 def crop_words(
     prepared: Prepared,
     box: tuple[int, int, int, int],
-    psm: int,
+    layout: Layout,
     line_id: int,
     *,
     scale: int = 2,
-    lang: str = "vie",
+    script: Script = "text",
 ) -> list[Word]:
-    """OCR one region of the prepared page, enlarged ``scale`` times; boxes in page pixels."""
+    """Read one region of the prepared page, enlarged ``scale`` times; boxes in page pixels."""
     x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), box[2], box[3]
     crop = prepared.image[y0:y1, x0:x1]
     if crop.size == 0:
@@ -70,7 +70,7 @@ def crop_words(
             w.block,
             line_id,
         )
-        for w in read_words(crop, psm=psm, dpi=OCR_DPI * scale, lang=lang)
+        for w in page_reader().read_words(crop, dpi=OCR_DPI * scale, layout=layout, script=script)
     ]
 
 
@@ -87,7 +87,7 @@ def reread_weak_lines(prepared: Prepared, words: list[Word]) -> list[Word]:
             continue
         pad = max(w.h for w in seg.words) // 3
         box = (seg.x - 2 * pad, seg.y - pad, seg.right + 2 * pad, seg.bottom + pad)
-        again = crop_words(prepared, box, psm=7, line_id=_REREAD_LINES + n)
+        again = crop_words(prepared, box, "line", line_id=_REREAD_LINES + n)
         if again and mean_confidence(again) > mean_confidence(seg.words) + 0.05:
             gone = {id(w) for w in seg.words}
             out = [w for w in out if id(w) not in gone] + again
@@ -165,7 +165,7 @@ def _english_reading(
     doc_type: str, name: str, prepared: Prepared, box: tuple[int, int, int, int]
 ) -> tuple[list[Word], Any, float] | None:
     """(words, value, confidence) of the English model's reading of ``box`` as one line."""
-    words = crop_words(prepared, box, psm=7, line_id=0, scale=1, lang="eng")
+    words = crop_words(prepared, box, "line", line_id=0, scale=1, script="digits")
     if not words:
         return None
     value, confidence = value_of(
@@ -217,7 +217,7 @@ def second_reading(
     value only the second reading could make out is kept as a suggestion for review.
     """
     lines = len({w.line for w in rf.words})
-    again = crop_words(prepared, value_box(rf), psm=7 if lines == 1 else 6, line_id=0)
+    again = crop_words(prepared, value_box(rf), "line" if lines == 1 else "block", line_id=0)
     again = inside_value(again, rf.words)
     if not again:
         return value, confidence
@@ -312,7 +312,7 @@ def _third_reading(prepared: Prepared, rf: RawField, name: str) -> RawField | No
     token one reading was unsure of."""
     words = [
         w
-        for w in crop_words(prepared, value_box(rf), psm=7, line_id=0, scale=1)
+        for w in crop_words(prepared, value_box(rf), "line", line_id=0, scale=1)
         if lexicon.clean_name(w.text)
     ]
     return RawField(name, " ".join(w.text for w in words), words) if words else None

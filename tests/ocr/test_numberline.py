@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.engine import read_words
+from ocr.engines import page_reader
 from ocr.numberline import Opinion, opinions, result_number, result_suffix_confirmed, settle
 from ocr.prepare import Prepared
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
@@ -25,7 +25,7 @@ def test_both_numbers_are_read_again_beside_the_book_label():
     prepared = page(
         [(60, 40, "Họ và tên: TRẦN VĂN AN"), (60, 160, "Số: 283"), (1000, 160, "Quyển số: 12/2002")]
     )
-    words = read_words(prepared.image, psm=3)
+    words = page_reader().read_words(prepared.image, dpi=300)
     found = opinions(prepared, words, {})
     assert found["registration_number"].value == "283"
     assert found["book_number"].value == "12/2002"
@@ -34,7 +34,7 @@ def test_both_numbers_are_read_again_beside_the_book_label():
 
 def test_no_book_label_no_opinion():
     prepared = page([(60, 160, "Họ và tên: TRẦN VĂN AN")])
-    assert opinions(prepared, read_words(prepared.image, psm=3), {}) == {}
+    assert opinions(prepared, page_reader().read_words(prepared.image, dpi=300), {}) == {}
 
 
 def test_two_models_agreeing_settle_a_weak_or_missing_number():
@@ -72,7 +72,7 @@ def test_result_number_is_read_under_the_authority():
         ],
         size=(1400, 380),
     )
-    words = read_words(prepared.image, psm=3)
+    words = page_reader().read_words(prepared.image, dpi=300)
     authority = [w for w in words if w.y < 150]
     title = [w for w in words if w.y > 280]
     value, conf = result_number(prepared, authority, title)

@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.engine import Word, read_words
+from ocr.engines import Word, page_reader
 from ocr.fields import RawField
 from ocr.prepare import Prepared
 from ocr.rereading import (
@@ -32,7 +32,7 @@ def page_with(text: str, font: str) -> Prepared:
 
 def test_typewriter_digits_are_settled_by_the_english_model():
     prepared = page_with("02-04-1926", MONO)
-    words = read_words(prepared.image, psm=7)
+    words = page_reader().read_words(prepared.image, dpi=300, layout="line")
     rf = RawField("date_of_birth", " ".join(w.text for w in words), words)
     value, conf = value_of("birth", "date_of_birth", rf)
     value, conf = digits_opinion("birth", "date_of_birth", rf, prepared, value, conf)
@@ -166,7 +166,7 @@ def test_a_hamlet_before_a_whole_chain_needs_sure_words_in_both_readings():
 
 def test_two_english_readings_that_agree_settle_digits_the_vietnamese_model_misread():
     prepared = page_with("20-01-1955", MONO)
-    words = read_words(prepared.image, psm=7)
+    words = page_reader().read_words(prepared.image, dpi=300, layout="line")
     rf = RawField("date_of_birth", " ".join(w.text for w in words), words)
     # As if the Vietnamese model had read the typewriter zero as 9 with some confidence.
     value, conf = digits_opinion("birth", "date_of_birth", rf, prepared, "1955-01-29", 0.7)

@@ -82,9 +82,9 @@ def extract_all(paths: list[Path], jobs: int) -> Iterator[tuple[list[dict], str 
 
 
 def run(args: argparse.Namespace) -> int:
-    from ocr.engine import tessdata_dir
+    from ocr.engines import check
 
-    tessdata_dir()  # a missing language pack stops the run before any work (exit 3)
+    check()  # an unknown recognizer (exit 2) or a missing model (exit 3) stops it first
     paths = expand(args.paths)
     if not paths:
         print("sohoa: error: no scan files found in the given paths", file=sys.stderr)
