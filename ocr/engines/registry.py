@@ -26,14 +26,20 @@ SETTING = "SOHOA_RECOGNIZERS"
 DEFAULT = ("tesseract", "aster")
 
 
+@cache
 def installed() -> dict[str, EntryPoint]:
-    """The engines this installation declares, by name."""
+    """The engines this installation declares, by name (looked up once per process:
+    scanning every installed distribution's metadata costs milliseconds)."""
     return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 
 def chosen() -> tuple[str, ...]:
     """The engine names the setting asks for, checked against the installed ones."""
-    raw = os.environ.get(SETTING, "")
+    return _chosen(os.environ.get(SETTING, ""))
+
+
+@cache
+def _chosen(raw: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip())) or DEFAULT
     known = installed()
     unknown = [n for n in names if n not in known]
@@ -74,6 +80,12 @@ def second_readers() -> list[Recognizer]:
     """The chosen engines other than the page reader: the independent second readings."""
     first = page_reader().name
     return [engine(n) for n in chosen() if n != first]
+
+
+def forget() -> None:
+    """Look the installed engines up again (after installing one in this process)."""
+    for cached in (installed, _chosen, engine):
+        cached.cache_clear()
 
 
 def check() -> None:

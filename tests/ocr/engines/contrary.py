@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from ocr.engines.base import Layout, LineReading, Script, Word
@@ -22,3 +24,19 @@ class ContraryRecognizer:
         self, image: np.ndarray, *, dpi: int, layout: Layout = "page", script: Script = "text"
     ) -> list[Word]:
         raise NotImplementedError("reads line crops only")
+
+
+ENTRY_POINTS = """\
+[sohoa.recognizers]
+contrary = tests.ocr.engines.contrary:ContraryRecognizer
+"""
+
+
+def install_contrary(root: Path) -> Path:
+    """A real entry point for the engine: a ``.dist-info`` folder under ``root``, as an
+    installed plugin package would have; returns the folder to put on ``sys.path``."""
+    info = root / "sohoa_contrary-1.0.dist-info"
+    info.mkdir(parents=True, exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: sohoa-contrary\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(ENTRY_POINTS)
+    return root

@@ -45,7 +45,7 @@ def test_engines_that_cannot_read_pages_alone_are_refused(monkeypatch):
         registry.check()
 
 
-def test_a_plugin_engine_is_found_through_its_entry_point(monkeypatch, contrary_installed):
+def test_a_plugin_engine_is_found_through_its_entry_point(monkeypatch, contrary):
     monkeypatch.setenv(registry.SETTING, "tesseract,contrary")
     assert [r.name for r in registry.second_readers()] == ["contrary"]
 
