@@ -38,8 +38,8 @@ from ocr.fields import RawField
 from ocr.prepare import OCR_DPI, Prepared
 from ocr.record import FieldValue, Issue, PageRecord
 from ocr.stages import stage
-from ocr.text import nfc
-from ocr.units import whole_chain
+from ocr.text import fold, nfc
+from ocr.units import resolve_place, whole_chain
 
 SURE, CHECK = "sure", "check"
 
@@ -47,6 +47,7 @@ SURE, CHECK = "sure", "check"
 READERS_AGREE = "readers_agree"  # the page reader and a second reader read the same value
 FURTHER_READING = "further_reading_agrees"  # the readers disagreed; a further reading sided
 CLOSED_LIST = "closed_list"  # the reading is exactly an entry of a closed list
+UNIT_LISTS = "unit_lists"  # the reading is exactly a whole chain of units of the lists
 PRINTED_TWICE = "printed_twice"  # the page's two printings agree (a date in digits and words)
 QR_CODE = "qr_code"  # the page's QR code holds it (error-corrected: no reader's guess)
 # ...and why it is to check.
@@ -61,7 +62,14 @@ LISTS_OBJECT = "lists_know_it_otherwise"  # readings agree on a spelling the lis
 # readers that were both unsure is not enough.
 SURE_PROBABILITY = 0.95
 
-SURE_REASONS = (READERS_AGREE, FURTHER_READING, CLOSED_LIST, PRINTED_TWICE, QR_CODE)
+SURE_REASONS = (
+    READERS_AGREE,
+    FURTHER_READING,
+    CLOSED_LIST,
+    UNIT_LISTS,
+    PRINTED_TWICE,
+    QR_CODE,
+)
 CHECK_REASONS = (DISAGREE, ARBITRATED, ONE_READING, FAILED_CHECK, DOUBTFUL, LISTS_OBJECT)
 
 _CLOSED = {"sex": ("Nam", "Nữ"), "nationality": ("Việt Nam",)}
@@ -109,6 +117,22 @@ def closed_value(name: str, text: str) -> Any:
     ):
         return nfc(cleaned)  # a group's official name, marks and all, as printed
     return None
+
+
+def units_certify(place: Any) -> bool:
+    """Whether a place reading is, letter for letter and mark for mark, a whole chain of
+    units of the lists (commune in district in province, or commune in province after
+    2025), with nothing before it but a committee's name.
+
+    The unit lists are a closed list of their own: a misreading that is still a real
+    unit, inside the same district, inside the same province, with every mark as the
+    lists spell it, is too unlikely to need a second reader. A hamlet or a house before
+    the chain, or any unit found only by closeness or with other marks, is not certified.
+    """
+    if not isinstance(place, str) or not whole_chain(place):
+        return False
+    spelled, factor, resolved = resolve_place(place)
+    return resolved and factor == 1.0 and spelled == place
 
 
 def comparable(value: Any) -> Any:
@@ -170,23 +194,29 @@ def read_crops(prepared: Prepared, words: list[Word]) -> LineReading | None:
 
 
 def further_readings(doc_type: str, name: str, rf: RawField, prepared: Prepared) -> list[Reading]:
-    """The page reader's own second looks at the crop: enlarged, and (for values of
-    digits) with its digits model. Each can side with the second reader; none can confirm
-    the page reader's first reading, which shares its engine."""
-    from ocr.rereading import crop_words, value_box
+    """The page reader's own second looks at the value crop: alone at the page's scale,
+    the same crop binarized, and (for values of digits) with its digits model. Each can
+    side with the second reader; none can confirm the page reader's first reading, which
+    shares its engine. (Read alone, a line is segmented afresh, which undoes most of the
+    page reading's slips; enlarging it did far less, see BENCHMARKS.md.)"""
+    from ocr.rereading import binarized, crop_words, value_box
 
-    out = []
     lines = len({w.line for w in rf.words})
+    layout = "line" if lines == 1 else "block"
     box = value_box(rf)
-    words = crop_words(prepared, box, "line" if lines == 1 else "block", line_id=0)
-    if words:
-        text = " ".join(w.text for w in words)
-        out.append(_reading("crop", doc_type, name, text, min(w.confidence for w in words)))
+    looks: list[tuple[str, Prepared, Any]] = [
+        ("crop", prepared, "text"),
+        ("binarized", binarized(prepared, box), "text"),
+    ]
     if normalize.field_kind(name) in _DIGIT_KINDS:
-        words = crop_words(prepared, box, "line", line_id=0, scale=1, script="digits")
+        looks.append(("digits", prepared, "digits"))
+    out = []
+    for source, page, script in looks:
+        words = crop_words(page, box, layout, line_id=0, scale=1, script=script)
         if words:
             text = " ".join(w.text for w in words)
-            out.append(_reading("digits", doc_type, name, text, min(w.confidence for w in words)))
+            confidence = min(w.confidence for w in words)
+            out.append(_reading(source, doc_type, name, text, confidence))
     return out
 
 
@@ -230,6 +260,8 @@ def settle(
     listed = closed_value(name, rf.text)
     if listed is not None:
         return Settled(listed, SURE, CLOSED_LIST, rf.confidence, None, [first])
+    if normalize.field_kind(name) == "place" and units_certify(first.value):
+        return Settled(first.value, SURE, UNIT_LISTS, rf.confidence, None, [first])
     if in_words and (said := words_to_date(in_words)) and said.isoformat() == first.value:
         return Settled(first.value, SURE, PRINTED_TWICE, rf.confidence, None, [first])
     line = read_crops(prepared, rf.words)
@@ -247,8 +279,9 @@ def settle(
         for r in readings[2:]:
             if agree(r.value, second.value):
                 why = LISTS_OBJECT if lists_object(name, second.value) else FURTHER_READING
+                # The evidence is the further reading's, which agreed, not the first's.
                 return Settled(
-                    second.value, _status(why), why, rf.confidence, line.confidence, readings
+                    second.value, _status(why), why, r.confidence, line.confidence, readings
                 )
     value, reason = arbitrate(name, readings)
     return Settled(value, CHECK, reason, rf.confidence, line.confidence, readings)
@@ -270,6 +303,8 @@ def lists_object(name: str, value: Any) -> bool:
         return False
     kind = normalize.field_kind(name)
     if kind == "place":
+        if misspelt_hamlet(value):
+            return True
         corrected = lexicon.correct_place(value, 1.0)[0]
     elif kind == "name":
         corrected = lexicon.correct_name(value, 1.0)[0]
@@ -284,22 +319,51 @@ def lists_object(name: str, value: Any) -> bool:
     return corrected != value
 
 
+# The words that open a hamlet, village or street group ("Thôn 3", "Tổ 11"): a closed
+# list the unit lists lack, so its spelling is checked here.
+HAMLET_WORDS = (
+    "Tổ dân phố",
+    "Khu phố",
+    "Thôn",
+    "Ấp",
+    "Xóm",
+    "Bản",
+    "Buôn",
+    "Khóm",
+    "Khu",
+    "Tổ",
+    "Đội",
+    "Làng",
+    "Plei",
+    "Sóc",
+)
+_FOLDED_HAMLET_WORDS = {fold(w): w for w in HAMLET_WORDS}
+
+
+def misspelt_hamlet(place: str) -> bool:
+    """A place opening with a hamlet word spelt with other marks ("Tố 11" for Tổ 11)."""
+    head = place.split(",")[0].split()
+    for n in (3, 2, 1):
+        words = " ".join(head[:n])
+        if len(head) > n and fold(words) in _FOLDED_HAMLET_WORDS:
+            return _FOLDED_HAMLET_WORDS[fold(words)] != words
+    return False
+
+
 def arbitrate(name: str, readings: Iterable[Reading]) -> tuple[Any, str]:
-    """Choose among disagreeing readings: the one the lists know, most often read, most
-    surely; without the lists, the page reader's. Never sure."""
+    """Choose among disagreeing readings: the surest of those the lists know, when they
+    know some but not all; otherwise the surest reading. Never sure.
+
+    Readings by one engine are not counted as votes: the page reader's second look at a
+    crop repeats its own mistakes.
+    """
     candidates = [r for r in readings if r.value not in (None, "")]
     if not candidates:
         return None, DISAGREE
-    votes: dict[Any, int] = {}
-    for r in candidates:
-        votes[comparable(r.value)] = votes.get(comparable(r.value), 0) + 1
     known = [r for r in candidates if known_to_lists(name, r.value)]
-    if known and len({comparable(r.value) for r in known}) < len(
-        {comparable(r.value) for r in candidates}
-    ):
-        best = max(known, key=lambda r: (votes[comparable(r.value)], r.confidence))
-        return best.value, ARBITRATED
-    return candidates[0].value, DISAGREE
+    if known and len(known) < len(candidates):
+        return max(known, key=lambda r: r.confidence).value, ARBITRATED
+    return max(candidates, key=lambda r: r.confidence).value, DISAGREE
 
 
 def derive(settled: Settled, part: Callable[[str], Any]) -> Settled | None:

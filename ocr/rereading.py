@@ -10,6 +10,7 @@ from __future__ import annotations
 import statistics
 
 import cv2
+import numpy as np
 
 from ocr.engines import Layout, Script, Word, page_reader
 from ocr.fields import RawField
@@ -80,3 +81,17 @@ def value_box(rf: RawField) -> tuple[int, int, int, int]:
     pad = max(w.h for w in rf.words) // 4
     x0, y0, x1, y1 = extent(rf.words)
     return x0 - 2 * pad, y0 - pad, x1 + 2 * pad, y1 + pad
+
+
+def binarized(prepared: Prepared, box: tuple[int, int, int, int]) -> Prepared:
+    """The page with ``box`` binarized by Otsu's threshold: a differently prepared crop
+    whose reading errs apart from the grey one's (noise and blur fall either side of one
+    threshold instead of shading the strokes)."""
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), box[2], box[3]
+    image = prepared.image.copy()
+    crop = image[y0:y1, x0:x1]
+    if crop.size:
+        gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+        _, bw = cv2.threshold(gray.astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        image[y0:y1, x0:x1] = bw if crop.ndim == 2 else bw[..., None]
+    return Prepared(image, prepared.matrix, prepared.rotation, prepared.skew_deg)

@@ -79,8 +79,9 @@ def test_a_reader_that_always_disagrees_lets_nothing_be_accepted(monkeypatch, co
     record, truth = read("birth", seed=21)
     assert record["status"] == "needs_review"
     reasons = {f["reason"] for f in record["fields"].values() if f["status"] == "sure"}
-    # Only what needs no second reader: a closed list, or the page printing it twice.
-    assert reasons <= {"closed_list", "printed_twice"}
+    # Only what needs no second reader: a closed list (the unit lists among them), or
+    # the page printing it twice.
+    assert reasons <= {"closed_list", "unit_lists", "printed_twice"}
     assert any(f["status"] == "check" for f in record["fields"].values())
     got = {name: f["value"] for name, f in record["fields"].items()}
     assert got["full_name"] == truth["fields"]["full_name"]  # still read, for the clerk
