@@ -58,6 +58,19 @@ PRINTED = [
         ReviewError("flag_resolved", flag=4, state="different"),
         "flag 4 is already resolved (different)",
     ),
+    (
+        ReviewError("value_refused", field="sex", message="The sex must be Nam or Nữ.", rule="r"),
+        "sex: The sex must be Nam or Nữ. (r)",
+    ),
+    (
+        ReviewError("checks_failed", fields=("date_of_birth",), problems="date_of_birth: x"),
+        "not loaded, the checks refuse date_of_birth: date_of_birth: x",
+    ),
+    (
+        ReviewError("warnings_unanswered", fields=("hometown",), problems="hometown: x"),
+        "not loaded without a reason for hometown: hometown: x; if the page says so, give the "
+        "reason with --override FIELD=REASON",
+    ),
     (AccountError("password_short", min_length=10), "a password needs at least 10 characters"),
     (AccountError("password_spaces"), "a password cannot start or end with a space"),
     (AccountError("unit_code", unit="25920/x"), "not a unit code: '25920/x'"),

@@ -63,7 +63,15 @@ SCAN_STATUSES = ("loaded", "in_review", "rejected")
 RECORD_ORIGINS = ("auto_accepted", "reviewed", "typed")
 FIELD_ORIGINS = ("auto_accepted", "confirmed", "corrected", "typed")
 REVIEW_STATES = ("pending", "confirmed", "rejected")
-REVIEW_ACTIONS = ("correct", "confirm", "enter", "reject", "resolve_duplicate", "link_dossier")
+REVIEW_ACTIONS = (
+    "correct",
+    "confirm",
+    "enter",
+    "reject",
+    "resolve_duplicate",
+    "link_dossier",
+    "override",  # a warning of the checks answered with a reason (sohoa.review.checks)
+)
 FLAG_STATUSES = ("open", "same_person", "different")
 RUN_STATUSES = ("running", "succeeded", "failed")
 SEXES = ("male", "female")

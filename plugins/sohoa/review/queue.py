@@ -34,8 +34,10 @@ from sohoa.db.tables import (
     scan,
     unit,
 )
+from sohoa.load.book import BookMeta
 from sohoa.load.store import Accepted, store_records
 from sohoa.load.values import registration_number
+from sohoa.review import checks
 
 _LOCK_KEY = 7_460_823  # the loader's advisory lock: confirmations and loads do not interleave
 
@@ -68,6 +70,12 @@ class ReviewError(CodedError):
         "actor_required": "every change needs the name of the person making it",
         "no_flag": "no duplicate flag {flag}",
         "flag_resolved": "flag {flag} is already resolved ({state})",
+        "value_refused": "{field}: {message} ({rule})",
+        "checks_failed": "not loaded, the checks refuse {fields}: {problems}",
+        "warnings_unanswered": (
+            "not loaded without a reason for {fields}: {problems}; if the page says so, "
+            "give the reason with --override FIELD=REASON"
+        ),
     }
 
 
@@ -175,6 +183,9 @@ def correct_field(engine: Engine, item_id: int, name: str, value: Any, *, actor:
         row = _pending(conn, item_id)
         _check_fields(row.doc_type, [name])
         working = dict(row.working)
+        current = {n: f.get("value") for n, f in working.items()}
+        for wrong in checks.field_errors(row.doc_type, name, new, current):
+            raise ReviewError("value_refused", field=name, rule=wrong.rule, message=wrong.message)
         old = working.get(name, {})
         working[name] = {
             k: v
@@ -191,9 +202,19 @@ def correct_field(engine: Engine, item_id: int, name: str, value: Any, *, actor:
 
 
 def enter_record(
-    engine: Engine, item_id: int, doc_type: str, values: dict[str, Any], *, actor: str
+    engine: Engine,
+    item_id: int,
+    doc_type: str,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    overrides: Mapping[str, str] | None = None,
 ) -> int:
-    """Type a whole record in by hand (handwritten or unreadable page) and load it."""
+    """Type a whole record in by hand (handwritten or unreadable page) and load it.
+
+    The record passes the checks of a machine-read one first (:mod:`sohoa.review.checks`);
+    when it does not, nothing is saved and the :class:`ReviewError` carries the
+    ``findings``. ``overrides`` (field -> reason) load it despite the warnings named."""
     if doc_type not in BOOK_TYPES:
         raise ReviewError("doc_type_choice", choices=tuple(BOOK_TYPES))
     _check_fields(doc_type, values)
@@ -212,13 +233,34 @@ def enter_record(
         )
         scan_doc = update(scan).where(scan.c.id == row.scan_id).values(doc_type=doc_type)
         conn.execute(scan_doc)
-        return _confirm(conn, item_id, actor, record_origin="typed")
+        return _confirm(conn, item_id, actor, "typed", overrides or {})
 
 
-def confirm(engine: Engine, item_id: int, *, actor: str) -> int:
-    """Accept the working copy as the record; returns the new ``civil_record`` id."""
+def confirm(
+    engine: Engine, item_id: int, *, actor: str, overrides: Mapping[str, str] | None = None
+) -> int:
+    """Accept the working copy as the record; returns the new ``civil_record`` id.
+
+    As :func:`enter_record`: the working copy passes the checks first, and a warning
+    loads only with a reason in ``overrides`` (field -> reason), kept in the audit trail."""
     with engine.begin() as conn:
-        return _confirm(conn, item_id, actor, record_origin="reviewed")
+        return _confirm(conn, item_id, actor, "reviewed", overrides or {})
+
+
+def check_item(
+    engine: Engine,
+    item_id: int,
+    doc_type: str | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> list[checks.Finding]:
+    """What the checks say of the item's working copy (or of ``values`` being typed in
+    as ``doc_type``), without the gate and without saving anything: for showing the
+    errors and warnings before a person confirms."""
+    item = show(engine, item_id)
+    doc_type = doc_type or item.doc_type
+    if values is None:
+        values = {n: f.get("value") for n, f in item.fields.items()}
+    return checks.check_entry(doc_type, values, _book_meta(item.book), gate=False)
 
 
 def reject_page(engine: Engine, item_id: int, reason: str, *, actor: str) -> None:
@@ -302,15 +344,25 @@ def resolve_duplicate(engine: Engine, flag_id: int, same_person: bool, *, actor:
 # --- internals ---------------------------------------------------------------------------
 
 
-def _confirm(conn: Connection, item_id: int, actor: str, record_origin: str) -> int:
+def _confirm(
+    conn: Connection, item_id: int, actor: str, record_origin: str, overrides: Mapping[str, str]
+) -> int:
+    checked = _pending(conn, item_id)
+    book = conn.execute(
+        select(register_book, unit.c.code.label("unit_code"))
+        .join(unit, unit.c.id == register_book.c.unit_id)
+        .where(register_book.c.id == checked.book_id)
+    ).first()
+    if book is None:
+        raise ReviewError("no_book", item=item_id)
+    if checked.doc_type != book.book_type:
+        raise ReviewError("type_mismatch", doc_type=checked.doc_type, book_type=book.book_type)
+    overridden = _passed_checks(conn, checked, book, overrides)  # before the lock: ~1 s
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
     row = _pending(conn, item_id)
-    book = conn.execute(select(register_book).where(register_book.c.id == row.book_id)).first()
-    if book is None:
-        raise ReviewError("no_book", item=item_id)
-    if row.doc_type != book.book_type:
-        raise ReviewError("type_mismatch", doc_type=row.doc_type, book_type=book.book_type)
+    if (row.working, row.doc_type) != (checked.working, checked.doc_type):
+        overridden = _passed_checks(conn, row, book, overrides)  # changed meanwhile
     fields = {}
     for name, f in row.working.items():
         if f.get("value") in (None, ""):
@@ -354,8 +406,55 @@ def _confirm(conn: Connection, item_id: int, actor: str, record_origin: str) -> 
     conn.execute(
         update(scan).where(scan.c.id == row.scan_id).values(status="loaded", updated_at=now)
     )
+    for warning in overridden:
+        reason = squash_spaces(overrides[warning.field or "record"])
+        _log(
+            conn,
+            item_id,
+            actor,
+            "override",
+            warning.field,
+            None,
+            values.get(warning.field or ""),
+            note=f"{warning.rule}: {reason}",
+        )
     _log(conn, item_id, actor, "confirm", None, None, None, note=f"record {record_id}")
     return record_id
+
+
+def _passed_checks(
+    conn: Connection, row, book, overrides: Mapping[str, str]
+) -> list[checks.Finding]:
+    """Run the checks on the working copy; raise on an error or on a warning without a
+    reason. Returns the warnings the reasons in ``overrides`` answer."""
+    source = conn.execute(
+        select(scan.c.uri, scan.c.page, scan.c.sha256).where(scan.c.id == row.scan_id)
+    ).one()
+    meta = BookMeta(book.unit_code, book.book_type, book.year, book.volume)
+    values = {n: f.get("value") for n, f in row.working.items()}
+    findings = checks.check_entry(row.doc_type, values, meta, source=dict(source._mapping))
+    wrong, left = checks.errors(findings), checks.unanswered(findings, overrides)
+    if wrong:  # the warnings too, so that one refusal names everything to look at
+        raise ReviewError(
+            "checks_failed",
+            fields=tuple(dict.fromkeys(f.field or "record" for f in wrong)),
+            problems="; ".join(f"{f} ({f.severity})" for f in (*wrong, *left)),
+            findings=tuple(findings),
+        )
+    if left:
+        raise ReviewError(
+            "warnings_unanswered",
+            fields=tuple(dict.fromkeys(f.field or "record" for f in left)),
+            problems="; ".join(f"{f} ({f.severity})" for f in left),
+            findings=tuple(findings),
+        )
+    return checks.warnings(findings)
+
+
+def _book_meta(book: dict[str, Any] | None) -> BookMeta | None:
+    if not book:
+        return None
+    return BookMeta(book["unit"], book["type"], int(book["year"]), book["volume"])
 
 
 def _pending(conn: Connection, item_id: int):

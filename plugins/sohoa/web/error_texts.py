@@ -17,7 +17,7 @@ from sohoa.coded_errors import CodedError
 from sohoa.review.queue import ReviewError
 from sohoa.web.accounts import AccountError
 from sohoa.web.labels import DOC_TYPE_LABELS
-from sohoa.web.review_view import field_label
+from sohoa.web.review_view import field_label, rule_label
 
 REVIEW_TEXTS = {
     "value_required": "{field}: cần nhập giá trị.",
@@ -45,6 +45,14 @@ REVIEW_TEXTS = {
     "actor_required": "Mỗi thay đổi cần ghi tên người thực hiện.",
     "no_flag": "Không tìm thấy cảnh báo trùng người này.",
     "flag_resolved": "Cảnh báo trùng người này đã được xử lý ({state}).",
+    "value_refused": "{field}: {rule}.",
+    "checks_failed": (
+        "Hồ sơ chưa được nạp vì có trường sai: {fields}. Xem ghi chú màu đỏ bên cạnh từng trường."
+    ),
+    "warnings_unanswered": (
+        "Hồ sơ chưa được nạp vì còn cảnh báo: {fields}. Hãy sửa, hoặc nếu trang ghi đúng như "
+        "vậy thì đánh dấu cảnh báo và ghi lý do để vẫn nạp."
+    ),
 }
 
 ACCOUNT_TEXTS = {
@@ -96,7 +104,9 @@ def _shown(name: str, value: Any) -> Any:
     if name == "field":
         return field_label(str(value))
     if name == "fields":
-        return ", ".join(field_label(str(n)) for n in value)
+        return ", ".join("Cả hồ sơ" if n == "record" else field_label(str(n)) for n in value)
+    if name == "rule":
+        return rule_label(str(value))
     if name == "state":
         return STATE_LABELS.get(str(value), str(value))
     if name in ("doc_type", "book_type"):

@@ -3,8 +3,8 @@ rules, box on the page and who last set it; in Vietnamese, in the order the form
 
 Kept apart from the routes so the pages stay plain templates and this logic is tested
 without a web server. The rule messages of the checks are English (they are also read
-by engineers in logs and the CLI); the pages show a Vietnamese name for each rule and
-keep the message beside it.
+by engineers in logs and the CLI); the pages show the Vietnamese names of rules and
+fields from the one catalogue, :mod:`sohoa.labels`.
 """
 
 from __future__ import annotations
@@ -17,81 +17,8 @@ from ocr.checks import REQUIRED
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from ocr.text import fold
 from sohoa.db.tables import BOOK_TYPES
+from sohoa.labels import DOC_TYPE_LABELS, field_label, reasons_summary, rule_label
 from sohoa.review.queue import ReviewItem
-from sohoa.web.labels import DOC_TYPE_LABELS
-
-_BASE_LABELS = {
-    "full_name": "Họ, chữ đệm, tên",
-    "name": "Họ, chữ đệm, tên",
-    "date_of_birth": "Ngày, tháng, năm sinh",
-    "birth_year": "Năm sinh",
-    "sex": "Giới tính",
-    "ethnicity": "Dân tộc",
-    "nationality": "Quốc tịch",
-    "place_of_birth": "Nơi sinh",
-    "hometown": "Quê quán",
-    "personal_id": "Số định danh cá nhân",
-    "residence": "Nơi cư trú",
-    "date_of_death": "Ngày chết",
-    "time_of_death": "Giờ chết",
-    "place_of_death": "Nơi chết",
-    "cause_of_death": "Nguyên nhân chết",
-    "registration_place": "Nơi đăng ký",
-    "registration_date": "Ngày đăng ký",
-    "registration_number": "Số",
-    "book_number": "Quyển số",
-    "dossier_code": "Mã hồ sơ",
-    "document_title": "Tên giấy tờ",
-    "result_number": "Số kết quả",
-    "result_date": "Ngày kết quả",
-    "issuing_authority": "Cơ quan cấp",
-}
-_PERSONS = {
-    "mother_": "mẹ",
-    "father_": "cha",
-    "husband_": "chồng",
-    "wife_": "vợ",
-    "applicant_": "người nộp hồ sơ",
-}
-
-RULE_LABELS = {
-    "required_missing": "Thiếu thông tin bắt buộc",
-    "required": "Thiếu thông tin bắt buộc",
-    "low_confidence": "Đọc chưa chắc chắn",
-    "date_format": "Ngày sai định dạng",
-    "date_invalid": "Ngày không có thật",
-    "date_in_future": "Ngày ở tương lai",
-    "date_words_mismatch": "Ngày bằng chữ không khớp ngày bằng số",
-    "date_words_unreadable": "Không đọc được ngày bằng chữ",
-    "registration_before_birth": "Ngày đăng ký trước ngày sinh",
-    "registration_before_death": "Ngày đăng ký trước ngày chết",
-    "death_before_birth": "Ngày chết trước ngày sinh",
-    "parent_age": "Năm sinh của cha/mẹ không hợp lý",
-    "id_format": "Số định danh sai định dạng",
-    "id_province": "Mã tỉnh trong số định danh không đúng",
-    "id_sex": "Số định danh không khớp giới tính",
-    "id_birth_year": "Số định danh không khớp năm sinh",
-    "ethnicity_unknown": "Dân tộc không có trong danh mục",
-    "place_unresolved": "Không tìm thấy địa danh trong danh mục",
-    "name_format": "Họ tên sai định dạng",
-    "sex_format": "Giới tính không hợp lệ",
-    "year_format": "Năm sai định dạng",
-    "time_format": "Giờ sai định dạng",
-    "number_format": "Số sai định dạng",
-    "dossier_code_format": "Mã hồ sơ sai định dạng",
-    "dossier_code_date": "Ngày trong mã hồ sơ không hợp lệ",
-    "qr_mismatch": "Mã QR không khớp mã hồ sơ",
-    "duplicate_registration_number": "Trùng số đăng ký trong quyển",
-    "doc_type_mismatch": "Loại giấy tờ khác loại sổ",
-    "unknown_doc_type": "Không nhận ra loại giấy tờ",
-    "unknown_type": "Không nhận ra loại giấy tờ",
-    "doc_type_unknown": "Không nhận ra loại giấy tờ",
-    "needs_review": "Cần người kiểm tra",
-    "no_text": "Không đọc được chữ (có thể viết tay)",
-    "unreadable": "Trang không đọc được",
-    "unreadable_page": "Trang không đọc được",
-    "unreadable_file": "Tệp không đọc được",
-}
 
 ORIGIN_LABELS = {
     "auto_accepted": "máy đọc",
@@ -99,21 +26,6 @@ ORIGIN_LABELS = {
     "typed": "nhập tay",
     "confirmed": "đã xác nhận",
 }
-
-
-def field_label(name: str) -> str:
-    """The Vietnamese label of a field, naming whose it is (``mother_birth_year`` ->
-    "Năm sinh (mẹ)")."""
-    if name in _BASE_LABELS:
-        return _BASE_LABELS[name]
-    for prefix, who in _PERSONS.items():
-        if name.startswith(prefix) and name[len(prefix) :] in _BASE_LABELS:
-            return f"{_BASE_LABELS[name[len(prefix) :]]} ({who})"
-    return name
-
-
-def rule_label(rule: str | None) -> str:
-    return RULE_LABELS.get(rule or "", rule or "Cần kiểm tra")
 
 
 def doc_type_label(doc_type: str | None) -> str:
@@ -128,6 +40,31 @@ def field_names(doc_type: str) -> list[str]:
     from sohoa.gate.contracts import validator
 
     return list(validator(doc_type).schema["properties"]["fields"]["properties"])
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """A failed check of the record as it would load, in Vietnamese: an error blocks,
+    a warning may be overridden with a reason."""
+
+    field: str | None
+    rule: str
+    text: str
+    severity: str  # "error" or "warning"
+
+    @property
+    def field_label(self) -> str:
+        return field_label(self.field) if self.field else "Cả hồ sơ"
+
+    @property
+    def key(self) -> str:
+        """What an override names: the field, or ``record`` for the whole record."""
+        return self.field or "record"
+
+
+def check_views(findings) -> list[CheckView]:
+    """:class:`sohoa.review.checks.Finding` s as the pages show them, errors first."""
+    return [CheckView(f.field, f.rule, rule_label(f.rule), f.severity) for f in findings]
 
 
 @dataclass(frozen=True)
@@ -150,6 +87,7 @@ class FieldView:
     required: bool
     reasons: list[Reason] = field(default_factory=list)
     stored: str = ""  # the saved value, when ``value`` shows a refused input
+    checks: list[CheckView] = field(default_factory=list)  # of the record as it would load
 
     def __post_init__(self) -> None:
         self.stored = self.stored or self.value
@@ -178,6 +116,12 @@ class FieldView:
     def origin_label(self) -> str:
         return ORIGIN_LABELS.get(self.origin or "", self.origin or "")
 
+    @property
+    def severity(self) -> str | None:
+        """The worst failed check of the value as it would load ("error", "warning")."""
+        kinds = {c.severity for c in self.checks}
+        return "error" if "error" in kinds else "warning" if kinds else None
+
 
 @dataclass
 class ItemView:
@@ -191,6 +135,21 @@ class ItemView:
     fields: list[FieldView]
     page_reasons: list[Reason]  # reasons about the whole page, not one field
     actions: list[dict[str, Any]]
+    checks: list[CheckView] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[CheckView]:
+        return [c for c in self.checks if c.severity == "error"]
+
+    @property
+    def warnings(self) -> list[CheckView]:
+        return [c for c in self.checks if c.severity == "warning"]
+
+    @property
+    def record_checks(self) -> list[CheckView]:
+        """Checks about no one field shown on the form."""
+        shown = {f.name for f in self.fields}
+        return [c for c in self.checks if c.field not in shown]
 
     @property
     def boxes(self) -> list[FieldView]:
@@ -227,12 +186,7 @@ def reasons_of(item: ReviewItem) -> list[Reason]:
 
 def reason_summary(item: ReviewItem) -> str:
     """One line for the list: each failed rule once, with its field when it has one."""
-    seen: list[str] = []
-    for r in reasons_of(item):
-        text = f"{r.label}: {field_label(r.field)}" if r.field else r.label
-        if text not in seen:
-            seen.append(text)
-    return "; ".join(seen) or "Cần kiểm tra"
+    return reasons_summary(item.reasons)
 
 
 def list_row(item: ReviewItem) -> ListRow:
@@ -246,14 +200,18 @@ def list_row(item: ReviewItem) -> ListRow:
     )
 
 
-def item_view(item: ReviewItem) -> ItemView:
+def item_view(item: ReviewItem, findings=()) -> ItemView:
     """Every field of the item's type (absent ones empty, so they can be filled in), then
-    any field the item holds beyond them; reasons go with their field."""
+    any field the item holds beyond them; reasons and ``findings`` (the checks of the
+    working copy, :mod:`sohoa.review.checks`) go with their field."""
     reasons = reasons_of(item)
     names = field_names(item.doc_type)
     names += [n for n in item.fields if n not in names]
     required = set(REQUIRED.get(item.doc_type, ()))
     views = [_field_view(n, item.fields.get(n, {}), n in required, reasons) for n in names]
+    checks = check_views(findings)
+    for v in views:
+        v.checks = [c for c in checks if c.field == v.name]
     shown = set(names)
     return ItemView(
         id=item.id,
@@ -266,6 +224,7 @@ def item_view(item: ReviewItem) -> ItemView:
         fields=views,
         page_reasons=[r for r in reasons if r.field not in shown],
         actions=item.actions,
+        checks=checks,
     )
 
 
@@ -312,6 +271,18 @@ class ManualForm:
     fields: list[tuple[str, str, bool]]  # (name, label, required)
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)  # field (or "record") -> text
+    warning_checks: list[CheckView] = field(default_factory=list)  # the same, for ticking
+    overridden: set[str] = field(default_factory=set)  # warnings ticked "the page says so"
+    override_reason: str = ""
+
+    def add_checks(self, findings) -> None:
+        """The checks of the typed record, beside their inputs."""
+        for c in check_views(findings):
+            target = self.errors if c.severity == "error" else self.warnings
+            if c.key not in target and c.severity == "warning":
+                self.warning_checks.append(c)
+            target.setdefault(c.key, c.text)
 
 
 def manual_form(doc_type: str, values: dict[str, str] | None = None) -> ManualForm:

@@ -64,7 +64,7 @@ def test_a_page_reason_without_field_stays_with_the_page(staged):
     assert [r.rule for r in name.reasons] == ["low_confidence"]  # once, though said twice
     assert [(r.rule, r.label) for r in shown.page_reasons] == [
         ("no_text", "Không đọc được chữ (có thể viết tay)"),
-        ("odd", "odd"),  # an unknown rule keeps its code rather than vanish
+        ("odd", "Cần kiểm tra"),  # an unknown rule stays, without showing its code
     ]
 
 

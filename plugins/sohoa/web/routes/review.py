@@ -110,9 +110,13 @@ async def _item_page(
     error_field: str | None = None,
     typed: dict[str, str] | None = None,
     reason: str = "",
+    findings=None,
+    overrides: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    shown = view.item_view(item)
+    if findings is None:  # what the checks say of the working copy, before confirming
+        findings = await run_in_threadpool(_current_checks, context(request).engine, item)
+    shown = view.item_view(item, findings)
     image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
     names = [f.name for f in shown.fields]
     if focus not in names:
@@ -134,7 +138,19 @@ async def _item_page(
         reason=reason,
         notice=_notice(request),
         can_confirm=principal.can("confirm"),
+        overrides=overrides or {},
     )
+
+
+def _current_checks(engine, item: ReviewItem) -> list:
+    if not item.fields or item.state != "pending" or item.doc_type not in BOOK_TYPES:
+        return []
+    return queue.check_item(engine, item.id)
+
+
+def _overrides(fields: list[str], reason: str) -> dict[str, str]:
+    """The warnings a person ticked as "the page says so", each with the reason given."""
+    return {f: reason for f in fields if f}
 
 
 @router.get("/review/{item_id}")
@@ -211,16 +227,29 @@ def _after(item: ReviewItem, name: str) -> str:
 
 @router.post("/review/{item_id}/confirm")
 async def confirm_item(
-    request: Request, item_id: int, principal: Principal = Depends(require("confirm"))
+    request: Request,
+    item_id: int,
+    override: list[str] = Form([], max_length=64),
+    override_reason: str = Form("", max_length=1000),
+    principal: Principal = Depends(require("confirm")),
 ) -> Response:
     item = await _item_in_scope(request, principal, item_id)
     engine = context(request).engine
+    overrides = _overrides(override, override_reason)
     try:
         record_id = await run_in_threadpool(
-            queue.confirm, engine, item_id, actor=principal.username
+            queue.confirm, engine, item_id, actor=principal.username, overrides=overrides
         )
     except ReviewError as exc:
-        return await _item_page(request, principal, item, error=vietnamese(exc), status_code=400)
+        return await _item_page(
+            request,
+            principal,
+            item,
+            error=vietnamese(exc),
+            findings=exc.params.get("findings"),
+            overrides=overrides,
+            status_code=400,
+        )
     log.info(
         "review item %s confirmed as record %s by account %s", item_id, record_id, principal.user_id
     )
@@ -319,7 +348,12 @@ async def manual_entry(
         # The type was changed without JavaScript: show that type's fields, save nothing.
         return await _manual_page(request, principal, item, form)
     values = _check_manual(form)
-    if form.errors:
+    form.overridden = {str(f) for f in posted.getlist("override") if f}
+    form.override_reason = str(posted.get("override_reason") or "")[:1000]
+    if form.errors:  # the other checks too, so that one refusal names everything
+        engine = context(request).engine
+        typed = {n: queue.canonical_value(n, v) for n, v in values.items()}
+        form.add_checks(await run_in_threadpool(queue.check_item, engine, item_id, doc_type, typed))
         return await _manual_page(
             request,
             principal,
@@ -331,9 +365,16 @@ async def manual_entry(
     engine = context(request).engine
     try:
         record_id = await run_in_threadpool(
-            queue.enter_record, engine, item_id, doc_type, values, actor=principal.username
+            queue.enter_record,
+            engine,
+            item_id,
+            doc_type,
+            values,
+            actor=principal.username,
+            overrides=_overrides(sorted(form.overridden), form.override_reason),
         )
     except ReviewError as exc:
+        form.add_checks(exc.params.get("findings") or ())
         if exc.field in form.values:
             form.errors[exc.field] = vietnamese(exc)
         return await _manual_page(
