@@ -59,15 +59,19 @@ def stage_costs(pages: list[str]) -> dict[str, float]:
     """CPU seconds per page of each stage, reading ``pages`` in this process."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from ocr.pipeline import extract_file
-    from ocr.stages import TOTALS
+    from ocr.stages import COUNTS, TOTALS
 
     list(extract_file(Path(pages[0])))  # models loaded once per worker: not a page's cost
     TOTALS.clear()
+    COUNTS.clear()
     for page in pages:
         list(extract_file(Path(page)))
     total = sum(TOTALS.values())
     out = {name: cpu / len(pages) for name, cpu in TOTALS.most_common()}
     out["total"] = total / len(pages)
+    crops = COUNTS["second reader"]
+    out["second reader: crops per page"] = crops / len(pages)
+    out["second reader: CPU ms per crop"] = 1000 * TOTALS["second reader"] / crops if crops else 0
     return out
 
 

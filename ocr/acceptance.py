@@ -179,8 +179,10 @@ def read_crops(prepared: Prepared, words: list[Word]) -> LineReading | None:
     if not readers or not words:
         return None
     reader = readers[0]
-    with stage("second reader"):
-        parts = [reader.read_line(crop(prepared.image, b), dpi=OCR_DPI) for b in line_boxes(words)]
+    parts = []
+    for box in line_boxes(words):
+        with stage("second reader"):  # one count per crop read
+            parts.append(reader.read_line(crop(prepared.image, box), dpi=OCR_DPI))
     parts = [p for p in parts if p.text]
     if not parts:
         return None
@@ -440,7 +442,9 @@ def conclude(record: PageRecord) -> None:
             f.evidence["reason"] = f.reason  # what the calibration is fitted by
             s = score(f.evidence["first"], f.evidence["second"])
             f.confidence = probability(f.reason or ONE_READING, s)
-        if f.status == SURE and f.confidence < SURE_PROBABILITY:
+        if f.status == SURE and f.reason != QR_CODE and f.confidence < SURE_PROBABILITY:
+            # (A QR code is error-corrected: its decoding is no reader's guess, however few
+            # of them the calibration has seen.)
             f.status, f.reason = CHECK, DOUBTFUL
         if f.status != SURE and f.reason in _MESSAGES:
             message = _MESSAGES[f.reason].format(label=label(name))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 TOTALS: Counter[str] = Counter()
+COUNTS: Counter[str] = Counter()  # how many times each stage ran
 _inner: list[float] = []  # CPU seconds the stages inside each open stage took
 
 
@@ -25,5 +26,6 @@ def stage(name: str) -> Iterator[None]:
     finally:
         elapsed = time.process_time() - start
         TOTALS[name] += elapsed - _inner.pop()
+        COUNTS[name] += 1
         if _inner:
             _inner[-1] += elapsed
