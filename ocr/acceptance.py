@@ -129,10 +129,19 @@ def units_certify(place: Any) -> bool:
     lists spell it, is too unlikely to need a second reader. A hamlet or a house before
     the chain, or any unit found only by closeness or with other marks, is not certified.
     """
-    if not isinstance(place, str) or not whole_chain(place):
+    if not isinstance(place, str):
         return False
-    spelled, factor, resolved = resolve_place(place)
-    return resolved and factor == 1.0 and spelled == place
+    chain = next((place[len(p) :] for p in _COMMITTEE if place.startswith(p)), place)
+    if not chain.startswith(_COMMUNE_TYPES) or not whole_chain(chain):
+        return False
+    spelled, factor, resolved = resolve_place(chain)
+    return resolved and factor == 1.0 and spelled == chain
+
+
+# A committee's name before a place, spelt exactly (the unit lists check only the units'
+# spelling, and "Ủy ban nhân dần" is a misreading too).
+_COMMITTEE = ("Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND ")
+_COMMUNE_TYPES = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ")
 
 
 def comparable(value: Any) -> Any:

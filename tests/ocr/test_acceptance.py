@@ -163,3 +163,14 @@ def test_a_field_an_issue_names_is_to_check_however_it_was_read():
     f = record.fields["date_of_birth"]
     assert (f.status, f.reason) == (CHECK, FAILED_CHECK)
     assert record.status == "needs_review"
+
+
+def test_the_unit_lists_certify_only_a_chain_spelt_exactly_with_an_exact_committee():
+    chain = "Xã Quảng Lạc, Huyện Nho Quan, Tỉnh Ninh Bình"
+    assert acceptance.units_certify(chain)
+    assert acceptance.units_certify("Ủy ban nhân dân " + chain)
+    assert not acceptance.units_certify("Ủy ban nhân dần " + chain)  # a misread committee
+    assert not acceptance.units_certify("Thôn 3, " + chain)  # a hamlet the lists lack
+    assert not acceptance.units_certify("Xã Quảng Lac, Huyện Nho Quan, Tỉnh Ninh Bình")
+    assert acceptance.misspelt_hamlet("Tố 11, " + chain)
+    assert not acceptance.misspelt_hamlet("Tổ 11, " + chain)
