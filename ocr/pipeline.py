@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ocr import book as books
 from ocr import checks, normalize, numberline
 from ocr.classify import classify
 from ocr.datewords import words_to_date
@@ -44,13 +45,17 @@ _TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(\d{1,2})\s*(?:phút|phut)?",
 
 
 def extract_file(
-    path: Path, *, uri: str | None = None, today: date | None = None
+    path: Path,
+    *,
+    uri: str | None = None,
+    today: date | None = None,
+    book: books.Book | None = None,
 ) -> Iterator[PageRecord]:
     """Records of every page of a file; raises :class:`InputFileError` for a bad file."""
     sha = sha256_of(path)
     for page in iter_pages(path):
         source = Source(uri or str(path), page.number, sha)
-        yield extract_page(page.image, source, dpi=page.dpi, today=today)
+        yield extract_page(page.image, source, dpi=page.dpi, today=today, book=book)
 
 
 def rejected_file(
@@ -87,9 +92,15 @@ def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
 
 
 def extract_page(
-    image: np.ndarray, source: Source, *, dpi: int | None = None, today: date | None = None
+    image: np.ndarray,
+    source: Source,
+    *,
+    dpi: int | None = None,
+    today: date | None = None,
+    book: books.Book | None = None,
 ) -> PageRecord:
-    """One page to one record (SPEC section 3)."""
+    """One page to one record; ``book``, when known, is the register
+    book the page belongs to (:mod:`ocr.book`)."""
     report = assess(image, dpi)
     quality = Quality(sharpness=report.sharpness, readable=report.readable)
     record = PageRecord(source=source, quality=quality)
@@ -140,6 +151,7 @@ def extract_page(
 
     values = {name: f.value for name, f in record.fields.items()}
     record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
+    books.settle(record, book)  # places' units, the book's unit and year
     _confirm_by_words(record, word_texts)
     for name, f in record.fields.items():
         if f.confidence < AUTO_ACCEPT_CONFIDENCE:

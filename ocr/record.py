@@ -17,11 +17,14 @@ class FieldValue:
     value: Any
     confidence: float
     bbox: BBox | None = None
+    unit: dict[str, str] | None = None  # a place's unit on today's map: {"code", "name"}
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "confidence": round(self.confidence, 3)}
         if self.bbox is not None:
             out["bbox"] = [int(v) for v in self.bbox]
+        if self.unit is not None:
+            out["unit"] = dict(self.unit)
         return out
 
 
@@ -30,9 +33,13 @@ class Issue:
     rule: str
     message: str
     field: str | None = None
+    suggestion: str | None = None  # a list's spelling the value was not changed to
 
     def to_json(self) -> dict[str, Any]:
-        return {"field": self.field, "rule": self.rule, "message": self.message}
+        out = {"field": self.field, "rule": self.rule, "message": self.message}
+        if self.suggestion is not None:
+            out["suggestion"] = self.suggestion
+        return out
 
 
 @dataclass

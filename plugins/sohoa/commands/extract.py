@@ -14,7 +14,9 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
 
@@ -34,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--summary", action="store_true", help="print a readable summary to stderr at the end"
     )
+    book = p.add_argument_group("the register book the pages belong to (optional)")
+    book.add_argument("--unit", help="code of the unit that keeps the book, e.g. 25920")
+    book.add_argument("--book-type", choices=("birth", "death", "marriage", "dossier_result"))
+    book.add_argument("--year", type=int, help="the book's year")
     p.set_defaults(func=run)
 
 
@@ -51,8 +57,10 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _extract_one(path: Path) -> tuple[list[dict], str | None]:
-    """Worker: all records of one file, and the error line if the file was bad."""
+def _extract_one(path: Path, book: Any = None) -> tuple[list[dict], str | None]:
+    """Worker: all records of one file, and the error line if the file was bad.
+
+    ``book``: the :class:`ocr.book.Book` the file's pages belong to, when known."""
     from ocr.errors import InputFileError
     from ocr.pipeline import extract_file, rejected_file
 
@@ -60,7 +68,7 @@ def _extract_one(path: Path) -> tuple[list[dict], str | None]:
     try:
         if not path.exists():
             raise InputFileError(f"{path}: no such file; check the path")
-        for record in extract_file(path):
+        for record in extract_file(path, book=book):
             records.append(record.to_json())
     except InputFileError as exc:
         records.append(rejected_file(path, exc, page=len(records) + 1).to_json())
@@ -73,18 +81,23 @@ def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
-def extract_all(paths: list[Path], jobs: int) -> Iterator[tuple[list[dict], str | None]]:
+def extract_all(
+    paths: list[Path], jobs: int, book: Any = None
+) -> Iterator[tuple[list[dict], str | None]]:
+    one = partial(_extract_one, book=book)
     if jobs <= 1 or len(paths) <= 1:
-        yield from map(_extract_one, paths)
+        yield from map(one, paths)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
-        yield from pool.map(_extract_one, paths)
+        yield from pool.map(one, paths)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ocr.book import Book
     from ocr.engine import tessdata_dir
 
     tessdata_dir()  # a missing language pack stops the run before any work (exit 3)
+    book = Book(args.unit, args.book_type, args.year).check_unit()
     paths = expand(args.paths)
     if not paths:
         print("sohoa: error: no scan files found in the given paths", file=sys.stderr)
@@ -92,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()
     bad_files = 0
-    for records, error in extract_all(paths, args.jobs):
+    for records, error in extract_all(paths, args.jobs, book if book != Book() else None):
         if error:
             bad_files += 1
             print(f"sohoa: error: {error}", file=sys.stderr)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import atexit
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 _pool: ProcessPoolExecutor | None = None
 _jobs = 0
@@ -53,15 +55,19 @@ def warm_up(jobs: int) -> None:
             pool.submit(_ready)
 
 
-def extract_files(paths: list[Path], jobs: int) -> Iterator[tuple[list[dict], str | None]]:
-    """``(records, error)`` per file, in order: ``sohoa extract``'s worker over the pool."""
+def extract_files(
+    paths: list[Path], jobs: int, book: Any = None
+) -> Iterator[tuple[list[dict], str | None]]:
+    """``(records, error)`` per file, in order: ``sohoa extract``'s worker over the pool;
+    ``book`` is the :class:`ocr.book.Book` the files belong to."""
     from sohoa.commands.extract import _extract_one
 
+    one = partial(_extract_one, book=book)
     pool = shared_pool(jobs)
     if pool is None:
-        yield from map(_extract_one, paths)
+        yield from map(one, paths)
     else:
-        yield from pool.map(_extract_one, paths)
+        yield from pool.map(one, paths)
 
 
 @atexit.register

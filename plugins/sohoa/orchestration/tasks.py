@@ -141,6 +141,7 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
     A file that cannot be read is moved to ``quarantine/`` with its reason and stands in
     the batch as a ``rejected`` record, so it is still accounted for.
     """
+    from ocr.book import Book
     from sohoa.orchestration.ocr_pool import extract_files
 
     landing = landing or open_landing()
@@ -166,7 +167,9 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
                         moved=False,
                     )
                 )
-        results = extract_files([p for _, _, p in present], jobs or settings.ocr_jobs())
+        results = extract_files(
+            [p for _, _, p in present], jobs or settings.ocr_jobs(), Book.from_meta(doc["book"])
+        )
         for (key, where, _path), (recs, error) in zip(present, results, strict=True):
             # The reader's stand-in for an unreadable file is replaced by ours below,
             # which points at the quarantined copy.
