@@ -57,8 +57,12 @@ def run_gate(
     out_dir: Path | None = None,
     today: date | None = None,
     suites_dir: Path | None = None,
+    book_numbers: Sequence[str] = (),
 ) -> GateResult:
-    """Validate ``records`` (SPEC-3 dicts); ``failures`` maps record index -> issues."""
+    """Validate ``records`` (SPEC-3 dicts); ``failures`` maps record index -> issues.
+
+    ``book_numbers``: the registration numbers the book already holds, so that its
+    numbering is checked across batches, not only within this one."""
     out_dir = Path(out_dir or validation_dir()).resolve()
     run_name = _run_name(book)
     groups: dict[str, list[int]] = defaultdict(list)
@@ -69,7 +73,9 @@ def run_gate(
     documents: list[dict[str, Any]] = []
     for doc_type, indices in sorted(groups.items()):
         suite = load_suite(doc_type, suites_dir)
-        frame = build_frame([records[i] for i in indices], doc_type, suite.columns())
+        frame = build_frame(
+            [records[i] for i in indices], doc_type, suite.columns(), book, book_numbers
+        )
         validation, page = _validate(suite, frame, out_dir, run_name, today)
         documents.append(validation)
         _collect(suite, validation, indices, frame, result)

@@ -41,8 +41,15 @@ class StagedGate:
 def run_gate(records: Sequence[dict[str, Any]], book) -> StagedGate:
     """Great Expectations over the batch; raises when the validation cannot run."""
     from sohoa.load.batch import default_gate
+    from sohoa.load.book import book_numbers
 
-    outcome = default_gate()(list(records), book)
+    eng = engine()
+    try:
+        with eng.connect() as conn:
+            numbers = book_numbers(conn, book)
+    finally:
+        eng.dispose()
+    outcome = default_gate()(list(records), book, book_numbers=numbers)
     return StagedGate({int(i): list(v) for i, v in outcome.failures.items()}, outcome.report_path)
 
 
