@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-PROFILES = ("clean", "mixed", "harsh")
+PROFILES = ("clean", "mixed", "harsh", "realistic", "photo")
 ALL_FORMATS = ("png", "jpeg", "tiff", "pdf")
 
 
@@ -39,6 +39,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--dpi", type=int, default=None, help="fix the resolution (default: drawn per file)"
     )
+    paper = parser.add_mutually_exclusive_group()
+    paper.add_argument(
+        "--security-paper",
+        dest="security_paper",
+        action="store_true",
+        default=None,
+        help="print every certificate on green security paper (guilloche, emblem, border)",
+    )
+    paper.add_argument(
+        "--plain-paper",
+        dest="security_paper",
+        action="store_false",
+        help="never use security paper (default: the realistic profiles draw it)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -64,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
             pages_per_file=args.pages_per_file,
             rejects=args.rejects,
             dpi=args.dpi,
+            security_paper=args.security_paper,
         )
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc

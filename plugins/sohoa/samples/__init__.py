@@ -6,8 +6,9 @@ canonical (SPEC 3), to ``X.truth.json`` with its box on the page as written.
 
 from __future__ import annotations
 
-from sohoa.samples.degrade import PROFILES, Knobs
+from sohoa.samples.degrade import Knobs
 from sohoa.samples.documents import DOC_TYPES
 from sohoa.samples.files import generate_page, load_truth, write_samples
+from sohoa.samples.page import PROFILES
 
 __all__ = ["DOC_TYPES", "PROFILES", "Knobs", "generate_page", "load_truth", "write_samples"]

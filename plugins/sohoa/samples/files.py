@@ -26,18 +26,23 @@ def generate_page(
     *,
     dpi: int | None = None,
     knobs: Knobs | None = None,
+    security_paper: bool | None = None,
 ) -> tuple[Image.Image, dict]:
     """One page (RGB) and its truth dict (``"page": 1``); same seed, same page.
 
     ``doc_type`` may also be ``reject:blank``, ``reject:blurred`` or ``reject:photo``.
     ``knobs`` (a :class:`~sohoa.samples.degrade.Knobs`) forces exact degradations instead
     of the profile's draw; the record's content still comes from ``seed`` alone.
+    ``security_paper`` puts certificates on security paper (True) or never (False);
+    None leaves it to the profile.
     """
     if doc_type.startswith("reject"):
         from sohoa.samples.rejects import reject_page
 
         return reject_page(doc_type.partition(":")[2] or "blank", seed, dpi=dpi)
-    return render_document(doc_type, seed, profile, dpi=dpi, knobs=knobs)
+    return render_document(
+        doc_type, seed, profile, dpi=dpi, knobs=knobs, security_paper=security_paper
+    )
 
 
 def truth_path(scan_path: Path) -> Path:
@@ -52,7 +57,7 @@ def load_truth(scan_path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def save_pages(path: Path, pages: list[Image.Image], dpi: int) -> None:
+def save_pages(path: Path, pages: list[Image.Image], dpi: int, jpeg_quality: int = 88) -> None:
     """Save in the format the suffix names; TIFF and PDF take several pages."""
     ext = path.suffix.lstrip(".").lower()
     if len(pages) > 1 and ext not in MULTI_PAGE:
@@ -61,7 +66,7 @@ def save_pages(path: Path, pages: list[Image.Image], dpi: int) -> None:
     if ext == "png":
         first.save(path, format="PNG", dpi=(dpi, dpi), compress_level=1)
     elif ext == "jpg":
-        first.save(path, format="JPEG", quality=88, dpi=(dpi, dpi))
+        first.save(path, format="JPEG", quality=jpeg_quality, dpi=(dpi, dpi))
     elif ext == "tif":
         first.save(
             path,
@@ -100,6 +105,7 @@ def write_samples(
     pages_per_file: int = 1,
     rejects: int = 0,
     dpi: int | None = None,
+    security_paper: bool | None = None,
 ) -> list[Path]:
     """Write ``count`` record files (then ``rejects`` reject pages) and their truth files.
 
@@ -107,6 +113,9 @@ def write_samples(
     register book) in format ``formats[i % m]``; names are ``<type>-0001.<ext>`` and
     ``reject-0001.<ext>``. ``dpi`` fixes the resolution of every page (default: the
     profile draws it per file). Returns the scan paths in the order written.
+
+    A single-page phone photo is always written as JPEG and a screenshot as PNG (what a
+    phone makes), whatever ``formats`` says; scans take the formats in turn.
     """
     types = list(doc_types or documents.DOC_TYPES)
     for t in types:
@@ -136,6 +145,7 @@ def write_samples(
                 [(doc_type, s) for s in seeds],
                 profile,
                 dpi,
+                security_paper,
             )
         )
     kinds = ["blank", "blurred", "photo"]
@@ -152,16 +162,32 @@ def write_samples(
     return written
 
 
-def _write_file(path: Path, pages: list[tuple[str, int]], profile: str, dpi: int | None) -> Path:
+_PHONE_FORMATS = {"photo": "jpg", "screenshot": "png"}
+
+
+def _write_file(
+    path: Path,
+    pages: list[tuple[str, int]],
+    profile: str,
+    dpi: int | None,
+    security_paper: bool | None = None,
+) -> Path:
     images, truths = [], []  # one file, one resolution: later pages take page 1's
     for number, (doc_type, page_seed) in enumerate(pages, start=1):
-        image, truth = generate_page(doc_type, page_seed, profile, dpi=dpi)
+        image, truth = generate_page(
+            doc_type, page_seed, profile, dpi=dpi, security_paper=security_paper
+        )
         dpi = truth["dpi"]
         truth["page"] = number
         images.append(image)
         truths.append(truth)
     assert dpi is not None
-    save_pages(path, images, dpi)
+    captured = truths[0].get("capture", {}).get("capture")
+    quality = 88
+    if len(pages) == 1 and captured in _PHONE_FORMATS:
+        path = path.with_suffix(f".{_PHONE_FORMATS[captured]}")
+        quality = 95  # the photo was compressed by the "phone" already: keep that look
+    save_pages(path, images, dpi, jpeg_quality=quality)
     record = {"file": path.name, "pages": truths}
     truth_path(path).write_text(
         json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ocr.errors import MissingDependencyError
+
 FONT_DIR = "/usr/share/fonts/truetype"
 FAMILIES: dict[str, dict[str, str]] = {
     "liberation-serif": {
@@ -37,7 +39,57 @@ TYPEWRITER = {
     "bold": f"{FONT_DIR}/liberation2/LiberationMono-Bold.ttf",
     "italic": f"{FONT_DIR}/liberation2/LiberationMono-Italic.ttf",
 }
-_FONT_FILES = {**FAMILIES, "typewriter": TYPEWRITER}
+# Faces the reader was never tuned on (Debian packages fonts-noto-core, fonts-freefont-ttf,
+# fonts-crosextra-carlito, fonts-open-sans, fonts-roboto-unhinted), for the realistic
+# profile. Each covers Vietnamese; URW base35 and Caladea lack its letters and are left out.
+UNSEEN_FAMILIES: dict[str, dict[str, str]] = {
+    "noto-serif": {
+        "regular": f"{FONT_DIR}/noto/NotoSerif-Regular.ttf",
+        "bold": f"{FONT_DIR}/noto/NotoSerif-Bold.ttf",
+        "italic": f"{FONT_DIR}/noto/NotoSerif-Italic.ttf",
+    },
+    "noto-sans": {
+        "regular": f"{FONT_DIR}/noto/NotoSans-Regular.ttf",
+        "bold": f"{FONT_DIR}/noto/NotoSans-Bold.ttf",
+        "italic": f"{FONT_DIR}/noto/NotoSans-Italic.ttf",
+    },
+    "free-serif": {
+        "regular": f"{FONT_DIR}/freefont/FreeSerif.ttf",
+        "bold": f"{FONT_DIR}/freefont/FreeSerifBold.ttf",
+        "italic": f"{FONT_DIR}/freefont/FreeSerifItalic.ttf",
+    },
+    "free-sans": {
+        "regular": f"{FONT_DIR}/freefont/FreeSans.ttf",
+        "bold": f"{FONT_DIR}/freefont/FreeSansBold.ttf",
+        "italic": f"{FONT_DIR}/freefont/FreeSansOblique.ttf",
+    },
+    "carlito": {
+        "regular": f"{FONT_DIR}/crosextra/Carlito-Regular.ttf",
+        "bold": f"{FONT_DIR}/crosextra/Carlito-Bold.ttf",
+        "italic": f"{FONT_DIR}/crosextra/Carlito-Italic.ttf",
+    },
+    "open-sans": {
+        "regular": f"{FONT_DIR}/open-sans/OpenSans-Regular.ttf",
+        "bold": f"{FONT_DIR}/open-sans/OpenSans-Bold.ttf",
+        "italic": f"{FONT_DIR}/open-sans/OpenSans-Italic.ttf",
+    },
+    "roboto": {
+        "regular": f"{FONT_DIR}/roboto/unhinted/RobotoTTF/Roboto-Regular.ttf",
+        "bold": f"{FONT_DIR}/roboto/unhinted/RobotoTTF/Roboto-Bold.ttf",
+        "italic": f"{FONT_DIR}/roboto/unhinted/RobotoTTF/Roboto-Italic.ttf",
+    },
+}
+UNSEEN_TYPEWRITER = {
+    "regular": f"{FONT_DIR}/freefont/FreeMono.ttf",
+    "bold": f"{FONT_DIR}/freefont/FreeMonoBold.ttf",
+    "italic": f"{FONT_DIR}/freefont/FreeMonoOblique.ttf",
+}
+_FONT_FILES = {
+    **FAMILIES,
+    "typewriter": TYPEWRITER,
+    **UNSEEN_FAMILIES,
+    "free-mono": UNSEEN_TYPEWRITER,
+}
 # style -> (face, size relative to body text); "typed*" styles use the typewriter face
 STYLES: dict[str, tuple[str, float]] = {
     "body": ("regular", 1.0),
@@ -106,7 +158,13 @@ class Rendered:
 
 @lru_cache(maxsize=64)
 def font(family: str, face: str, size_px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(_FONT_FILES[family][face], size_px)
+    path = _FONT_FILES[family][face]
+    try:
+        return ImageFont.truetype(path, size_px)
+    except OSError as exc:
+        raise MissingDependencyError(
+            f"font {path} is missing; run scripts/setup.sh (it installs the Debian font packages)"
+        ) from exc
 
 
 @dataclass
@@ -128,8 +186,10 @@ class Painter:
         *,
         spacing: float = LINE_SPACING,
         measure_only: bool = False,
+        typewriter: str = "typewriter",
     ):
         self.image = image
+        self.typewriter = typewriter
         self.spacing = spacing
         self.draw = ImageDraw.Draw(image)
         self.family = family
@@ -140,7 +200,7 @@ class Painter:
 
     def _font(self, style: str) -> ImageFont.FreeTypeFont:
         face, rel = STYLES[style]
-        family = "typewriter" if style.startswith("typed") else self.family
+        family = self.typewriter if style.startswith("typed") else self.family
         return font(family, face, round(self.body_px * rel))
 
     def _line_height(self, styles: set[str]) -> float:
@@ -243,6 +303,7 @@ def render(
     family: str,
     body_px: float,
     spacing: float = LINE_SPACING,
+    typewriter: str = "typewriter",
 ) -> Rendered:
     """Draw ``blocks`` on a white page; ``margins`` are (left, top, right, bottom) pixels.
 
@@ -253,7 +314,12 @@ def render(
     width, height = size
     for _ in range(8):
         probe = Painter(
-            Image.new("RGB", (8, 8), "white"), family, body_px, spacing=spacing, measure_only=True
+            Image.new("RGB", (8, 8), "white"),
+            family,
+            body_px,
+            spacing=spacing,
+            measure_only=True,
+            typewriter=typewriter,
         )
         end = probe.blocks(blocks, left, width - right, top)
         if end <= height - bottom:
@@ -261,6 +327,6 @@ def render(
         body_px *= 0.95
         spacing = max(1.3, spacing * 0.95)
     image = Image.new("RGB", size, "white")
-    painter = Painter(image, family, body_px, spacing=spacing)
+    painter = Painter(image, family, body_px, spacing=spacing, typewriter=typewriter)
     end = painter.blocks(blocks, left, width - right, top)
     return Rendered(image, painter.boxes, painter.anchors, round(end))

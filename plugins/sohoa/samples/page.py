@@ -12,11 +12,15 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
-from sohoa.samples import degrade, documents, marks
+from sohoa.samples import degrade, documents, marks, paper
 from sohoa.samples.layout import FAMILIES, render
 
 A4_INCHES = (8.27, 11.69)
 BUILDERS = {name: getattr(documents, name) for name in documents.DOC_TYPES}
+# Scan profiles (the reader was tuned on these), then the pages of issue 18: "realistic"
+# (photos, scans and screenshots mixed) and "photo" (the same pages, all phone photos).
+PROFILES = (*degrade.PROFILES, "realistic", "photo")
+CERTIFICATES = ("birth", "death", "marriage")  # printed on security paper, when it is used
 
 
 def _overlaps(a: list[float], b: list[float]) -> bool:
@@ -53,11 +57,24 @@ def render_document(
     profile: str,
     dpi: int | None = None,
     knobs: degrade.Knobs | None = None,
+    security_paper: bool | None = None,
 ) -> tuple[Image.Image, dict]:
     """``dpi`` overrides the sampled resolution (pages of one multi-page file share one);
-    ``knobs`` replaces the profile's sampled degradations altogether."""
+    ``knobs`` replaces the profile's sampled degradations altogether (scan profiles only);
+    ``security_paper`` prints certificates on security paper (True), never (False), or as
+    the profile decides (None: the realistic profiles draw it, the scan profiles never)."""
     if doc_type not in BUILDERS:
         raise ValueError(f"unknown document type {doc_type!r}; choose from {', '.join(BUILDERS)}")
+    if profile in ("realistic", "photo"):
+        from sohoa.samples.realistic import render_realistic
+
+        return render_realistic(
+            doc_type,
+            seed,
+            dpi=dpi,
+            captured_as="photo" if profile == "photo" else None,
+            security_paper=security_paper,
+        )
     content_rng = random.Random(f"{seed}/{doc_type}/content")
     knob_rng = random.Random(f"{seed}/knobs/{profile}")
     sampled = degrade.sample_knobs(profile, knob_rng)
@@ -96,10 +113,16 @@ def render_document(
         _place_stamp(image, doc, rendered.anchors, boxes, knob_rng, dpi, family)
 
     gen = np.random.default_rng(knob_rng.getrandbits(63))
+    sheet = None
+    if security_paper and doc.doc_type in CERTIFICATES:
+        paper_rng = random.Random(f"{seed}/paper")  # its own stream: the rest stays the same
+        sheet = paper.draw_sheet(paper_rng)
+        printed = paper.print_on(image, paper.sheet_image(size, dpi, sheet, paper_rng))
+        image = Image.fromarray(printed.clip(0, 255).astype(np.uint8))
     arr = np.asarray(image)
     if knobs.yellow:
-        paper = degrade.yellow_paper(np.asarray(image, dtype=np.float32), knobs.yellow, gen)
-        arr = paper.clip(0, 255).astype(np.uint8)  # geometry is faster on 8-bit pixels
+        aged = degrade.yellow_paper(np.asarray(image, dtype=np.float32), knobs.yellow, gen)
+        arr = aged.clip(0, 255).astype(np.uint8)  # geometry is faster on 8-bit pixels
     geo = {**boxes, **{f"__{k}": v for k, v in extra.items()}}
     if knobs.skew_deg:
         arr, geo = degrade.skew(arr, knobs.skew_deg, geo)
@@ -124,6 +147,8 @@ def render_document(
             "seed": seed,
         },
     }
+    if sheet:
+        truth["paper"] = {"security": sheet.as_dict()}
     for name in extra:
         truth[name] = xywh[f"__{name}"]
     missing = set(doc.form.fields) - set(truth["boxes"])

@@ -1,0 +1,295 @@
+"""The ``realistic`` profile: pages as the archive clerk actually has them (issue 18).
+
+Compared with the classic profiles (``clean``, ``mixed``, ``harsh``), which the reader was
+tuned on, a realistic page:
+
+- is a phone photo (about half), a flatbed scan or a screenshot of an electronic copy;
+- is printed on green security paper when it is a certificate;
+- uses names the corrector's lexicon does not hold (:data:`lexicon.HELD_OUT` shares);
+- uses the old tone placement (HOÀ, THUỶ) on about a quarter of pages, throughout;
+- is set in faces the reader has not seen, with other margins, spacing and columns;
+- carries a seal and a signature that may touch the last lines.
+
+Everything drawn is described in the truth, so the benchmark can break its figures down.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+from PIL import Image
+
+from sohoa.samples import capture, degrade, documents, lexicon, marks, paper, tones
+from sohoa.samples.layout import FAMILIES, UNSEEN_FAMILIES, Columns, Flow, render
+
+A4_INCHES = (8.27, 11.69)
+CAPTURE_SHARES = {"photo": 0.5, "scan": 0.4, "screenshot": 0.1}
+OLD_TONE_SHARE = 0.25
+PHONE_DPI = 72
+UNSEEN_FONT_SHARE = 0.75
+SECURITY_PAPER = {"birth": 0.95, "marriage": 0.9, "death": 0.6, "dossier_result": 0.0}
+CERTIFICATES = tuple(t for t, share in SECURITY_PAPER.items() if share)
+NAME_FIELDS = (
+    "full_name",
+    "mother_name",
+    "father_name",
+    "husband_full_name",
+    "wife_full_name",
+    "applicant_name",
+)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one realistic page is set, printed and captured (drawn before the content)."""
+
+    capture: str
+    old_tones: bool
+    family: str
+    typewriter: str
+    security_paper: bool
+    margins_cm: tuple[float, float, float, float]  # left, top, right, bottom
+    body_pt: float
+    spacing: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def draw_style(doc_type: str, rng: random.Random) -> Style:
+    roll, capture_kind = rng.random(), "scan"
+    for kind, share in CAPTURE_SHARES.items():
+        if roll < share:
+            capture_kind = kind
+            break
+        roll -= share
+    unseen = rng.random() < UNSEEN_FONT_SHARE
+    family = rng.choice(sorted(UNSEEN_FAMILIES) if unseen else sorted(FAMILIES))
+    return Style(
+        capture=capture_kind,
+        old_tones=rng.random() < OLD_TONE_SHARE,
+        family=family,
+        typewriter="free-mono" if rng.random() < 0.6 else "typewriter",
+        # An electronic copy is a file: no paper to print on.
+        security_paper=capture_kind != "screenshot" and rng.random() < SECURITY_PAPER[doc_type],
+        margins_cm=(
+            round(rng.uniform(1.8, 3.2), 2),
+            round(rng.uniform(1.2, 2.5), 2),
+            round(rng.uniform(1.2, 2.2), 2),
+            round(rng.uniform(1.2, 2.0), 2),
+        ),
+        body_pt=round(rng.uniform(10.5, 13.5), 2),
+        spacing=round(rng.uniform(1.25, 1.9), 2),
+    )
+
+
+def _restyle(blocks: list, fn) -> None:
+    """Apply ``fn`` to the text of every span, in columns too."""
+    for block in blocks:
+        if isinstance(block, Flow):
+            for span in block.spans:
+                span.text = fn(span.text)
+        elif isinstance(block, Columns):
+            for _, _, inner in block.parts:
+                _restyle(inner, fn)
+
+
+def _overlaps(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _seal(
+    image: Image.Image,
+    doc: documents.Document,
+    anchors: dict,
+    boxes: dict,
+    rng: random.Random,
+    dpi: int,
+    family: str,
+) -> dict:
+    """Seal over the left of the signature space; on about a third of pages it reaches
+    up into the last lines. Returns what it covers, for the truth."""
+    area = anchors.get("signature")
+    if not area:
+        return {}
+    radius = dpi * rng.uniform(0.6, 0.75)
+    cx = area[0] + (area[2] - area[0]) * rng.uniform(0.1, 0.35)
+    touching = rng.random() < 0.35
+    if touching:
+        cy = area[1] - radius * rng.uniform(0.0, 0.5)
+    else:
+        cy = (area[1] + area[3]) / 2 + rng.uniform(-0.1, 0.1) * dpi
+        for _ in range(20):
+            ring = [cx - radius, cy - radius, cx + radius, cy + radius]
+            if not any(_overlaps(ring, b) for b in boxes.values()):
+                break
+            cy += radius * 0.15
+    marks.stamp(image, (cx, cy), radius, doc.stamp_text, rng, family)
+    ring = [cx - radius, cy - radius, cx + radius, cy + radius]
+    return {
+        "seal": [round(v, 1) for v in ring],
+        "under_seal": sorted(k for k, b in boxes.items() if _overlaps(ring, b)),
+    }
+
+
+def _signature(image: Image.Image, anchors: dict, rng: random.Random, dpi: int) -> None:
+    """The blue signature; sometimes it starts high, over the heading above it."""
+    area = anchors.get("signature")
+    if not area:
+        return
+    x0, y0, x1, y1 = area
+    lift = (y1 - y0) * rng.uniform(0.0, 0.45) if rng.random() < 0.4 else 0.0
+    marks.signature(image, [x0, round(y0 - lift), x1, round(y1 - lift)], rng, dpi)
+
+
+def _qr(
+    image: Image.Image, payload: str, margins: tuple, bottom: int, dpi: int, rng: random.Random
+) -> list[float] | None:
+    """Bottom left, into the margin if need be; top right in the margin if no room."""
+    w, h = image.size
+    room = h - bottom - dpi * 0.25
+    side = round(min(dpi * rng.uniform(0.75, 1.0), room))
+    if side >= dpi * 0.55:
+        spot = (margins[0], h - side - round(dpi * 0.15))
+    else:
+        side = round(min(dpi * 0.6, margins[1] - dpi * 0.1))
+        if side < dpi * 0.45:
+            return None
+        spot = (w - margins[2] - side, round(dpi * 0.08))
+    return [float(v) for v in marks.qr_code(image, payload, (*spot, side))]
+
+
+def render_realistic(
+    doc_type: str,
+    seed: int,
+    dpi: int | None = None,
+    captured_as: str | None = None,
+    security_paper: bool | None = None,
+) -> tuple[Image.Image, dict]:
+    """One realistic page and its truth (see the module docstring).
+
+    ``captured_as`` forces how the page is captured (``"photo"``, ``"scan"``,
+    ``"screenshot"``); ``security_paper`` forces the paper of certificates (True/False)."""
+    if doc_type not in documents.DOC_TYPES:
+        raise ValueError(
+            f"unknown document type {doc_type!r}; choose from {', '.join(documents.DOC_TYPES)}"
+        )
+    content_rng = random.Random(f"{seed}/{doc_type}/content")
+    style_rng = random.Random(f"{seed}/{doc_type}/style")
+    capture_rng = random.Random(f"{seed}/capture/realistic")
+    style = draw_style(doc_type, style_rng)
+    if captured_as is not None:
+        if captured_as not in CAPTURE_SHARES:
+            raise ValueError(
+                f"unknown capture {captured_as!r}; choose from {', '.join(CAPTURE_SHARES)}"
+            )
+        style = replace(style, capture=captured_as)
+    if security_paper is not None or style.capture == "screenshot":
+        wanted = bool(security_paper) and style.capture != "screenshot"
+        style = replace(style, security_paper=wanted and doc_type in CERTIFICATES)
+    knobs = degrade.sample_knobs("mixed", capture_rng)
+    leaders = knobs.leaders
+
+    with lexicon.drawing_from(lexicon.HELD_OUT):
+        doc = getattr(documents, doc_type)(content_rng, leaders)
+    if style.old_tones:
+        _restyle(doc.form.blocks, tones.to_old)
+        doc.form.fields = {k: tones.restyle(v) for k, v in doc.form.fields.items()}
+        doc.stamp_text = tones.to_old(doc.stamp_text)
+    if style.capture == "screenshot" and not doc.qr_payload:
+        doc.qr_payload = f"{doc_type.upper()}-{seed % 10**8:08d}"
+
+    frame, fill = None, None
+    if style.capture == "photo":
+        frame, fill = capture.photo_frame(capture_rng)
+        target = capture.page_pixels(frame, fill, A4_INCHES[1] / A4_INCHES[0])
+        dpi = dpi or int(np.clip(round(target / A4_INCHES[0] * 1.3), 110, 300))
+    elif style.capture == "screenshot":
+        frame = capture_rng.choice(capture.SCREEN_FRAMES)
+        dpi = dpi or round(frame[0] / A4_INCHES[0] * 1.6)
+    else:
+        dpi = dpi or knobs.dpi
+    size = (round(A4_INCHES[0] * dpi), round(A4_INCHES[1] * dpi))
+    cm = dpi / 2.54
+    margins = tuple(round(cm * m) for m in style.margins_cm)
+    rendered = render(
+        doc.form.blocks,
+        size,
+        margins,
+        style.family,
+        style.body_pt * dpi / 72,
+        style.spacing,
+        typewriter=style.typewriter,
+    )
+    image = rendered.image
+    boxes = {k: [float(v) for v in b] for k, b in rendered.boxes.items()}
+    extra: dict[str, list[float]] = {}
+    if doc.qr_payload:
+        spot = _qr(image, doc.qr_payload, margins, rendered.bottom, dpi, content_rng)
+        if spot:
+            extra["qr"] = spot
+    if capture_rng.random() < 0.95:
+        _signature(image, rendered.anchors, capture_rng, dpi)
+    seal = {}
+    if style.capture == "screenshot" or capture_rng.random() < 0.92:
+        seal = _seal(image, doc, rendered.anchors, boxes, capture_rng, dpi, style.family)
+
+    gen = np.random.default_rng(capture_rng.getrandbits(63))
+    sheet = None
+    if style.security_paper:
+        sheet = paper.draw_sheet(capture_rng)
+        arr = paper.print_on(image, paper.sheet_image(size, dpi, sheet, capture_rng))
+        arr = arr.clip(0, 255).astype(np.uint8)
+    else:
+        arr = np.asarray(image)
+    geo = {**boxes, **{f"__{k}": v for k, v in extra.items()}}
+    captured: dict = {"capture": style.capture}
+    if style.capture == "photo":
+        narrowest = min(margins) / size[0]
+        arr, geo, captured = capture.photograph(arr, geo, frame, fill, capture_rng, gen, narrowest)
+        out = Image.fromarray(arr, "RGB")
+    elif style.capture == "screenshot":
+        arr, geo, captured = capture.screenshot(Image.fromarray(arr), geo, frame, capture_rng)
+        out = Image.fromarray(arr, "RGB")
+    else:
+        if knobs.skew_deg:
+            arr, geo = degrade.skew(arr, knobs.skew_deg, geo)
+        arr, geo = degrade.rotate(arr, knobs.rotation, geo)
+        arr = degrade.finish(arr, knobs, gen)
+        out = Image.fromarray(arr, "RGB")
+    xywh = degrade.to_xywh(geo, out.size)
+    fields = doc.form.fields
+    truth = {
+        "page": 1,
+        "doc_type": doc.doc_type,
+        "fields": fields,
+        "boxes": {k: xywh[k] for k in fields if k in xywh},
+        "expect": "record",
+        "degradations": knobs.as_dict() if style.capture == "scan" else {},
+        # Phones write 72 dpi into their files whatever the page's scale.
+        "dpi": dpi if style.capture == "scan" else PHONE_DPI,
+        "capture": {**captured, "page_dpi": dpi},
+        "paper": {"security": sheet.as_dict()} if sheet else {"security": None},
+        "tone_placement": "old" if style.old_tones else "new",
+        "name_sources": {
+            k: lexicon.name_source(str(fields[k])) for k in NAME_FIELDS if k in fields
+        },
+        "marks": seal,
+        "form": {
+            "era": doc.form.era,
+            "typewriter": doc.form.typed,
+            "font": style.family,
+            "style": style.as_dict(),
+            "profile": "realistic",
+            "seed": seed,
+            **doc.info,
+        },
+    }
+    for name in extra:
+        truth[name] = xywh[f"__{name}"]
+    missing = set(fields) - set(truth["boxes"])
+    if missing:
+        raise AssertionError(f"fields without a box: {sorted(missing)}")
+    return out, truth
