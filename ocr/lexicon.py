@@ -465,6 +465,8 @@ def _as_entry(read: str, entry: str, spellings: Sequence[str], confidence: float
     read otherwise (NHÂN DẪN in the committee's fixed name) are not a spelling of anything
     the list can hold, so the entry is given, for review."""
     ak = accent_key(read)
+    if style := placement_of(read):
+        entry = with_placement(entry, style)  # "UỶ BAN NHÂN DÂN" stays so
     if any(accent_key(s) == ak for s in spellings):
         return Reading(entry, confidence)
     if any(adds_marks(s, read) for s in spellings):
@@ -599,12 +601,12 @@ def read_authority(text: str, confidence: float) -> Reading:
     rest = " ".join(words[4:])
     spelled = {accent_key(n): n for n in unit_names(rest)}
     if len(spelled) != 1 or any(c.isdigit() for c in rest):
-        return Reading(f"{_PEOPLES_COMMITTEE} {rest}", confidence, committee.restored)
+        return Reading(f"{committee.value} {rest}", confidence, committee.restored)
     name = next(iter(spelled.values())).upper()
     unit, how = spell_as_read(rest, name, short_of(name), placement_of(text))
-    value = f"{_PEOPLES_COMMITTEE} {unit}"
+    value = f"{committee.value} {unit}"
     if how == OTHERWISE:
-        suggestion = f"{_PEOPLES_COMMITTEE} {name}"
+        suggestion = f"{committee.value} {name}"
         return Reading(value, min(confidence, GUESS_CAP), committee.restored, suggestion)
     if how == RESTORED or committee.restored:
         return Reading(value, min(confidence, RESTORED_CAP), restored=True)
