@@ -250,12 +250,16 @@ def second_reading(
         if lifted[1] > confidence:
             return lifted
         name_doubt = marks_in_doubt(value, *readings)
-    # A lexicon that lowered either reading found it ambiguous (TUYÊN or TUYỀN?); reading
-    # the same pixels again cannot settle that, so only plain OCR doubt is lifted.
-    ambiguous = confidence < rf.confidence or second_conf < min(w.confidence for w in again)
+    # A lexicon that lowered either reading below what a mark it restored costs found it
+    # ambiguous (TUYÊN or TUYỀN?); reading the same pixels again cannot settle that, so
+    # only plain OCR doubt, or marks restored from one spelling, is lifted.
+    restored = lexicon.RESTORED_CAP
+    ambiguous = confidence < min(rf.confidence, restored) or second_conf < min(
+        min(w.confidence for w in again), restored
+    )
     if normalize.field_kind(name) == "name" and (
         not lexicon.name_is_known(str(value))  # nothing to confirm it by
-        or any(lexicon.correct_name(t, 1.0)[1] < lexicon.ACCENT_CAP for t in (rf.text, text))
+        or any(lexicon.correct_name(t, 1.0)[1] < restored for t in (rf.text, text))
     ):
         ambiguous = True  # unknown to the lexicon, or a spelling it had doubts about
     if normalize.field_kind(name) == "place" and unit_missed(str(value)):

@@ -190,3 +190,20 @@ def test_the_english_readings_doubt_counts_only_in_the_words_of_the_values_digit
     assert digits_confidence(words, ["1985", "06", "14"]) == 0.87
     assert digits_confidence(words, ["1985", "06", "11"]) == 0.49
     assert digits_confidence(words, ["2001"]) == 0.0
+
+
+def test_marks_restored_from_one_spelling_are_accepted_when_a_second_reading_agrees():
+    # The dot of "quỵ" is lost in the print itself: both readings give "Đột quy", the
+    # list of causes restores it. Restored, the first value is not sure by itself; the
+    # second reading that agrees makes it so.
+    from ocr.lexicon import RESTORED_CAP
+    from ocr.record import AUTO_ACCEPT_CONFIDENCE
+    from ocr.rereading import second_reading
+
+    prepared = page_with("Đột quy", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    words = read_words(prepared.image, dpi=300, psm=7)
+    rf = RawField("cause_of_death", " ".join(w.text for w in words), words)
+    value, confidence = value_of("death", "cause_of_death", rf)
+    assert value == "Đột quỵ" and confidence == RESTORED_CAP
+    again = second_reading("death", "cause_of_death", rf, prepared, value, confidence)
+    assert again == (value, AGREED) and AGREED >= AUTO_ACCEPT_CONFIDENCE
