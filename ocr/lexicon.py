@@ -114,7 +114,8 @@ class EthnicGroup:
 
 @lru_cache(maxsize=1)
 def ethnic_groups() -> tuple[EthnicGroup, ...]:
-    """The 54 official groups in official code order (the project keeps this list)."""
+    """The 54 official groups in official code order (the project keeps this list: see
+    docs/reference-data.md)."""
     data = json.loads((DATA_DIR / "ethnic_groups.json").read_text(encoding="utf-8"))
     return tuple(
         EthnicGroup(g["code"], nfc(g["name"]), tuple(nfc(a) for a in g["aliases"])) for g in data

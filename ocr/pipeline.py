@@ -16,14 +16,18 @@ import numpy as np
 
 from ocr import book as books
 from ocr import checks, normalize, numberline
+from ocr.capture import capture
 from ocr.classify import classify
 from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
 from ocr.engine import Word, read_words
 from ocr.errors import InputFileError
-from ocr.fields import RawField, extract_raw
+from ocr.fields import RawField, read_form
+from ocr.forms import finish_values
+from ocr.guards import with_guards
 from ocr.layout import extent
 from ocr.loading import iter_pages, sha256_of
+from ocr.paper import marks_over_values
 from ocr.prepare import OCR_DPI, Prepared, prepare
 from ocr.quality import assess
 from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue, PageRecord, Quality, Source
@@ -35,6 +39,7 @@ from ocr.rereading import (
     reread_weak_lines,
     second_reading,
 )
+from ocr.slots import settle_result_slots
 from ocr.values import value_of
 
 _PSM = 3  # Tesseract's automatic layout: keeps the marriage form's two columns apart
@@ -53,7 +58,7 @@ def extract_file(
 ) -> Iterator[PageRecord]:
     """Records of every page of a file; raises :class:`InputFileError` for a bad file."""
     sha = sha256_of(path)
-    for page in iter_pages(path):
+    for page in iter_pages(path, colour=True):
         source = Source(uri or str(path), page.number, sha)
         yield extract_page(page.image, source, dpi=page.dpi, today=today, book=book)
 
@@ -68,7 +73,7 @@ def rejected_file(
     """
     try:
         sha = sha256_of(path)
-    except OSError:
+    except (OSError, InputFileError):  # a missing file is its own record, not a crash
         sha = ""
     return PageRecord(
         source=Source(uri or str(path), page, sha),
@@ -99,9 +104,10 @@ def extract_page(
     today: date | None = None,
     book: books.Book | None = None,
 ) -> PageRecord:
-    """One page to one record; ``book``, when known, is the register
+    """One page to one record (docs/record.md); ``book``, when known, is the register
     book the page belongs to (:mod:`ocr.book`)."""
-    report = assess(image, dpi)
+    page = capture(image, dpi)  # the page found in a photo, flattened, print apart from paper
+    report = assess(page.image, page.dpi, light=page.light, plain=page.plain)
     quality = Quality(sharpness=report.sharpness, readable=report.readable)
     record = PageRecord(source=source, quality=quality)
     if not report.readable:
@@ -109,7 +115,8 @@ def extract_page(
         record.issues = [Issue(rule="unreadable_page", message=r) for r in report.reasons]
         return record
 
-    prepared, words = _read(image, dpi or 300)
+    prepared, words = _read(page.image, page.dpi or 300)
+    prepared.homography = page.homography
     words = reread_weak_lines(prepared, words)
     quality.rotation, quality.skew_deg = prepared.rotation, prepared.skew_deg
     if len(words) < _MIN_WORDS:
@@ -139,20 +146,26 @@ def extract_page(
         ]
         return record
 
-    raw = extract_raw(record.doc_type, words)
+    form = read_form(record.doc_type, words)
+    raw = form.raw
     if record.doc_type == "dossier_result":
         height, width = prepared.image.shape[:2]
         raw = {**unlabelled_fields(words, width, height), **raw}
     record.fields, word_texts = _finish_fields(record.doc_type, raw, prepared)
+    finish_values(record.doc_type, record.fields)
     _settle_numbers(record, prepared, words)
+    slot_issues: list[Issue] = []
     if record.doc_type == "dossier_result":
         _apply_qr(record, prepared)
         _reread_result_number(record, prepared, raw)
+        slot_issues = settle_result_slots(record.fields, prepared.image, words)
 
     values = {name: f.value for name, f in record.fields.items()}
     record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
+    record.issues = with_guards(record.issues + slot_issues, form, record.fields, prepared, words)
     books.settle(record, book)  # places' units, the book's unit and year
     _confirm_by_words(record, word_texts)
+    record.issues += marks_over_values(record.fields, page.marks, page)
     for name, f in record.fields.items():
         if f.confidence < AUTO_ACCEPT_CONFIDENCE:
             record.issues.append(

@@ -1,4 +1,4 @@
-"""The extracted record of SPEC section 3, as plain dataclasses with a JSON form."""
+"""The extracted record (docs/record.md), as plain dataclasses with a JSON form."""
 
 from __future__ import annotations
 

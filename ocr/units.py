@@ -1,6 +1,7 @@
 """Administrative units: province codes, places as printed, and their units today.
 
-Units come from the maintained ``vietnamadminunits`` package, never from a copy.
+Units come from the maintained ``vietnamadminunits`` package (docs/reference-data.md),
+never from a copy.
 Records name places in two eras: three levels before 1 July 2025 (commune, district,
 province; table ``admin_units_legacy``, 63 provinces) and two levels after it (commune,
 province; table ``admin_units``, 34 provinces). Both are loaded once and indexed by an

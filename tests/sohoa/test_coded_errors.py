@@ -58,6 +58,37 @@ PRINTED = [
         ReviewError("flag_resolved", flag=4, state="different"),
         "flag 4 is already resolved (different)",
     ),
+    (
+        ReviewError("value_refused", field="sex", message="The sex must be Nam or Nữ.", rule="r"),
+        "sex: The sex must be Nam or Nữ. (r)",
+    ),
+    (
+        ReviewError("double_entry_book", item=7),
+        "review item 7 is in a book typed twice: two people key it in the web app and a "
+        "reviewer settles where they differ",
+    ),
+    (
+        ReviewError("already_keyed", item=7),
+        "you keyed review item 7 already; the second keying is another's",
+    ),
+    (ReviewError("keying_done", item=7), "review item 7 was keyed twice already"),
+    (ReviewError("not_arbitrable", item=7), "review item 7 has no two keyings to arbitrate"),
+    (ReviewError("not_double", item=7), "review item 7 is not in a book typed twice"),
+    (ReviewError("arbiter_keyed", item=7), "a keyer of review item 7 cannot arbitrate it"),
+    (ReviewError("choice_missing", fields=("sex",)), "no value chosen for sex"),
+    (
+        ReviewError("default_invalid", field="ethnicity", value="Kihn"),
+        "ethnicity: 'Kihn' is not in its list and cannot be a default",
+    ),
+    (
+        ReviewError("checks_failed", fields=("date_of_birth",), problems="date_of_birth: x"),
+        "not loaded, the checks refuse date_of_birth: date_of_birth: x",
+    ),
+    (
+        ReviewError("warnings_unanswered", fields=("hometown",), problems="hometown: x"),
+        "not loaded without a reason for hometown: hometown: x; if the page says so, give the "
+        "reason with --override FIELD=REASON",
+    ),
     (AccountError("password_short", min_length=10), "a password needs at least 10 characters"),
     (AccountError("password_spaces"), "a password cannot start or end with a space"),
     (AccountError("unit_code", unit="25920/x"), "not a unit code: '25920/x'"),

@@ -1,8 +1,10 @@
-"""``sohoa report --period 2024-Q2 [--unit CODE] [--format …] [--out PATH] [--drill-down]``.
+"""``sohoa report --period 2024-Q2 [--unit CODE] [--format …] [--out PATH] [--lang vi|en]
+[--drill-down]``.
 
-The KPI report of SPEC 7/8. Without ``--out``, JSON and CSV go to standard output and
-XLSX/HTML to ``kpi-<period>.<ext>`` in the current folder. ``--drill-down`` lists the
-dossiers behind the numerators and denominators of ``--unit`` (a commune or province).
+The KPI report of docs/kpis.md. Without ``--out``, JSON and CSV go to standard output and
+XLSX/HTML to ``kpi-<period>.<ext>`` in the current folder. CSV, XLSX and HTML are in
+Vietnamese unless ``--lang en``; JSON keeps English keys either way. ``--drill-down`` lists
+the dossiers behind the numerators and denominators of ``--unit`` (a commune or province).
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unit", default=None, help="a unit code or a province code (default: all)")
     p.add_argument("--format", default="json", choices=FORMATS)
     p.add_argument("--out", type=Path, default=None, help="output file (default: see above)")
+    p.add_argument(
+        "--lang",
+        default="vi",
+        choices=("vi", "en"),
+        help="language of the CSV, XLSX and HTML report (default: vi, Vietnamese)",
+    )
     p.add_argument(
         "--drill-down",
         action="store_true",
@@ -56,12 +64,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if out is None and args.format == "csv":
         with tempfile.TemporaryDirectory() as tmp:
-            first = (render_drill if args.drill_down else render)(data, "csv", Path(tmp) / "r.csv")
+            write = render_drill if args.drill_down else render
+            first = write(data, "csv", Path(tmp) / "r.csv", lang=args.lang)
             sys.stdout.write(first[0].read_text(encoding="utf-8-sig"))
         return 0
     if out is None:
         out = Path(f"kpi-{period.label}.{args.format}")
-    paths = (render_drill if args.drill_down else render)(data, args.format, out)
+    paths = (render_drill if args.drill_down else render)(data, args.format, out, lang=args.lang)
     for path in paths:
         print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -2,6 +2,9 @@
 
 ``list`` / ``show ID`` to look; ``correct ID FIELD VALUE``, ``confirm ID``,
 ``enter ID --type birth FIELD=VALUE...``, ``reject ID --reason TEXT`` to act;
+``confirm`` and ``enter`` load only a record that passes the checks of a machine-read one
+(``sohoa.review.checks``): an error refuses it (exit code 2, nothing saved), a warning
+needs ``--override FIELD=REASON``, kept in the audit trail;
 ``duplicates`` / ``resolve FLAG --same|--different`` for possible duplicate persons;
 ``links`` / ``link RECORD DOSSIER_CODE`` / ``unlink RECORD --reason TEXT`` for dossier
 results whose dossier is in doubt (``sohoa.dossiers.link``).
@@ -42,6 +45,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=["birth", "death", "marriage", "dossier_result"],
     )
     ent.add_argument("values", nargs="+", metavar="FIELD=VALUE")
+    for op in (con, ent):
+        op.add_argument(
+            "--override",
+            action="append",
+            default=[],
+            metavar="FIELD=REASON",
+            help="load despite this field's warning (the page says so), for this reason",
+        )
     rej = ops.add_parser("reject", help="not a record page: reject it with a reason")
     rej.add_argument("id", type=int)
     rej.add_argument("--reason", required=True)
@@ -125,16 +136,19 @@ def run(args: argparse.Namespace) -> int:
         queue.correct_field(engine, args.id, args.field, args.value, actor=args.by)
         print(f"item {args.id}: {args.field} corrected", file=out)
     elif args.op == "confirm":
-        record = queue.confirm(engine, args.id, actor=args.by)
+        overrides = _pairs(args.override, "FIELD=REASON")
+        record = queue.confirm(engine, args.id, actor=args.by, overrides=overrides)
         print(f"item {args.id}: loaded as record {record}", file=out)
     elif args.op == "enter":
-        values = {}
-        for pair in args.values:
-            name, sep, value = pair.partition("=")
-            if not sep or not name:
-                raise ConfigurationError(f"expected FIELD=VALUE, got {pair!r}")
-            values[name.strip()] = value
-        record = queue.enter_record(engine, args.id, args.doc_type, values, actor=args.by)
+        values = _pairs(args.values, "FIELD=VALUE")
+        record = queue.enter_record(
+            engine,
+            args.id,
+            args.doc_type,
+            values,
+            actor=args.by,
+            overrides=_pairs(args.override, "FIELD=REASON"),
+        )
         print(f"item {args.id}: typed in and loaded as record {record}", file=out)
     elif args.op == "reject":
         queue.reject_page(engine, args.id, args.reason, actor=args.by)
@@ -149,6 +163,18 @@ def run(args: argparse.Namespace) -> int:
         link.dismiss_link(engine, args.record, actor=args.by, note=args.reason)
         print(f"record {args.record}: left unlinked", file=out)
     return 0
+
+
+def _pairs(items: list[str], shape: str) -> dict[str, str]:
+    from ocr.errors import ConfigurationError
+
+    out = {}
+    for pair in items:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise ConfigurationError(f"expected {shape}, got {pair!r}")
+        out[name.strip()] = value
+    return out
 
 
 def _show(item, as_json: bool, out) -> None:

@@ -30,6 +30,8 @@ DATE_FIELDS = (
     "husband_date_of_birth",
     "wife_date_of_birth",
     "result_date",
+    "mother_date_of_birth",
+    "father_date_of_birth",
 )
 # personal ID field -> (its owner's date-of-birth field, sex field or fixed sex)
 ID_OWNERS = {
@@ -113,11 +115,18 @@ def _row(index: int, rec: dict[str, Any], doc_type: str) -> dict[str, Any]:
     for name in ETHNIC_FIELDS:
         if values.get(name) is not None:
             row[name + "__known"] = bool(_ethnic_check()(str(values[name])))
+    if doc_type == "dossier_result":
+        # A result's dossier comes from its page (QR, "Mã hồ sơ") or from the upload.
+        given = values.get("dossier_code") or (rec.get("upload") or {}).get("dossier_code")
+        row["dossier_code__given"] = bool(given)
     child = parse_date(values.get("date_of_birth"))
     for parent in ("mother", "father"):
         year = values.get(parent + "_birth_year")
         if child is not None and isinstance(year, int | float) and not isinstance(year, bool):
             row[parent + "_age_at_birth"] = child.year - int(year)
+        full = parse_date(values.get(parent + "_date_of_birth"))
+        if full is not None and isinstance(year, int | float) and not isinstance(year, bool):
+            row[parent + "_date_of_birth__year"] = full.year == int(year)
     confidences = [
         (f.get("confidence"), k)
         for k, f in fields.items()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from sohoa.kpi.register import (
     register_progress,
     review_turnaround,
 )
-from sohoa.kpi.units import is_province_code, province_of
+from sohoa.kpi.units import is_province_code, province_of, unit_name
 
 REPORT_VERSION = 1
 FORMATS = ("json", "csv", "xlsx", "html")
@@ -118,12 +118,14 @@ def build_report(
             if facts.available(conn)
             else undated_without_code_date(conn, ids)
         )
-    units = scope.units
+    units = named_units(scope.units, per.after - timedelta(days=1))
     unit_rows = [_indicator_row(units[uid], counts) for uid, counts in by_unit.items()]
     _rank(unit_rows)
     province_rows = _province_rows(by_unit, units)
     _rank(province_rows)
     totals = _sum_counts(by_unit.values())
+    from sohoa.reports.words import names
+
     return {
         "report": "sohoa-kpi",
         "version": REPORT_VERSION,
@@ -150,6 +152,15 @@ def build_report(
         "register_progress": _progress_rows(progress, units),
         "data_quality": _quality_rows(quality, turnaround, units),
         "notes": {"dossiers_without_any_date": unplaced},
+        "names": names(per),  # the period and indicators as people read them, vi and en
+    }
+
+
+def named_units(units: dict[int, UnitInfo], on) -> dict[int, UnitInfo]:
+    """The units with their names: the database's when it has one, else the name the
+    unit list in force on ``on`` (the period's last day) gives the code."""
+    return {
+        uid: u if u.name else replace(u, name=unit_name(u.code, on)) for uid, u in units.items()
     }
 
 
@@ -176,8 +187,10 @@ def write_reports(
     out_dir: Path,
     unit: str | None = None,
     formats: Sequence[str] = FORMATS,
+    lang: str = "vi",
 ) -> list[Path]:
-    """Write ``kpi-<period>[-<unit>].<ext>`` for each format into ``out_dir``; the paths."""
+    """Write ``kpi-<period>[-<unit>].<ext>`` for each format into ``out_dir``, in
+    Vietnamese unless ``lang="en"``; the paths."""
     from sohoa.reports.render import render
 
     bad = [f for f in formats if f not in FORMATS]
@@ -189,7 +202,7 @@ def write_reports(
     stem = f"kpi-{report['period']}" + (f"-{unit}" if unit else "")
     paths: list[Path] = []
     for fmt in formats:
-        paths += render(report, fmt, out_dir / f"{stem}.{fmt}")
+        paths += render(report, fmt, out_dir / f"{stem}.{fmt}", lang=lang)
     return paths
 
 
@@ -269,13 +282,22 @@ def _progress_rows(rows: list[dict[str, Any]], units: dict[int, UnitInfo]) -> li
         u = units.get(row.pop("unit_id"))
         if u is None:
             continue
-        out.append({"level": "unit", "unit_code": u.code, "province_code": u.province_code, **row})
+        out.append(
+            {
+                "level": "unit",
+                "unit_code": u.code,
+                "unit_name": u.name,
+                "province_code": u.province_code,
+                **row,
+            }
+        )
         key = (u.province_code, row["book_type"], row["year"])
         agg = provinces.setdefault(
             key,
             {
                 "level": "province",
                 "unit_code": None,
+                "unit_name": None,
                 "province_code": u.province_code,
                 "book_type": row["book_type"],
                 "year": row["year"],
@@ -311,6 +333,7 @@ def _quality_rows(
             {
                 "level": "unit",
                 "unit_code": u.code,
+                "unit_name": u.name,
                 "province_code": u.province_code,
                 **finish_quality(q, turnaround.get(("unit", uid))),
             }
@@ -324,6 +347,7 @@ def _quality_rows(
             {
                 "level": "province",
                 "unit_code": None,
+                "unit_name": None,
                 "province_code": code,
                 **finish_quality(agg, turnaround.get(("province", code))),
             }
@@ -332,6 +356,7 @@ def _quality_rows(
         {
             "level": "all",
             "unit_code": None,
+            "unit_name": None,
             "province_code": None,
             **finish_quality(total, turnaround.get(("all", None))),
         }

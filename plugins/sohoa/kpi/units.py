@@ -1,4 +1,5 @@
-"""Roll a commune up to today's province through ``vietnamadminunits`` (SPEC 7 and 10).
+"""Roll a commune up to today's province through ``vietnamadminunits`` (docs/kpis.md,
+docs/reference-data.md).
 
 Dossiers and books carry the commune code of their time. A code from the 63-province list
 (before 1 July 2025) is converted with the package's own converter table (old province
@@ -15,6 +16,7 @@ import json
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +30,7 @@ class Province:
 
 
 UNKNOWN = Province("?", "unknown unit")
+UNITS_REFORM = date(2025, 7, 1)  # the two-level list of 34 provinces is in force from here
 
 
 @lru_cache(maxsize=1)
@@ -112,3 +115,30 @@ def is_province_code(code: str) -> bool:
 def province_name(code: str) -> str:
     today, _, _ = _tables()
     return today.get(code, UNKNOWN).name if code in today else UNKNOWN.name
+
+
+@lru_cache(maxsize=1)
+def _unit_names() -> tuple[dict[str, str], dict[str, str]]:
+    """(commune code -> name in today's list, commune code -> "name, district" in the
+    list before 1 July 2025). New communes reuse an old commune's code, so one code can
+    name two different communes: which one depends on the date."""
+    current = {r["wardCode"]: r["ward"] for r in query("SELECT wardCode, ward FROM admin_units")}
+    legacy = {
+        r["wardCode"]: f"{r['ward']}, {r['district']}"
+        for r in query("SELECT wardCode, ward, district FROM admin_units_legacy")
+        if r["wardCode"]
+    }
+    return current, legacy
+
+
+def unit_name(code: str, on: date | None = None) -> str | None:
+    """The name of a commune (or province) code as the unit list in force on ``on``
+    (today by default) names it, else as the other list does; ``None`` when neither
+    knows the code. Names come from the installed package at run time."""
+    code = code.strip()
+    if len(code) <= 2 and code.isdigit():
+        found = province_of(code)
+        return None if found == UNKNOWN else found.name
+    current, legacy = _unit_names()
+    lists = (legacy, current) if on is not None and on < UNITS_REFORM else (current, legacy)
+    return next((names[code] for names in lists if code in names), None)

@@ -13,20 +13,23 @@ workers give the parallelism, one OCR task per core.
 from __future__ import annotations
 
 import atexit
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ocr.files import FileReading
+
 _pool: ProcessPoolExecutor | None = None
 _jobs = 0
 
 
-def _warm_worker() -> None:
-    from sohoa.commands.extract import _init_worker
+def _warm_worker(parent_pid: int) -> None:
+    from ocr.files import init_worker
 
-    _init_worker()
+    init_worker(parent_pid)  # and gone when ``sohoa run`` is, even killed
     import ocr.pipeline  # noqa: F401 - pay the imports once, at start-up
 
 
@@ -42,7 +45,9 @@ def shared_pool(jobs: int) -> ProcessPoolExecutor | None:
     if _pool is None or _jobs != jobs:
         if _pool is not None:
             _pool.shutdown()
-        _pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
+        _pool = ProcessPoolExecutor(
+            max_workers=jobs, initializer=_warm_worker, initargs=(os.getpid(),)
+        )
         _jobs = jobs
     return _pool
 
@@ -55,14 +60,12 @@ def warm_up(jobs: int) -> None:
             pool.submit(_ready)
 
 
-def extract_files(
-    paths: list[Path], jobs: int, book: Any = None
-) -> Iterator[tuple[list[dict], str | None]]:
+def extract_files(paths: list[Path], jobs: int, book: Any = None) -> Iterator[FileReading]:
     """``(records, error)`` per file, in order: ``sohoa extract``'s worker over the pool;
     ``book`` is the :class:`ocr.book.Book` the files belong to."""
-    from sohoa.commands.extract import _extract_one
+    from ocr.files import read_file
 
-    one = partial(_extract_one, book=book)
+    one = partial(read_file, book=book)
     pool = shared_pool(jobs)
     if pool is None:
         yield from map(one, paths)

@@ -1,20 +1,26 @@
-"""The KPI report as ONE self-contained HTML file a manager can email.
+"""The KPI report as ONE self-contained HTML file a manager can email, in Vietnamese
+(the default) or English.
 
 No external files, scripts or fonts: charts are drawn by matplotlib and embedded as
 inline SVG (text as paths, so Vietnamese shows without fonts on the reader's machine);
 styles are inline. Sections: headline figures against targets, trend by month, units
-ranked like the provincial rankings, register progress bars, definitions.
+ranked like the provincial rankings, register progress bars, data quality, definitions.
+Numbers carry the language's decimal sign, times are Vietnam time, units their names.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from sohoa.kpi.indicators import INDICATORS
+from sohoa.kpi.units import province_name
+from sohoa.reports.tables import rejected_text, scope_text
+from sohoa.reports.words import Words, words
 
 _COLORS = {"e_result_rate": "#1f77b4", "digitization_rate": "#2ca02c", "reuse_rate": "#ff7f0e"}
 _MAX_RANKED = 30  # units shown in the ranking chart (the table lists all)
@@ -24,8 +30,8 @@ _MAX_PROGRESS_ROWS = 300  # unit rows in the progress table before it shows prov
 
 @dataclass(frozen=True)
 class ChartLabels:
-    """The words drawn inside the charts, in one language. The e-mailed report is English
-    (``"en"``); the dashboard draws the same charts with Vietnamese words (``"vi"``)."""
+    """The words drawn inside the charts, in one language: the report's (Vietnamese by
+    default, ``"en"`` for English); the dashboard draws the same charts in Vietnamese."""
 
     percent: str
     percent_target: str
@@ -36,6 +42,7 @@ class ChartLabels:
     no_ranked: str
     no_progress: str
     decimal: str  # "." or ","
+    month_format: str  # "{year}-{month}" or "{month}/{year}"
     indicators: dict[str, str]  # indicator key -> legend name
     book_types: dict[str, str]  # book type -> name
 
@@ -44,6 +51,11 @@ class ChartLabels:
 
     def book_type(self, key: str) -> str:
         return self.book_types.get(key, key)
+
+    def month(self, month: str) -> str:
+        """A ``YYYY-MM`` month as the axis shows it."""
+        year, mm = month.split("-")
+        return self.month_format.format(year=year, month=mm)
 
     def percent_value(self, rate: float) -> str:
         return f"{rate:.1f} %".replace(".", self.decimal)
@@ -60,6 +72,7 @@ CHART_LABELS = {
         no_ranked="No unit has dossiers in this period.",
         no_progress="No register book with a declared entry count yet.",
         decimal=".",
+        month_format="{year}-{month}",
         indicators={},  # the keys themselves, as the tables and the JSON name them
         book_types={},
     ),
@@ -73,6 +86,7 @@ CHART_LABELS = {
         no_ranked="Chưa đơn vị nào có hồ sơ trong kỳ này.",
         no_progress="Chưa có quyển sổ nào khai báo số mục.",
         decimal=",",
+        month_format="{month}/{year}",
         indicators={
             "e_result_rate": "Trả kết quả điện tử",
             "digitization_rate": "Số hóa hồ sơ, kết quả",
@@ -100,48 +114,68 @@ th{background:#f0f0f0}td.t,th.t{text-align:left}
 """
 
 
-def write_html(report: dict[str, Any], path: Path) -> None:
-    path.write_text(render_html(report), encoding="utf-8")
+def write_html(report: dict[str, Any], path: Path, lang: str = "vi") -> None:
+    path.write_text(render_html(report, lang), encoding="utf-8")
 
 
-def render_html(report: dict[str, Any]) -> str:
+def render_html(report: dict[str, Any], lang: str = "vi") -> str:
+    """The whole report as one page in ``lang`` (Vietnamese unless "en"); its charts
+    carry the same language's words."""
     import matplotlib
 
     matplotlib.use("Agg")
-    scope = report["scope"]
-    where = "all units" if scope["level"] == "all" else f"{scope['level']} {scope['code']}"
+    w = words(lang)
+    period = w.period(report["period"])
+    last = date.fromisoformat(report["period_end"]) - timedelta(days=1)
+    title = f"{w.text('title')} — {period} — {scope_text(report, w)}"
     parts = [
-        "<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'>",
-        f"<title>KPI {escape(report['period'])}</title><style>{_CSS}</style></head><body>",
-        f"<h1>Digitization KPIs — {escape(report['period'])} — {escape(where)}</h1>",
-        f"<p class='muted'>Period {report['period_start']} to {report['period_end']} "
-        f"(exclusive), local time {report['timezone']}. Generated "
-        f"{escape(report['generated_at'])} by sohoa.</p>",
-        _headline(report),
-        "<h2>Trend by month</h2>",
-        trend_chart(report["trend"]),
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>",
+        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        "<p class='muted'>"
+        + escape(
+            w.text(
+                "intro",
+                first=w.day(report["period_start"]),
+                last=w.day(last),
+                generated=w.time(report["generated_at"]),
+            )
+        )
+        + "</p>",
+        _headline(report, w),
+        f"<h2>{escape(w.text('trend'))}</h2>",
+        trend_chart(report["trend"], lang),
         _table(
-            ["month", "dossiers", *(i.key for i in INDICATORS)],
+            [w.heading("month"), w.heading("dossiers"), *(_short(w, i.key) for i in INDICATORS)],
             [
-                [t["month"], t["dossiers"], *(t["indicators"][i.key]["rate"] for i in INDICATORS)]
+                [
+                    w.month(t["month"]),
+                    w.number(t["dossiers"]),
+                    *(w.percent(t["indicators"][i.key]["rate"]) for i in INDICATORS),
+                ]
                 for t in report["trend"]
             ],
         ),
-        "<h2>Units ranked</h2>",
-        "<p class='muted'>By total points (max 12), then electronic-results rate.</p>",
-        ranking_chart(report["units"]),
-        _ranking_table(report["units"]),
-        _provinces(report),
-        "<h2>Civil-register progress</h2>",
-        progress_chart(report["register_progress"]),
-        _progress_table(report["register_progress"]),
-        "<h2>Data quality</h2>",
-        _quality_table(report["data_quality"]),
-        "<h2>Definitions</h2>",
-        _definitions(report),
+        f"<h2>{escape(w.text('ranking'))}</h2>",
+        f"<p class='muted'>{escape(w.text('ranking_note'))}</p>",
+        ranking_chart(report["units"], lang),
+        _ranking_table(report["units"], w),
+        _provinces(report, w),
+        f"<h2>{escape(w.text('progress'))}</h2>",
+        progress_chart(report["register_progress"], lang),
+        _progress_table(report["register_progress"], w),
+        f"<h2>{escape(w.text('quality'))}</h2>",
+        _quality_table(report["data_quality"], w),
+        f"<h2>{escape(w.text('definitions'))}</h2>",
+        _definitions(report, w),
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+def _short(w: Words, key: str) -> str:
+    """An indicator's column heading in the HTML tables: its name and "%"."""
+    return f"{w.indicator(key).title} (%)"
 
 
 def _svg(fig) -> str:
@@ -154,28 +188,35 @@ def _svg(fig) -> str:
     return text[text.index("<svg") :]
 
 
-def _headline(report: dict[str, Any]) -> str:
+def _headline(report: dict[str, Any], w: Words) -> str:
     totals = report["totals"]
     cards = []
     for i in INDICATORS:
         b = totals["indicators"][i.key]
         target = report["targets"][i.key]
         if b["rate"] is None:
-            value, cls = "n/a", "muted"
+            value, cls = w.text("none"), "muted"
         else:
-            value, cls = f"{b['rate']:.2f} %", "ok" if b["rate"] >= target else "low"
-        pts = "—" if b["points"] is None else f"{b['points']:.2f}"
-        cards.append(
-            f"<div class='card'><div>{escape(i.title)}</div>"
-            f"<div class='v {cls}'>{value}</div>"
-            f"<div class='muted'>target {target} % · {b['numerator']} / {b['denominator']} "
-            f"dossiers · {pts} of {i.max_points} points</div></div>"
+            value, cls = w.percent(b["rate"]), "ok" if b["rate"] >= target else "low"
+        line = w.text(
+            "card",
+            target=target,
+            num=w.number(b["numerator"]),
+            den=w.number(b["denominator"]),
+            points=w.number(b["points"]),
+            max=i.max_points,
         )
-    points = "n/a" if totals["points"] is None else f"{totals['points']:.2f}"
+        cards.append(
+            f"<div class='card' data-indicator='{i.key}'><div>{escape(w.indicator(i.key).title)}"
+            f"</div><div class='v {cls}'>{escape(value)}</div>"
+            f"<div class='muted'>{escape(line)}</div></div>"
+        )
+    said = w.text(
+        "totals", dossiers=w.number(totals["dossiers"]), points=w.number(totals["points"])
+    )
     return (
-        "<h2>Headline figures against targets</h2>"
-        f"<p>{totals['dossiers']} dossiers; total points {points} of 12.</p>"
-        f"<div class='cards'>{''.join(cards)}</div>{headline_chart(report)}"
+        f"<h2>{escape(w.text('headline'))}</h2><p>{escape(said)}</p>"
+        f"<div class='cards'>{''.join(cards)}</div>{headline_chart(report, w.lang)}"
     )
 
 
@@ -215,7 +256,7 @@ def trend_chart(trend: list[dict[str, Any]], lang: str = "en") -> str:
             color=_COLORS[i.key],
         )
     ax.axhline(80, color="#b03030", linestyle="--", linewidth=1)
-    ax.set_xticks(xs, months)
+    ax.set_xticks(xs, [words.month(m) for m in months])
     ax.set_ylim(0, 100)
     ax.set_ylabel(words.percent)
     ax.legend(loc="lower left", fontsize=8)
@@ -247,37 +288,51 @@ def ranking_chart(units: list[dict[str, Any]], lang: str = "en") -> str:
     return _svg(fig)
 
 
-def _ranking_table(units: list[dict[str, Any]]) -> str:
+def _ranking_table(units: list[dict[str, Any]], w: Words) -> str:
     return _table(
-        ["rank", "unit", "province", "dossiers", *(i.key for i in INDICATORS), "points"],
+        [
+            w.heading("rank"),
+            w.text("unit"),
+            w.text("province"),
+            w.heading("dossiers"),
+            *(_short(w, i.key) for i in INDICATORS),
+            w.heading("points"),
+        ],
         [
             [
                 u["rank"],
                 f"{u['unit_code']} {u['unit_name'] or ''}".strip(),
                 u["province_name"],
-                u["dossiers"],
-                *(u["indicators"][i.key]["rate"] for i in INDICATORS),
-                u["points"],
+                w.number(u["dossiers"]),
+                *(w.percent(u["indicators"][i.key]["rate"]) for i in INDICATORS),
+                w.number(u["points"]),
             ]
             for u in units
         ],
-        text_cols=2,
+        text_cols=3,
     )
 
 
-def _provinces(report: dict[str, Any]) -> str:
+def _provinces(report: dict[str, Any], w: Words) -> str:
     if len(report["provinces"]) < 1:
         return ""
-    return "<h2>Provinces (today's units)</h2>" + _table(
-        ["rank", "province", "units", "dossiers", *(i.key for i in INDICATORS), "points"],
+    return f"<h2>{escape(w.text('provinces'))}</h2>" + _table(
+        [
+            w.heading("rank"),
+            w.text("province"),
+            w.text("units"),
+            w.heading("dossiers"),
+            *(_short(w, i.key) for i in INDICATORS),
+            w.heading("points"),
+        ],
         [
             [
                 p["rank"],
                 f"{p['province_code']} {p['province_name']}",
-                p["units"],
-                p["dossiers"],
-                *(p["indicators"][i.key]["rate"] for i in INDICATORS),
-                p["points"],
+                w.number(p["units"]),
+                w.number(p["dossiers"]),
+                *(w.percent(p["indicators"][i.key]["rate"]) for i in INDICATORS),
+                w.number(p["points"]),
             ]
             for p in report["provinces"]
         ],
@@ -314,68 +369,77 @@ def progress_chart(rows: list[dict[str, Any]], lang: str = "en") -> str:
     return _svg(fig)
 
 
-def _progress_table(rows: list[dict[str, Any]]) -> str:
+def _where(r: dict[str, Any], w: Words) -> str:
+    """A row's unit with its name, or its province with its name."""
+    if r.get("unit_code"):
+        return f"{r['unit_code']} {r.get('unit_name') or ''}".strip()
+    if r.get("province_code"):
+        return f"{r['province_code']} {province_name(r['province_code'])}"
+    return ""
+
+
+def _progress_table(rows: list[dict[str, Any]], w: Words) -> str:
     note = ""
     if sum(1 for r in rows if r["level"] == "unit") > _MAX_PROGRESS_ROWS:
         rows = [r for r in rows if r["level"] != "unit"]  # keep the e-mail small
-        note = (
-            "<p class='muted'>Province rows only; the row of every unit, book type and year "
-            "is in the XLSX and CSV reports.</p>"
-        )
+        note = f"<p class='muted'>{escape(w.text('progress_trimmed'))}</p>"
+    keys = [
+        "declared_entries",
+        "digitized_entries",
+        "progress_rate",
+        "auto_accepted_share",
+        "reviewed_share",
+        "typed_share",
+        "rejected_pages",
+        "rejected_by_reason",
+    ]
     return note + _table(
         [
-            "level",
-            "unit / province",
-            "book type",
-            "year",
-            "declared",
-            "digitized",
-            "progress %",
-            "auto-accepted %",
-            "reviewed %",
-            "typed %",
-            "rejected pages",
-            "rejected by reason",
+            w.heading("level"),
+            w.text("unit_province"),
+            w.heading("book_type"),
+            w.heading("year"),
+            *(w.heading(k) for k in keys),
         ],
         [
             [
-                r["level"],
-                r["unit_code"] or r["province_code"],
-                r["book_type"],
+                w.level(r["level"]),
+                _where(r, w),
+                w.book_type(r["book_type"]),
                 r["year"],
-                r["declared_entries"],
-                r["digitized_entries"],
-                r["progress_rate"],
-                r["auto_accepted_share"],
-                r["reviewed_share"],
-                r["typed_share"],
-                r["rejected_pages"],
-                "; ".join(f"{k}: {v}" for k, v in sorted(r["rejected_by_reason"].items())),
+                w.number(r["declared_entries"]),
+                w.number(r["digitized_entries"]),
+                w.percent(r["progress_rate"]),
+                w.percent(r["auto_accepted_share"]),
+                w.percent(r["reviewed_share"]),
+                w.percent(r["typed_share"]),
+                w.number(r["rejected_pages"]),
+                rejected_text(r["rejected_by_reason"], w),
             ]
             for r in rows
         ],
         text_cols=3,
+        last_text=True,
     )
 
 
-def _quality_table(rows: list[dict[str, Any]]) -> str:
+def _quality_table(rows: list[dict[str, Any]], w: Words) -> str:
+    keys = [
+        "average_confidence",
+        "confidence_values",
+        "review_turnaround_median_days",
+        "reviewed_records",
+    ]
     return _table(
-        [
-            "level",
-            "unit / province",
-            "average field confidence",
-            "values",
-            "review turnaround (median days)",
-            "reviewed records",
-        ],
+        [w.heading("level"), w.text("unit_province"), *(w.heading(k) for k in keys)],
         [
             [
-                r["level"],
-                r["unit_code"] or r["province_code"] or "all",
-                r["average_confidence"],
-                r["confidence_values"],
-                r["review_turnaround_median_days"],
-                r["reviewed_records"],
+                w.level(r["level"]),
+                _where(r, w),
+                w.number(r["average_confidence"]),
+                w.number(r["confidence_values"]),
+                w.number(r["review_turnaround_median_days"]),
+                w.number(r["reviewed_records"]),
             ]
             for r in rows
         ],
@@ -383,34 +447,39 @@ def _quality_table(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _definitions(report: dict[str, Any]) -> str:
+def _definitions(report: dict[str, Any], w: Words) -> str:
     items = []
     for key, d in report["definitions"].items():
-        items.append(
-            f"<dt><b>{escape(d['title'])}</b> (<code>{key}</code>, max {d['max_points']} "
-            f"points, target {d['target_percent']} %)</dt>"
-            f"<dd>Numerator: {escape(d['numerator'])}.<br>Denominator: "
-            f"{escape(d['denominator'])}.<br>Points: {escape(d['points_rule'])}. "
-            "A zero denominator gives no figure (n/a), not 0.</dd>"
+        said = w.indicator(key)
+        head = w.text(
+            "definition", title=escape(said.title), max=d["max_points"], target=d["target_percent"]
         )
-    rule = next(iter(report["definitions"].values()))["period_rule"]
+        body = w.text(
+            "definition_body",
+            num=escape(said.numerator),
+            den=escape(said.denominator),
+            points=escape(w.points_rule(d["max_points"])),
+        )
+        code = f" <code>{escape(key)}</code>" if w.lang == "en" else ""  # the JSON's key
+        items.append(f"<dt>{head}{code}</dt><dd>{body}</dd>")
     return (
-        f"<dl>{''.join(items)}</dl><p>{escape(rule)} Rates are percentages rounded to 2 "
-        "decimals; a province's rate is its summed numerators over its summed denominators, "
-        "with historical communes converted to today's provinces. Register progress: entries "
-        "digitized ÷ entries declared for the uploaded books that declare a count, up to the "
-        "end of the period.</p>"
+        f"<dl>{''.join(items)}</dl><p>{escape(w.text('period_rule'))} "
+        f"{escape(w.text('rounding'))}</p>"
     )
 
 
-def _table(head: list[str], rows: list[list[Any]], text_cols: int = 1) -> str:
-    def cell(v: Any, i: int, tag: str) -> str:
-        cls = " class='t'" if i < text_cols else ""
-        shown = "" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
-        return f"<{tag}{cls}>{escape(shown)}</{tag}>"
+def _table(
+    head: list[str], rows: list[list[Any]], text_cols: int = 1, last_text: bool = False
+) -> str:
+    """Cells are shown as given (the callers format numbers in the report's language)."""
 
-    out = ["<table><tr>", *(cell(h, i, "th") for i, h in enumerate(head)), "</tr>"]
+    def cell(v: Any, i: int, n: int, tag: str) -> str:
+        left = i < text_cols or (last_text and i == n - 1)
+        cls = " class='t'" if left else ""
+        return f"<{tag}{cls}>{escape('' if v is None else str(v))}</{tag}>"
+
+    out = ["<table><tr>", *(cell(h, i, len(head), "th") for i, h in enumerate(head)), "</tr>"]
     for row in rows:
-        out += ["<tr>", *(cell(v, i, "td") for i, v in enumerate(row)), "</tr>"]
+        out += ["<tr>", *(cell(v, i, len(row), "td") for i, v in enumerate(row)), "</tr>"]
     out.append("</table>")
     return "".join(out)

@@ -12,8 +12,12 @@ The status is read where the pipeline writes it (``sohoa run``, see
   file is marked processed (``processed/<sha256>.json``, written after the load);
 - anything else is still ``queued``: not processed yet (or a run is under way).
 
-Files are identified by their hash, so a file skipped as already uploaded shows the pages
-of the upload that brought it first.
+Files are identified by their hash. A file skipped because it was uploaded before is
+not listed again page by page: the batch names the earlier batch that holds its pages.
+
+What a clerk reads comes from the catalogue (:mod:`sohoa.labels`): why a page waits for
+review (its failed checks, in Vietnamese) and why it was rejected (the pipeline's English
+sentence turned into what to do; a reviewer's reason as written). Times are Vietnam time.
 """
 
 from __future__ import annotations
@@ -21,14 +25,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 
 from sohoa.db.tables import app_user, review_item, scan, upload_batch, upload_file
+from sohoa.labels import reasons_summary, rejection_label
 from sohoa.landing.store import Landing
 from sohoa.landing.zone import processed_key, quarantine_reason
+from sohoa.localtime import vietnam_time
 from sohoa.web.access import Principal
 
 FINAL = ("loaded", "in_review", "rejected")
@@ -39,41 +45,18 @@ STATUS_LABELS = {
     "in_review": "Cần duyệt",
     "rejected": "Bị loại",
 }
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 MISSING_PAGE = (
     "Không có trang này trong kết quả xử lý (số trang đếm khi tải lên khác với tệp). "
     "Hãy kiểm tra tệp gốc."
 )
 _SQL_CHUNK = 500
 
-# Known reasons of the pipeline (English, for engineers) -> what a clerk should read.
-_REASONS = (
-    ("password-protected", "PDF có mật khẩu: hãy xin bản không đặt mật khẩu rồi tải lên lại."),
-    ("too large to open safely", "Ảnh quá lớn để mở: hãy quét ở 300 dpi hoặc tách tệp."),
-    ("too small", "Ảnh quá nhỏ để đọc: hãy quét lại ở 200–300 dpi."),
-    ("is empty", "Tệp rỗng: hãy tải lên lại."),
-    ("not an image or PDF", "Không phải ảnh quét hay PDF: hãy tải lên tệp gốc."),
-    ("does not read", "Định dạng ảnh không đọc được: hãy lưu thành PDF, TIFF hoặc JPEG."),
-    ("has no pages", "PDF không có trang nào: hãy tải lên lại tệp gốc."),
-    ("damaged", "Tệp bị hỏng hoặc không đầy đủ: hãy tải lên lại tệp gốc hoặc quét lại."),
-    ("could not be decoded", "Tệp bị hỏng: hãy tải lên lại tệp gốc hoặc quét lại."),
-    ("no longer in the landing zone", "Tệp không còn trong kho tiếp nhận: hãy tải lên lại."),
-    ("blank", "Trang trắng."),
-    ("blurred", "Trang bị mờ: hãy quét lại, giữ tài liệu phẳng và rõ nét."),
-    ("does not look like a document", "Không phải trang tài liệu (ảnh chụp hoặc hình vẽ)."),
-    ("no printed text", "Không đọc được chữ in: nếu trang viết tay, hãy nhập tay khi duyệt."),
-)
+SKIPPED = ("skipped_uploaded", "skipped_processed")  # files taken by an earlier upload
 
 
 def explain(reason: str | None) -> str | None:
-    """A Vietnamese line for a pipeline reason (the original stays beside it)."""
-    if not reason:
-        return None
-    low = reason.lower()
-    for needle, text in _REASONS:
-        if needle.lower() in low:
-            return text
-    return "Trang bị loại khi xử lý."
+    """A Vietnamese line for why a page was rejected (the catalogue's)."""
+    return rejection_label(reason)
 
 
 @dataclass(frozen=True)
@@ -93,10 +76,15 @@ class Batch:
 
     @property
     def created_local(self) -> str:
-        at = self.created_at
-        if at.tzinfo is None:  # SQLite hands back naive UTC
-            at = at.replace(tzinfo=UTC)
-        return at.astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M")
+        return vietnam_time(self.created_at)
+
+    @property
+    def unit_label(self) -> str:
+        """ "Phường Tân Hiệp (25920)", or the code when the unit lists lack it."""
+        from sohoa.kpi.units import unit_name
+
+        name = unit_name(self.unit_code)
+        return f"{name} ({self.unit_code})" if name else self.unit_code
 
 
 @dataclass(frozen=True)
@@ -104,8 +92,9 @@ class PageStatus:
     file: int  # the file's position in its upload
     page: int
     status: str  # queued | loaded | in_review | rejected
-    reason: str | None = None  # the pipeline's words (rejected only)
+    reason: str | None = None  # the pipeline's words, or a reviewer's (rejected only)
     review_item_id: int | None = None  # in_review only
+    checks: tuple[dict[str, Any], ...] = ()  # the failed checks of a page in review
 
     @property
     def label(self) -> str:
@@ -113,7 +102,12 @@ class PageStatus:
 
     @property
     def explanation(self) -> str | None:
-        return explain(self.reason) if self.status == "rejected" else None
+        """Why the page is not loaded, in Vietnamese: rejected, or waiting for review."""
+        if self.status == "rejected":
+            return explain(self.reason)
+        if self.status == "in_review":
+            return reasons_summary(self.checks)
+        return None
 
 
 @dataclass
@@ -124,6 +118,7 @@ class FileStatus:
     message: str | None
     size: int
     pages: list[PageStatus] = field(default_factory=list)
+    earlier_batch: int | None = None  # a skipped file: the upload that brought it first
 
 
 @dataclass
@@ -148,6 +143,10 @@ class BatchStatus:
     @property
     def refused(self) -> list[FileStatus]:
         return [f for f in self.files if f.outcome == "refused"]
+
+    @property
+    def skipped(self) -> list[FileStatus]:
+        return [f for f in self.files if f.outcome in SKIPPED]
 
 
 # --- reading batches -------------------------------------------------------------------
@@ -195,12 +194,13 @@ def list_batches(engine: Engine, principal: Principal, limit: int = 200) -> list
         rows = [r for r in conn.execute(query.limit(limit * 20)) if principal.covers(r.unit_code)]
         rows = rows[:limit]
         sizes = {
-            r.batch_id: (r.files, r.pages or 0)
+            r[0]: (r[1], r[2] or 0)
             for r in conn.execute(
                 select(
                     upload_file.c.batch_id,
                     func.count().label("files"),
-                    func.sum(upload_file.c.pages).label("pages"),
+                    # the pages this upload brought, not those of files an earlier one did
+                    func.sum(case((upload_file.c.outcome == "uploaded", upload_file.c.pages))),
                 )
                 .where(upload_file.c.batch_id.in_([r.id for r in rows] or [0]))
                 .group_by(upload_file.c.batch_id)
@@ -220,7 +220,7 @@ def _wide(scope: str) -> bool:
 
 
 def _scan_rows(engine: Engine, shas: Sequence[str]) -> dict[str, dict[int, tuple]]:
-    """sha256 -> page -> (status, reject_reason, pending review item id)."""
+    """sha256 -> page -> (status, reject_reason, pending review item id, its reasons)."""
     found: dict[str, dict[int, tuple]] = {}
     unique = sorted(set(shas))
     with engine.connect() as conn:
@@ -233,13 +233,16 @@ def _scan_rows(engine: Engine, shas: Sequence[str]) -> dict[str, dict[int, tuple
                     scan.c.reject_reason,
                     review_item.c.id.label("item_id"),
                     review_item.c.state,
+                    review_item.c.reasons,
                 )
                 .outerjoin(review_item, review_item.c.scan_id == scan.c.id)
                 .where(scan.c.sha256.in_(unique[start : start + _SQL_CHUNK]))
             )
             for r in rows:
-                item = r.item_id if r.status == "in_review" and r.state == "pending" else None
-                found.setdefault(r.sha256, {})[r.page] = (r.status, r.reject_reason, item)
+                pending = r.status == "in_review" and r.state == "pending"
+                item = r.item_id if pending else None
+                checks = tuple(r.reasons or ()) if pending else ()
+                found.setdefault(r.sha256, {})[r.page] = (r.status, r.reject_reason, item, checks)
     return found
 
 
@@ -272,8 +275,8 @@ def file_pages(
     looked = False
     for page in range(1, count + 1):
         if page in rows:
-            status, reason, item = rows[page]
-            out.append(PageStatus(position, page, status, reason, item))
+            status, reason, item, *checks = rows[page]
+            out.append(PageStatus(position, page, status, reason, item, *checks))
             continue
         if not looked:
             unread, looked = _unread_reason(landing, sha), True
@@ -291,17 +294,47 @@ def batch_status(engine: Engine, landing: Landing | None, batch: Batch) -> Batch
             .where(upload_file.c.batch_id == batch.id)
             .order_by(upload_file.c.position)
         ).all()
-    scans = _scan_rows(engine, [r.sha256 for r in rows if r.sha256 and r.outcome != "refused"])
+    scans = _scan_rows(engine, [r.sha256 for r in rows if r.sha256 and r.outcome == "uploaded"])
+    earlier = earlier_batches(
+        engine, [r.sha256 for r in rows if r.outcome in SKIPPED and r.sha256], before=batch.id
+    )
     files = []
     for r in rows:
-        accepted = r.outcome != "refused"
         pages = (
             file_pages(r.position, r.sha256, r.pages, scans.get(r.sha256, {}), landing)
-            if accepted
+            if r.outcome == "uploaded"
             else []
         )
-        files.append(FileStatus(r.position, r.filename, r.outcome, r.message, r.size, pages))
+        files.append(
+            FileStatus(
+                r.position,
+                r.filename,
+                r.outcome,
+                r.message,
+                r.size,
+                pages,
+                earlier.get(r.sha256) if r.outcome in SKIPPED else None,
+            )
+        )
     return BatchStatus(batch, files)
+
+
+def earlier_batches(
+    engine: Engine, shas: Sequence[str], before: int | None = None
+) -> dict[str, int]:
+    """sha256 -> the first web upload that brought the file (a file uploaded with the
+    CLI has none). ``before``: only batches older than this one."""
+    if not shas:
+        return {}
+    query = (
+        select(upload_file.c.sha256, func.min(upload_file.c.batch_id))
+        .where(upload_file.c.sha256.in_(sorted(set(shas))), upload_file.c.outcome == "uploaded")
+        .group_by(upload_file.c.sha256)
+    )
+    if before is not None:
+        query = query.where(upload_file.c.batch_id < before)
+    with engine.connect() as conn:
+        return {sha: int(batch_id) for sha, batch_id in conn.execute(query)}
 
 
 def batch_counts(
@@ -318,7 +351,7 @@ def batch_counts(
                 upload_file.c.position,
                 upload_file.c.sha256,
                 upload_file.c.pages,
-            ).where(upload_file.c.batch_id.in_(ids), upload_file.c.outcome != "refused")
+            ).where(upload_file.c.batch_id.in_(ids), upload_file.c.outcome == "uploaded")
         ).all()
     scans = _scan_rows(engine, [r.sha256 for r in rows if r.sha256])
     counts = {i: dict.fromkeys(STATUSES, 0) for i in ids}

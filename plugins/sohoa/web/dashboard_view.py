@@ -14,7 +14,7 @@ import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +24,23 @@ from ocr.errors import ConfigurationError
 from sohoa.db.tables import civil_record, register_book
 from sohoa.db.tables import unit as unit_table
 from sohoa.kpi.periods import Period, parse_period
+from sohoa.labels import rejections_by_label
+from sohoa.localtime import in_vietnam
+from sohoa.reports.words import INDICATOR_WORDS, period_name, words
 from sohoa.web.access import ALL_UNITS, Principal
 
-PERIOD_HINT = "YYYY, YYYY-Qn hoặc YYYY-MM (ví dụ 2025, 2025-Q3, 2025-07)"
+PERIOD_HINT = "chọn quý, tháng hoặc cả năm, và năm (ví dụ Quý IV/2026)"
 MIN_YEAR, MAX_YEAR = 1990, 2100  # reports before digitization began make no sense
 _UNIT_CODE = re.compile(r"[0-9A-Za-z.]{1,32}")  # as sohoa.web.accounts accepts them
 
-INDICATOR_TITLES = {
-    "e_result_rate": "Tỷ lệ trả kết quả điện tử",
-    "digitization_rate": "Tỷ lệ số hóa hồ sơ, kết quả",
-    "reuse_rate": "Tỷ lệ khai thác, sử dụng lại dữ liệu số hóa",
-}
+# The period picker: what a manager chooses (value -> label); the year is typed beside it.
+QUARTERS = [(f"Q{q}", f"Quý {roman}") for q, roman in enumerate(("I", "II", "III", "IV"), 1)]
+MONTHS = [(f"{m:02d}", f"Tháng {m}") for m in range(1, 13)]
+WHOLE_YEAR = ("year", "Cả năm")
+
+INDICATOR_TITLES = {key: w.title for key, w in INDICATOR_WORDS["vi"].items()}
+_VI = words("vi")
+DOWNLOAD_LANGS = {"vi": "Tiếng Việt", "en": "English"}
 DOWNLOADS = {
     # format -> (media type, file extension, label)
     "xlsx": (
@@ -83,34 +89,69 @@ class Dashboard:
         return [r for r in rows if r["level"] == "unit"][:_MAX_PROGRESS_ROWS]
 
     @property
+    def title(self) -> str:
+        return period_title(self.period)
+
+    @property
+    def last_day(self) -> date:
+        return self.period.after - timedelta(days=1)
+
+    @staticmethod
+    def rejections(row: dict[str, Any]) -> list[tuple[str, int]]:
+        """A progress row's rejected pages per reason, in Vietnamese."""
+        return sorted(rejections_by_label(row["rejected_by_reason"]).items())
+
+    @property
     def quality(self) -> dict[str, Any] | None:
         rows = self.report["data_quality"] if self.report else []
         return next((r for r in rows if r["level"] == "all"), None)
 
 
 def current_quarter(now: datetime | None = None) -> str:
-    """This quarter in Vietnam (Asia/Ho_Chi_Minh, +07:00 all year), e.g. ``2026-Q4``."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        tz = ZoneInfo("Asia/Ho_Chi_Minh")
-    except Exception:  # noqa: BLE001 - no tz database on the machine: the offset is fixed
-        from sohoa.kpi.periods import LOCAL_TZ as tz
-    local = (now or datetime.now(UTC)).astimezone(tz)
+    """This quarter in Vietnam (Asia/Ho_Chi_Minh), e.g. ``2026-Q4``."""
+    local = in_vietnam(now or datetime.now(UTC))
     return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
 
 def check_period(text: str) -> Period:
-    """The period the person typed, or a :class:`DashboardError` saying how to write it."""
+    """The period of a link (``2026-Q4``, ``2026-05``, ``2026``: the CLI's form), or a
+    :class:`DashboardError` saying what to choose."""
     try:
         period = parse_period(text)
     except (ConfigurationError, ValueError):
-        raise DashboardError(
-            f"Kỳ báo cáo không hợp lệ. Hãy nhập theo dạng {PERIOD_HINT}."
-        ) from None
+        raise DashboardError(f"Kỳ báo cáo không hợp lệ: hãy {PERIOD_HINT}.") from None
     if not MIN_YEAR <= period.first.year <= MAX_YEAR:
         raise DashboardError(f"Năm của kỳ báo cáo phải từ {MIN_YEAR} đến {MAX_YEAR}.")
     return period
+
+
+def chosen_period(year: str | None, part: str | None, period: str | None) -> str:
+    """The period the picker chose (a year and a quarter, a month or "year") as the
+    CLI writes it; a ``period`` from a link when the picker was not used; else this
+    quarter. Malformed choices give text that :func:`check_period` refuses."""
+    year = (year or "").strip()
+    part = (part or "").strip()
+    if year:
+        if not re.fullmatch(r"\d{4}", year):
+            return f"?{year}"
+        if part == WHOLE_YEAR[0]:
+            return year
+        return f"{year}-{part}"
+    return (period or "").strip() or current_quarter()
+
+
+def picker_state(text: str) -> tuple[str, str]:
+    """(year, part) the picker shows for a period text (``2026-Q4`` -> 2026, Q4)."""
+    m = re.fullmatch(r"(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?", text.strip())
+    if not m:
+        year = current_quarter()[:4]
+        return year, current_quarter()[5:]
+    return m.group(1), m.group(2) or WHOLE_YEAR[0]
+
+
+def period_title(period: Period) -> str:
+    """ "Quý IV/2026", "Tháng 5/2026", "Năm 2026"."""
+    return period_name(period, "vi")
 
 
 def pick_unit(principal: Principal, requested: str | None) -> str:
@@ -143,12 +184,14 @@ def unit_choices(engine: Engine, principal: Principal, selected: str) -> list[tu
 
 
 def unit_label(code: str, name: str | None = None) -> str:
-    from sohoa.kpi.units import is_province_code, province_of
+    """ "Phường Tân Hiệp (25920)": the database's name, else the unit list's."""
+    from sohoa.kpi.units import is_province_code, province_of, unit_name
 
     if code == ALL_UNITS:
         return "Tất cả đơn vị"
     if is_province_code(code):
         return f"Tỉnh/thành phố {province_of(code).name} ({code})"
+    name = name or unit_name(code)
     return f"{name} ({code})" if name else f"Đơn vị {code}"
 
 
@@ -207,8 +250,10 @@ def draw_charts(report: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def report_file(engine: Engine, period: Period, unit: str, fmt: str) -> tuple[bytes, str, str]:
-    """(content, media type, file name) of the report in ``fmt``.
+def report_file(
+    engine: Engine, period: Period, unit: str, fmt: str, lang: str = "vi"
+) -> tuple[bytes, str, str]:
+    """(content, media type, file name) of the report in ``fmt`` and ``lang``.
 
     CSV holds one table per file and the report has several (indicators, trend, register
     progress, data quality, definitions), so the CSV download is a zip of them all, the
@@ -218,19 +263,22 @@ def report_file(engine: Engine, period: Period, unit: str, fmt: str) -> tuple[by
 
     if fmt not in DOWNLOADS:
         raise DashboardError("Định dạng báo cáo không hỗ trợ; chọn xlsx, csv, json hoặc html.", 404)
+    if lang not in DOWNLOAD_LANGS:
+        raise DashboardError("Ngôn ngữ báo cáo là vi (tiếng Việt) hoặc en (tiếng Anh).")
     view = build_dashboard(engine, period, unit, charts=False)
     if view.report is None:
         raise DashboardError(f"Chưa có dữ liệu nào của đơn vị {unit} trong cơ sở dữ liệu.", 404)
     report = view.report
     media, ext, _ = DOWNLOADS[fmt]
     stem = f"kpi-{period.label}-{'tat-ca' if unit == ALL_UNITS else unit}"
+    stem += "-en" if lang == "en" else ""
     with tempfile.TemporaryDirectory(prefix="sohoa-report-") as tmp:
         target = Path(tmp) / f"{stem}.{fmt}"
         if fmt == "html":
             with _CHART_LOCK:
-                paths = render(report, fmt, target)
+                paths = render(report, fmt, target, lang=lang)
         else:
-            paths = render(report, fmt, target)
+            paths = render(report, fmt, target, lang=lang)
         if fmt == "csv":
             buf = io.BytesIO()
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -244,12 +292,9 @@ def report_file(engine: Engine, period: Period, unit: str, fmt: str) -> tuple[by
 
 def percent(value: float | None) -> str:
     """``66,67 %`` (Vietnamese decimal comma); a missing rate (no dossiers) is a dash."""
-    return "—" if value is None else f"{value:.2f}".replace(".", ",") + " %"
+    return _VI.percent(value)
 
 
 def number(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
-    return f"{value:,}".replace(",", ".")
+    """``1.234`` and ``8,63``, as the Vietnamese report writes them."""
+    return _VI.number(value)

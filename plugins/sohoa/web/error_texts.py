@@ -17,7 +17,7 @@ from sohoa.coded_errors import CodedError
 from sohoa.review.queue import ReviewError
 from sohoa.web.accounts import AccountError
 from sohoa.web.labels import DOC_TYPE_LABELS
-from sohoa.web.review_view import field_label
+from sohoa.web.review_view import field_label, rule_label
 
 REVIEW_TEXTS = {
     "value_required": "{field}: cần nhập giá trị.",
@@ -45,6 +45,25 @@ REVIEW_TEXTS = {
     "actor_required": "Mỗi thay đổi cần ghi tên người thực hiện.",
     "no_flag": "Không tìm thấy cảnh báo trùng người này.",
     "flag_resolved": "Cảnh báo trùng người này đã được xử lý ({state}).",
+    "value_refused": "{field}: {rule}.",
+    "double_entry_book": (
+        "Quyển sổ này nhập hai lần: hai người nhập tay từng trang, người duyệt phân xử chỗ "
+        "khác nhau; không sửa hay xác nhận trực tiếp được."
+    ),
+    "already_keyed": "Bạn đã nhập trang này; lần nhập còn lại phải do người khác làm.",
+    "keying_done": "Trang này đã được nhập đủ hai lần.",
+    "not_arbitrable": "Trang này chưa được nhập đủ hai lần nên chưa phân xử được.",
+    "not_double": "Quyển sổ của trang này không nhập hai lần.",
+    "arbiter_keyed": "Bạn đã nhập trang này nên không phân xử được; hãy nhờ người duyệt khác.",
+    "choice_missing": "Chưa chọn giá trị cho: {fields}.",
+    "default_invalid": "{field}: “{value}” không có trong danh mục, không đặt làm mặc định được.",
+    "checks_failed": (
+        "Hồ sơ chưa được nạp vì có trường sai: {fields}. Xem ghi chú màu đỏ bên cạnh từng trường."
+    ),
+    "warnings_unanswered": (
+        "Hồ sơ chưa được nạp vì còn cảnh báo: {fields}. Hãy sửa, hoặc nếu trang ghi đúng như "
+        "vậy thì đánh dấu cảnh báo và ghi lý do để vẫn nạp."
+    ),
 }
 
 ACCOUNT_TEXTS = {
@@ -96,7 +115,9 @@ def _shown(name: str, value: Any) -> Any:
     if name == "field":
         return field_label(str(value))
     if name == "fields":
-        return ", ".join(field_label(str(n)) for n in value)
+        return ", ".join("Cả hồ sơ" if n == "record" else field_label(str(n)) for n in value)
+    if name == "rule":
+        return rule_label(str(value))
     if name == "state":
         return STATE_LABELS.get(str(value), str(value))
     if name in ("doc_type", "book_type"):

@@ -1,11 +1,7 @@
-"""Vietnamese names of the document types, one table for every page that shows them."""
+"""Vietnamese names of the document types: the catalogue's (:mod:`sohoa.labels`)."""
 
 from __future__ import annotations
 
-DOC_TYPE_LABELS = {
-    "birth": "Khai sinh",
-    "death": "Khai tử",
-    "marriage": "Kết hôn",
-    "dossier_result": "Kết quả hồ sơ TTHC",
-    "unknown": "Chưa rõ loại",
-}
+from sohoa.labels import DOC_TYPE_LABELS
+
+__all__ = ["DOC_TYPE_LABELS"]

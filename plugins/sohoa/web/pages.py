@@ -10,10 +10,20 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from sohoa import labels
+from sohoa.localtime import vietnam_time
 from sohoa.web.access import CAPABILITIES, ROLE_LABELS, Principal
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+# Every page reads codes through the one catalogue and shows times in Vietnam time.
+templates.env.globals.update(
+    field_label=labels.field_label,
+    rule_label=labels.rule_label,
+    action_label=labels.action_label,
+    history_note=labels.history_note,
+    vietnam_time=vietnam_time,
+)
 
 # (capability, path, label) of the navigation bar, in order.
 NAVIGATION = [

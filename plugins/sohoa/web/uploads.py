@@ -267,10 +267,15 @@ class FileResult:
     pages: int | None = None
     sha256: str | None = None
     landing_key: str | None = None
+    earlier_batch: int | None = None  # skipped: the web upload that brought it first
 
     @property
     def label(self) -> str:
         return OUTCOME_LABELS[self.outcome]
+
+    @property
+    def skipped(self) -> bool:
+        return self.outcome in ("skipped_uploaded", "skipped_processed")
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -279,6 +284,7 @@ class FileResult:
             "label": self.label,
             "message": self.message if self.outcome == "refused" else self.label,
             "pages": self.pages,
+            "earlier_batch": self.earlier_batch,
         }
 
 
@@ -380,15 +386,27 @@ def receive_upload(
     files: Sequence[IncomingFile],
     max_bytes: int,
     now: datetime | None = None,
-) -> tuple[int, list[FileResult]]:
+) -> tuple[int | None, list[FileResult]]:
     """Receive every file of one upload and record the batch; returns its id and the
-    result of each file, in the order the files were sent."""
+    result of each file, in the order the files were sent.
+
+    An upload of files that were all uploaded before records no batch (the id is
+    ``None``): their pages belong to the batches that brought them, which each skipped
+    file names (``earlier_batch``)."""
+    from sohoa.web.batch_status import earlier_batches
+
     info = book.book_info(unit, uploader)
     with tempfile.TemporaryDirectory(prefix="sohoa-upload-") as work:
         results = [
             receive_file(landing, f, info, i, max_bytes, Path(work))
             for i, f in enumerate(files, start=1)
         ]
+    earlier = earlier_batches(engine, [r.sha256 for r in results if r.skipped and r.sha256])
+    for r in results:
+        if r.skipped and r.sha256:
+            r.earlier_batch = earlier.get(r.sha256)
+    if results and all(r.skipped for r in results):
+        return None, results
     batch_id = record_batch(engine, user_id, unit, book, results, now)
     return batch_id, results
 

@@ -11,6 +11,10 @@ from ocr.errors import ConfigurationError, SohoaError
 from sohoa.landing.store import open_landing
 from sohoa.orchestration import hooks, side_dags
 
+# The generated records' registration authority names its commune alone, and their
+# mother's residence is blank: warnings a person answers with a reason when confirming.
+AS_PRINTED = {"registration_place": "as printed", "mother_residence": "blank on the page"}
+
 
 @pytest.fixture
 def env(tmp_path, monkeypatch):
@@ -110,7 +114,7 @@ def test_review_load_checks_confirmed_items_and_records_new_ones(env):
     assert runs("review_load") == []  # nothing new, nothing recorded
 
     [item] = list_pending(eng)
-    confirm(eng, item.id, actor="clerk1")
+    confirm(eng, item.id, actor="clerk1", overrides=AS_PRINTED)
     stats = side_dags.load_confirmed_reviews("r1")
     assert stats["confirmed_since_last_run"] == 1 and stats["confirmed_total"] == 1
     assert [r["run_key"] for r in runs("review_load")] == ["review_load/r1"]

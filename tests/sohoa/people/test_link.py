@@ -239,7 +239,7 @@ def test_the_documented_rule(a, b, kind):
 
 
 def _values(rec: dict) -> dict:
-    """A generated record's field values (SPEC 3 fields without their lineage)."""
+    """A generated record's field values (a record's fields without their lineage)."""
     return {k: f["value"] for k, f in rec["fields"].items()}
 
 

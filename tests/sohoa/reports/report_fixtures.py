@@ -16,6 +16,15 @@ from sohoa.load.book import BookMeta
 
 DOSSIERS = Path(__file__).resolve().parents[1] / "kpi" / "dossiers_q2.jsonl"
 PERIOD = "2024-Q2"
+# The sheets of the Vietnamese workbook, in order.
+SHEETS_VI = [
+    "Chỉ tiêu",
+    "Diễn biến theo tháng",
+    "Tiến độ số hóa sổ",
+    "Chất lượng dữ liệu",
+    "Cách tính",
+    "Thông tin báo cáo",
+]
 
 
 def load_one_birth_record(engine: Engine) -> None:

@@ -1,5 +1,5 @@
-"""The HTML report's charts speak one language at a time: English in the e-mailed
-report, Vietnamese when the dashboard draws the same charts."""
+"""The HTML report's charts speak one language at a time, the report's: Vietnamese by
+default (and on the dashboard), English with ``lang="en"``."""
 
 from __future__ import annotations
 
@@ -75,12 +75,19 @@ def test_the_report_charts_carry_english_words(report):
     assert "25920 birth 1987" in drawn_words(html.progress_chart(report["register_progress"]))
 
 
-def test_the_report_file_keeps_english_charts(report):
-    page = html.render_html(report)
+def test_the_english_report_file_has_english_charts(report):
+    page = html.render_html(report, "en")
     found = drawn_words(page)
     assert {"percent (dashed line: target)", "points", "entries digitized / declared (%)"} <= found
     vietnamese = CHART_LABELS["vi"]
     assert not {vietnamese.percent, vietnamese.points, vietnamese.progress_axis} & found
+
+
+def test_the_report_file_has_vietnamese_charts_by_default(report):
+    found = drawn_words(html.render_html(report))
+    vietnamese, english = CHART_LABELS["vi"], CHART_LABELS["en"]
+    assert {vietnamese.percent_target, vietnamese.points, vietnamese.progress_axis} <= found
+    assert not {english.percent_target, english.points, english.progress_axis} & found
 
 
 def test_the_same_charts_in_vietnamese(report):
@@ -92,6 +99,9 @@ def test_the_same_charts_in_vietnamese(report):
         assert not _expected(english, report)[name] & found, name  # no English left
     progress = drawn_words(html.progress_chart(report["register_progress"], "vi"))
     assert "25920 khai sinh 1987" in progress and "25,0 %" in progress
+    months = drawn_words(html.trend_chart(report["trend"], "vi"))
+    assert "06/2024" in months and "2024-06" not in months  # months as written in Vietnam
+    assert "2024-06" in drawn_words(html.trend_chart(report["trend"], "en"))
 
 
 def test_both_languages_draw_the_same_shapes(report):

@@ -26,6 +26,13 @@ from sohoa.review.queue import (
 
 BOOK = BookMeta("25920", "birth", 2019, "02")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
+# The generated records name their registration authority by its commune alone (not in
+# the unit lists without its district and province) and leave the mother's residence
+# blank: two warnings a person answers with a reason when confirming them.
+AS_PRINTED = {
+    "registration_place": "the page names the commune only",
+    "mother_residence": "left blank on the page",
+}
 
 
 @pytest.fixture
@@ -70,7 +77,7 @@ def test_correct_then_confirm_loads_through_the_loader_with_lineage(queued):
     engine, records, (misread, _, _) = queued
     old_name = records[0]["fields"]["full_name"]["value"]
     correct_field(engine, misread.id, "full_name", "  nguyễn   văn  an ", actor="lan")
-    record_id = confirm(engine, misread.id, actor="minh")
+    record_id = confirm(engine, misread.id, actor="minh", overrides=AS_PRINTED)
     with engine.connect() as conn:
         rec = conn.execute(select(civil_record).where(civil_record.c.id == record_id)).one()
         status = conn.execute(select(scan.c.status).where(scan.c.id == rec.scan_id)).scalar()
@@ -82,8 +89,11 @@ def test_correct_then_confirm_loads_through_the_loader_with_lineage(queued):
     assert name["bbox"] == records[0]["fields"]["full_name"]["bbox"] and "confidence" not in name
     sex = rec.fields["sex"]
     assert (sex["origin"], sex["by"]) == ("confirmed", "minh") and "confidence" in sex
+    place = records[0]["fields"]["registration_place"]["value"]
     assert _actions(engine, misread.id) == [
         ("lan", "correct", "full_name", old_name, "NGUYỄN VĂN AN"),
+        ("minh", "override", "registration_place", None, place),
+        ("minh", "override", "mother_residence", None, None),
         ("minh", "confirm", None, None, None),
     ]
     with pytest.raises(ReviewError, match="already confirmed"):
@@ -96,11 +106,15 @@ def test_a_handwritten_page_is_typed_in_and_loaded_as_typed(queued):
         "full_name": "Trần Thị Bích",
         "date_of_birth": "2019-03-04",
         "sex": "female",
-        "place_of_birth": "Xã Đông Dư, Huyện Gia Lâm, Thành phố Hà Nội",
-        "registration_place": "Ủy ban nhân dân xã Đông Dư",
+        "place_of_birth": "Xã Khánh Thiện, Huyện Yên Khánh, Tỉnh Ninh Bình",
+        "registration_place": "Ủy ban nhân dân Xã Khánh Thiện, Huyện Yên Khánh, Tỉnh Ninh Bình",
         "registration_date": "2019-03-10",
         "registration_number": "99",
+        "mother_name": "Phạm Thị Hoa",
         "mother_birth_year": "1990",
+        "mother_ethnicity": "Kinh",
+        "mother_nationality": "Việt Nam",
+        "mother_residence": "Thôn 3, Xã Khánh Thiện, Huyện Yên Khánh, Tỉnh Ninh Bình",
     }
     record_id = enter_record(engine, unreadable.id, "birth", values, actor="hoa")
     with engine.connect() as conn:
@@ -115,9 +129,9 @@ def test_a_handwritten_page_is_typed_in_and_loaded_as_typed(queued):
 def test_a_taken_number_cannot_be_confirmed_and_a_page_can_be_rejected(queued):
     engine, records, (_, _, clash) = queued
     twin = next(i for i in list_pending(engine) if i.sha256 == records[3]["source"]["sha256"])
-    confirm(engine, twin.id, actor="lan")
+    confirm(engine, twin.id, actor="lan", overrides=AS_PRINTED)
     with pytest.raises(ReviewError, match="already loaded"):
-        confirm(engine, clash.id, actor="lan")
+        confirm(engine, clash.id, actor="lan", overrides=AS_PRINTED)
     with pytest.raises(ReviewError, match="reason"):
         reject_page(engine, clash.id, "  ", actor="lan")
     reject_page(engine, clash.id, "second copy of entry 4", actor="lan")

@@ -32,6 +32,10 @@ from sohoa.web.batch_status import (
 from sohoa.web.uploads import BookForm, IncomingFile, receive_upload
 from tests.sohoa.web.upload_fixtures import sample_scans
 
+# The generated records' registration authority names its commune alone, and their
+# mother's residence is blank: warnings a person answers with a reason when confirming.
+AS_PRINTED = {"registration_place": "as printed", "mother_residence": "blank on the page"}
+
 HOME, OTHER, PROVINCE = "25920", "26734", "79"  # both communes are in province 79
 BOOK = BookForm("birth", 2001, "01", 3)
 
@@ -102,7 +106,7 @@ def test_pages_go_from_queued_to_their_fate_in_the_database(
     assert blank.reason == "the page is blank" and blank.explanation == "Trang trắng."
 
     # Review decides the rest: a confirmed page is loaded, a rejected one says why.
-    confirm(engine, review.review_item_id, actor="lan")
+    confirm(engine, review.review_item_id, actor="lan", overrides=AS_PRINTED)
     status, pages = statuses(engine, landing, batch_id)
     assert pages[1] == (2, 1, "loaded") and status.pages[1].review_item_id is None
     assert batch_counts(engine, landing, [get_batch(engine, batch_id)]) == {

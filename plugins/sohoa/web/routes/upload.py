@@ -134,15 +134,25 @@ async def upload(request: Request, principal: Principal = Depends(require("uploa
     finally:
         await form.close()
     outcomes = Counter(r.outcome for r in results)
-    log.info("upload batch %d: %s", batch_id, dict(sorted(outcomes.items())))
+    log.info(
+        "upload batch %s: %s", batch_id or "none (nothing new)", dict(sorted(outcomes.items()))
+    )
     if outcomes["uploaded"] or outcomes["skipped_uploaded"]:
         trigger(request.app)
     if _wants_json(request):
         return JSONResponse(
             {
                 "batch_id": batch_id,
-                "batch_url": href(request, f"/batches/{batch_id}"),
-                "files": [r.as_json() for r in results],
+                "batch_url": href(request, f"/batches/{batch_id}") if batch_id else None,
+                "files": [
+                    {
+                        **r.as_json(),
+                        "earlier_batch_url": href(request, f"/batches/{r.earlier_batch}")
+                        if r.earlier_batch
+                        else None,
+                    }
+                    for r in results
+                ],
             }
         )
     return render(

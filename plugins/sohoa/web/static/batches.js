@@ -20,15 +20,8 @@
       cell.setAttribute("data-status", p.status);
       cell.className = "status status-" + p.status;
       setText(cell, p.label);
-      var reason = row.querySelector("td.reason");
-      reason.textContent = "";
-      if (p.status === "rejected") {
-        reason.appendChild(document.createTextNode((p.explanation || "") + " "));
-        var detail = document.createElement("span");
-        detail.className = "muted detail";
-        detail.textContent = p.reason || "";
-        reason.appendChild(detail);
-      }
+      // why the page waits for review or was rejected, in Vietnamese
+      setText(row.querySelector("td.reason"), p.explanation);
       var action = row.querySelector("td.action");
       var link = action.querySelector("a.review-link");
       if (p.review_url && !link) {

@@ -56,16 +56,29 @@
       tr.appendChild(el("td", f.filename, "filename"));
       tr.appendChild(el("td", f.pages === null ? "" : f.pages));
       tr.appendChild(el("td", f.label || f.outcome, "outcome"));
-      tr.appendChild(el("td", f.outcome === "refused" ? f.message : "", "message"));
+      var note = el("td", f.outcome === "refused" ? f.message : "", "message");
+      if (f.earlier_batch_url) {  // a file uploaded before: its pages are in that batch
+        var earlier = el("a", "Xem trong lô " + f.earlier_batch, "earlier-batch");
+        earlier.href = f.earlier_batch_url;
+        note.appendChild(earlier);
+      }
+      tr.appendChild(note);
       body.appendChild(tr);
     });
     table.appendChild(body);
     outcome.appendChild(table);
     var p = el("p");
-    var link = el("a", "Xem tình trạng xử lý của lô " + data.batch_id, "button");
-    link.id = "batch-link";
-    link.href = data.batch_url;
-    p.appendChild(link);
+    if (data.batch_url) {
+      var link = el("a", "Xem tình trạng xử lý của lô " + data.batch_id, "button");
+      link.id = "batch-link";
+      link.href = data.batch_url;
+      p.appendChild(link);
+    } else {  // every file was uploaded before: no new batch listing old pages again
+      p.id = "nothing-new";
+      p.className = "notice";
+      p.textContent = "Không có tệp mới: mọi tệp đều đã được tải lên trước đây, nên không " +
+        "tạo lô mới. Tình trạng các trang xem ở lô đã nhận tệp.";
+    }
     outcome.appendChild(p);
   }
 

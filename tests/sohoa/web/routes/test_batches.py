@@ -23,6 +23,7 @@ from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
 from tests.sohoa.web.helpers import sign_in
 from tests.sohoa.web.upload_fixtures import post_upload, sample_scans
 
+REASON = re.compile(r'<td class="reason">([^<]*)</td>')
 STATUS = re.compile(r'<tr data-file="(\d+)" data-page="(\d+)">.*?data-status="([a-z_]+)"', re.S)
 
 
@@ -113,12 +114,47 @@ def test_the_batch_page_follows_each_page_to_its_fate(web_app, client, make_acco
     assert 'data-done="true"' in page.text and "Đã xử lý xong" in page.text
     item = re.search(r'<a class="review-link" href="/review/(\d+)">', page.text)
     assert item
-    assert re.search(r'<td class="reason">Trang bị mờ.*too blurred', page.text)
+    # why each page is not loaded, in Vietnamese, never the pipeline's English or codes
+    assert REASON.findall(page.text) == [
+        "",
+        "Đọc chưa chắc chắn: Họ, chữ đệm, tên",
+        "Trang bị mờ: hãy quét lại, giữ tài liệu phẳng và rõ nét.",
+    ]
+    assert "too blurred" not in page.text and "low_confidence" not in page.text
     polled = client.get(f"/batches/{batch_id}/status.json").json()
     assert polled["done"] is True
     assert polled["counts"] == {"queued": 0, "loaded": 1, "in_review": 1, "rejected": 1}
     assert polled["pages"][1]["review_url"] == f"/review/{item.group(1)}"
     assert polled["pages"][2]["explanation"].startswith("Trang bị mờ")
+    assert polled["pages"][1]["explanation"] == "Đọc chưa chắc chắn: Họ, chữ đệm, tên"
+
+
+def test_a_duplicate_upload_does_not_list_old_pages_again(web_app, client, make_account, scans):
+    token = sign_in(client, make_account("archive_staff"))
+    old, new = scans["jpeg"].read_bytes(), scans["pdf2"].read_bytes()
+    first = post_upload(client, token, [("a.jpg", old)], as_json=True).json()["batch_id"]
+
+    again = post_upload(client, token, [("copy.jpg", old)], as_json=True).json()
+    assert again["batch_id"] is None and again["batch_url"] is None  # nothing new: no batch
+    [copy] = again["files"]
+    assert copy["outcome"] == "skipped_uploaded"
+    assert copy["earlier_batch_url"] == f"/batches/{first}"
+    assert len(client.get("/batches").text.split("data-batch-id=")) == 2  # still one batch
+    shown = client.get("/upload")  # the form page without JavaScript: the results page
+    assert shown.status_code == 200
+    no_js = post_upload(client, token, [("copy2.jpg", old)])
+    assert 'id="nothing-new"' in no_js.text and f'href="/batches/{first}"' in no_js.text
+    assert 'id="batch-link"' not in no_js.text
+
+    mixed = post_upload(client, token, [("b.pdf", new), ("copy3.jpg", old)], as_json=True)
+    batch_id = mixed.json()["batch_id"]
+    page = client.get(f"/batches/{batch_id}")
+    assert STATUS.findall(page.text) == [("1", "1", "queued"), ("1", "2", "queued")]
+    assert re.search(rf'id="skipped-files".*copy3\.jpg.*href="/batches/{first}"', page.text, re.S)
+    listing = client.get("/batches").text
+    row = re.search(rf'<tr data-batch-id="{batch_id}">.*?</tr>', listing, re.S).group(0)
+    cells = re.findall(r"<td>(\d+)</td>", row)
+    assert cells[-2:] == ["2", "2"]  # two files, but only the new file's two pages
 
 
 def test_another_units_batch_is_refused(web_app, client, make_account):

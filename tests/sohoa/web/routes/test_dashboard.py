@@ -20,8 +20,13 @@ from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review
 from sohoa.review.queue import confirm, list_pending
 from sohoa.web.dashboard_view import current_quarter
+from tests.sohoa.reports.report_fixtures import SHEETS_VI
 from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
 from tests.sohoa.web.helpers import sign_in
+
+# The generated records' registration authority names its commune alone, and their
+# mother's residence is blank: warnings a person answers with a reason when confirming.
+AS_PRINTED = {"registration_place": "as printed", "mother_residence": "blank on the page"}
 
 # The hand-computed dossier set of the KPI tests: 2024-Q2, units 25920, 00004, 00001.
 DOSSIERS = Path(__file__).resolve().parents[2] / "kpi" / "dossiers_q2.jsonl"
@@ -122,7 +127,7 @@ def test_records_loaded_moves_when_a_record_is_confirmed(client, make_account, e
     assert _number(shown) == row["progress_rate"] == 10.0  # 2 of 20 declared entries
 
     (item,) = list_pending(engine, unit_code=HOME_UNIT)
-    confirm(engine, item.id, actor="tester")
+    confirm(engine, item.id, actor="tester", overrides=AS_PRINTED)
     after, total_after, _ = figures()
     assert (after, total_after) == (3, 3)
 
@@ -136,7 +141,10 @@ def test_default_period_is_this_quarter_and_first_unit(client, make_account, eng
     _manager(make_account, client, (OTHER_UNIT, HOME_UNIT))
     page = client.get("/dashboard")
     assert page.status_code == 200
-    assert f'name="period" id="period" value="{current_quarter()}"' in page.text
+    year, quarter = current_quarter().split("-")  # e.g. 2026, Q4
+    assert f'<option value="{quarter}" selected>Quý ' in page.text
+    assert f'id="period-year" value="{year}"' in page.text
+    assert 'name="period"' not in page.text  # the picker never asks for "2026-Q4"
     first = min(HOME_UNIT, OTHER_UNIT)  # an account's units come in code order
     assert re.search(rf'<option value="{first}" selected>', page.text)
     assert re.search(rf'<option value="{max(HOME_UNIT, OTHER_UNIT)}">', page.text)
@@ -144,37 +152,76 @@ def test_default_period_is_this_quarter_and_first_unit(client, make_account, eng
     assert _attr(page.text, "data-metric", "records_loaded") == "0"
 
 
+def test_the_picker_chooses_a_quarter_a_month_or_a_year(client, make_account, dossiers):
+    _manager(make_account, client)
+    for part, period, title in (
+        ("Q2", "2024-Q2", "Quý II/2024"),
+        ("05", "2024-05", "Tháng 5/2024"),
+        ("year", "2024", "Năm 2024"),
+    ):
+        page = client.get("/dashboard", params={"year": "2024", "part": part})
+        assert page.status_code == 200, page.text
+        assert f'data-period="{period}">{title}</b>' in page.text
+        assert f'<option value="{part}" selected>' in page.text
+        expected = build_report(dossiers, period, HOME_UNIT)["totals"]["dossiers"]
+        assert int(_attr(page.text, "data-metric", "dossiers")) == expected
+    # a link in the CLI's form still opens the same page
+    linked = client.get("/dashboard", params={"period": "2024-Q2"})
+    assert 'data-period="2024-Q2">Quý II/2024</b>' in linked.text
+    assert '<option value="Q2" selected>' in linked.text
+
+
 def test_downloads_open_and_carry_the_scope(client, make_account, dossiers):
     _manager(make_account, client)
-    page = client.get("/dashboard", params={"period": "2024-Q2"})
+    page = client.get("/dashboard", params={"year": "2024", "part": "Q2"})
     expected = build_report(dossiers, "2024-Q2", HOME_UNIT)
     for fmt in ("xlsx", "json", "csv", "html"):
-        _check_download(client, page.text, fmt, expected)
+        for lang in ("vi", "en"):
+            _check_download(client, page.text, fmt, lang, expected)
 
 
-def _check_download(client, page: str, fmt: str, expected: dict) -> None:
-    link = re.search(rf'id="download-{fmt}" href="([^"]+)"', page).group(1)
+def _check_download(client, page: str, fmt: str, lang: str, expected: dict) -> None:
+    suffix = "" if lang == "vi" else f"-{lang}"
+    link = re.search(rf'id="download-{fmt}{suffix}" href="([^"]+)"', page).group(1)
     answer = client.get(link.replace("&amp;", "&"))
     assert answer.status_code == 200, answer.text
     assert "attachment" in answer.headers["content-disposition"]
-    if fmt == "json":
+    if fmt == "json":  # the same machine-readable data in both
         data = json.loads(answer.content)
         assert data["scope"] == {"level": "unit", "code": HOME_UNIT, "units": 1}
         assert data["totals"]["indicators"] == expected["totals"]["indicators"]
+        assert data["names"]["vi"]["period"] == "Quý II/2024"
     elif fmt == "xlsx":
         book = load_workbook(io.BytesIO(answer.content), read_only=True)
-        assert "indicators" in book.sheetnames and "register_progress" in book.sheetnames
-        units = [row for row in book["indicators"].iter_rows(values_only=True) if HOME_UNIT in row]
-        assert units and all("00004" not in row for row in book["indicators"].values)
+        first = "indicators" if lang == "en" else "Chỉ tiêu"
+        assert book.sheetnames == (
+            SHEETS_VI
+            if lang == "vi"
+            else [
+                "indicators",
+                "trend",
+                "register_progress",
+                "data_quality",
+                "definitions",
+                "about",
+            ]
+        )
+        rows = list(book[first].iter_rows(values_only=True))
+        units = [row for row in rows if HOME_UNIT in row]
+        assert units and all("00004" not in row for row in rows)
+        assert "Phường Tân Hiệp, Thành phố Tân Uyên" in units[0]  # the name in the unit list
     elif fmt == "csv":
         with zipfile.ZipFile(io.BytesIO(answer.content)) as zf:
             names = zf.namelist()
             first = zf.read(names[0]).decode("utf-8-sig")
-        assert len(names) == 5 and all(n.endswith(".csv") for n in names)
+        assert len(names) == 6 and all(n.endswith(".csv") for n in names)
         assert HOME_UNIT in first and "00004" not in first
+        assert first.startswith("Cấp;Hạng;" if lang == "vi" else "level,rank,")
     else:
         assert answer.text.startswith("<!DOCTYPE html>") and "<svg" in answer.text
-        assert f"unit {HOME_UNIT}" in answer.text
+        scope = f"đơn vị {HOME_UNIT} Phường Tân Hiệp" if lang == "vi" else f"unit {HOME_UNIT}"
+        assert scope in answer.text
+        assert ("Quý II/2024" in answer.text) == (lang == "vi")
 
 
 def test_all_units_manager_sees_everything(client, make_account, dossiers):
@@ -202,14 +249,19 @@ def test_a_unit_outside_the_scope_is_refused(client, make_account, dossiers):
 
 def test_an_invalid_period_is_a_clear_400(client, make_account, engine):
     _manager(make_account, client)
-    for period in ("2024-Q5", "2024-13", "24", "abc", "0000", "2024-q1", "1200-Q1"):
-        page = client.get("/dashboard", params={"period": period})
-        assert page.status_code == 400, period
+    picked = [{"year": y, "part": p} for y, p in (("2024", "Q5"), ("abc", "Q1"), ("1200", "Q1"))]
+    linked = [{"period": p} for p in ("2024-Q5", "2024-13", "24", "abc", "0000", "2024-q1")]
+    for params in picked + linked:
+        page = client.get("/dashboard", params=params)
+        assert page.status_code == 400, params
         assert 'id="dashboard-error"' in page.text
         assert "Kỳ báo cáo không hợp lệ" in page.text or "Năm của kỳ" in page.text
-        answer = client.get("/dashboard/report.xlsx", params={"period": period})
+        assert "YYYY" not in page.text and "-Qn" not in page.text
+        answer = client.get("/dashboard/report.xlsx", params=params)
         assert answer.status_code == 400
-        assert "YYYY" in answer.text or "Năm của kỳ" in answer.text
+        assert "Kỳ báo cáo không hợp lệ" in answer.text or "Năm của kỳ" in answer.text
+    answer = client.get("/dashboard/report.xlsx", params={"period": "2024", "lang": "fr"})
+    assert answer.status_code == 400 and "Ngôn ngữ" in answer.text
 
 
 def test_other_roles_are_refused(client, make_account):

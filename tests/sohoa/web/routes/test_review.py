@@ -13,12 +13,19 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from ocr.loading import sha256_of
 from sohoa.db.tables import civil_record, review_action, review_item, scan
 from sohoa.review import queue
+from sohoa.review.entry_layout import field_order
 from sohoa.web import page_images
-from sohoa.web.review_view import field_names
+from sohoa.web.review_view import field_names, rule_label
 from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
+from tests.sohoa.web.entry_fixtures import (
+    IMPOSSIBLE,
+    IMPOSSIBLE_ERRORS,
+    IMPOSSIBLE_WARNINGS,
+    TYPED,
+    stage_handwritten,
+)
 from tests.sohoa.web.helpers import csrf_of, sign_in
 from tests.sohoa.web.review_fixtures import (
     WRONG_NAME,
@@ -267,13 +274,14 @@ def test_correcting_a_field_is_audited_with_who_old_and_new(client, make_account
         data={"name": "full_name", "value": right.lower(), "csrf_token": token},
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"/review/{first.item_id}?field=date_of_birth"
+    # The cursor goes on to the next field to check; the name was the only one: it stays.
+    assert response.headers["location"] == f"/review/{first.item_id}?field=full_name"
     assert _actions(engine, first.item_id) == [
         (clerk.username, "correct", "full_name", WRONG_NAME, right)
     ]
     page = client.get(response.headers["location"], headers=PAGE)
     assert _value_inputs(page.text)["full_name"] == right
-    assert Elements(page.text).one("table", id="fields")["data-focus"] == "date_of_birth"
+    assert Elements(page.text).one("table", id="fields")["data-focus"] == "full_name"
     # a clerk's way of writing values is understood: Nữ, and a day-first date
     for name, typed, stored in [
         ("sex", "Nữ", "female"),
@@ -395,33 +403,27 @@ def test_rejecting_needs_a_reason_and_ends_the_page_rejected(client, make_accoun
 
 @pytest.fixture
 def unreadable(engine, tmp_path):
-    """A page the reader could not read (as for a handwritten one): no type, no fields."""
-    path, _ = write_scan(tmp_path / "hand", "birth", 21)
-    record = {
-        "source": {"uri": str(path), "page": 1, "sha256": sha256_of(path)},
-        "doc_type": "unknown",
-        "fields": {},
-        "quality": {"rotation": 0, "skew_deg": 0.0, "sharpness": 0.2, "readable": True},
-        "status": "needs_review",
-        "issues": [{"field": None, "rule": "no_text", "message": "no printed text"}],
-    }
-    return load_into_review(engine, record, HOME_UNIT, "05")
+    """A page the reader could not read (as for a handwritten one): no type, no fields;
+    in a birth book of 2020."""
+    return stage_handwritten(engine, tmp_path / "hand", HOME_UNIT)
 
 
-HANDWRITTEN = {
-    "full_name": "Trần Thị Bích",
-    "date_of_birth": "04/03/2019",
-    "sex": "Nữ",
-    "place_of_birth": "Xã Đông Dư, Huyện Gia Lâm, Thành phố Hà Nội",
-    "registration_place": "Ủy ban nhân dân xã Đông Dư",
-    "registration_date": "10/03/2019",
-    "registration_number": "99",
-    "mother_birth_year": "1990",
-}
+HANDWRITTEN = TYPED
+
+
+def _typed_inputs(doc: Elements) -> list[str]:
+    """The names of the record's inputs on the manual-entry page, in order."""
+    return [i["name"] for i in doc.all("input", type="text") if i.get("id", "").startswith("m-")]
 
 
 def _manual_data(token: str, doc_type: str = "birth", **values: str) -> dict[str, str]:
-    data = {"csrf_token": token, "doc_type": doc_type, "shown_type": doc_type}
+    data = {
+        "csrf_token": token,
+        "doc_type": doc_type,
+        "shown_type": doc_type,
+        "generation": "new",  # the book is of 2020
+        "shown_generation": "new",
+    }
     data.update({n: "" for n in field_names(doc_type)})
     data.update(values)
     return data
@@ -446,11 +448,11 @@ def test_an_unreadable_page_is_sent_to_typing_it_in(client, make_account, unread
     doc.one("form", id="manual-form")
     doc.one("select", name="doc_type")
     doc.one("button", id="manual-submit")
-    assert [i["name"] for i in doc.all("input", type="text")] == field_names("birth")
+    assert _typed_inputs(doc) == field_order("birth", "new", field_names("birth"))
     switched = Elements(
         client.get(f"/review/{unreadable}/manual?doc_type=death", headers=PAGE).text
     )
-    assert [i["name"] for i in switched.all("input", type="text")] == field_names("death")
+    assert _typed_inputs(switched) == field_order("death", "new", field_names("death"))
 
 
 def test_typing_a_record_in_shows_errors_per_field_then_loads_it(
@@ -459,10 +461,10 @@ def test_typing_a_record_in_shows_errors_per_field_then_loads_it(
     clerk = make_account("archive_staff")
     token = sign_in(client, clerk)
     before = _state(engine)
-    wrong = {**HANDWRITTEN, "date_of_birth": "31/02/2019", "sex": ""}
+    wrong = {**HANDWRITTEN, "date_of_birth": "31/02/2020", "sex": ""}
     response = client.post(f"/review/{unreadable}/manual", data=_manual_data(token, **wrong))
     assert response.status_code == 400
-    errors = dict(re.findall(r'data-error-for="([a-z_]+)">([^<]*)<', response.text))
+    errors = _errors(response.text)
     assert set(errors) == {"date_of_birth", "sex"}
     assert errors["sex"] == "Trường này bắt buộc."
     assert errors["date_of_birth"].startswith("Ngày, tháng, năm sinh: ngày không")
@@ -480,11 +482,106 @@ def test_typing_a_record_in_shows_errors_per_field_then_loads_it(
         clerk.username,
         "TRẦN THỊ BÍCH",
     )
-    assert rec.fields["date_of_birth"]["value"] == "2019-03-04"
+    assert rec.fields["date_of_birth"]["value"] == "2020-03-04"
     assert rec.fields["sex"]["value"] == "female"
     entered = [a for a in _actions(engine, unreadable) if a[1] == "enter"]
     assert {a[2] for a in entered} == set(HANDWRITTEN)
     assert all(a[0] == clerk.username and a[3] is None for a in entered)
+
+
+def _errors(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-error-for="([a-z_]+)">([^<]*)<', html))
+
+
+def _warnings(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-warning-for="([a-z_]+)">([^<]*)<', html))
+
+
+def test_the_impossible_record_is_refused_with_its_fields_named_in_vietnamese(
+    client, make_account, unreadable, engine
+):
+    token = sign_in(client, make_account("archive_staff"))
+    before = _state(engine)
+    response = client.post(f"/review/{unreadable}/manual", data=_manual_data(token, **IMPOSSIBLE))
+    assert response.status_code == 400
+    errors = _errors(response.text)
+    assert set(errors) == IMPOSSIBLE_ERRORS
+    assert errors["date_of_birth"] == "Ngày ở tương lai"
+    assert errors["ethnicity"] == "Dân tộc không có trong danh mục"
+    assert set(_warnings(response.text)) == IMPOSSIBLE_WARNINGS
+    said = _text_of(response.text, "manual-error")
+    assert said.startswith("Hồ sơ chưa được nạp vì có trường sai: Ngày, tháng, năm sinh")
+    assert "Dân tộc (mẹ)" in said
+    assert 'value="Kihn"' in response.text  # what was typed stays, to be fixed
+    # Ticking every warning with a reason changes nothing: errors have no exceptions.
+    data = _manual_data(token, **IMPOSSIBLE)
+    data.update(override="place_of_birth", override_reason="trang ghi như vậy")
+    assert client.post(f"/review/{unreadable}/manual", data=data).status_code == 400
+    assert _state(engine) == before
+
+
+def test_a_warning_loads_only_with_a_reason_kept_in_the_audit_trail(
+    client, make_account, unreadable, engine
+):
+    clerk = make_account("archive_staff")
+    token = sign_in(client, clerk)
+    hospital = {**HANDWRITTEN, "place_of_birth": "Bệnh viện Sản Nhi Ninh Bình"}
+    before = _state(engine)
+    response = client.post(f"/review/{unreadable}/manual", data=_manual_data(token, **hospital))
+    assert response.status_code == 400 and _errors(response.text) == {}
+    assert _warnings(response.text) == {
+        "place_of_birth": "Cảnh báo: " + rule_label("place_unresolved")
+    }
+    assert 'name="override" value="place_of_birth"' in response.text
+    ticked = {**_manual_data(token, **hospital), "override": "place_of_birth"}
+    response = client.post(f"/review/{unreadable}/manual", data=ticked)  # no reason
+    assert response.status_code == 400 and "còn cảnh báo" in _text_of(response.text, "manual-error")
+    assert _state(engine) == before
+    ticked["override_reason"] = "Nơi sinh là bệnh viện, ghi đúng như trên trang"
+    response = client.post(f"/review/{unreadable}/manual", data=ticked)
+    assert response.status_code == 303
+    assert queue.show(engine, unreadable).state == "confirmed"
+    override = [a for a in _actions(engine, unreadable) if a[1] == "override"]
+    assert override == [
+        (clerk.username, "override", "place_of_birth", None, "Bệnh viện Sản Nhi Ninh Bình")
+    ]
+    with engine.connect() as conn:
+        note = conn.execute(
+            select(review_action.c.note).where(review_action.c.action == "override")
+        ).scalar_one()
+    assert note == "place_unresolved: Nơi sinh là bệnh viện, ghi đúng như trên trang"
+    history = client.get(f"/review/{unreadable}", headers=PAGE).text
+    assert "vẫn nạp dù có cảnh báo" in history and "lý do: Nơi sinh là bệnh viện" in history
+
+
+def test_confirming_a_record_with_an_error_is_refused_and_shows_it_inline(
+    client, make_account, engine, tmp_path
+):
+    path, truth = write_scan(tmp_path / "scans", "birth", 9)
+    record = record_of(path, truth)
+    record["fields"]["mother_birth_year"]["value"] = int(truth["fields"]["date_of_birth"][:4]) - 8
+    record["status"] = "needs_review"
+    item_id = load_into_review(engine, record, HOME_UNIT)
+    token = sign_in(client, make_account("reviewer"))
+    page = client.get(f"/review/{item_id}", headers=PAGE).text  # said before confirming
+    assert 'data-check="parent_age" data-severity="error"' in page
+    before = _state(engine)
+    response = client.post(f"/review/{item_id}/confirm", data={"csrf_token": token})
+    assert response.status_code == 400
+    assert "Năm sinh (mẹ)" in _text_of(response.text, "review-error")
+    row = re.search(
+        r'<tr data-field="mother_birth_year" data-status="check" class="([^"]*)"', response.text
+    )
+    assert "has-error" in row.group(1)
+    assert _state(engine) == before
+    # An impossible correction is refused at once, by the same rules.
+    response = client.post(
+        f"/review/{item_id}/fields",
+        data={"name": "mother_birth_year", "value": "2031", "csrf_token": token},
+    )
+    assert response.status_code == 400
+    assert _text_of(response.text, "review-error").startswith("Năm sinh (mẹ): Năm không hợp lệ")
+    assert _state(engine) == before
 
 
 def test_typing_a_record_the_book_cannot_take_is_explained(
@@ -514,8 +611,9 @@ def test_changing_the_type_without_script_saves_nothing(client, make_account, un
     data = {**_manual_data(token, **HANDWRITTEN), "doc_type": "marriage"}
     response = client.post(f"/review/{unreadable}/manual", data=data)
     assert response.status_code == 200
-    names = [i["name"] for i in Elements(response.text).all("input", type="text")]
-    assert names == field_names("marriage")
+    assert _typed_inputs(Elements(response.text)) == field_order(
+        "marriage", "new", field_names("marriage")
+    )
     assert 'value="99"' in response.text  # the registration number carried over
     assert _state(engine) == before
 

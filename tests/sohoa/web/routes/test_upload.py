@@ -130,6 +130,8 @@ def test_upload_js_gets_json(web_app, client, clerk, scans):
             "label": "Đã nhận",
             "message": "Đã nhận",
             "pages": 1,
+            "earlier_batch": None,
+            "earlier_batch_url": None,
         }
     ]
 
