@@ -22,6 +22,7 @@ from ocr.checks import label, parse_date
 from ocr.errors import ConfigurationError
 from ocr.normalize import field_kind
 from ocr.record import Issue, PageRecord
+from ocr.rules import Rule
 from ocr.units import communes_of_code, place_in_book, place_unit
 
 CIVIL_TYPES = ("birth", "death", "marriage")
@@ -123,7 +124,7 @@ def _suggest(record: PageRecord, name: str, kind: str) -> None:
     record.issues.append(
         Issue(
             field=name,
-            rule="spelled_otherwise",
+            rule=Rule.SPELLED_OTHERWISE,
             message=(
                 f"The {label(name)} is read with marks or letters the lists do not have "
                 "for it: it is kept as read; compare it with the page, and take the "
@@ -142,7 +143,7 @@ def book_issues(record: PageRecord, book: Book) -> list[Issue]:
     if book.book_type and record.doc_type in CIVIL_TYPES and record.doc_type != book.book_type:
         issues.append(
             Issue(
-                rule="doc_type_not_book_type",
+                rule=Rule.DOC_TYPE_NOT_BOOK_TYPE,
                 message=(
                     f"A {record.doc_type} record in a {book.book_type} book: check the page "
                     "belongs to this book."
@@ -157,7 +158,7 @@ def book_issues(record: PageRecord, book: Book) -> list[Issue]:
         issues.append(
             Issue(
                 field="registration_date",
-                rule="registration_year_outside_book",
+                rule=Rule.REGISTRATION_YEAR_OUTSIDE_BOOK,
                 message=(
                     "The registration date is not in the book's year: check the date, "
                     "and that the page belongs to this book."
@@ -170,7 +171,7 @@ def book_issues(record: PageRecord, book: Book) -> list[Issue]:
         issues.append(
             Issue(
                 field="book_number",
-                rule="book_number_outside_book",
+                rule=Rule.BOOK_NUMBER_OUTSIDE_BOOK,
                 message=(
                     "The book number names another year than the book's: check it, and "
                     "that the page belongs to this book."
