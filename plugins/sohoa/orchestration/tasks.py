@@ -176,7 +176,7 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
                 continue
             present.append((key, where, copy))
         results = extract_files(
-            [p for _, _, p in present], jobs or settings.ocr_jobs(), Book.from_meta(doc["book"])
+            [p for _, _, p in present], jobs or settings.ocr_jobs(), Book.from_meta(doc.book)
         )
         for (key, where, _path), (recs, error) in zip(present, results, strict=True):
             pages_read(len(recs))

@@ -99,7 +99,7 @@ def test_the_upload_metadata_tells_the_reader_its_book(env, tmp_path):
         env, [page], BookInfo(unit=unit.code, book_type="birth", year=year - 1, volume="01")
     )
     [plan] = tasks.plan_batches(tasks.list_new_scans("run-book"))
-    [record] = tasks._read_jsonl(env, tasks.extract_batch(plan, jobs=1))
+    [record] = read_records(env, tasks.extract_batch(plan, jobs=1))
     assert record["fields"]["registration_place"]["unit"]["code"] == unit.code
     assert ("registration_date", "registration_year_outside_book") in {
         (i["field"], i["rule"]) for i in record["issues"]
