@@ -1,5 +1,5 @@
 # The two commands of the README's quick start. Each installs what it needs first.
-.PHONY: run test setup lint bench
+.PHONY: run test setup lint bench cluster cluster-stop test-faults
 
 SAMPLES ?= .sohoa/samples
 
@@ -27,3 +27,16 @@ test:
 
 bench: setup
 	.venv/bin/python -m bench
+
+# The production topology of docker-compose.yml on this machine, without Docker.
+WORKERS ?= 2
+cluster: setup
+	.venv/bin/sohoa cluster --workers $(WORKERS)
+
+cluster-stop:
+	.venv/bin/sohoa cluster stop
+
+# A worker killed mid-batch, Redis stopped for 30 s, PostgreSQL restarted mid-load.
+test-faults:
+	@./scripts/setup.sh --test
+	.venv/bin/python -m pytest -m faults tests/sohoa/cluster/test_faults.py -v

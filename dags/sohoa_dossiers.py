@@ -1,5 +1,5 @@
 """``sohoa_dossiers``: import the one-stop system's dossier exports dropped into
-``<landing>/dossiers/`` (SPEC section 7), one mapped task per file."""
+``<landing>/dossiers/`` (docs/kpis.md), one mapped task per file."""
 
 from __future__ import annotations
 

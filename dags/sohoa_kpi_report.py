@@ -1,5 +1,5 @@
 """``sohoa_kpi_report``: on the first of each month, write last month's KPI reports
-(SPEC section 7) for every unit."""
+(docs/kpis.md) for every unit."""
 
 from __future__ import annotations
 

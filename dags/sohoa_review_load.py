@@ -1,5 +1,5 @@
 """``sohoa_review_load``: what follows the records archive staff confirmed or typed in
-review (SPEC section 5). The confirmation itself writes the record through the loader's
+review (docs/review.md). The confirmation itself writes the record through the loader's
 code; this DAG checks that each confirmed item is loaded, links confirmed dossier results
 to their dossiers and records the run."""
 

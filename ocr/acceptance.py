@@ -38,7 +38,7 @@ from ocr.fields import RawField
 from ocr.prepare import OCR_DPI, Prepared
 from ocr.record import FieldValue, Issue, PageRecord
 from ocr.stages import stage
-from ocr.text import fold, nfc
+from ocr.text import adds_marks, fold, nfc
 from ocr.units import resolve_place, whole_chain
 
 SURE, CHECK = "sure", "check"
@@ -282,7 +282,8 @@ def settle(
     if agree(first.value, second.value):
         readings = [first, second]
         why = LISTS_OBJECT if lists_object(name, first.value) else READERS_AGREE
-        return Settled(first.value, _status(why), why, rf.confidence, line.confidence, readings)
+        value = restore_marks(name, first.value) if why == LISTS_OBJECT else first.value
+        return Settled(value, _status(why), why, rf.confidence, line.confidence, readings)
     readings = [first, second]
     if further:
         with stage("further readings"):
@@ -290,16 +291,50 @@ def settle(
         for r in readings[2:]:
             if agree(r.value, second.value):
                 why = LISTS_OBJECT if lists_object(name, second.value) else FURTHER_READING
+                value = restore_marks(name, second.value) if why == LISTS_OBJECT else second.value
                 # The evidence is the further reading's, which agreed, not the first's.
-                return Settled(
-                    second.value, _status(why), why, r.confidence, line.confidence, readings
-                )
+                return Settled(value, _status(why), why, r.confidence, line.confidence, readings)
     value, reason = arbitrate(name, readings)
     return Settled(value, CHECK, reason, rf.confidence, line.confidence, readings)
 
 
 def _status(reason: str) -> str:
     return SURE if reason in SURE_REASONS else CHECK
+
+
+def richest_marks(values: list[Any]) -> str | None:
+    """Token by token, the reading whose marks include every other reading's: one reader
+    lost the tilde of NGUYỄN, the other the acute of YẾN. ``None`` when the readings
+    split into different tokens, or two of them read a token's marks otherwise (Điền and
+    Điễn): then no reading holds what all saw."""
+    texts = [v.split() for v in values if isinstance(v, str)]
+    if len(texts) != len(values) or len({len(t) for t in texts}) != 1:
+        return None
+    out = []
+    for tokens in zip(*texts, strict=True):
+        rich = next((t for t in tokens if all(o == t or adds_marks(t, o) for o in tokens)), None)
+        if rich is None:
+            return None
+        out.append(rich)
+    return " ".join(out)
+
+
+def restore_marks(name: str, value: Any) -> Any:
+    """The value with the marks the lists restore, when that is all they change (NGUYÊN
+    for NGUYỄN, Na Ri for Na Rì); otherwise the value as read. Still for a person to
+    check: it is the lists' spelling, not a reading."""
+    if not isinstance(value, str):
+        return value
+    kind = normalize.field_kind(name)
+    if kind == "place":
+        listed = lexicon.read_place_value(value, 1.0).value
+    elif kind == "name":
+        listed = lexicon.read_name(value, 1.0).value
+    elif kind == "cause":
+        listed = lexicon.read_cause_of_death(value, 1.0).value
+    else:
+        return value
+    return listed if listed != value and adds_marks(listed, value) else value
 
 
 def lists_object(name: str, value: Any) -> bool:
@@ -316,18 +351,20 @@ def lists_object(name: str, value: Any) -> bool:
     if kind == "place":
         if misspelt_hamlet(value):
             return True
-        corrected = lexicon.correct_place(value, 1.0)[0]
+        reading = lexicon.read_place_value(value, 1.0)
     elif kind == "name":
-        corrected = lexicon.correct_name(value, 1.0)[0]
+        reading = lexicon.read_name(value, 1.0)
     elif kind == "cause":
-        corrected = lexicon.correct_cause_of_death(value, 1.0)[0]
+        reading = lexicon.read_cause_of_death(value, 1.0)
     elif name == "issuing_authority":
-        corrected = lexicon.correct_authority(value, 1.0)[0]
+        reading = lexicon.read_authority(value, 1.0)
     elif name == "document_title":
-        corrected = lexicon.correct_title(value, 1.0)[0]
+        reading = lexicon.read_title(value, 1.0)
     else:
         return False
-    return corrected != value
+    # The lists restore lost marks (another value) or, for a spelling they know
+    # otherwise, keep the reading and suggest theirs: either way they object.
+    return reading.value != value or reading.suggestion is not None
 
 
 # The words that open a hamlet, village or street group ("Thôn 3", "Tổ 11"): a closed
@@ -371,6 +408,9 @@ def arbitrate(name: str, readings: Iterable[Reading]) -> tuple[Any, str]:
     candidates = [r for r in readings if r.value not in (None, "")]
     if not candidates:
         return None, DISAGREE
+    merged = richest_marks([r.value for r in candidates])
+    if merged is not None and known_to_lists(name, merged):
+        return merged, ARBITRATED
     known = [r for r in candidates if known_to_lists(name, r.value)]
     if known and len(known) < len(candidates):
         return max(known, key=lambda r: r.confidence).value, ARBITRATED

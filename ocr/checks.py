@@ -1,4 +1,4 @@
-"""Record-level checks of SPEC 4, run on the canonical values of one page.
+"""Record-level checks (docs/checks.md), run on the canonical values of one page.
 
 Each failure is an :class:`ocr.record.Issue` naming the field, a snake_case rule and a
 message a clerk understands. The checks never change values; they only say what is wrong.
@@ -14,9 +14,10 @@ prints and that the population database cannot do without:
 - ``death``: full_name, date_of_death, place_of_death and the registration. The date of
   birth is not required: old registers often give only an age.
 - ``marriage``: both spouses' full_name and date_of_birth, and the registration.
-- ``dossier_result``: dossier_code, document_title, result_number, result_date and
-  issuing_authority (the electronic result must name its dossier and say what, which,
-  when and who; every printed result carries all five).
+- ``dossier_result``: document_title, result_number, result_date and issuing_authority
+  (what, which, when and who: every printed result carries all four). The dossier code
+  is not required of the page: most results print none, and their dossier comes from
+  the QR code, the upload metadata or review (``sohoa.dossiers.link``).
 
 Severity: every rule blocks auto-acceptance except those in :data:`WARNING_RULES`. A place
 that cannot be found in the unit lists (``place_unresolved``) is only a warning: births
@@ -36,6 +37,7 @@ from ocr.lexicon import is_ethnic_group
 from ocr.normalize import DOSSIER_CODE, field_kind
 from ocr.personal_id import birth_year_of, decode_personal_id
 from ocr.record import Issue
+from ocr.rules import Rule
 from ocr.units import legacy_province_codes, resolve_place
 
 REGISTRATION = ("registration_place", "registration_date", "registration_number")
@@ -50,7 +52,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         *REGISTRATION,
     ),
     "dossier_result": (
-        "dossier_code",
         "document_title",
         "result_number",
         "result_date",
@@ -306,6 +307,14 @@ class _Checker:
             year = self.values.get(field)
             if not isinstance(year, int):
                 continue
+            full = self.dates.get(f"{parent}_date_of_birth")
+            if full is not None and full.year != year:
+                self.add(
+                    field,
+                    Rule.PARENT_DATE_YEAR,
+                    f"The {label(field)} {year} is not the year of the {parent}'s date of "
+                    f"birth {full.isoformat()}.",
+                )
             age = born.year - year
             if not PARENT_MIN_AGE <= age <= PARENT_MAX_AGE:
                 self.add(
@@ -395,7 +404,7 @@ def check_record(
 ) -> list[Issue]:
     """All record-level issues of one page; an empty list means every check passed.
 
-    ``values`` holds canonical values (SPEC 3) by field name; ``words`` the dates in words
+    ``values`` holds canonical values (docs/record.md) by field name; ``words`` the dates in words
     as read, e.g. ``{"date_of_birth": "Ngày mười lăm tháng ba năm ..."}``; ``today``
     fixes the clock for "not in the future" (tests, reruns).
     """

@@ -1,4 +1,4 @@
-"""The fields of a dossier result that have no label of their own (SPEC 2.4).
+"""The fields of a dossier result that have no label of their own (docs/documents.md).
 
 The title is the largest heading, the issuing authority the top-left block, and the
 result date the "..., ngày ... tháng ... năm ..." line. The dossier code may also be in
@@ -13,14 +13,16 @@ import statistics
 import cv2
 import numpy as np
 
-from ocr.engine import Word
+from ocr.engines import Word
 from ocr.fields import RawField, clean_value_words
 from ocr.layout import Segment, segments
 from ocr.text import fold
 
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
 _DATE_LINE = re.compile(r"ngay\s+(\d{1,3})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
-_NUMBER_LINE = re.compile(r"^so\s*[:;.]?\s*\d")
+# "Số: 47/QĐ-UBND", also with the number written in by hand ("Số: ý4 /QĐ-UBND").
+_NUMBER_LINE = re.compile(r"^so\s*[:;.]?\s*\d|^so\s*[:;]|^so\s*[:;.]?$")
+_SUFFIX_PART = re.compile(r"^/\s*[A-ZĐ]")  # "/QĐ-UBND" read apart from its line
 _RECITAL = re.compile(r"^\W*(can cu|xet)\b")
 # A unit named by its number ("PHƯỜNG 10", "QUẬN 5"): the only digits an authority has.
 _NUMBERED_UNIT = re.compile(r"^(phuong|quan|xa|thi tran|huyen)\s+\d{1,2}$")
@@ -104,6 +106,7 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> d
             and s.right < page_width * 0.55
             and (s.y + s.bottom) / 2 < number_y
             and (not any(c.isdigit() for c in s.text) or _NUMBERED_UNIT.match(fold(s.text)))
+            and not _SUFFIX_PART.match(s.text)
             and statistics.fmean(w.confidence for w in s.words) >= 0.5
         ]
         if left:

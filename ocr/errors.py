@@ -1,4 +1,4 @@
-"""Typed errors, each mapped to the exit code of SPEC section 8.
+"""Typed errors, each mapped to the exit codes of the README.
 
 Modelled on OCRmyPDF: every error carries a message a clerk can act on, so the CLI
 prints one line and never a traceback.

@@ -19,8 +19,20 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ocr.engine import Word
-from ocr.labels import ENDS_SECTION, FIELDS, SECTION_FIELDS, SECTIONS, WRAPPING
+from ocr.engines import Word
+from ocr.forms import closes, strip_closing
+from ocr.labels import (
+    ALIASES,
+    FIELDS,
+    OPENS_DECLARANT,
+    PARENT,
+    PERSON,
+    PERSON_ENTRIES,
+    REGISTRATION_FIELDS,
+    SECTION_FIELDS,
+    SECTIONS,
+    WRAPPING,
+)
 from ocr.layout import Segment, reading_order, segments, split_glued, word_key
 from ocr.text import edit_distance, fold
 
@@ -167,10 +179,22 @@ def clean_value_words(words: list[Word]) -> list[Word]:
     out = []
     for w in words:
         text = _COLON.sub("", w.text)
+        width = w.w
+        if closes(text):
+            # "./." closes an official text's last entry; its box shrinks with it, so
+            # that a second reading of the value's crop does not read it again.
+            kept = strip_closing(text)
+            width = max(1, round(w.w * _ink_width(kept) / max(_ink_width(w.text), 1e-6)))
+            text = kept
         # Stray quotes and lone marks ('ˆ', a modifier letter) are scanner dirt.
         if any(c.isalnum() and unicodedata.category(c) != "Lm" for c in text):
-            out.append(Word(text, w.confidence, w.x, w.y, w.w, w.h, w.block, w.line))
+            out.append(Word(text, w.confidence, w.x, w.y, width, w.h, w.block, w.line))
     return out
+
+
+def _ink_width(text: str) -> float:
+    """A word's width in letters, punctuation counting for less than half a letter."""
+    return sum(1.0 if c.isalnum() else 0.45 for c in text)
 
 
 @dataclass
@@ -179,13 +203,62 @@ class _Anchored:
     label: _Label
     words: list[Word]
     x: int  # where the label starts
+    label_right: int  # where the label's last word ends
+    limit: int | None  # where the next label on its segment starts, if any
+
+
+@dataclass(frozen=True)
+class EmptyLabel:
+    """A label of a field found on the page with no value read after it.
+
+    ``box`` (x0, y0, x1, y1 on the prepared page) is where its value would be printed:
+    from the label's end to the next label, segment or column on its row (``x1`` is
+    ``None`` when nothing bounds it but the page's text).
+    """
+
+    field: str
+    box: tuple[int, int, int | None, int]
+
+
+@dataclass(frozen=True)
+class LostEntry:
+    """A person's entry read where no heading says whose it is: a block whose heading
+    line was lost (the father's entries after the mother's, with "Họ, chữ đệm, tên người
+    cha" unread), or a parent's entry before any parent. It fills no field."""
+
+    label: str  # the entry's field name ("residence", "birth_year", ...)
+    after: str | None  # the block it followed ("mother", ...; None: the record's subject)
+    box: tuple[int, int, int, int]
+
+
+@dataclass
+class FormReading:
+    """What the labels of a page gave: raw values, labels without one, entries lost."""
+
+    raw: dict[str, RawField]
+    empty: list[EmptyLabel] = field(default_factory=list)
+    lost: list[LostEntry] = field(default_factory=list)
+
+
+_LOST = "?"  # the section of entries whose heading was not read
+PARENT_ONLY = set(PARENT) - set(PERSON)
+PLACES = {"place_of_birth", "hometown", "residence", "registration_place", "place_of_death"}
+_FULL_DATE = re.compile(
+    r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|ngay\D{0,3}\d{1,2}\D+\d{1,2}\D+\d{4}"
+)
 
 
 def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
     """Raw field texts of a page already classified as ``doc_type``."""
+    return read_form(doc_type, words).raw
+
+
+def read_form(doc_type: str, words: list[Word]) -> FormReading:
+    """Raw field texts of a page already classified as ``doc_type``, with the labels
+    that gave no value and the entries whose owner could not be told."""
     segs = segments(split_glued(words))
     if not segs:
-        return {}
+        return FormReading({})
     height = statistics.median(w.h for s in segs for w in s.words)
     labels = _labels(doc_type)
     hits_by_seg = [_find_labels(s, labels) for s in segs]
@@ -206,11 +279,17 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
         for n, hit in enumerate(hits):
             stop = hits[n + 1].start if n + 1 < len(hits) else len(seg.words)
             value = clean_value_words(seg.words[hit.end : stop])
-            anchored.append(_Anchored(i, hit.label, value, seg.words[hit.start].x))
+            limit = seg.words[stop].x if stop < len(seg.words) else None
+            anchored.append(
+                _Anchored(
+                    i, hit.label, value, seg.words[hit.start].x, seg.words[hit.end - 1].right, limit
+                )
+            )
 
     used: set[int] = set()
-    out: dict[str, RawField] = {}
-    section: str | None = None
+    reading = FormReading({})
+    out = reading.raw
+    blocks = _Blocks(doc_type)
     for a in anchored:
         seg = segs[a.seg_index]
         words_ = a.words
@@ -221,21 +300,31 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
             nxt = _right_of(segs, a.seg_index, taken, columns)
             if nxt is None:
                 nxt = _next_below(segs, a.seg_index, taken, height, (a.x,))
-            if nxt is not None:
+            if nxt is not None and not (a.label.name in PLACES and _names_a_person(segs[nxt])):
+                # (A place's line below is never a person's name: the next block's
+                # heading, its label lost.)
                 used.add(nxt)
                 value_seg = nxt
                 words_ = clean_value_words(segs[nxt].words[: lead[nxt]])
-        if a.label.kind == "section":
-            section = a.label.name
-            name = "full_name"
+        name = "full_name" if a.label.kind == "section" else a.label.name
+        by_column = columns is not None and seg.y > columns.top
+        if by_column and name in SECTION_FIELDS["wife"]:
+            blocks.section = "wife" if a.x >= columns.x else "husband"
         else:
-            name = a.label.name
-            if name in ENDS_SECTION:
-                section = None
-        if columns is not None and seg.y > columns.top and name in SECTION_FIELDS["wife"]:
-            section = "wife" if a.x >= columns.x else "husband"
-        out_name = _output_name(doc_type, section, name)
-        if out_name is None or not words_:
+            blocks.enter(a.label, guard=not by_column)
+        if blocks.section == _LOST:
+            if name in PERSON_ENTRIES and not name.startswith("_"):
+                box = (a.x, seg.y, a.label_right, seg.bottom)
+                reading.lost.append(LostEntry(name, blocks.lost_after, box))
+            continue
+        out_name = _output_name(doc_type, blocks.section, name)
+        if out_name is None:
+            continue
+        if not words_:
+            if not _pure_heading(a.label):
+                right = a.limit if a.limit is not None else _row_limit(segs, a.seg_index, columns)
+                box = (a.label_right, seg.y, right, seg.bottom)
+                reading.empty.append(EmptyLabel(out_name, box))
             continue
         # A value taken from the first words of a labelled segment ends with them.
         whole_seg = value_seg == a.seg_index or lead[value_seg] == len(segs[value_seg].words)
@@ -244,7 +333,74 @@ def extract_raw(doc_type: str, words: list[Word]) -> dict[str, RawField]:
             words_ = words_ + _continuation(segs, value_seg, used, opens_labelled, lead, height, xs)
         if out_name not in out:
             out[out_name] = RawField(out_name, " ".join(w.text for w in words_), words_)
-    return out
+    _parent_dates(out)
+    return reading
+
+
+class _Blocks:
+    """Whose block the labels read so far are in: the record's subject (``None``), a
+    person named by a heading, the declarant, or nobody known (:data:`_LOST`).
+
+    A person's entry met a second time in one block is the next person's, whose heading
+    was not read: it and the entries after it fill no field until a heading or the
+    registration's labels say again whose they are. On a birth record, a parent's entry
+    before any parent is the same sign.
+    """
+
+    def __init__(self, doc_type: str):
+        self.doc_type = doc_type
+        self.section: str | None = None
+        self.lost_after: str | None = None
+        self.seen: dict[str | None, set[str]] = {}
+
+    def enter(self, label: _Label, *, guard: bool) -> None:
+        name = label.name
+        if label.kind == "section":
+            self.section = name
+            self.seen[name] = {"full_name"}
+            return
+        if name in OPENS_DECLARANT:
+            self.section = "declarant"
+            return
+        if name in REGISTRATION_FIELDS:
+            if self.section in ("declarant", _LOST):
+                self.section = None
+            return
+        if not guard or self.section in ("declarant", _LOST) or name not in PERSON_ENTRIES:
+            return
+        seen = self.seen.setdefault(self.section, set())
+        orphan = self.doc_type == "birth" and self.section is None and name in PARENT_ONLY
+        if name in seen or orphan:
+            self.lost_after, self.section = self.section, _LOST
+            return
+        seen.add(name)
+
+
+def _pure_heading(label: _Label) -> bool:
+    """A heading with no value of its own ("Thông tin người chồng"): the name follows
+    under its own label."""
+    return label.kind == "section" and label.keys[:2] == ("thong", "tin")
+
+
+def _row_limit(segs: list[Segment], index: int, columns: _Columns | None) -> int | None:
+    """Where the row of segment ``index`` ends for its last label's value: the next
+    segment to its right, or the right column's edge for a label of the left column."""
+    seg = segs[index]
+    right = [s.x for s in segs if s.x > seg.right and s.y <= (seg.y + seg.bottom) / 2 <= s.bottom]
+    if columns is not None and columns.top < seg.y < columns.bottom and seg.x < columns.x:
+        right.append(columns.x)
+    return min(right, default=None)
+
+
+def _parent_dates(out: dict[str, RawField]) -> None:
+    """A parent's "Năm sinh" printed as a full date (19/7/1998) gives both the year and
+    the date; a date of birth printed alone gives the year too."""
+    for parent in ("mother", "father"):
+        year, dob = f"{parent}_birth_year", f"{parent}_date_of_birth"
+        if year in out and dob not in out and _FULL_DATE.search(fold(out[year].text)):
+            out[dob] = RawField(dob, out[year].text, out[year].words)
+        elif dob in out and year not in out:
+            out[year] = RawField(year, out[dob].text, out[dob].words)
 
 
 def _row_start(segs: list[Segment], index: int, columns: _Columns | None) -> int:
@@ -262,22 +418,22 @@ def _last_on_segment(anchored: list[_Anchored], seg_index: int) -> _Anchored:
 
 
 def _output_name(doc_type: str, section: str | None, name: str) -> str | None:
-    if name.startswith("_"):
+    if name.startswith("_") or section == "declarant":
         return None
     if section in ("mother", "father"):
         mapped = SECTION_FIELDS[section].get(name)
         if mapped:
             return mapped
-        if name in ("full_name", "date_of_birth", "sex", "personal_id"):
+        if name in ("full_name", "sex", "personal_id", "id_paper"):
             return None  # a parent's field we do not keep
         return name
     if section in ("husband", "wife"):
-        return SECTION_FIELDS[section].get(name, name)
+        return SECTION_FIELDS[section].get(name, ALIASES.get(name, name))
     if doc_type == "marriage" and name in SECTION_FIELDS["husband"]:
         return None  # a person field before any heading: cannot say whose
-    if doc_type == "birth" and name in ("birth_year", "residence"):
+    if doc_type == "birth" and name in PARENT_ONLY:
         return None  # parents' labels outside a parent's block
-    return name
+    return ALIASES.get(name, name)
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@
 The format comes from the file's first bytes, never its name: clerks rename files, phones
 save HEIC as ``.jpg``, and an e-mailed "scan" is sometimes an HTML error page.
 
-Pages are grayscale ``uint8`` arrays (2-D): the OCR stage reads grayscale, and a grayscale
-A4 page at 300 dpi is 8.7 MB where colour would be three times that.
+Pages are grayscale ``uint8`` arrays (2-D): a grayscale A4 page at 300 dpi is 8.7 MB where
+colour would be three times that. The reader asks for colour (``colour=True``, BGR), which
+it needs to tell print from security paper, seals and signatures.
 
-Nothing is rotated here. SPEC 3 puts ``bbox`` in pixels of the page *as uploaded*, so the
+Nothing is rotated here. docs/record.md puts ``bbox`` in pixels of the page *as uploaded*, so the
 EXIF orientation tag of a JPEG is deliberately ignored; ``ocr.prepare`` finds the upright
 orientation itself and keeps the transform back to these pixels. For a PDF, "as uploaded"
 means the page as a PDF viewer shows it (its ``/Rotate`` applied), rendered at ``dpi``.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import struct
 import warnings
 import zlib
@@ -75,7 +77,7 @@ class LoadedPage:
     """One page of an uploaded file."""
 
     number: int  # 1-based, in file order
-    image: np.ndarray  # 2-D uint8 grayscale, pixels of the page as uploaded
+    image: np.ndarray  # uint8, pixels of the page as uploaded: grey, or BGR if asked for
     dpi: int | None  # pixels per inch, from the file (or the PDF render); None if unknown
 
 
@@ -131,8 +133,13 @@ def sniff_format(path: str | os.PathLike[str], name: str | None = None) -> str:
     )
 
 
-def iter_pages(path: str | os.PathLike[str], name: str | None = None) -> Iterator[LoadedPage]:
+def iter_pages(
+    path: str | os.PathLike[str], name: str | None = None, *, colour: bool = False
+) -> Iterator[LoadedPage]:
     """Yield the pages of a PNG, JPEG, TIFF (multi-page too) or PDF, one at a time.
+
+    ``colour``: colour pages come as BGR (3-D) arrays instead of grey, for the reader,
+    which tells print from security paper, seals and signatures by their colour.
 
     Only one page is decoded at a time. If a page in the middle of a file is bad, the pages
     before it have already been yielded and the error is raised when the bad page is
@@ -147,9 +154,9 @@ def iter_pages(path: str | os.PathLike[str], name: str | None = None) -> Iterato
     label = _label(path, name)
     kind = sniff_format(path, name)
     if kind == "pdf":
-        yield from _pdf_pages(Path(path), label)
+        yield from _pdf_pages(Path(path), label, colour)
     else:
-        yield from _image_pages(Path(path), label, kind)
+        yield from _image_pages(Path(path), label, kind, colour)
 
 
 def _label(path: str | os.PathLike[str], name: str | None) -> str:
@@ -244,7 +251,7 @@ def _check_size(label: str, width: int, height: int, where: str) -> None:
         )
 
 
-def _image_pages(path: Path, label: str, kind: str) -> Iterator[LoadedPage]:
+def _image_pages(path: Path, label: str, kind: str, colour: bool) -> Iterator[LoadedPage]:
     image = _open_image(path, label, kind)
     with image:
         frames = ImageSequence.Iterator(image) if kind == "tiff" else [image]
@@ -255,9 +262,9 @@ def _image_pages(path: Path, label: str, kind: str) -> Iterator[LoadedPage]:
                 where = f"page {number}" if kind == "tiff" else "the image"
                 # Header only so far: Pillow decodes lazily, so this check costs nothing.
                 _check_size(label, *frame.size, where)
-                if kind == "jpeg" and frame.mode in ("RGB", "YCbCr"):
+                if kind == "jpeg" and frame.mode in ("RGB", "YCbCr") and not colour:
                     frame.draft("L", frame.size)  # libjpeg decodes luma only: 3x less memory
-                pixels = _decode(frame, label, where)
+                pixels = _decode(frame, label, where, colour)
                 yield LoadedPage(number=number, image=pixels, dpi=_dpi_of(frame))
         except InputFileError:
             raise
@@ -286,17 +293,17 @@ def _open_image(path: Path, label: str, kind: str) -> Image.Image:
         ) from None
 
 
-def _decode(frame: Image.Image, label: str, where: str) -> np.ndarray:
-    """Decode fully and convert to grayscale; a truncated file raises here."""
+def _decode(frame: Image.Image, label: str, where: str, colour: bool = False) -> np.ndarray:
+    """Decode fully and convert to grayscale (or BGR); a truncated file raises here."""
     try:
         frame.load()
-        pixels = _to_gray(frame)
+        pixels = _to_bgr(frame) if colour and _in_colour(frame) else _to_gray(frame)
     except _DECODE_ERRORS:
         raise InputFileError(
             f"{label}: {where} is incomplete or damaged (the file may have been cut off "
             f"during upload). {_REUPLOAD}"
         ) from None
-    if pixels.shape != (frame.size[1], frame.size[0]):  # decoder stopped short
+    if pixels.shape[:2] != (frame.size[1], frame.size[0]):  # decoder stopped short
         raise InputFileError(f"{label}: {where} could not be decoded completely. {_REUPLOAD}")
     return pixels
 
@@ -318,6 +325,20 @@ def _to_gray(frame: Image.Image) -> np.ndarray:
     return np.asarray(frame.convert("L"), dtype=np.uint8)
 
 
+def _in_colour(frame: Image.Image) -> bool:
+    return frame.mode in ("RGB", "RGBA", "RGBa", "RGBX", "YCbCr", "CMYK", "LAB", "HSV", "P", "PA")
+
+
+def _to_bgr(frame: Image.Image) -> np.ndarray:
+    """Colour pixels as BGR (OpenCV's order); transparency flattened onto white."""
+    if frame.mode in ("RGBA", "RGBa", "PA") or "transparency" in frame.info:
+        rgba = frame.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        frame = Image.alpha_composite(white, rgba)
+    rgb = np.asarray(frame.convert("RGB"), dtype=np.uint8)
+    return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
 def _dpi_of(frame: Image.Image) -> int | None:
     dpi = frame.info.get("dpi")
     if not dpi:
@@ -331,7 +352,7 @@ def _dpi_of(frame: Image.Image) -> int | None:
     return round(value)
 
 
-def _pdf_pages(path: Path, label: str) -> Iterator[LoadedPage]:
+def _pdf_pages(path: Path, label: str, colour: bool = False) -> Iterator[LoadedPage]:
     import pypdfium2 as pdfium
 
     document = _open_pdf(path, label, pdfium)
@@ -340,12 +361,20 @@ def _pdf_pages(path: Path, label: str) -> Iterator[LoadedPage]:
         if count == 0:
             raise InputFileError(f"{label}: the PDF has no pages. {_REUPLOAD}")
         for index in range(count):
-            yield _render_pdf_page(document, index, label, pdfium)
+            yield _render_pdf_page(document, index, label, pdfium, colour)
     finally:
         document.close()
 
 
 def _open_pdf(path: Path, label: str, pdfium):
+    """Open a PDF, or raise with this file's own reason.
+
+    PDFium keeps its last error code until the next error, and refuses a PDF without
+    pages without setting one: the code read after a failure may be the previous file's.
+    So a known code is set first (a file that does not exist: ``FPDF_ERR_FILE``; this
+    file exists, it was just sniffed) and only a code other than that one is this file's.
+    """
+    pdfium.raw.FPDF_LoadDocument(_NO_SUCH_PDF, None)  # returns NULL, sets FPDF_ERR_FILE
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
@@ -354,12 +383,30 @@ def _open_pdf(path: Path, label: str, pdfium):
             raise InputFileError(
                 f"{label}: the PDF is password-protected; ask the sender for an unprotected copy."
             ) from None
+        if code == pdfium.raw.FPDF_ERR_FILE and _empty_page_tree(path):
+            raise InputFileError(f"{label}: the PDF has no pages. {_REUPLOAD}") from None
         raise InputFileError(
             f"{label}: the PDF is damaged and cannot be opened. {_REUPLOAD}"
         ) from None
 
 
-def _render_pdf_page(document, index: int, label: str, pdfium) -> LoadedPage:
+_NO_SUCH_PDF = b"/nonexistent/sohoa-resets-the-pdfium-error.pdf"
+_PAGE_COUNT = re.compile(rb"/Count\s+(\d+)")
+
+
+def _empty_page_tree(path: Path) -> bool:
+    """Whether every page count the file states is 0 (PDFium parsed it and gave no error:
+    what it does for a PDF without pages). Counts inside compressed object streams are
+    not seen; such a file is then called damaged, as before."""
+    with path.open("rb") as handle:
+        counts = _PAGE_COUNT.findall(handle.read(_MAX_PDF_SCAN))
+    return bool(counts) and all(int(n) == 0 for n in counts)
+
+
+_MAX_PDF_SCAN = 64 << 20  # a PDF without pages is small; reading further proves nothing
+
+
+def _render_pdf_page(document, index: int, label: str, pdfium, colour: bool) -> LoadedPage:
     where = f"page {index + 1}"
     try:
         page = document[index]
@@ -376,10 +423,9 @@ def _render_pdf_page(document, index: int, label: str, pdfium) -> LoadedPage:
             )
         scale = dpi / 72
         _check_size(label, math.ceil(width_pt * scale), math.ceil(height_pt * scale), where)
-        bitmap = page.render(scale=scale, grayscale=True)
-        pixels = np.array(bitmap.to_numpy(), dtype=np.uint8, copy=True).reshape(
-            bitmap.height, bitmap.width
-        )
+        bitmap = page.render(scale=scale, grayscale=not colour)
+        pixels = np.array(bitmap.to_numpy(), dtype=np.uint8, copy=True)
+        pixels = pixels[:, :, :3] if colour else pixels.reshape(bitmap.height, bitmap.width)
     except pdfium.PdfiumError:
         raise InputFileError(
             f"{label}: {where} of the PDF is damaged and cannot be drawn. {_REUPLOAD}"

@@ -1,4 +1,4 @@
-"""Canonical field values from raw OCR text (SPEC 3).
+"""Canonical field values from raw OCR text (docs/record.md).
 
 One function per kind of value. Each takes the text read after a label and returns the
 canonical value, or ``None`` when nothing usable is there (a blank line of leader dots is

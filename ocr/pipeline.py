@@ -15,18 +15,24 @@ from pathlib import Path
 import numpy as np
 
 from ocr import acceptance, checks, normalize, numberline
+from ocr import book as books
+from ocr.capture import capture
 from ocr.classify import classify
 from ocr.datewords import words_to_date
 from ocr.dossier import read_qr, unlabelled_fields
 from ocr.engines import Word, page_reader
 from ocr.errors import InputFileError
-from ocr.fields import RawField, extract_raw
+from ocr.fields import RawField, read_form
+from ocr.forms import finish_values
+from ocr.guards import with_guards
 from ocr.layout import extent
 from ocr.loading import iter_pages, sha256_of
+from ocr.paper import marks_over_values
 from ocr.prepare import OCR_DPI, Prepared, prepare
 from ocr.quality import assess
 from ocr.record import FieldValue, Issue, PageRecord, Quality, Source
 from ocr.rereading import mean_confidence, reread_weak_lines
+from ocr.slots import settle_result_slots
 from ocr.stages import stage
 
 _MIN_WORDS = 12  # fewer words than this on a readable page: no record to read
@@ -36,13 +42,17 @@ _TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(\d{1,2})\s*(?:phút|phut)?",
 
 
 def extract_file(
-    path: Path, *, uri: str | None = None, today: date | None = None
+    path: Path,
+    *,
+    uri: str | None = None,
+    today: date | None = None,
+    book: books.Book | None = None,
 ) -> Iterator[PageRecord]:
     """Records of every page of a file; raises :class:`InputFileError` for a bad file."""
     sha = sha256_of(path)
-    for page in iter_pages(path):
+    for page in iter_pages(path, colour=True):
         source = Source(uri or str(path), page.number, sha)
-        yield extract_page(page.image, source, dpi=page.dpi, today=today)
+        yield extract_page(page.image, source, dpi=page.dpi, today=today, book=book)
 
 
 def rejected_file(
@@ -55,7 +65,7 @@ def rejected_file(
     """
     try:
         sha = sha256_of(path)
-    except OSError:
+    except (OSError, InputFileError):  # a missing file is its own record, not a crash
         sha = ""
     return PageRecord(
         source=Source(uri or str(path), page, sha),
@@ -83,11 +93,19 @@ def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
 
 
 def extract_page(
-    image: np.ndarray, source: Source, *, dpi: int | None = None, today: date | None = None
+    image: np.ndarray,
+    source: Source,
+    *,
+    dpi: int | None = None,
+    today: date | None = None,
+    book: books.Book | None = None,
 ) -> PageRecord:
-    """One page to one record (SPEC section 3)."""
+    """One page to one record (docs/record.md); ``book``, when known, is the register
+    book the page belongs to (:mod:`ocr.book`)."""
+    with stage("capture"):
+        page = capture(image, dpi)  # the page found in a photo, flattened, print apart
     with stage("quality gate"):
-        report = assess(image, dpi)
+        report = assess(page.image, page.dpi, light=page.light, plain=page.plain)
     quality = Quality(sharpness=report.sharpness, readable=report.readable)
     record = PageRecord(source=source, quality=quality)
     if not report.readable:
@@ -95,7 +113,8 @@ def extract_page(
         record.issues = [Issue(rule="unreadable_page", message=r) for r in report.reasons]
         return record
 
-    prepared, words = _read(image, dpi or 300)
+    prepared, words = _read(page.image, page.dpi or 300)
+    prepared.homography = page.homography
     with stage("weak lines read again"):
         words = reread_weak_lines(prepared, words)
     quality.rotation, quality.skew_deg = prepared.rotation, prepared.skew_deg
@@ -128,22 +147,31 @@ def extract_page(
         return record
 
     with stage("layout and fields"):
-        raw = extract_raw(record.doc_type, words)
+        form = read_form(record.doc_type, words)
+        raw = form.raw
         if record.doc_type == "dossier_result":
             height, width = prepared.image.shape[:2]
             raw = {**unlabelled_fields(words, width, height), **raw}
     with stage("values settled"):
         record.fields, word_texts = _finish_fields(record.doc_type, raw, prepared)
+        finish_values(record.doc_type, record.fields)
+    slot_issues: list[Issue] = []
     with stage("number line"):
         _settle_numbers(record, prepared, words)
         if record.doc_type == "dossier_result":
             _apply_qr(record, prepared)
             _reread_result_number(record, prepared, raw)
+            slot_issues = settle_result_slots(record.fields, prepared.image, words)
 
     with stage("checks"):
         values = {name: f.value for name, f in record.fields.items()}
         record.issues = checks.check_record(record.doc_type, values, words=word_texts, today=today)
+        record.issues = with_guards(
+            record.issues + slot_issues, form, record.fields, prepared, words
+        )
+        books.settle(record, book)  # places' units, the book's unit and year
         _confirm_by_words(record, word_texts)
+        record.issues += marks_over_values(record.fields, page.marks, page)
         acceptance.conclude(record)
     return record
 

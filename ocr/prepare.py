@@ -1,7 +1,7 @@
 """Image preparation with OpenCV: upright, deskewed, and a map back to the uploaded page.
 
 Each step keeps the affine transform it applied, so every box read on the prepared image
-can be mapped back to pixels of the page as uploaded (SPEC 3: ``bbox`` is "before any
+can be mapped back to pixels of the page as uploaded (docs/record.md: ``bbox`` is "before any
 rotation").
 
 Orientation comes from cheap image statistics rather than Tesseract's OSD: OSD took about
@@ -27,13 +27,21 @@ class Prepared:
     matrix: np.ndarray  # 2x3 affine: uploaded page -> prepared image
     rotation: int  # clockwise degrees the uploaded page was turned to make it upright
     skew_deg: float  # tilt of the text on the upright page, counter-clockwise positive
+    homography: np.ndarray | None = None  # 3x3: upload -> the page ``matrix`` starts from
 
     def to_original(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-        """Map an ``(x, y, w, h)`` box on the prepared image back to the uploaded page."""
-        inverse = cv2.invertAffineTransform(self.matrix)
+        """Map an ``(x, y, w, h)`` box on the prepared image back to the uploaded page.
+
+        The affine ``matrix`` is undone first; then, for a page found in a photo
+        (:mod:`ocr.capture`), the perspective correction: the box's four corners are
+        moved through both and the result is their bounding box.
+        """
+        inverse = np.vstack([cv2.invertAffineTransform(self.matrix), [0, 0, 1]])
+        if self.homography is not None:
+            inverse = np.linalg.inv(self.homography) @ inverse
         x, y, w, h = box
-        corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]], float)
-        mapped = corners @ inverse.T
+        corners = np.array([[[x, y]], [[x + w, y]], [[x, y + h]], [[x + w, y + h]]], float)
+        mapped = cv2.perspectiveTransform(corners, inverse)[:, 0]
         x0, y0 = mapped.min(axis=0)
         x1, y1 = mapped.max(axis=0)
         return round(x0), round(y0), round(x1 - x0), round(y1 - y0)

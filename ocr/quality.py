@@ -20,9 +20,13 @@ How it looks at a page, on a copy about :data:`_WORK_SIDE` pixels on its long si
   so that letters have a standard size, i.e. blur is judged relative to the size of the
   writing (a 3 px blur ruins 10 px letters but not 40 px ones).
 
-Decisions, in order: too small; blank (few marks, no smudge, no mid-tones); not letters
-on paper -> "blurred" if only soft smears are left, else "not a document page"; finally
-the sharpness of the letters. Each rejection carries exactly one reason.
+Decisions, in order: too small (a thumbnail, or a page photographed from too far); too dark
+(a photo taken without light); blank (few marks, no smudge, no mid-tones); not letters on
+paper, unless enough letters stand in rows (guilloche security paper fails the paper
+tests but not this one) -> "blurred" if only soft smears are left, else "not a document
+page"; finally the sharpness of the letters. Each rejection carries exactly one reason.
+A declared dpi decides nothing: phones write 72 dpi into photos that read well; the size
+of the page or of its print is measured instead (:mod:`ocr.capture`).
 """
 
 from __future__ import annotations
@@ -38,14 +42,25 @@ import numpy as np
 # skew, page turns, faint ink, yellowing) and 30 generated rejects (10 blank, 10 blurred,
 # 10 photos), plus the pages of tests/ocr/test_quality.py.
 
-MIN_SHORT_SIDE = 600
-"""Pages narrower than this (pixels) are too small: A4 at 72 dpi, letters ~8 px tall."""
+MIN_SHORT_SIDE = 300
+"""Pages narrower than this (pixels) are too small whatever they show: a thumbnail. A 720 px
+wide phone photo of a certificate is read (its letters measure about 5 px)."""
 
-LOW_DPI = 150
-LOW_DPI_SHORT_SIDE = 1000
-"""A page declared below :data:`LOW_DPI` is too small unless its short side reaches this:
-the declared dpi alone is not trusted (many writers put 72 in 300 dpi scans), the pixel
-count is."""
+MIN_DPI = 36
+"""A page whose print comes to fewer pixels per inch than this is too small to read [an A4
+page 300 px wide: 10 pt letters 5 px tall]. Only :mod:`ocr.capture`'s estimate comes
+this low (an A4 page found in a photo, measured by its edges); a scanner's declared
+resolution never does, and a declared 72 dpi decides nothing."""
+
+MIN_LIGHT = 35
+"""A photo whose paper is darker than this (grey level, before the light is evened) was
+taken in the dark: evening it out only raises the noise [a lit page: 150 or more]."""
+
+MIN_ROW_MARKS = 100
+"""A page with at least this many letter-sized marks standing in rows is writing, even
+when its paper is not plain [records 340 or more; grey scans of guilloche security paper
+450 or more, where every other test takes the guilloche for a picture; photos and
+drawings 0]."""
 
 MIN_TEXT_MARKS = 25
 """Fewer letter-sized marks than this: no writing to read [records 148 or more; blanks 8
@@ -94,7 +109,8 @@ _CROP = 256  # side of the crops blur is judged on, after that scaling
 _CROPS = 3
 
 
-_BLURRED = "the page is too blurred to read; re-scan with the document flat and in focus"
+BLURRED = "the page is too blurred to read; scan or photograph it again, flat and in focus"
+_TOO_DARK = "the photo is too dark to read; take it again in better light"
 _NOT_A_DOCUMENT = "this does not look like a document page (photo or drawing)"
 
 
@@ -112,43 +128,62 @@ class _Marks:
     text_ink_share: float  # share of the ink that is in character-sized components
     letter_size: float  # median shorter side of character-sized marks (any page turn), work px
     density: np.ndarray  # coarse map of text marks, to find dense crops
+    in_rows: int = 0  # text marks standing in rows of four or more
 
 
-def assess(image: np.ndarray, dpi: int | None) -> QualityReport:
-    """Judge one page (grayscale or BGR ``uint8``) as loaded by :mod:`ocr.loading`."""
+def assess(
+    image: np.ndarray,
+    dpi: int | None = None,
+    *,
+    light: float | None = None,
+    plain: np.ndarray | None = None,
+) -> QualityReport:
+    """Judge one page (grayscale or BGR ``uint8``), as :mod:`ocr.capture` hands it on.
+
+    ``dpi`` is the resolution the print is read at (:mod:`ocr.capture` estimates it for
+    photos); only an estimate below :data:`MIN_DPI` turns a page away.
+    When the page was cleaned (:mod:`ocr.paper`), ``light`` is its paper's grey level
+    before the light was evened, and ``plain`` the page in grey before cleaning: blur is
+    judged on it, since evening out the light sharpens a blurred page's edges.
+    """
     if image.dtype != np.uint8:
         raise TypeError(f"assess() takes uint8 images, not {image.dtype}")
     gray = np.ascontiguousarray(_to_gray(image))
     height, width = gray.shape
-    short = min(height, width)
-    if short < MIN_SHORT_SIDE or (dpi is not None and dpi < LOW_DPI and short < LOW_DPI_SHORT_SIDE):
+    if min(height, width) < MIN_SHORT_SIDE or (dpi is not None and dpi < MIN_DPI):
         return QualityReport(
             readable=False,
             sharpness=0.0,
             reasons=[
-                f"the image is too small to read ({width}×{height} px); scan at 200 dpi or more"
+                f"the image is too small to read ({width}×{height} px); photograph the page "
+                "from closer, or scan it at 200 dpi or more"
             ],
         )
+    if light is not None and light < MIN_LIGHT:
+        return QualityReport(readable=False, sharpness=0.0, reasons=[_TOO_DARK])
     survey = _survey(gray)
     scale, marks = survey.scale, survey.marks
     few_marks = marks.text_marks < MIN_TEXT_MARKS
     if few_marks and survey.smudge < BLANK_SMUDGE and survey.mid_share < BLANK_MID_SHARE:
         return QualityReport(readable=False, sharpness=0.0, reasons=["the page is blank"])
-    if (
+    looks_like_paper = not (
         few_marks
         or survey.paper_share < MIN_PAPER_SHARE
         or survey.mid_share > MAX_MID_SHARE
         or marks.text_ink_share < MIN_TEXT_INK_SHARE
-    ):
+    )
+    if not looks_like_paper and marks.in_rows < MIN_ROW_MARKS:
         # Not letters on paper. A page blurred past recognition also looks like this, but
         # only soft smears are left on it; a photo or a drawing keeps some crisp edges.
         # The clerk's action differs (re-scan in focus vs. upload the right file).
         if _edge_blur(survey.work, survey.smudge) > SMEAR_EDGE_BLUR:
-            return QualityReport(readable=False, sharpness=0.0, reasons=[_BLURRED])
+            return QualityReport(readable=False, sharpness=0.0, reasons=[BLURRED])
         return QualityReport(readable=False, sharpness=0.0, reasons=[_NOT_A_DOCUMENT])
+    if plain is not None and plain.shape == gray.shape:
+        gray = np.ascontiguousarray(_to_gray(plain))
     sharpness = round(_sharpness(gray, scale, marks), 3)
     if sharpness < MIN_SHARPNESS:
-        return QualityReport(readable=False, sharpness=sharpness, reasons=[_BLURRED])
+        return QualityReport(readable=False, sharpness=sharpness, reasons=[BLURRED])
     return QualityReport(readable=True, sharpness=sharpness, reasons=[])
 
 
@@ -167,6 +202,7 @@ def measure(image: np.ndarray) -> dict[str, float]:
         "smudge": survey.smudge,
         "edge_blur": _edge_blur(survey.work, survey.smudge),
         "sharpness": _sharpness(gray, survey.scale, marks) if marks.text_marks else 0.0,
+        "in_rows": marks.in_rows,
     }
 
 
@@ -232,13 +268,38 @@ def _find_marks(work: np.ndarray) -> _Marks:
     centres = centroids[1:][textlike].astype(int) // 32
     np.add.at(density, (centres[:, 1], centres[:, 0]), 1)
     small_side = np.minimum(widths, heights)[textlike]
+    letter = float(np.median(np.maximum(small_side, 1))) if textlike.any() else 0.0
     return _Marks(
         ink_share=ink / mask.size,
         text_marks=int(textlike.sum()),
         text_ink_share=float(areas[textlike].sum() / ink) if ink else 0.0,
-        letter_size=float(np.median(np.maximum(small_side, 1))) if textlike.any() else 0.0,
+        letter_size=letter,
         density=density,
+        in_rows=_in_rows(centroids[1:][textlike], letter, work.shape),
     )
+
+
+def _in_rows(centres: np.ndarray, letter: float, shape: tuple[int, ...]) -> int:
+    """How many marks stand in rows of four or more, level or turned by 90°.
+
+    Writing is letters in lines; a photo's or a drawing's letter-sized bits are not.
+    Marks whose centres lie within three letters along and half a letter across of
+    each other are chained; a chain of four or more is a row.
+    """
+    if len(centres) < MIN_TEXT_MARKS:
+        return 0
+    points = np.zeros(shape[:2], np.uint8)
+    xs = np.clip(centres[:, 0].astype(int), 0, shape[1] - 1)
+    ys = np.clip(centres[:, 1].astype(int), 0, shape[0] - 1)
+    points[ys, xs] = 1
+    along, across = max(3, round(3 * letter)), max(1, round(0.5 * letter)) | 1
+    best = 0
+    for kernel in ((across, along), (along, across)):  # rows of a level, a turned page
+        chained = cv2.dilate(points, np.ones(kernel, np.uint8))
+        count, labels = cv2.connectedComponents(chained, connectivity=8)
+        per_chain = np.bincount(labels[ys, xs], minlength=count)
+        best = max(best, int((per_chain[labels[ys, xs]] >= 4).sum()))
+    return best
 
 
 def _paper_share(work: np.ndarray) -> tuple[float, float, float]:

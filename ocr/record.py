@@ -1,4 +1,4 @@
-"""The extracted record of SPEC section 3, as plain dataclasses with a JSON form."""
+"""The extracted record (docs/record.md), as plain dataclasses with a JSON form."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ class FieldValue:
     # What the calibration is fitted on (the readers' own confidences); not part of the
     # record's JSON.
     evidence: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    unit: dict[str, str] | None = None  # a place's unit on today's map: {"code", "name"}
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "confidence": round(self.confidence, 3)}
@@ -39,6 +40,8 @@ class FieldValue:
         if self.status is not None:
             out["status"] = self.status
             out["reason"] = self.reason or ""
+        if self.unit is not None:
+            out["unit"] = dict(self.unit)
         return out
 
 
@@ -47,9 +50,13 @@ class Issue:
     rule: str
     message: str
     field: str | None = None
+    suggestion: str | None = None  # a list's spelling the value was not changed to
 
     def to_json(self) -> dict[str, Any]:
-        return {"field": self.field, "rule": self.rule, "message": self.message}
+        out = {"field": self.field, "rule": self.rule, "message": self.message}
+        if self.suggestion is not None:
+            out["suggestion"] = self.suggestion
+        return out
 
 
 @dataclass

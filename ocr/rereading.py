@@ -8,6 +8,7 @@ clean page costs little more than one pass of the page reader.
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -94,4 +95,4 @@ def binarized(prepared: Prepared, box: tuple[int, int, int, int]) -> Prepared:
         gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
         _, bw = cv2.threshold(gray.astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         image[y0:y1, x0:x1] = bw if crop.ndim == 2 else bw[..., None]
-    return Prepared(image, prepared.matrix, prepared.rotation, prepared.skew_deg)
+    return replace(prepared, image=image)  # the same geometry (homography included)

@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# redis-server: the Celery broker of `sohoa cluster` (the compose file's Redis, without Docker).
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd postgresql
               fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 libgl1 libglib2.0-0
-              docker-compose)
+              docker-compose redis-server)
 # Faces with Vietnamese letters that the reader was not tuned on: the realistic sample
 # profile sets pages in them (URW base35 and Caladea lack Vietnamese, so they are not here).
 APT_PACKAGES+=(fonts-noto-core fonts-freefont-ttf fonts-crosextra-carlito fonts-open-sans

@@ -2,8 +2,8 @@
 
 Each subcommand lives in :mod:`sohoa.commands` as a module with ``register(subparsers)``;
 modules are imported only when listed here, and heavy imports stay inside ``run`` so
-``sohoa --help`` is instant. Typed errors become one line on stderr and the exit code
-of SPEC section 8; a traceback is only shown with ``SOHOA_DEBUG=1``.
+``sohoa --help`` is instant. Typed errors become one line on stderr and the exit codes
+of the README; a traceback is only shown with ``SOHOA_DEBUG=1``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ COMMANDS = [
     "export",
     "serve",
     "users",
+    "cluster",
 ]
 
 

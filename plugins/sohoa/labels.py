@@ -89,6 +89,7 @@ RULE_LABELS = {
     "required_missing": "Thiếu thông tin bắt buộc",
     "required": "Thiếu thông tin bắt buộc",
     "low_confidence": "Đọc chưa chắc chắn",
+    "mark_over_value": "Dấu hoặc chữ ký đè lên giá trị",
     "date_format": "Ngày sai định dạng",
     "date_invalid": "Ngày không có thật",
     "date_in_future": "Ngày ở tương lai",
@@ -116,6 +117,12 @@ RULE_LABELS = {
     "dossier_code_format": "Mã hồ sơ sai định dạng",
     "dossier_code_date": "Ngày trong mã hồ sơ không hợp lệ",
     "qr_mismatch": "Mã QR không khớp mã hồ sơ",
+    "dossier_code_missing": "Chưa có mã hồ sơ (trên trang hay khi tải lên): chọn hồ sơ",
+    "parent_date_year": "Năm sinh không khớp ngày sinh của cha/mẹ",
+    "value_unreadable": "Có chữ sau nhãn nhưng không đọc ra được giá trị",
+    "value_unread": "Có chữ sau nhãn nhưng máy không đọc được",
+    "entry_owner_unknown": "Không rõ thông tin của ai (mất dòng họ tên): chưa dùng",
+    "handwritten_unread": "Không đọc được số viết tay",
     # the page as a whole
     "doc_type_unknown": "Không nhận ra loại giấy tờ",
     "unknown_type": "Không nhận ra loại giấy tờ",
@@ -132,6 +139,11 @@ RULE_LABELS = {
     "registration_number_taken": "Số đăng ký đã có trong quyển sổ",
     "scan_loaded_twice": "Một trang được tải lên hai lần với nội dung khác nhau",
     "numbering_gap": "Số đăng ký trong quyển bị đứt quãng",
+    "number_beyond_declared_entries": "Số đăng ký vượt quá số mục đã khai của quyển",
+    "doc_type_not_book_type": "Loại giấy tờ khác loại sổ",
+    "registration_year_outside_book": "Năm đăng ký khác năm của quyển sổ",
+    "book_number_outside_book": "Số quyển ghi năm khác năm của quyển sổ",
+    "spelled_otherwise": "Cách viết khác danh mục: giữ như trên giấy, có gợi ý",
 }
 UNKNOWN_RULE = "Cần kiểm tra"
 
@@ -171,6 +183,7 @@ REJECTION_REASONS = (
         "Trang PDF lớn hơn nhiều so với trang giấy: hãy tải lên ảnh quét của trang.",
     ),
     ("too small", "Ảnh quá nhỏ để đọc: hãy quét lại ở 200–300 dpi."),
+    ("too dark", "Ảnh quá tối để đọc: hãy chụp lại ở nơi đủ ánh sáng."),
     ("is empty", "Tệp rỗng: hãy tải lên lại."),
     ("not an image or PDF", "Không phải ảnh quét hay PDF: hãy tải lên tệp gốc."),
     ("does not read", "Định dạng ảnh không đọc được: hãy lưu thành PDF, TIFF hoặc JPEG."),
@@ -182,7 +195,7 @@ REJECTION_REASONS = (
     ("permission denied", "Không có quyền đọc tệp: hãy báo cho quản trị hệ thống."),
     ("no longer in the landing zone", "Tệp không còn trong kho tiếp nhận: hãy tải lên lại."),
     ("blank", "Trang trắng."),
-    ("blurred", "Trang bị mờ: hãy quét lại, giữ tài liệu phẳng và rõ nét."),
+    ("blurred", "Trang bị mờ: hãy quét hoặc chụp lại, giữ tài liệu phẳng và rõ nét."),
     ("does not look like a document", "Không phải trang tài liệu (ảnh chụp hoặc hình vẽ)."),
     ("no printed text", "Không đọc được chữ in: nếu trang viết tay, hãy nhập tay khi duyệt."),
     ("rejected by extraction", "Trang bị loại khi xử lý."),
@@ -237,6 +250,8 @@ ACTION_LABELS = {
     "confirm": "xác nhận",
     "reject": "từ chối",
     "override": "vẫn nạp dù có cảnh báo",
+    "key": "nhập (hai lần)",
+    "arbitrate": "phân xử",
 }
 _RECORD_NOTE = re.compile(r"^record (\d+)$")
 
@@ -257,4 +272,8 @@ def history_note(action: str, note: str | None) -> str:
     if action == "override" and ": " in note:  # "<rule>: <the reason given>"
         rule, reason = note.split(": ", 1)
         return f"{rule_label(rule)} — lý do: {reason}"
+    if action == "key" and note.startswith("keying "):  # double keying: "keying 2"
+        return f"lần nhập thứ {note.removeprefix('keying ')}"
+    if action == "arbitrate":  # "1: <first keying's value> | 2: <second's>"
+        return note.replace("1: ", "lần 1: ", 1).replace(" | 2: ", " · lần 2: ", 1)
     return note

@@ -64,6 +64,19 @@ def corrupt_pdf(folder: Path, name: str = "broken.pdf") -> Path:
     return path
 
 
+def zero_page_pdf(folder: Path, name: str = "nopages.pdf") -> Path:
+    """A well-formed PDF whose page tree is empty (``/Count 0``), as PDFium writes one."""
+    import pypdfium2
+
+    path = folder / name
+    document = pypdfium2.PdfDocument.new()
+    try:
+        document.save(str(path))
+    finally:
+        document.close()
+    return path
+
+
 def encrypted_pdf(folder: Path, name: str = "locked.pdf") -> Path:
     """A one-page PDF under the standard security handler with an unknown user password.
 

@@ -21,6 +21,8 @@ from ocr.acceptance import (
     agree,
     arbitrate,
     closed_value,
+    restore_marks,
+    richest_marks,
     settle,
 )
 from ocr.engines import page_reader, registry
@@ -174,3 +176,24 @@ def test_the_unit_lists_certify_only_a_chain_spelt_exactly_with_an_exact_committ
     assert not acceptance.units_certify("Xã Quảng Lac, Huyện Nho Quan, Tỉnh Ninh Bình")
     assert acceptance.misspelt_hamlet("Tố 11, " + chain)
     assert not acceptance.misspelt_hamlet("Tổ 11, " + chain)
+
+
+def test_marks_one_reader_lost_and_the_other_read_make_a_name_the_lists_know():
+    readings = [
+        Reading("page", "", "NGUYÊN YẾN ANH", 0.89),  # the tilde lost
+        Reading("second", "", "NGUYỄN YÊN ANH", 0.42),  # the acute lost
+    ]
+    assert richest_marks([r.value for r in readings]) == "NGUYỄN YẾN ANH"
+    assert arbitrate("full_name", readings) == ("NGUYỄN YẾN ANH", ARBITRATED)  # never sure
+
+
+def test_readings_with_other_marks_on_one_letter_are_not_merged():
+    assert richest_marks(["Điên Trung", "Điễn Trung", "Điền Trung"]) is None
+    assert richest_marks(["NGUYỄN VĂN AN", "NGUYỄN AN"]) is None  # other tokens
+
+
+def test_the_lists_restore_lost_marks_but_never_change_a_mark_read():
+    place = "Thôn Yên Phú, Xã Tế Nông, Huyện Nông Công, Tỉnh Thanh Hóa"
+    assert restore_marks("place_of_birth", place) == place.replace("Nông Công", "Nông Cống")
+    assert restore_marks("full_name", "NGÔ HỮU HOÀ") == "NGÔ HỮU HOÀ"  # tone placement kept
+    assert restore_marks("registration_number", "12") == "12"

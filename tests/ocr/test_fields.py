@@ -1,4 +1,4 @@
-from ocr.fields import allowed_edits, extract_raw
+from ocr.fields import allowed_edits, extract_raw, read_form
 from tests.ocr.wordfactory import line_words, page_words
 
 
@@ -293,3 +293,176 @@ def test_merged_lines_of_the_two_marriage_columns_are_cut_apart():
 
 def test_short_labels_allow_no_misread_letter_and_long_ones_a_few():
     assert allowed_edits("tai") == 0 and allowed_edits("noichet") == 1
+
+
+# --- form generations, the declarant, and values kept in their own block -----------------
+
+
+def test_the_declarants_id_does_not_fill_an_empty_child_id():
+    # The current birth form: the child's ID line printed blank, the declarant's proof of
+    # identity below with a 12-digit number. One real page took the child's ID from it.
+    words = page_words(
+        [
+            "Họ, chữ đệm, tên: LÒ THỊ MAI",
+            "Số định danh cá nhân:",
+            "Họ, chữ đệm, tên người mẹ: LÒ THỊ HẠNH",
+            "Năm sinh: 19/7/1998  Dân tộc: Thái  Quốc tịch: Việt Nam",
+            "Nơi cư trú: Bản Mé, xã Chiềng Sơn, huyện Mộc Châu, tỉnh Sơn La",
+            "Họ, chữ đệm, tên người đi khai sinh: LÒ VĂN PÁO",
+            "Giấy tờ tùy thân: Thẻ căn cước công dân số 014098001234, Cục Cảnh sát cấp",
+            "ngày 10/3/2021",
+            "Nơi đăng ký khai sinh: UBND xã Chiềng Sơn, huyện Mộc Châu, tỉnh Sơn La",
+            "Ngày, tháng, năm đăng ký: 02/8/2021./.",
+        ]
+    )
+    form = read_form("birth", words)
+    got = texts(form.raw)
+    assert "personal_id" not in got
+    assert not any("014098001234" in t for t in got.values())
+    assert not any("PÁO" in t for t in got.values())
+    assert got["mother_name"] == "LÒ THỊ HẠNH"
+    assert got["registration_place"] == "UBND xã Chiềng Sơn, huyện Mộc Châu, tỉnh Sơn La"
+    assert got["registration_date"] == "02/8/2021"
+    # The blank child ID is a label without a value: the guard looks at the page there.
+    assert [e.field for e in form.empty] == ["personal_id"]
+
+
+def test_a_parents_full_date_gives_the_year_and_the_date():
+    words = page_words(
+        [
+            "Họ, chữ đệm, tên người mẹ: ĐINH THỊ THU",
+            "Năm sinh: 19/7/1998  Dân tộc: Mường  Quốc tịch: Việt Nam",
+            "Họ, chữ đệm, tên người cha: BÙI VĂN TOÀN",
+            "Năm sinh: 1995  Dân tộc: Mường  Quốc tịch: Việt Nam",
+        ]
+    )
+    got = texts(extract_raw("birth", words))
+    assert got["mother_birth_year"] == "19/7/1998"
+    assert got["mother_date_of_birth"] == "19/7/1998"
+    assert got["father_birth_year"] == "1995"
+    assert "father_date_of_birth" not in got  # a year alone is no date
+
+
+def test_the_next_parents_entries_never_fill_the_first_parents_blanks():
+    # The mother's residence is blank, and the father's heading was lost (its label
+    # faded; only his name in bold capitals was read): his "Nơi cư trú" must not become
+    # hers, nor his name her residence.
+    words = page_words(
+        [
+            "Họ, chữ đệm, tên người mẹ: TRẦN THỊ BÍCH",
+            "Năm sinh: 1990  Dân tộc: Kinh  Quốc tịch: Việt Nam",
+            "Nơi cư trú:",
+            (560, "NGUYỄN VĂN LONG"),
+            "Năm sinh: 1988  Dân tộc: Tày  Quốc tịch: Việt Nam",
+            "Nơi cư trú: Thôn 2, xã Yên Sơn, huyện Lục Yên, tỉnh Yên Bái",
+            "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Yên Sơn",
+        ]
+    )
+    form = read_form("birth", words)
+    got = texts(form.raw)
+    assert "mother_residence" not in got
+    assert got["mother_birth_year"] == "1990"
+    assert got["mother_ethnicity"] == "Kinh"
+    assert not any(k.startswith("father_") for k in got)
+    assert {e.label for e in form.lost} >= {"birth_year", "ethnicity", "residence"}
+    assert {e.after for e in form.lost} == {"mother"}
+    assert got["registration_place"] == "Ủy ban nhân dân xã Yên Sơn"
+
+
+def test_a_parents_entry_before_any_parent_is_nobodys():
+    # The mother's heading lost (only her name was read): her "Dân tộc" must not become
+    # the child's, left blank on the page.
+    words = page_words(
+        [
+            "Họ, chữ đệm, tên: HÀ VĂN BÌNH",
+            "Giới tính: Nam  Dân tộc:  Quốc tịch: Việt Nam",
+            "Nơi sinh: Trạm Y tế xã Tân Lập",
+            (560, "HÀ THỊ LAN"),
+            "Năm sinh: 1990  Dân tộc: Tày  Quốc tịch: Việt Nam",
+        ]
+    )
+    form = read_form("birth", words)
+    got = texts(form.raw)
+    assert "ethnicity" not in got
+    assert got["nationality"] == "Việt Nam"
+    assert {e.after for e in form.lost} == {None}
+
+
+def test_the_other_marriage_column_never_fills_a_blank():
+    left, right = 100, 1300
+    lines = [
+        [(left, "Thông tin người chồng"), (right, "Thông tin người vợ")],
+        [(left, "Họ, chữ đệm, tên: ĐỖ VĂN HÙNG"), (right, "Họ, chữ đệm, tên: LÝ THỊ HOA")],
+        [(left, "Dân tộc:"), (right, "Dân tộc: Nùng")],
+        [(left, "Nơi cư trú:"), (right, "Nơi cư trú: Xã Hòa An, Tỉnh Cao Bằng")],
+    ]
+    words = []
+    for n, row in enumerate(lines):
+        for x, text in row:
+            words += line_words(text, x, 100 + n * 80, n + 1)
+    words += line_words("Nơi đăng ký: UBND xã Hòa An", left, 100 + 5 * 80, 9)
+    form = read_form("marriage", words)
+    got = texts(form.raw)
+    assert "husband_ethnicity" not in got and "husband_residence" not in got
+    assert got["wife_ethnicity"] == "Nùng"
+    assert got["wife_residence"] == "Xã Hòa An, Tỉnh Cao Bằng"
+    assert {e.field for e in form.empty} == {"husband_ethnicity", "husband_residence"}
+    # The blank's search for ink stops at the wife's column.
+    box = next(e.box for e in form.empty if e.field == "husband_ethnicity")
+    assert box[2] is not None and box[2] <= right
+
+
+def test_an_embassy_extract_reads_its_own_labels():
+    words = page_words(
+        [
+            "TRÍCH LỤC",
+            "GHI VÀO SỔ HỘ TỊCH VIỆC KHAI SINH",
+            "Họ, chữ đệm, tên: PHẠM ANNA MINH",
+            "Ngày, tháng, năm sinh: 03/02/2022",
+            "Đăng ký khai sinh tại: Tòa thị chính thành phố Lyon, Cộng hòa Pháp",
+            "Nơi ghi vào sổ hộ tịch: Đại sứ quán Việt Nam tại Pháp",
+            "Ngày, tháng, năm ghi vào sổ: 14/6/2022",
+        ]
+    )
+    got = texts(extract_raw("birth", words))
+    assert got["full_name"] == "PHẠM ANNA MINH"
+    assert got["registration_place"] == ("Tòa thị chính thành phố Lyon, Cộng hòa Pháp")
+    assert got["registration_date"] == "14/6/2022"
+
+
+def test_a_copys_own_lines_fill_nothing():
+    words = page_words(
+        [
+            "Nơi đăng ký khai sinh: Ủy ban nhân dân phường Bến Thành",
+            "Ngày, tháng, năm đăng ký: 05/01/2021",
+            "Ghi chú:",
+            "Sao từ Sổ đăng ký khai sinh",
+            "Làm tại: Ủy ban nhân dân phường Bến Thành, ngày 20 tháng 3 năm 2024",
+        ]
+    )
+    got = texts(extract_raw("birth", words))
+    assert got["registration_date"] == "05/01/2021"
+    assert got["registration_place"] == "Ủy ban nhân dân phường Bến Thành"
+    assert len(got) == 2
+
+
+def test_a_death_notices_date_is_not_the_death():
+    words = page_words(
+        [
+            "Nguyên nhân chết: Bệnh già",
+            "Số Giấy báo tử: 112/GBT, do Bệnh viện Đa khoa tỉnh cấp ngày 03/4/2023",
+            "Nơi đăng ký khai tử: Ủy ban nhân dân xã Hải Phú",
+        ]
+    )
+    got = texts(extract_raw("death", words))
+    assert got["cause_of_death"] == "Bệnh già"
+    assert got["registration_place"] == "Ủy ban nhân dân xã Hải Phú"
+    assert "date_of_death" not in got
+
+
+def test_a_closing_mark_is_not_part_of_the_value():
+    words = page_words(["Nơi cư trú cuối cùng: x", "Nơi chết: Thôn 3, xã An Phú, tỉnh Phú Yên./."])
+    raw = extract_raw("death", words)
+    assert raw["place_of_death"].text == "Thôn 3, xã An Phú, tỉnh Phú Yên"
+    last = raw["place_of_death"].words[-1]
+    assert last.text == "Yên" and last.w < len("Yên./.") * 20

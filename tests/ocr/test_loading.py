@@ -59,6 +59,26 @@ def test_corrupt_pdf_is_refused_as_damaged(tmp_path):
     assert "PDF is damaged" in _refusal(badfiles.corrupt_pdf(tmp_path))
 
 
+def test_a_pdf_without_pages_is_not_called_damaged(tmp_path):
+    message = _refusal(badfiles.zero_page_pdf(tmp_path))
+    assert "the PDF has no pages" in message and "damaged" not in message
+
+
+def test_each_pdf_gets_its_own_reason_whatever_was_read_before(tmp_path):
+    """PDFium keeps its last error code from one file to the next; a file that fails
+    without a code of its own must not inherit the previous file's."""
+    locked = badfiles.encrypted_pdf(tmp_path)
+    empty = badfiles.zero_page_pdf(tmp_path)
+    broken = badfiles.corrupt_pdf(tmp_path)
+    order = [locked, empty, broken, locked, broken, empty, locked, empty]
+    words = {locked: "password-protected", empty: "has no pages", broken: "damaged"}
+    for path in order:
+        message = _refusal(path)
+        assert words[path] in message, (path.name, message)
+        others = set(words.values()) - {words[path]}
+        assert not any(w in message for w in others), (path.name, message)
+
+
 def test_decompression_bomb_is_refused_before_decoding(tmp_path):
     path = badfiles.bomb_png(tmp_path)
     assert path.stat().st_size < 1_000_000  # the test itself must stay cheap
@@ -171,6 +191,26 @@ def test_colour_jpeg_becomes_grayscale(tmp_path):
     assert page.image.shape == (700, 500)
     assert page.dpi == 200
     assert abs(int(page.image.mean()) - 230) <= 2  # luma of the yellowish paper
+
+
+@pytest.mark.parametrize("suffix", ["png", "jpg", "tif", "pdf"])
+def test_colour_pages_stay_colour_for_the_reader(tmp_path, suffix):
+    # The reader tells print from security paper, seals and signatures by colour.
+    path = tmp_path / f"page.{suffix}"
+    Image.new("RGB", (300, 400), (200, 30, 40)).save(path, resolution=100.0)
+    [page] = list(iter_pages(path, colour=True))
+    assert page.image.ndim == 3 and page.image.shape[2] == 3  # (PDF: rendered at 300 dpi)
+    b, g, r = (int(v) for v in page.image.reshape(-1, 3).mean(axis=0))
+    assert r > 180 and g < 60 and b < 70  # BGR, OpenCV's order
+    [grey] = _pages(path)
+    assert grey.image.ndim == 2  # everyone else still gets grey
+
+
+def test_grey_pages_stay_grey_in_colour_mode(tmp_path):
+    path = tmp_path / "page.png"
+    badfiles.noisy_page(300, 420).save(path)
+    [page] = list(iter_pages(path, colour=True))
+    assert page.image.ndim == 2
 
 
 def test_jpeg_exif_orientation_is_not_applied(tmp_path):

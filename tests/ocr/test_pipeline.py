@@ -60,14 +60,14 @@ def test_wrong_date_in_words_sends_the_record_to_review(monkeypatch):
     # changing what the reader sees in words, the one fault the generator cannot print.
     import ocr.pipeline as pipeline
 
-    real = pipeline.extract_raw
+    real = pipeline.read_form
 
     def tampered(doc_type, words):
-        raw = real(doc_type, words)
-        raw["date_of_birth_words"].text = "Ngày mồng một tháng một năm hai nghìn"
-        return raw
+        form = real(doc_type, words)
+        form.raw["date_of_birth_words"].text = "Ngày mồng một tháng một năm hai nghìn"
+        return form
 
-    monkeypatch.setattr(pipeline, "extract_raw", tampered)
+    monkeypatch.setattr(pipeline, "read_form", tampered)
     record, truth = read("birth", seed=1)
     assert truth["form"]["era"] == "new"  # new forms print the date in words
     assert record["status"] == "needs_review"

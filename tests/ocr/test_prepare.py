@@ -125,3 +125,20 @@ def test_the_colon_before_leader_dots_is_kept():
     gray = np.asarray(img)
     words = page_reader().read_words(remove_leaders(gray), dpi=300, layout="line")
     assert words[0].text.startswith("Số:")
+
+
+def test_boxes_map_back_through_a_perspective_correction(upright):
+    # ocr.capture warps a photographed page upright; prepare's affine comes on top.
+    corners = np.float32([[120, 80], [1500, 130], [1560, 2250], [60, 2200]])
+    target = np.float32([[0, 0], [1400, 0], [1400, 2100], [0, 2100]])
+    homography = cv2.getPerspectiveTransform(corners, target)
+    prepared = prepare(upright[:2100, :1400], dpi=200)  # enlarged 1.5x on top
+    prepared.homography = homography
+    x, y, w, h = prepared.to_original((300, 600, 150, 60))
+    # The box's corners, moved back by hand: scale down, then the inverse homography.
+    back = cv2.perspectiveTransform(
+        np.float32([[[200, 400]], [[300, 400]], [[200, 440]], [[300, 440]]]),
+        np.linalg.inv(homography),
+    )[:, 0]
+    assert (x, y) == (round(back[:, 0].min()), round(back[:, 1].min()))
+    assert (x + w, y + h) == pytest.approx((back[:, 0].max(), back[:, 1].max()), abs=1)

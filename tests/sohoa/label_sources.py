@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ocr.rules import Rule
+
 REPO = Path(__file__).resolve().parents[2]
 CODE = (REPO / "ocr", REPO / "plugins" / "sohoa")
 SUITES = REPO / "schemas" / "expectations"
@@ -58,6 +60,15 @@ def sources() -> dict[str, str]:
 
 
 def _text(node: ast.AST | None) -> str | None:
+    """A string constant, or a member of the shared rule enumeration (``Rule.X``) by its
+    string."""
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "Rule"
+        and node.attr in Rule.__members__
+    ):
+        return Rule[node.attr].value
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 

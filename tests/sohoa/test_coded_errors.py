@@ -63,6 +63,24 @@ PRINTED = [
         "sex: The sex must be Nam or Nữ. (r)",
     ),
     (
+        ReviewError("double_entry_book", item=7),
+        "review item 7 is in a book typed twice: two people key it in the web app and a "
+        "reviewer settles where they differ",
+    ),
+    (
+        ReviewError("already_keyed", item=7),
+        "you keyed review item 7 already; the second keying is another's",
+    ),
+    (ReviewError("keying_done", item=7), "review item 7 was keyed twice already"),
+    (ReviewError("not_arbitrable", item=7), "review item 7 has no two keyings to arbitrate"),
+    (ReviewError("not_double", item=7), "review item 7 is not in a book typed twice"),
+    (ReviewError("arbiter_keyed", item=7), "a keyer of review item 7 cannot arbitrate it"),
+    (ReviewError("choice_missing", fields=("sex",)), "no value chosen for sex"),
+    (
+        ReviewError("default_invalid", field="ethnicity", value="Kihn"),
+        "ethnicity: 'Kihn' is not in its list and cannot be a default",
+    ),
+    (
         ReviewError("checks_failed", fields=("date_of_birth",), problems="date_of_birth: x"),
         "not loaded, the checks refuse date_of_birth: date_of_birth: x",
     ),

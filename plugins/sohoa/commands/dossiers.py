@@ -1,6 +1,6 @@
 """``sohoa dossiers import FILE`` and ``sohoa dossiers link``.
 
-``import`` loads a one-stop-system export (SPEC 7): good rows are upserted by dossier code,
+``import`` loads a one-stop-system export (docs/kpis.md): good rows are upserted by dossier code,
 each bad row is listed on stderr with its line number and reason (exit 2 then, after the
 good rows are in). ``link`` attaches scanned dossier results to their dossiers.
 """
@@ -39,8 +39,11 @@ def run(args: argparse.Namespace) -> int:
             print(result.describe(), file=sys.stderr)
         return 0
     from sohoa.dossiers.importer import import_file
+    from sohoa.progress_bar import on_terminal, progress_bar
 
-    summary = import_file(engine, args.file)
+    rows = _count_rows(args.file) if on_terminal() else None
+    with progress_bar(rows, "row", "reading") as bar:
+        summary = import_file(engine, args.file, on_row=lambda: bar.update(1))
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     for bad in summary.bad:
@@ -51,3 +54,14 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 2 if summary.bad else 0
+
+
+def _count_rows(path: Path) -> int | None:
+    """Data rows of an export, for the bar's total: its lines, less a CSV's header (a CSV
+    value with a line break in it makes this a little high; the bar then ends early)."""
+    try:
+        with path.open("rb") as fh:
+            lines = sum(1 for line in fh if line.strip())
+    except OSError:
+        return None  # the importer says what is wrong with the file
+    return max(0, lines - 1) if path.suffix.lower() == ".csv" else lines

@@ -1,4 +1,7 @@
-"""``sohoa export book --unit U --book-type T --year Y --volume V --out FILE.zip`` (SPEC 9)."""
+"""``sohoa export book --unit U --book-type T --year Y --volume V --out FILE.zip``.
+
+See docs/export.md.
+"""
 
 from __future__ import annotations
 
@@ -24,16 +27,24 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from sohoa.db.migrate import upgrade
+    from sohoa.progress_bar import progress_bar
     from sohoa.reports.export_book import export_book
 
-    summary = export_book(
-        upgrade(),
-        unit_code=args.unit,
-        book_type=args.book_type,
-        year=args.year,
-        volume=args.volume,
-        out=args.out,
-    )
+    with progress_bar(None, "record", "exporting") as bar:
+
+        def tick(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        summary = export_book(
+            upgrade(),
+            unit_code=args.unit,
+            book_type=args.book_type,
+            year=args.year,
+            volume=args.volume,
+            out=args.out,
+            on_record=tick,
+        )
     print(
         f"wrote {summary.path}: {summary.records} record(s), {summary.scans_embedded} scan(s), "
         f"{summary.value_sheets} value page(s) for scans that could not be read",

@@ -1,4 +1,4 @@
-"""``sohoa extract PATH…``: scans to JSON Lines (SPEC section 3).
+"""``sohoa extract PATH…``: scans to JSON Lines (docs/record.md).
 
 Files are read in parallel, one worker process per core, each keeping its own Tesseract
 engine loaded. A file that cannot be read gets one line on stderr and a ``rejected``
@@ -8,13 +8,17 @@ record on stdout, the rest of the call carries on, and the exit code is 2.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ocr.files import FileReading
 
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
 
@@ -34,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--summary", action="store_true", help="print a readable summary to stderr at the end"
     )
+    book = p.add_argument_group("the register book the pages belong to (optional)")
+    book.add_argument("--unit", help="code of the unit that keeps the book, e.g. 25920")
+    book.add_argument("--book-type", choices=("birth", "death", "marriage", "dossier_result"))
+    book.add_argument("--year", type=int, help="the book's year")
     p.set_defaults(func=run)
 
 
@@ -51,40 +59,29 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _extract_one(path: Path) -> tuple[list[dict], str | None]:
-    """Worker: all records of one file, and the error line if the file was bad."""
-    from ocr.errors import InputFileError
-    from ocr.pipeline import extract_file, rejected_file
+def extract_all(paths: list[Path], jobs: int, book: Any = None) -> Iterator[FileReading]:
+    """Each file's records, in order, read by ``jobs`` worker processes; ``book``: the
+    :class:`ocr.book.Book` the files' pages belong to, when known."""
+    from ocr.files import init_worker, read_file
 
-    records: list[dict] = []
-    try:
-        if not path.exists():
-            raise InputFileError(f"{path}: no such file; check the path")
-        for record in extract_file(path):
-            records.append(record.to_json())
-    except InputFileError as exc:
-        records.append(rejected_file(path, exc, page=len(records) + 1).to_json())
-        return records, str(exc)
-    return records, None
-
-
-def _init_worker() -> None:
-    # One Tesseract thread per process: the processes already use every core.
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
-def extract_all(paths: list[Path], jobs: int) -> Iterator[tuple[list[dict], str | None]]:
+    one = partial(read_file, book=book)
     if jobs <= 1 or len(paths) <= 1:
-        yield from map(_extract_one, paths)
+        yield from map(one, paths)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker) as pool:
-        yield from pool.map(_extract_one, paths)
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),)
+    ) as pool:
+        yield from pool.map(one, paths)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ocr.book import Book
     from ocr.engines import check
+    from ocr.jsontext import json_text
+    from sohoa.progress_bar import progress_bar, say
 
     check()  # an unknown recognizer (exit 2) or a missing model (exit 3) stops it first
+    book = Book(args.unit, args.book_type, args.year).check_unit()
     paths = expand(args.paths)
     if not paths:
         print("sohoa: error: no scan files found in the given paths", file=sys.stderr)
@@ -92,15 +89,17 @@ def run(args: argparse.Namespace) -> int:
     statuses: Counter[str] = Counter()
     types: Counter[str] = Counter()
     bad_files = 0
-    for records, error in extract_all(paths, args.jobs):
-        if error:
-            bad_files += 1
-            print(f"sohoa: error: {error}", file=sys.stderr)
-        for rec in records:
-            statuses[rec["status"]] += 1
-            types[rec["doc_type"]] += 1
-            sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+    with progress_bar(len(paths), "file", "reading") as bar:
+        for records, error in extract_all(paths, args.jobs, book if book != Book() else None):
+            if error:
+                bad_files += 1
+                say(f"sohoa: error: {error}")
+            for rec in records:
+                statuses[rec["status"]] += 1
+                types[rec["doc_type"]] += 1
+                sys.stdout.write(json_text(rec) + "\n")
+            sys.stdout.flush()
+            bar.update(1)
     if args.summary:
         _print_summary(len(paths), bad_files, statuses, types)
     return 2 if bad_files else 0

@@ -1,7 +1,7 @@
 """``sohoa lookup --personal-id N [--dossier CODE --component NAME]``: the reuse lookup.
 
 Prints the person's digitized records as JSON, logs a ``reuse_event`` and, for a dossier's
-component, marks it reused (SPEC 7). Exit 1 when nothing was found (the lookup is logged).
+component, marks it reused (docs/kpis.md). Exit 1 when nothing was found (the lookup is logged).
 """
 
 from __future__ import annotations

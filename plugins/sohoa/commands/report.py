@@ -1,10 +1,10 @@
 """``sohoa report --period 2024-Q2 [--unit CODE] [--format …] [--out PATH] [--lang vi|en]
 [--drill-down]``.
 
-The KPI report. Without ``--out``, JSON and CSV go to standard output and XLSX/HTML to
-``kpi-<period>.<ext>`` in the current folder. CSV, XLSX and HTML are in Vietnamese unless
-``--lang en``; JSON keeps English keys either way. ``--drill-down`` lists the dossiers
-behind the numerators and denominators of ``--unit`` (a commune or province).
+The KPI report of docs/kpis.md. Without ``--out``, JSON and CSV go to standard output and
+XLSX/HTML to ``kpi-<period>.<ext>`` in the current folder. CSV, XLSX and HTML are in
+Vietnamese unless ``--lang en``; JSON keeps English keys either way. ``--drill-down`` lists
+the dossiers behind the numerators and denominators of ``--unit`` (a commune or province).
 """
 
 from __future__ import annotations

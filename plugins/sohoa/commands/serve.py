@@ -15,9 +15,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import logging
+    import threading
 
     import uvicorn
 
+    from sohoa.review.checks import warm_up
     from sohoa.web.accounts import count_admins
     from sohoa.web.app import create_app
 
@@ -30,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
             "sohoa: no admin account yet; create one with `sohoa users add NAME --role admin`",
             file=sys.stderr,
         )
+    # The first confirm of a fresh server would load the checks' modules while a clerk waits.
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     print(f"sohoa: web app on http://{args.host}:{args.port}/", file=sys.stderr)
     # Access logs hold paths only: no personal data is ever put in a URL.
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)

@@ -46,9 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ocr.errors import InputFileError
+    from ocr.jsontext import printable
     from sohoa.commands.extract import expand
     from sohoa.landing.store import open_landing
     from sohoa.landing.upload import BookInfo, upload_file
+    from sohoa.progress_bar import progress_bar, say
 
     book = BookInfo(
         unit=args.unit,
@@ -59,25 +61,30 @@ def run(args: argparse.Namespace) -> int:
         uploader=args.uploader,
         dossier_code=args.dossier,
     )
-    missing = [p for p in args.paths if not p.exists()]
-    if missing:
-        raise InputFileError(f"{missing[0]}: no such file or folder; check the path")
     paths = expand(args.paths)
     if not paths:
         raise InputFileError("no scan files found in the given paths")
     landing = open_landing(args.landing)
     counts: Counter[str] = Counter()
     pages = 0
-    for path in paths:
-        outcome = upload_file(landing, path, book)
-        counts[outcome.status] += 1
-        if outcome.status == "uploaded":
-            pages += outcome.pages
-        print(f"{outcome.status:18} {path}", file=sys.stderr)
+    with progress_bar(len(paths), "file", "uploading") as bar:
+        for path in paths:
+            try:
+                outcome = upload_file(landing, path, book)
+            except InputFileError as exc:  # this file only: the files after it still go up
+                counts["refused"] += 1
+                say(f"{'refused':18} {printable(str(exc))}")
+            else:
+                counts[outcome.status] += 1
+                if outcome.status == "uploaded":
+                    pages += outcome.pages
+                say(f"{outcome.status:18} {printable(str(path))}")
+            bar.update(1)
+    refused = f"; {counts['refused']} could not be read" if counts["refused"] else ""
     print(
         f"{counts['uploaded']} file(s) ({pages} page(s)) uploaded to {landing.uri('')}; "
         f"{counts['skipped_uploaded']} already uploaded, "
-        f"{counts['skipped_processed']} already processed",
+        f"{counts['skipped_processed']} already processed{refused}",
         file=sys.stderr,
     )
-    return 0
+    return 2 if counts["refused"] else 0

@@ -1,4 +1,5 @@
-"""Where the database and the validation reports live, from the environment (SPEC section 8)."""
+"""Where the database and the validation reports live, from the environment (the
+README's Configuration)."""
 
 from __future__ import annotations
 

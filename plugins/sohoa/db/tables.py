@@ -1,4 +1,4 @@
-"""The population database of SPEC section 6 as SQLAlchemy Core tables.
+"""The population database of docs/database.md as SQLAlchemy Core tables.
 
 The Alembic migrations in ``schemas/migrations`` create exactly these tables (a test
 compares them). Constraints carry the rules so that bad states cannot be stored:
@@ -71,6 +71,8 @@ REVIEW_ACTIONS = (
     "resolve_duplicate",
     "link_dossier",
     "override",  # a warning of the checks answered with a reason (sohoa.review.checks)
+    "key",  # one of two independent keyings of a page (sohoa.review.double_keying)
+    "arbitrate",  # a reviewer's choice where the two keyings differ
 )
 FLAG_STATUSES = ("open", "same_person", "different")
 RUN_STATUSES = ("running", "succeeded", "failed")
@@ -171,7 +173,7 @@ civil_record = Table(
     Column("date_of_birth", Date),
     Column("sex", String(8)),
     Column("personal_id", machine_key(String(12))),
-    # Every value with its lineage, in the shape of SPEC 3's "fields":
+    # Every value with its lineage, in the shape of a record's "fields" (docs/record.md):
     # {field: {"value", "confidence", "bbox": [x, y, w, h], "origin", "by"}}. "origin" is
     # one of FIELD_ORIGINS and absent for a machine-read, auto-accepted value; "by" names
     # the person who confirmed, corrected or typed it. The source scan and page are the
@@ -289,7 +291,7 @@ review_item = Table(
     Column("doc_type", String(16), nullable=False),
     Column("state", String(16), nullable=False),
     Column("reasons", JSONDoc, nullable=False),  # [{field, rule, message}]
-    Column("original", JSONDoc, nullable=False),  # the record as extracted (SPEC 3)
+    Column("original", JSONDoc, nullable=False),  # the record as extracted (docs/record.md)
     Column("working", JSONDoc, nullable=False),  # {field: {value, confidence, bbox, origin, by}}
     Column("record_id", ID, ForeignKey("civil_record.id")),
     Column("resolved_by", String(100)),
@@ -461,6 +463,35 @@ upload_file = Table(
     CheckConstraint("outcome <> 'refused' OR message IS NOT NULL", name="refused_reason"),
 )
 Index("ix_upload_file_sha256", upload_file.c.sha256)
+
+# How a register book is typed in (``sohoa.review.books``): the defaults a clerk set for
+# it (ethnicity, nationality, registration place) and whether it is keyed twice.
+book_entry = Table(
+    "book_entry",
+    metadata,
+    Column("book_id", ID, ForeignKey("register_book.id"), primary_key=True),
+    Column("double_entry", Boolean, nullable=False),
+    Column("defaults", JSONDoc, nullable=False),  # {field kind: value}
+    Column("updated_by", String(100), nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+# One keying of a page of a book typed twice: what one person typed, unseen by the other.
+entry_key = Table(
+    "entry_key",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("review_item_id", ID, ForeignKey("review_item.id"), nullable=False),
+    Column("keying", Integer, nullable=False),  # 1 or 2
+    Column("actor", String(100), nullable=False),
+    Column("doc_type", String(16), nullable=False),
+    Column("typed", JSONDoc, nullable=False),  # {field: canonical value}
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("review_item_id", "keying"),
+    UniqueConstraint("review_item_id", "actor"),  # two keyings, two people
+    CheckConstraint("keying IN (1, 2)", name="keying"),
+    CheckConstraint(_in("doc_type", BOOK_TYPES), name="doc_type"),
+)
 
 # Wrong passwords per username, shared by every process of the web app (``web.throttle``).
 # The key is the sha256 of the normalized username: someone who types a password into

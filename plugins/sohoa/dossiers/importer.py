@@ -1,4 +1,4 @@
-"""Import a dossier export (SPEC section 7): upsert by ``dossier_code``.
+"""Import a dossier export (docs/kpis.md): upsert by ``dossier_code``.
 
 - Idempotent: a second import of the same file changes nothing (rows are compared first).
 - Bad rows are listed with their line number and reason; good rows are imported.
@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,15 @@ class ImportSummary:
         return out
 
 
-def import_file(engine: Engine, path: Path | str) -> ImportSummary:
-    """Upsert the dossiers of ``path`` (JSONL or CSV); see the module docstring."""
+def import_file(
+    engine: Engine, path: Path | str, on_row: Callable[[], object] | None = None
+) -> ImportSummary:
+    """Upsert the dossiers of ``path`` (JSONL or CSV); see the module docstring.
+    ``on_row`` is called after each row is read (a progress bar's tick)."""
     started = time.perf_counter()
     path = Path(path)
     summary = ImportSummary(path=str(path))
-    good = _good_rows(path, summary)
+    good = _good_rows(path, summary, on_row)
     with engine.begin() as conn:
         unit_ids = _ensure_units(conn, sorted({r.unit_code for r in good.values()}), summary)
         _upsert(conn, list(good.values()), unit_ids, summary)
@@ -68,11 +72,15 @@ def import_file(engine: Engine, path: Path | str) -> ImportSummary:
     return summary
 
 
-def _good_rows(path: Path, summary: ImportSummary) -> dict[str, DossierRow]:
+def _good_rows(
+    path: Path, summary: ImportSummary, on_row: Callable[[], object] | None = None
+) -> dict[str, DossierRow]:
     good: dict[str, DossierRow] = {}
     first_line: dict[str, int] = {}
     for line_no, row in read_rows(path):
         summary.rows += 1
+        if on_row is not None:
+            on_row()
         if isinstance(row, BadRow):
             summary.bad.append(row)
             continue

@@ -1,4 +1,4 @@
-"""Link scanned dossier results to their dossiers (SPEC 7: the scan fills ``result_file``).
+"""Link scanned dossier results to their dossiers (docs/kpis.md: the scan fills ``result_file``).
 
 The dossier code of a loaded ``dossier_result`` record comes from the page — its QR code,
 read exactly, which the scan reader puts in the ``dossier_code`` field ahead of the printed

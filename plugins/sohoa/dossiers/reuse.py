@@ -1,10 +1,10 @@
-"""The reuse lookup (SPEC 7): find a person's digitized records while a dossier is handled.
+"""The reuse lookup (docs/kpis.md): find a person's digitized records while a dossier is handled.
 
 A lookup by personal ID (or registration number) returns the records, writes one
 ``reuse_event`` (found or not) and, when made for a dossier's component and something was
 found, marks that component ``reused`` — which is what the reuse rate counts. All in one
-transaction. The audit row holds the looked-up value (the schema's design); nothing
-personal is logged.
+transaction. The audit row keeps a keyed hash of the looked-up value, never the value
+itself (:mod:`sohoa.dossiers.lookup_key`); nothing personal is logged.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from sohoa.db.tables import (
     scan,
     unit,
 )
+from sohoa.dossiers.lookup_key import lookup_digest
 
 _TYPE_ORDER = {"birth": 0, "marriage": 1, "death": 2, "dossier_result": 3}
 
@@ -95,7 +96,7 @@ def lookup(
                 component_id=component_id,
                 record_id=first,
                 lookup_kind=kind,
-                lookup_value=value,
+                lookup_value=lookup_digest(kind, value),
                 found=first is not None,
                 actor=actor,
                 at=datetime.now(UTC),

@@ -1,4 +1,4 @@
-"""Rows of the one-stop system's dossier export (SPEC section 7), checked one by one.
+"""Rows of the one-stop system's dossier export (docs/kpis.md), checked one by one.
 
 The export is JSON Lines or CSV with the same columns (``components`` as a JSON string).
 Each row is parsed on its own so that one bad row is reported with its line number and
@@ -133,7 +133,7 @@ def parse_row(obj: Any) -> DossierRow:
 
 
 def code_receipt_date(code: str) -> date | None:
-    """The receipt date a dossier code carries (``…-YYMMDD-NNNN``, SPEC 2.4), if valid."""
+    """The receipt date a dossier code carries (``…-YYMMDD-NNNN``, docs/documents.md), if valid."""
     m = _CODE_DATE.search(code)
     if not m:
         return None

@@ -43,11 +43,48 @@ class GateError(SohoaError):
 
 @dataclass
 class GateResult:
-    failures: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """The gate's outcome for a list of records, as the loader takes it; it travels from
+    the DAG's gate task to its load task as JSON (:meth:`to_json`, :meth:`from_json`)."""
+
+    failures: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # index -> issues
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # {"index", field, rule...}
     report_path: str | None = None  # the run's Data Docs page (HTML)
     result_path: str | None = None  # the run's validation results (JSON)
     checked: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "failures": {str(i): issues for i, issues in self.failures.items()},
+            "warnings": self.warnings,
+            "report_path": self.report_path,
+            "result_path": self.result_path,
+            "checked": self.checked,
+        }
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> GateResult:
+        return cls(
+            failures={int(i): list(v) for i, v in doc.get("failures", {}).items()},
+            warnings=list(doc.get("warnings", [])),
+            report_path=doc.get("report_path"),
+            result_path=doc.get("result_path"),
+            checked=int(doc.get("checked", 0)),
+        )
+
+    def subset(self, indices: Sequence[int]) -> GateResult:
+        """The outcome for ``[records[i] for i in indices]``, renumbered."""
+        position = {i: j for j, i in enumerate(indices)}
+        return GateResult(
+            failures={position[i]: v for i, v in self.failures.items() if i in position},
+            warnings=[
+                {**w, "index": position[w["index"]]}
+                for w in self.warnings
+                if w.get("index") in position
+            ],
+            report_path=self.report_path,
+            result_path=self.result_path,
+            checked=self.checked,
+        )
 
 
 def run_gate(
@@ -57,8 +94,19 @@ def run_gate(
     out_dir: Path | None = None,
     today: date | None = None,
     suites_dir: Path | None = None,
+    book_numbers: Sequence[str] = (),
+    keep: bool = True,
 ) -> GateResult:
-    """Validate ``records`` (SPEC-3 dicts); ``failures`` maps record index -> issues."""
+    """Validate ``records`` (record dicts, docs/record.md); ``failures`` maps record
+    index -> issues.
+
+    ``book_numbers``: the registration numbers the book already holds, so that its
+    numbering is checked across batches, not only within this one.
+
+    ``keep=False`` is for a question about one record a person is typing or correcting:
+    the same suites decide, but no validation result or Data Docs page is written (that
+    costs most of a check's time, and a half-typed record is not a run of the gate).
+    """
     out_dir = Path(out_dir or validation_dir()).resolve()
     run_name = _run_name(book)
     groups: dict[str, list[int]] = defaultdict(list)
@@ -69,13 +117,15 @@ def run_gate(
     documents: list[dict[str, Any]] = []
     for doc_type, indices in sorted(groups.items()):
         suite = load_suite(doc_type, suites_dir)
-        frame = build_frame([records[i] for i in indices], doc_type, suite.columns())
-        validation, page = _validate(suite, frame, out_dir, run_name, today)
+        frame = build_frame(
+            [records[i] for i in indices], doc_type, suite.columns(), book, book_numbers
+        )
+        validation, page = _validate(suite, frame, out_dir, run_name, today, keep)
         documents.append(validation)
         _collect(suite, validation, indices, frame, result)
         result.report_path = page or result.report_path
         result.checked += len(indices)
-    if documents:
+    if documents and keep:
         runs = out_dir / "runs"
         runs.mkdir(parents=True, exist_ok=True)
         path = runs / f"{run_name}.json"
@@ -92,7 +142,7 @@ def run_gate(
 
 
 def _validate(
-    suite: Suite, frame, out_dir: Path, run_name: str, today: date | None
+    suite: Suite, frame, out_dir: Path, run_name: str, today: date | None, keep: bool = True
 ) -> tuple[dict[str, Any], str | None]:
     gx, pd = _import_gx()
     try:
@@ -126,7 +176,7 @@ def _validate(
             gx.Checkpoint(
                 name=f"gate-{run_name}",
                 validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if keep else [],
                 result_format={
                     "result_format": "COMPLETE",
                     "unexpected_index_column_names": ["record_index"],
@@ -149,6 +199,8 @@ def _validate(
         raise GateError(f"data validation could not run ({suite.name}): {exc}") from exc
     (validation,) = outcome.run_results.values()
     document = validation.to_json_dict()
+    if not keep:
+        return document, None
     pages = sorted(docs_dir.glob(f"validations/{suite.name}/{run_name}/*/*.html"))
     return document, str(pages[-1]) if pages else None
 

@@ -1,4 +1,4 @@
-"""The three public indicators of SPEC section 7: definitions, rates and points.
+"""The three public indicators of docs/kpis.md: definitions, rates and points.
 
 Rates are computed in integers and rounded half-up to 2 decimals (not binary floats),
 so a hand-computed 2/3 is 66.67 and 1/800 is 0.13 everywhere. A zero denominator gives

@@ -1,4 +1,5 @@
-"""Roll a commune up to today's province through ``vietnamadminunits`` (SPEC 7 and 10).
+"""Roll a commune up to today's province through ``vietnamadminunits`` (docs/kpis.md,
+docs/reference-data.md).
 
 Dossiers and books carry the commune code of their time. A code from the 63-province list
 (before 1 July 2025) is converted with the package's own converter table (old province

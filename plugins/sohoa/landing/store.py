@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ocr.errors import ConfigurationError, MissingDependencyError
+from ocr.jsontext import json_text
 
 DEFAULT_LANDING = Path(".sohoa") / "landing"
 MOVES = "moves"
@@ -63,7 +64,8 @@ class Landing(ABC):
         """A local file with the object's content, for readers that need a path."""
 
     def put_json(self, key: str, doc: Any) -> None:
-        self.put_bytes(key, json.dumps(doc, ensure_ascii=False, indent=1).encode())
+        # json_text: a file name that is not UTF-8 is written escaped, never a crash.
+        self.put_bytes(key, json_text(doc, indent=1).encode())
 
     def read_json(self, key: str) -> Any:
         return json.loads(self.read_bytes(key))

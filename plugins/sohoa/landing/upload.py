@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ocr.jsontext import printable
 from ocr.loading import sha256_of
 from sohoa.landing.store import Landing
 from sohoa.landing.zone import ScanMeta, index_key, processed_key
@@ -81,7 +82,7 @@ def upload_file(landing: Landing, path: Path, book: BookInfo) -> UploadOutcome:
         year=int(book.year),
         volume=book.volume,
         sha256=sha,
-        filename=path.name,
+        filename=printable(path.name),  # as UTF-8 even when the name is not
         pages=pages,
         size=path.stat().st_size,
         declared_entries=book.declared_entries,

@@ -195,6 +195,41 @@ def quarantine(landing: Landing, scan_key: str, reason: str) -> str:
     return dest
 
 
+def replaced_key(scan_key: str, content_sha256: str) -> str:
+    """Where a scan whose content is not what was uploaded is kept: the same place, in the
+    folder of the hash it really has (key as uploaded, under ``incoming/``)."""
+    folder, name = scan_key.rsplit("/", 1)
+    return f"{folder.rsplit('/', 1)[0]}/{content_sha256}/{name}"
+
+
+def quarantine_replaced(landing: Landing, scan_key: str, content_sha256: str, reason: str) -> str:
+    """Quarantine a scan that was replaced after its upload, under the hash it really has;
+    returns its key (as uploaded, under ``incoming/``, like :func:`pending_scans` gives).
+
+    The uploaded file's hash is not marked processed, and its index entry is moved aside
+    (to ``index/replaced/``), so the original can be uploaded again."""
+    new_key = replaced_key(scan_key, content_sha256)
+    dest = quarantine_key(new_key)
+    landing.put_bytes(f"{dest.rsplit('/', 1)[0]}/{REASON}", (reason.strip() + "\n").encode())
+    if landing.exists(scan_key):
+        landing.move(scan_key, dest, reason)
+    if landing.exists(sidecar_of(scan_key)):
+        landing.move(sidecar_of(scan_key), sidecar_of(dest), reason)
+    uploaded = index_key(sha_of(scan_key))
+    if landing.exists(uploaded):
+        landing.move(uploaded, f"{INDEX}/replaced/{sha_of(scan_key)}.json", reason)
+    return new_key
+
+
+def discard_staged(landing: Landing, key: str) -> None:
+    """Remove a pipeline run's staged object (only under ``runs/``): derived data such as
+    a batch's records, which the database holds once loaded. Scans are never removed."""
+    if not key.startswith(RUNS + "/"):
+        raise ConfigurationError(f"only a run's staged objects may be removed, not {key!r}")
+    if landing.exists(key):
+        landing._remove(key)
+
+
 def quarantine_reason(landing: Landing, scan_key: str) -> str | None:
     """The reason a scan was quarantined, or ``None`` if it was not."""
     folder = quarantine_key(scan_key).rsplit("/", 1)[0]

@@ -21,13 +21,15 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from ocr.errors import InputFileError
+from ocr.rules import UNKNOWN_DOC_TYPE_RULES, Rule
 from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
-from sohoa.load.book import BookMeta, ensure_book
+from sohoa.load.book import BookMeta, book_numbers, ensure_book
 from sohoa.load.bulk import allocate_ids, insert_rows, insert_tuples, rows_where_in
 from sohoa.load.store import Accepted, store_records
 from sohoa.load.values import number_text
@@ -38,8 +40,14 @@ _ATTEMPTS = 3  # a transaction that lost a race with a parallel load is retried
 
 
 class GateOutcome(Protocol):
+    """What the loader takes from the gate (:class:`sohoa.gate.validate.GateResult`)."""
+
     failures: dict[int, list[dict[str, Any]]]  # record index -> [{field, rule, message}]
-    report_path: str | None
+    warnings: list[dict[str, Any]]  # non-blocking findings
+    report_path: str | None  # Data Docs page (HTML)
+    result_path: str | None  # validation result (JSON)
+
+    def subset(self, indices: Sequence[int]) -> GateOutcome: ...
 
 
 Gate = Callable[[Sequence[dict[str, Any]], BookMeta], GateOutcome]
@@ -95,18 +103,21 @@ def load_batch(
     records: Sequence[dict[str, Any]],
     book: BookMeta,
     *,
-    gate: Gate | None | str = "default",
+    gate: Gate | GateOutcome | None | str = "default",
     run_key: str | None = None,
     now: datetime | None = None,
 ) -> LoadSummary:
-    """Gate and load ``records`` (SPEC-3 dicts) of ``book`` in one transaction.
+    """Gate and load ``records`` (record dicts, docs/record.md) of ``book`` in one transaction.
 
+    ``gate`` is the gate to run over the pages not stored yet, or the outcome of a gate
+    already run over all of ``records`` (the DAG's gate task stages it for the load).
     ``gate=None`` skips Great Expectations (benchmarks of the writer alone, unit tests);
     the record's own status and the loader's key checks still apply.
 
-    A record may carry what the uploader said about its page beside SPEC 3's keys:
-    ``record["upload"] = {"dossier_code": "..."}`` (optional, from the scan's sidecar) is
-    stored as ``scan.upload_meta`` and links a dossier result (``sohoa.dossiers.link``).
+    A record may carry what the uploader said about its page beside the record's keys
+    (docs/record.md): ``record["upload"] = {"dossier_code": "..."}`` (optional, from the
+    scan's sidecar) is stored as ``scan.upload_meta`` and links a dossier result
+    (``sohoa.dossiers.link``).
     """
     with _gc_paused():
         return _load_batch(engine, records, book, gate, run_key, now)
@@ -120,15 +131,19 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
     keys = [_scan_key(r) for r in records]
     with engine.connect() as conn:
         known = _known_scans(conn, keys)
+        numbers = book_numbers(conn, book) if gate == "default" else []
     fresh = [i for i, key in enumerate(keys) if key not in known]
     failures: dict[int, list[dict[str, Any]]] = {}
-    gate_fn = default_gate() if gate == "default" else gate
+    gate_fn = partial(default_gate(), book_numbers=numbers) if gate == "default" else gate
     if gate_fn is not None and fresh:
-        outcome = gate_fn([records[i] for i in fresh], book)
+        if callable(gate_fn):
+            outcome = gate_fn([records[i] for i in fresh], book)
+        else:  # run already, over all the records
+            outcome = gate_fn.subset(fresh)
         failures = {fresh[j]: issues for j, issues in outcome.failures.items()}
         summary.validation_report = outcome.report_path
-        summary.validation_result = getattr(outcome, "result_path", None)
-        summary.warnings = len(getattr(outcome, "warnings", []))
+        summary.validation_result = outcome.result_path
+        summary.warnings = len(outcome.warnings)
     if not fresh and run_key is None:  # a pure rerun: nothing to write
         with engine.begin() as conn:
             ensure_book(conn, book, now)
@@ -254,7 +269,7 @@ def _write(
             failures.setdefault(first, []).append(
                 _issue(
                     None,
-                    "scan_loaded_twice",
+                    Rule.SCAN_LOADED_TWICE,
                     "the same page was uploaded twice, with different contents",
                 )
             )
@@ -285,7 +300,7 @@ def _write(
                 reasons.append(
                     _issue(
                         "registration_number",
-                        "registration_number_taken",
+                        Rule.REGISTRATION_NUMBER_TAKEN,
                         f"number {number} is already loaded in this book",
                     )
                 )
@@ -293,7 +308,7 @@ def _write(
                 reasons.append(
                     _issue(
                         "registration_number",
-                        "duplicate_registration_number",
+                        Rule.DUPLICATE_REGISTRATION_NUMBER,
                         f"number {number} appears more than once in this batch",
                     )
                 )
@@ -372,24 +387,44 @@ def _review_reasons(
     ``number``: the record's registration number read as the book's type would have it."""
     if rec.get("status") == "rejected":
         return []
-    reasons = (
-        [dict(i) for i in rec.get("issues", [])] if rec.get("status") != "auto_accepted" else []
-    )
+    reasons: list[dict[str, Any]] = []
+    if rec.get("status") != "auto_accepted":
+        _merge(reasons, rec.get("issues", []))
     doc_type = rec.get("doc_type")
     if doc_type == "unknown":
-        reasons.append(_issue(None, "unknown_doc_type", "page type not recognised; type it in"))
+        if not any(r["rule"] in UNKNOWN_DOC_TYPE_RULES for r in reasons):
+            reasons.append(
+                _issue(None, Rule.UNKNOWN_DOC_TYPE, "page type not recognised; type it in")
+            )
     elif doc_type != book.book_type:
         reasons.append(
-            _issue(None, "doc_type_mismatch", f"a {doc_type} page in a {book.book_type} book")
+            _issue(None, Rule.DOC_TYPE_MISMATCH, f"a {doc_type} page in a {book.book_type} book")
         )
-    if rec.get("status") == "needs_review" and not reasons:
-        reasons.append(_issue(None, "needs_review", "marked for review by extraction"))
     if doc_type == book.book_type and number is None:
-        reasons.append(_issue("registration_number", "required", "registration number missing"))
-    for issue in gate_issues or []:
-        if issue not in reasons:
-            reasons.append(issue)
+        _merge(
+            reasons,
+            [_issue("registration_number", Rule.REQUIRED_MISSING, "no registration number")],
+        )
+    _merge(reasons, gate_issues or [], prefer_new=True)  # the suites own the value rules
+    if rec.get("status") == "needs_review" and not reasons:
+        reasons.append(_issue(None, Rule.NEEDS_REVIEW, "marked for review by extraction"))
     return reasons
+
+
+def _merge(
+    reasons: list[dict[str, Any]], more: Sequence[dict[str, Any]], prefer_new: bool = False
+) -> None:
+    """Add issues to ``reasons``, each failed rule of a field once: the reader, the gate
+    and the loader may find the same fault. ``prefer_new``: the new message replaces the
+    one kept (the gate's, for the rules its suites own)."""
+    at = {(r.get("field"), r.get("rule")): n for n, r in enumerate(reasons)}
+    for issue in more:
+        key = (issue.get("field"), issue.get("rule"))
+        if key not in at:
+            at[key] = len(reasons)
+            reasons.append(dict(issue))
+        elif prefer_new:
+            reasons[at[key]] = dict(issue)
 
 
 _SCAN_COLUMNS = (
@@ -461,8 +496,8 @@ def upload_meta(rec: dict[str, Any]) -> dict[str, Any] | None:
     return {k: v for k, v in meta.items() if v not in (None, "")} or None
 
 
-def _issue(field_name: str | None, rule: str, message: str) -> dict[str, Any]:
-    return {"field": field_name, "rule": rule, "message": message}
+def _issue(field_name: str | None, rule: Rule, message: str) -> dict[str, Any]:
+    return {"field": field_name, "rule": str(rule), "message": message}
 
 
 def _number(rec: dict[str, Any], doc_type: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Reading extracted records (SPEC section 3) from JSON Lines, as ``sohoa extract`` prints."""
+"""Reading extracted records (docs/record.md) from JSON Lines, as ``sohoa extract`` prints."""
 
 from __future__ import annotations
 

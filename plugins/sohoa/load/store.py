@@ -1,7 +1,7 @@
 """Write accepted records: ``civil_record`` with the lineage of every value, and people.
 
 The one code path for every record that enters the population tables, whether it was
-auto-accepted by the pipeline or confirmed/typed in review (SPEC section 5).
+auto-accepted by the pipeline or confirmed/typed in review (docs/review.md).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ def field_origin(field: dict[str, Any]) -> str:
 class Accepted:
     """A record cleared for the population tables, with its values' lineage.
 
-    ``fields`` has the SPEC-3 shape {name: {"value", "confidence", "bbox"}}; values set by
-    a person add "origin" (confirmed / corrected / typed) and "by".
+    ``fields`` has the record's shape (docs/record.md) {name: {"value", "confidence",
+    "bbox"}}; values set by a person add "origin" (confirmed / corrected / typed) and "by".
     """
 
     scan_id: int

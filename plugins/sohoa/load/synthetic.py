@@ -1,4 +1,4 @@
-"""Generated SPEC-3 records for tests and the load benchmark.
+"""Generated records (docs/record.md) for tests and the load benchmark.
 
 Records are built with :class:`ocr.record.PageRecord` so they have exactly the JSON form
 ``sohoa extract`` prints. Everything derives from a seed: the same call gives the same

@@ -1,4 +1,4 @@
-"""From SPEC-3 field values to database values.
+"""From record field values (docs/record.md) to database values.
 
 Typed columns of ``civil_record`` hold the fields every search uses; every field, typed
 or not, is kept with its lineage in ``civil_record.fields`` (JSON).

@@ -1,77 +1,95 @@
 """The orchestration's calls into the population database (issue 3's code), in one place.
 
 The DAG's gate and load are separate tasks (a retried load must not run Great
-Expectations again), so the gate's outcome is staged and handed back to the loader here.
+Expectations again), so the gate's outcome (:class:`sohoa.gate.validate.GateResult`) is
+staged as JSON and handed back to the loader whole: failures, warnings and the paths of
+the validation result and its Data Docs.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
+
+if TYPE_CHECKING:
+    from sohoa.gate.validate import GateResult
+
+_engine: tuple[int, str, Engine] | None = None  # (process, URL, engine)
 
 
 def engine() -> Engine:
+    """The population database's engine, one per process and ``SOHOA_DB_URL``: every
+    step of a run shares its connection pool. A forked child makes its own (a pool's
+    connections must not cross a fork); a new URL replaces the old engine."""
+    global _engine
     from sohoa.db.engine import make_engine
+    from sohoa.db.settings import db_url
 
-    return make_engine()
+    url = db_url()
+    if _engine is not None and _engine[:2] == (os.getpid(), url):
+        return _engine[2]
+    if _engine is not None and _engine[0] == os.getpid():
+        _engine[2].dispose()
+    _engine = (os.getpid(), url, make_engine(url))
+    return _engine[2]
 
 
 def ensure_schema() -> None:
     """Migrate ``SOHOA_DB_URL`` to the current schema (idempotent, quick when current)."""
     from sohoa.db.migrate import upgrade
 
-    upgrade(engine()).dispose()
+    upgrade(engine())
 
 
-@dataclass
-class StagedGate:
-    """A gate outcome read back from the landing zone (see :data:`sohoa.load.batch.Gate`)."""
+def record_run(run_key: str, kind: str, stats: dict[str, Any]) -> bool:
+    """A ``pipeline_run`` row for a step, once per ``run_key``; returns whether it was new."""
+    from sohoa.db.tables import pipeline_run
 
-    failures: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    report_path: str | None = None  # the Data Docs page (HTML)
-    result_path: str | None = None  # the validation result (JSON)
+    now = datetime.now(UTC)
+    with engine().begin() as conn:
+        known = conn.execute(select(pipeline_run.c.id).where(pipeline_run.c.run_key == run_key))
+        if known.scalar() is not None:
+            return False
+        conn.execute(
+            insert(pipeline_run).values(
+                run_key=run_key,
+                kind=kind,
+                status="succeeded",
+                started_at=now,
+                finished_at=now,
+                stats=stats,
+            )
+        )
+        return True
 
 
-def run_gate(records: Sequence[dict[str, Any]], book) -> StagedGate:
+def run_gate(records: Sequence[dict[str, Any]], book) -> GateResult:
     """Great Expectations over the batch; raises when the validation cannot run."""
-    from sohoa.load.batch import default_gate
-
-    outcome = default_gate()(list(records), book)
-    return StagedGate({int(i): list(v) for i, v in outcome.failures.items()}, outcome.report_path)
-
-
-def load_records(
-    records: list[dict[str, Any]],
-    book,
-    failures: dict[int, list[dict]],
-    report_path: str | None,
-    run_key: str,
-) -> dict[str, Any]:
-    """Load one batch with the staged gate outcome; returns the loader's summary."""
-    from sohoa.load.batch import load_batch
-
-    index = {id(rec): i for i, rec in enumerate(records)}
-
-    def staged(subset: Sequence[dict[str, Any]], _book) -> StagedGate:
-        # The loader gates only the pages it does not hold yet; map them back.
-        picked = {
-            j: failures[index[id(rec)]]
-            for j, rec in enumerate(subset)
-            if index[id(rec)] in failures
-        }
-        return StagedGate(picked, report_path)
+    from sohoa.gate.validate import run_gate as validate
+    from sohoa.load.book import book_numbers
 
     eng = engine()
     try:
-        return load_batch(eng, records, book, gate=staged, run_key=run_key).as_dict()
+        with eng.connect() as conn:
+            numbers = book_numbers(conn, book)
     finally:
         eng.dispose()
+    return validate(list(records), book, book_numbers=numbers)
+
+
+def load_records(
+    records: list[dict[str, Any]], book, gated: GateResult, run_key: str
+) -> dict[str, Any]:
+    """Load one batch with the gate's outcome over all of it; the loader's summary."""
+    from sohoa.load.batch import load_batch
+
+    return load_batch(engine(), records, book, gate=gated, run_key=run_key).as_dict()
 
 
 def page_outcomes(keys: list[tuple[str, int]]) -> dict[str, Any]:
@@ -82,22 +100,18 @@ def page_outcomes(keys: list[tuple[str, int]]) -> dict[str, Any]:
     shas = sorted({sha for sha, _ in keys})
     counts: Counter[str] = Counter()
     review_ids: list[int] = []
-    eng = engine()
-    try:
-        with eng.connect() as conn:
-            rows = conn.execute(
-                select(
-                    scan.c.id,
-                    scan.c.sha256,
-                    scan.c.page,
-                    scan.c.status,
-                    review_item.c.id.label("review_id"),
-                )
-                .outerjoin(review_item, review_item.c.scan_id == scan.c.id)
-                .where(scan.c.sha256.in_(shas))
-            ).all()
-    finally:
-        eng.dispose()
+    with engine().connect() as conn:
+        rows = conn.execute(
+            select(
+                scan.c.id,
+                scan.c.sha256,
+                scan.c.page,
+                scan.c.status,
+                review_item.c.id.label("review_id"),
+            )
+            .outerjoin(review_item, review_item.c.scan_id == scan.c.id)
+            .where(scan.c.sha256.in_(shas))
+        ).all()
     found = set()
     for row in rows:
         if (row.sha256, row.page) not in wanted:
@@ -133,21 +147,18 @@ def refresh_kpis(run_id: str, totals: dict[str, Any]) -> dict[str, Any]:
     dossier's ``result_file``), then rewrite this month's KPI report. Recorded as a
     ``pipeline_run`` row of kind ``kpi_refresh``, once per run.
     """
-    from sohoa.orchestration.hooks import KPI_REPORT, RESULT_LINKER, find, record_run, reports_dir
+    from sohoa.orchestration.hooks import KPI_REPORT, RESULT_LINKER, find, reports_dir
 
     period = datetime.now(UTC).strftime("%Y-%m")
     linker, writer = find(RESULT_LINKER), find(KPI_REPORT)
     linked = 0
     reports: list[str] = []
     eng = engine()
-    try:
-        if linker is not None:
-            linked = linker(eng).count("linked")
-        if writer is not None:
-            out = Path(reports_dir()) / period
-            reports = [str(Path(p).resolve()) for p in writer(eng, period, out)]
-    finally:
-        eng.dispose()
+    if linker is not None:
+        linked = linker(eng).count("linked")
+    if writer is not None:
+        out = Path(reports_dir()) / period
+        reports = [str(Path(p).resolve()) for p in writer(eng, period, out)]
     record_run(
         f"{run_id}/kpi_refresh",
         "kpi_refresh",

@@ -145,7 +145,9 @@ def run_digitize(airflow_home: Path | None = None, quiet: bool = True) -> RunRes
     """One run of ``sohoa_digitize`` over everything new in the landing zone."""
     started = time.perf_counter()
     home = configure(airflow_home)
-    os.environ.setdefault("SOHOA_PROGRESS", "1")
+    from sohoa.progress_bar import on_terminal
+
+    os.environ.setdefault("SOHOA_PROGRESS", "bar" if on_terminal() else "1")
     from sohoa.orchestration.ocr_pool import warm_up
     from sohoa.orchestration.settings import ocr_jobs
 
@@ -159,7 +161,12 @@ def run_digitize(airflow_home: Path | None = None, quiet: bool = True) -> RunRes
     dag = load_dag()
     if quiet:
         quiet_airflow()
-    dag_run = dag.test()
+    try:
+        dag_run = dag.test()
+    finally:
+        from sohoa.orchestration.progress import pages_done
+
+        pages_done()
     report = _report_of(dag_run.run_id)
     failed = sorted(
         {

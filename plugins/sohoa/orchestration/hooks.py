@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
-
-from sqlalchemy import insert, select
 
 from ocr.errors import ConfigurationError
 from sohoa.db.settings import DEFAULT_HOME
@@ -46,34 +43,3 @@ def require(target: str, what: str) -> Callable[..., Any]:
     if fn is None:
         raise ConfigurationError(f"{what} is not available: {target} is missing")
     return fn
-
-
-def record_run(run_key: str, kind: str, stats: dict[str, Any]) -> bool:
-    """A ``pipeline_run`` row for a step, once per ``run_key``; returns whether it was new."""
-    from sohoa.db.tables import pipeline_run
-    from sohoa.orchestration.database import engine
-
-    now = datetime.now(UTC)
-    eng = engine()
-    try:
-        with eng.begin() as conn:
-            if (
-                conn.execute(
-                    select(pipeline_run.c.id).where(pipeline_run.c.run_key == run_key)
-                ).scalar()
-                is not None
-            ):
-                return False
-            conn.execute(
-                insert(pipeline_run).values(
-                    run_key=run_key,
-                    kind=kind,
-                    status="succeeded",
-                    started_at=now,
-                    finished_at=now,
-                    stats=stats,
-                )
-            )
-            return True
-    finally:
-        eng.dispose()

@@ -13,18 +13,23 @@ workers give the parallelism, one OCR task per core.
 from __future__ import annotations
 
 import atexit
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Any
+
+from ocr.files import FileReading
 
 _pool: ProcessPoolExecutor | None = None
 _jobs = 0
 
 
-def _warm_worker() -> None:
-    from sohoa.commands.extract import _init_worker
+def _warm_worker(parent_pid: int) -> None:
+    from ocr.files import init_worker
 
-    _init_worker()
+    init_worker(parent_pid)  # and gone when ``sohoa run`` is, even killed
     import ocr.pipeline  # noqa: F401 - pay the imports once, at start-up
 
 
@@ -40,7 +45,9 @@ def shared_pool(jobs: int) -> ProcessPoolExecutor | None:
     if _pool is None or _jobs != jobs:
         if _pool is not None:
             _pool.shutdown()
-        _pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
+        _pool = ProcessPoolExecutor(
+            max_workers=jobs, initializer=_warm_worker, initargs=(os.getpid(),)
+        )
         _jobs = jobs
     return _pool
 
@@ -53,15 +60,17 @@ def warm_up(jobs: int) -> None:
             pool.submit(_ready)
 
 
-def extract_files(paths: list[Path], jobs: int) -> Iterator[tuple[list[dict], str | None]]:
-    """``(records, error)`` per file, in order: ``sohoa extract``'s worker over the pool."""
-    from sohoa.commands.extract import _extract_one
+def extract_files(paths: list[Path], jobs: int, book: Any = None) -> Iterator[FileReading]:
+    """``(records, error)`` per file, in order: ``sohoa extract``'s worker over the pool;
+    ``book`` is the :class:`ocr.book.Book` the files belong to."""
+    from ocr.files import read_file
 
+    one = partial(read_file, book=book)
     pool = shared_pool(jobs)
     if pool is None:
-        yield from map(_extract_one, paths)
+        yield from map(one, paths)
     else:
-        yield from pool.map(_extract_one, paths)
+        yield from pool.map(one, paths)
 
 
 @atexit.register

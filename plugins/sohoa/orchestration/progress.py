@@ -1,7 +1,11 @@
-"""One-line progress notes for ``sohoa run``, printed beside Airflow's own logs.
+"""Progress for ``sohoa run``, printed beside Airflow's own logs: one-line notes, and a
+bar of the pages read when stderr is a terminal.
 
-Off by default (a worker's task log already says it all); ``SOHOA_PROGRESS=1``, which
-``sohoa run`` sets, prints them to stderr. Never pass personal data here.
+Off by default (a worker's task log already says it all). ``sohoa run`` sets
+``SOHOA_PROGRESS=1``, which prints the notes to stderr, or ``SOHOA_PROGRESS=bar`` when
+its stderr is a terminal: then the pages read also show as a bar (done and total, rate,
+time left), below the notes. The bar writes to the process's own stderr, which Airflow's
+task logging does not replace. Never pass personal data here.
 """
 
 from __future__ import annotations
@@ -11,11 +15,51 @@ import os
 import sys
 import time
 
+from tqdm import tqdm
+
 log = logging.getLogger("sohoa.progress")
 _T0 = time.monotonic()
+_bar: tqdm | None = None
+
+
+def _mode() -> str:
+    return os.environ.get("SOHOA_PROGRESS", "").strip()
 
 
 def progress(message: str) -> None:
     log.info(message)
-    if os.environ.get("SOHOA_PROGRESS", "") == "1":
-        print(f"[{time.monotonic() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+    if _mode() in ("1", "bar"):
+        line = f"[{time.monotonic() - _T0:6.1f}s] {message}"
+        if _bar is not None:
+            _bar.write(line, file=sys.__stderr__)
+        else:
+            print(line, file=sys.__stderr__, flush=True)
+
+
+def pages_planned(total: int) -> None:
+    """Start the bar of pages to read (``SOHOA_PROGRESS=bar`` only)."""
+    global _bar
+    pages_done()
+    if _mode() == "bar" and total:
+        _bar = tqdm(
+            total=total,
+            unit="page",
+            desc="reading",
+            file=sys.__stderr__,
+            dynamic_ncols=True,
+            mininterval=0.2,
+            smoothing=0.1,
+        )
+
+
+def pages_read(count: int) -> None:
+    if _bar is not None:
+        _bar.update(count)
+
+
+def pages_done() -> None:
+    """Close the bar (the run's reading is over, or it failed)."""
+    global _bar
+    if _bar is not None:
+        _bar.close()
+        _bar = None

@@ -30,6 +30,13 @@ def ocr_jobs() -> int:
     return max(1, _int("SOHOA_OCR_JOBS", 1))
 
 
+def staged_records_hours() -> float:
+    """``SOHOA_STAGED_RECORDS_HOURS``: how long the staged records of a run that did not
+    load them (killed, or failed) are kept for a retry; loaded ones are removed at once."""
+    raw = os.environ.get("SOHOA_STAGED_RECORDS_HOURS", "").strip()
+    return max(0.0, float(raw)) if raw else 24.0
+
+
 def ocr_pool_slots() -> int:
     """``SOHOA_OCR_POOL_SLOTS``: slots of :data:`OCR_POOL` (default: this machine's cores)."""
     return max(1, _int("SOHOA_OCR_POOL_SLOTS", os.cpu_count() or 1))

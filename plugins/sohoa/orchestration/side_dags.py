@@ -12,6 +12,7 @@ from ocr.errors import SohoaError
 from sohoa.landing.store import Landing, open_landing
 from sohoa.landing.zone import DOSSIERS, PROCESSED
 from sohoa.orchestration import hooks
+from sohoa.orchestration.database import engine, record_run
 from sohoa.orchestration.progress import progress
 
 DOSSIER_SUFFIXES = (".jsonl", ".json", ".csv")
@@ -36,16 +37,10 @@ def list_dossier_exports(landing: Landing | None = None) -> list[str]:
 def import_dossier_export(key: str, landing: Landing | None = None) -> str:
     """Import one export through the dossier importer, then mark it imported. The
     importer is idempotent, so a retry after a crash before the mark is harmless."""
-    from sohoa.orchestration.database import engine
-
     landing = landing or open_landing()
     importer = hooks.require(hooks.DOSSIER_IMPORTER, "the dossier import (issue 5)")
-    eng = engine()
-    try:
-        with landing.local_copy(key) as path:
-            summary = importer(eng, path)
-    finally:
-        eng.dispose()
+    with landing.local_copy(key) as path:
+        summary = importer(engine(), path)
     marker = _dossier_marker(key, landing)
     landing.put_json(marker, {"key": key, "uri": landing.uri(key), "summary": _plain(summary)})
     progress(f"imported dossier export {key}")
@@ -77,42 +72,36 @@ def load_confirmed_reviews(run_id: str) -> dict[str, Any]:
     their dossiers, and records the run when something was confirmed since the last one.
     """
     from sohoa.db.tables import pipeline_run, review_item, scan
-    from sohoa.orchestration.database import engine
 
     eng = engine()
-    try:
-        with eng.connect() as conn:
-            confirmed = conn.execute(
-                select(
-                    review_item.c.id,
-                    review_item.c.record_id,
-                    review_item.c.resolved_at,
-                    scan.c.status,
-                )
-                .join(scan, scan.c.id == review_item.c.scan_id)
-                .where(review_item.c.state == "confirmed")
-            ).all()
-            last = conn.execute(
-                select(func.max(pipeline_run.c.started_at)).where(
-                    pipeline_run.c.kind == "review_load"
-                )
-            ).scalar()
-        broken = [r.id for r in confirmed if r.record_id is None or r.status != "loaded"]
-        if broken:
-            raise SohoaError(f"confirmed review items without a loaded record: {broken[:20]}")
-        last = _utc(last)
-        new = [r.id for r in confirmed if last is None or _utc(r.resolved_at) > last]
-        linker = hooks.find(hooks.RESULT_LINKER)
-        linked = linker(eng).count("linked") if linker is not None else 0
-    finally:
-        eng.dispose()
+    with eng.connect() as conn:
+        confirmed = conn.execute(
+            select(
+                review_item.c.id,
+                review_item.c.record_id,
+                review_item.c.resolved_at,
+                scan.c.status,
+            )
+            .join(scan, scan.c.id == review_item.c.scan_id)
+            .where(review_item.c.state == "confirmed")
+        ).all()
+        last = conn.execute(
+            select(func.max(pipeline_run.c.started_at)).where(pipeline_run.c.kind == "review_load")
+        ).scalar()
+    broken = [r.id for r in confirmed if r.record_id is None or r.status != "loaded"]
+    if broken:
+        raise SohoaError(f"confirmed review items without a loaded record: {broken[:20]}")
+    last = _utc(last)
+    new = [r.id for r in confirmed if last is None or _utc(r.resolved_at) > last]
+    linker = hooks.find(hooks.RESULT_LINKER)
+    linked = linker(eng).count("linked") if linker is not None else 0
     stats = {
         "confirmed_since_last_run": len(new),
         "confirmed_total": len(confirmed),
         "results_linked": linked,
     }
     if new or linked:
-        hooks.record_run(f"review_load/{run_id}", "review_load", stats)
+        record_run(f"review_load/{run_id}", "review_load", stats)
     progress(
         f"{len(new)} record(s) confirmed in review since the last run; "
         f"{linked} dossier result(s) linked"
@@ -132,15 +121,9 @@ def previous_month(today: date) -> str:
 def write_kpi_reports(period: str, out_dir: str | None = None) -> dict[str, Any]:
     """The KPI report for ``period`` in every format (``sohoa.kpi.report.write_reports``),
     under ``out_dir`` (default ``<SOHOA_REPORTS_DIR>/<period>``); recorded once per period."""
-    from sohoa.orchestration.database import engine
-
     out = out_dir or str(Path(hooks.reports_dir()) / period)
     writer = hooks.require(hooks.KPI_REPORT, "the KPI report (issue 5)")
-    eng = engine()
-    try:
-        written = [str(p) for p in writer(eng, period, Path(out))]
-    finally:
-        eng.dispose()
-    hooks.record_run(f"kpi_report/{period}", "kpi_report", {"period": period, "files": written})
+    written = [str(p) for p in writer(engine(), period, Path(out))]
+    record_run(f"kpi_report/{period}", "kpi_report", {"period": period, "files": written})
     progress(f"KPI report {period}: {len(written)} file(s) in {out}")
     return {"period": period, "files": written}

@@ -13,12 +13,12 @@ XCom stays small. Every step is idempotent:
 
 from __future__ import annotations
 
-import json
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ocr.rules import Rule
 from sohoa.landing.store import Landing, open_landing
 from sohoa.landing.zone import (
     RUNS,
@@ -27,20 +27,33 @@ from sohoa.landing.zone import (
     quarantine,
     quarantine_key,
     quarantine_reason,
+    quarantine_replaced,
     read_meta,
+    replaced_key,
     safe_part,
     sha_of,
 )
 from sohoa.orchestration import settings
 from sohoa.orchestration.batches import plan
-from sohoa.orchestration.progress import progress
+from sohoa.orchestration.progress import pages_done, pages_planned, pages_read, progress
+from sohoa.orchestration.staging import (
+    LISTING,
+    PLAN,
+    RECORDS,
+    BatchPlan,
+    discard_records,
+    read_plan,
+    read_records,
+    sweep_records,
+    write_plan,
+    write_records,
+)
 
-PLAN = "plan.json"
-RECORDS = "records.jsonl"
 GATE = "gate.json"
 LOADED = "load.json"
 REVIEW = "review.json"
 REPORT = "report.json"
+REPLACED = "replaced.json"  # scans found replaced after upload: {key: key of what is there}
 
 
 def run_folder(run_id: str) -> str:
@@ -55,24 +68,6 @@ def _name(folder: str) -> str:
     return folder.rsplit("/", 1)[-1]
 
 
-def _read_jsonl(landing: Landing, key: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in landing.read_bytes(key).decode().splitlines() if line]
-
-
-def _book(plan_doc: dict[str, Any]):
-    from sohoa.load.book import BookMeta
-
-    b = plan_doc["book"]
-    return BookMeta(
-        unit_code=b["unit"],
-        book_type=b["book_type"],
-        year=int(b["year"]),
-        volume=b["volume"],
-        declared_entries=b.get("declared_entries"),
-        uploader=b.get("uploader"),
-    )
-
-
 # 1. list new scans ------------------------------------------------------------------------
 
 
@@ -82,8 +77,11 @@ def list_new_scans(run_id: str, landing: Landing | None = None) -> str:
 
     landing = landing or open_landing()
     ensure_schema()
+    swept = sweep_records(landing, safe_part(run_id), settings.staged_records_hours())
+    if swept:
+        progress(f"removed the staged records of {swept} batch(es) that were never loaded")
     keys = list(pending_scans(landing))
-    out = f"{run_folder(run_id)}/new-scans.json"
+    out = f"{run_folder(run_id)}/{LISTING}"
     landing.put_json(
         out, {"run_id": run_id, "keys": keys, "listed_at": datetime.now(UTC).isoformat()}
     )
@@ -106,19 +104,13 @@ def plan_batches(
     out: list[str] = []
     for n, batch in enumerate(batches, start=1):
         key = f"{folder}/batch-{n:04d}/{PLAN}"
-        landing.put_json(
-            key,
-            {
-                "run_id": listing["run_id"],
-                "batch": n,
-                "book": batch.book,
-                "keys": batch.keys,
-                "pages": batch.pages,
-            },
+        write_plan(
+            landing, key, BatchPlan(listing["run_id"], n, batch.book, batch.keys, batch.pages)
         )
         out.append(key)
     pages = sum(meta.pages for _, meta in scans)
     progress(f"{len(scans)} file(s), {pages} page(s) in {len(out)} batch(es)")
+    pages_planned(pages)
     return out
 
 
@@ -136,27 +128,33 @@ def upload_facts(landing: Landing, scan_key: str) -> dict[str, str]:
 
 
 def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | None = None) -> str:
-    """Read every page of the batch into SPEC-3 records, staged as JSON Lines.
+    """Read every page of the batch into records (docs/record.md), staged as JSON Lines.
 
     A file that cannot be read is moved to ``quarantine/`` with its reason and stands in
     the batch as a ``rejected`` record, so it is still accounted for.
     """
+    from ocr.book import Book
+    from ocr.loading import sha256_of
     from sohoa.orchestration.ocr_pool import extract_files
 
     landing = landing or open_landing()
     out = f"{_folder(plan_key)}/{RECORDS}"
     if landing.exists(out):
         return out
-    doc = landing.read_json(plan_key)
+    doc = read_plan(landing, plan_key)
+    replaced_at = f"{_folder(plan_key)}/{REPLACED}"
+    replaced: dict[str, str] = landing.read_json(replaced_at) if landing.exists(replaced_at) else {}
     records: list[dict[str, Any]] = []
     with ExitStack() as stack:
         present: list[tuple[str, str, Path]] = []  # (key as uploaded, where it is now, copy)
-        for key in doc["keys"]:
+        for key in doc.keys:
+            if key in replaced:  # found replaced by an earlier try of this task
+                records.append(_replaced(landing, key, sha_of(replaced[key])))
+                pages_read(1)
+                continue
             # A file quarantined by an earlier try of this task is read from quarantine.
             where = key if landing.exists(key) else quarantine_key(key)
-            if landing.exists(where):
-                present.append((key, where, stack.enter_context(landing.local_copy(where))))
-            else:
+            if not landing.exists(where):
                 records.append(
                     _quarantined_record(
                         landing,
@@ -166,8 +164,22 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
                         moved=False,
                     )
                 )
-        results = extract_files([p for _, _, p in present], jobs or settings.ocr_jobs())
+                pages_read(1)
+                continue
+            copy = stack.enter_context(landing.local_copy(where))
+            content = sha256_of(copy)
+            if content != sha_of(key):
+                replaced[key] = replaced_key(key, content)
+                landing.put_json(replaced_at, replaced)  # before the move: a retry knows
+                records.append(_replaced(landing, key, content))
+                pages_read(1)
+                continue
+            present.append((key, where, copy))
+        results = extract_files(
+            [p for _, _, p in present], jobs or settings.ocr_jobs(), Book.from_meta(doc.book)
+        )
         for (key, where, _path), (recs, error) in zip(present, results, strict=True):
+            pages_read(len(recs))
             # The reader's stand-in for an unreadable file is replaced by ours below,
             # which points at the quarantined copy.
             read = [r for r in recs if not (error and _unreadable(r))]
@@ -182,15 +194,27 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
             if error:
                 records.append(_quarantined_record(landing, key, len(read), error))
     records.sort(key=lambda r: (r["source"]["uri"], r["source"]["page"]))
-    progress(f"batch {doc['batch']}: read {len(records)} page(s) of {len(doc['keys'])} file(s)")
-    landing.put_bytes(
-        out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
-    )
+    progress(f"batch {doc.batch}: read {len(records)} page(s) of {len(doc.keys)} file(s)")
+    write_records(landing, out, records)
     return out
 
 
+def _replaced(landing: Landing, key: str, content_sha256: str) -> dict[str, Any]:
+    """Quarantine a scan whose content is not the file uploaded (its hash differs from the
+    one it was uploaded under); the rejected record that stands for it."""
+    reason = (
+        f"the file was replaced after upload: its content (sha256 {content_sha256[:12]}…) "
+        f"is not the file uploaded (sha256 {sha_of(key)[:12]}…), so it was not read. "
+        "Upload the original file again"
+    )
+    new_key = quarantine_replaced(landing, key, content_sha256, reason)
+    record = _quarantined_record(landing, new_key, 0, reason)
+    record["issues"][0]["rule"] = str(Rule.SCAN_REPLACED)
+    return record
+
+
 def _unreadable(record: dict[str, Any]) -> bool:
-    return any(i.get("rule") == "unreadable_file" for i in record.get("issues", []))
+    return any(i.get("rule") == Rule.UNREADABLE_FILE for i in record.get("issues", []))
 
 
 def _quarantined_record(
@@ -210,7 +234,7 @@ def _quarantined_record(
         "issues": [
             {
                 "field": None,
-                "rule": "unreadable_file",
+                "rule": str(Rule.UNREADABLE_FILE),
                 "message": f"{reason} (moved to quarantine)" if moved else reason,
             }
         ],
@@ -221,7 +245,8 @@ def _quarantined_record(
 
 
 def gate_batch(records_key: str, landing: Landing | None = None) -> str:
-    """Validate the batch; stage which records failed which rule, and where the report is."""
+    """Validate the batch; stage the gate's outcome whole (which records failed which
+    rule, the warnings, where the validation result and its Data Docs are)."""
     from sohoa.orchestration.database import run_gate
 
     landing = landing or open_landing()
@@ -229,17 +254,10 @@ def gate_batch(records_key: str, landing: Landing | None = None) -> str:
     out = f"{folder}/{GATE}"
     if landing.exists(out):
         return out
-    records = _read_jsonl(landing, records_key)
-    book = _book(landing.read_json(f"{folder}/{PLAN}"))
-    outcome = run_gate(records, book)
+    records = read_records(landing, records_key)
+    outcome = run_gate(records, read_plan(landing, f"{folder}/{PLAN}").book_meta())
     progress(f"{_name(folder)}: gate flagged {len(outcome.failures)} of {len(records)} record(s)")
-    landing.put_json(
-        out,
-        {
-            "failures": {str(i): issues for i, issues in outcome.failures.items()},
-            "report_path": outcome.report_path,
-        },
-    )
+    landing.put_json(out, outcome.to_json())
     return out
 
 
@@ -248,24 +266,26 @@ def gate_batch(records_key: str, landing: Landing | None = None) -> str:
 
 def load_batch(gate_key: str, landing: Landing | None = None) -> str:
     """Load the batch in one transaction: passing records become civil records, failing
-    ones review items (written in the same transaction), rejected pages rejected scans."""
+    ones review items (written in the same transaction), rejected pages rejected scans.
+
+    Then the staged records are removed: the database holds them now, and ``load.json``
+    names the pages (sha256 and page) for the steps after this one."""
+    from sohoa.gate.validate import GateResult
     from sohoa.orchestration.database import load_records
 
     landing = landing or open_landing()
     folder = _folder(gate_key)
-    doc = landing.read_json(f"{folder}/{PLAN}")
-    records = _read_jsonl(landing, f"{folder}/{RECORDS}")
-    gate = landing.read_json(gate_key)
-    failures = {int(i): issues for i, issues in gate["failures"].items()}
-    summary = load_records(
-        records,
-        _book(doc),
-        failures,
-        gate.get("report_path"),
-        run_key=f"{doc['run_id']}/batch-{doc['batch']:04d}",
-    )
     out = f"{folder}/{LOADED}"
-    landing.put_json(out, summary)
+    if landing.exists(out):  # loaded by an earlier try, whose records may be gone
+        return out
+    doc = read_plan(landing, f"{folder}/{PLAN}")
+    records_key = f"{folder}/{RECORDS}"
+    records = read_records(landing, records_key)
+    gated = GateResult.from_json(landing.read_json(gate_key))
+    summary = load_records(records, doc.book_meta(), gated, run_key=doc.run_key)
+    pages = [[r["source"]["sha256"], int(r["source"]["page"])] for r in records]
+    landing.put_json(out, {**summary, "pages": pages})
+    discard_records(landing, records_key)
     progress(
         f"{_name(folder)}: loaded {summary.get('loaded', 0)}, "
         f"to review {summary.get('in_review', 0)}, rejected {summary.get('rejected', 0)}"
@@ -288,10 +308,9 @@ def queue_review(load_key: str, landing: Landing | None = None) -> str:
 
     landing = landing or open_landing()
     folder = _folder(load_key)
-    doc = landing.read_json(f"{folder}/{PLAN}")
-    records = _read_jsonl(landing, f"{folder}/{RECORDS}")
-    keys = [(r["source"]["sha256"], int(r["source"]["page"])) for r in records]
-    outcome = page_outcomes(keys)
+    doc = read_plan(landing, f"{folder}/{PLAN}")
+    loaded = landing.read_json(load_key)
+    outcome = page_outcomes([(sha, int(page)) for sha, page in loaded["pages"]])
     gate = landing.read_json(f"{folder}/{GATE}")
     landing.put_json(
         f"{folder}/{REVIEW}",
@@ -301,9 +320,12 @@ def queue_review(load_key: str, landing: Landing | None = None) -> str:
             "validation_result": gate.get("result_path"),
         },
     )
-    for key in doc["keys"]:
+    replaced_at = f"{folder}/{REPLACED}"
+    replaced = landing.read_json(replaced_at) if landing.exists(replaced_at) else {}
+    for key in doc.keys:
+        key = replaced.get(key, key)  # what was really there, not the upload it replaced
         fate = "quarantined" if quarantine_reason(landing, key) else "processed"
-        mark_processed(landing, key, doc["run_id"], fate)
+        mark_processed(landing, key, doc.run_id, fate)
     return f"{folder}/{REVIEW}"
 
 
@@ -316,6 +338,7 @@ def refresh_kpis(run_id: str, review_keys: list[str], landing: Landing | None = 
     changes nothing in the database, not even ``pipeline_run``."""
     from sohoa.orchestration.database import data_docs_index, refresh_kpis
 
+    pages_done()
     landing = landing or open_landing()
     totals = {"pages": 0, "loaded": 0, "in_review": 0, "rejected": 0, "missing": 0}
     reports: list[str] = []

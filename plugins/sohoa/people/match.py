@@ -1,4 +1,4 @@
-"""Is this the same person? The documented match rule of SPEC section 6.
+"""Is this the same person? The documented match rule of docs/database.md.
 
 Keys are diacritic-, case- and spacing-insensitive (:func:`ocr.text.fold`), because scans
 of older books lose the stacked Vietnamese accents and typists leave them out.

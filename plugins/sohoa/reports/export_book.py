@@ -1,10 +1,10 @@
-"""Export one register book for the national civil-status system (SPEC section 9).
+"""Export one register book for the national civil-status system (docs/export.md).
 
 The zip holds, in a folder named after the book (``<unit>_<type>_<year>_<volume>``):
 - one PDF per record, named ``<unit>.<type>.<year>.<volume>.<number>.pdf``: the scanned
   page as uploaded (from the landing zone); when the scan cannot be read any more, a page
   listing the record's values, marked as such, so that no record is missing;
-- one spreadsheet (XLSX) with one row per record: its number, the values of SPEC 2 in a
+- one spreadsheet (XLSX) with one row per record: its number, the values of docs/documents.md in a
   fixed column order, the PDF's file name and how the record was made (auto-accepted,
   reviewed, typed).
 Records are ordered by registration number (numerically where the numbers allow).
@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,9 +102,17 @@ class ExportSummary:
 
 
 def export_book(
-    engine: Engine, *, unit_code: str, book_type: str, year: int, volume: str, out: Path
+    engine: Engine,
+    *,
+    unit_code: str,
+    book_type: str,
+    year: int,
+    volume: str,
+    out: Path,
+    on_record: Callable[[int, int], object] | None = None,
 ) -> ExportSummary:
-    """Write the zip of one book to ``out``; raises ConfigurationError for an unknown book."""
+    """Write the zip of one book to ``out``; raises ConfigurationError for an unknown book.
+    ``on_record(done, total)`` is called after each record (a progress bar's tick)."""
     if book_type not in COLUMNS:
         raise ConfigurationError(f"book type must be one of {', '.join(COLUMNS)}")
     with engine.connect() as conn:
@@ -154,6 +163,8 @@ def export_book(
             sheet_rows.append(
                 [n, r.registration_number, *(values.get(c) for c in columns), pdf_name, r.origin]
             )
+            if on_record is not None:
+                on_record(n, len(rows))
         zf.writestr(f"{stem}/{stem}.xlsx", _xlsx(columns, sheet_rows))
     return ExportSummary(out, len(rows), embedded, sheets)
 

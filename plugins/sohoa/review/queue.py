@@ -1,4 +1,4 @@
-"""The review queue (SPEC section 5), as data operations the CLI and the web app share.
+"""The review queue (docs/review.md), as data operations the CLI and the web app share.
 
 A page in review is a ``review_item`` holding the record as extracted (``original``),
 the record as being corrected (``working``) and why it is there (``reasons``). Every
@@ -7,7 +7,7 @@ Confirming writes the record through :func:`sohoa.load.store.store_records`, the
 code the loader uses for auto-accepted records; lineage says which values a person
 confirmed, corrected or typed.
 
-Each operation is one transaction. Values are put in canonical form (SPEC section 3)
+Each operation is one transaction. Values are put in canonical form (docs/record.md)
 before they are stored.
 """
 
@@ -25,6 +25,7 @@ from ocr.text import nfc, squash_spaces
 from sohoa.coded_errors import CodedError
 from sohoa.db.tables import (
     BOOK_TYPES,
+    book_entry,
     civil_record,
     person,
     person_duplicate_flag,
@@ -71,6 +72,17 @@ class ReviewError(CodedError):
         "no_flag": "no duplicate flag {flag}",
         "flag_resolved": "flag {flag} is already resolved ({state})",
         "value_refused": "{field}: {message} ({rule})",
+        "default_invalid": "{field}: {value!r} is not in its list and cannot be a default",
+        "double_entry_book": (
+            "review item {item} is in a book typed twice: two people key it in the web app "
+            "and a reviewer settles where they differ"
+        ),
+        "already_keyed": "you keyed review item {item} already; the second keying is another's",
+        "keying_done": "review item {item} was keyed twice already",
+        "not_arbitrable": "review item {item} has no two keyings to arbitrate",
+        "not_double": "review item {item} is not in a book typed twice",
+        "arbiter_keyed": "a keyer of review item {item} cannot arbitrate it",
+        "choice_missing": "no value chosen for {fields}",
         "checks_failed": "not loaded, the checks refuse {fields}: {problems}",
         "warnings_unanswered": (
             "not loaded without a reason for {fields}: {problems}; if the page says so, "
@@ -93,10 +105,13 @@ class ReviewItem:
     fields: dict[str, dict[str, Any]]  # working copy: value, confidence, bbox, origin, by
     record_id: int | None = None
     actions: list[dict[str, Any]] = field(default_factory=list)
+    book_id: int | None = None
+    quality: dict[str, Any] = field(default_factory=dict)  # the scan's: rotation, skew...
 
 
 def canonical_value(name: str, raw: Any) -> Any:
-    """A typed-in value in SPEC-3 form; :class:`ReviewError` when it cannot be one."""
+    """A typed-in value in record form (docs/record.md); :class:`ReviewError` when it
+    cannot be one."""
     if raw is None:
         raise ReviewError("value_required", field=name)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -180,7 +195,8 @@ def correct_field(engine: Engine, item_id: int, name: str, value: Any, *, actor:
     """Set one field of the working copy; the machine's bbox is kept as the value's place."""
     new = canonical_value(name, value)
     with engine.begin() as conn:
-        row = _pending(conn, item_id)
+        row = pending_row(conn, item_id)
+        _single_entry(conn, item_id)
         _check_fields(row.doc_type, [name])
         working = dict(row.working)
         current = {n: f.get("value") for n, f in working.items()}
@@ -198,7 +214,7 @@ def correct_field(engine: Engine, item_id: int, name: str, value: Any, *, actor:
             if v is not None
         }
         conn.execute(update(review_item).where(review_item.c.id == item_id).values(working=working))
-        _log(conn, item_id, actor, "correct", name, old.get("value"), new)
+        audit(conn, item_id, actor, "correct", name, old.get("value"), new)
 
 
 def enter_record(
@@ -215,25 +231,45 @@ def enter_record(
     The record passes the checks of a machine-read one first (:mod:`sohoa.review.checks`);
     when it does not, nothing is saved and the :class:`ReviewError` carries the
     ``findings``. ``overrides`` (field -> reason) load it despite the warnings named."""
+    typed = typed_record(doc_type, values)
+    with engine.begin() as conn:
+        _single_entry(conn, item_id)
+        return enter_typed(conn, item_id, doc_type, typed, actor=actor, overrides=overrides or {})
+
+
+def typed_record(doc_type: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed-in values of a ``doc_type`` record in canonical form; :class:`ReviewError`
+    for an unknown type or field, or a value that cannot be one."""
     if doc_type not in BOOK_TYPES:
         raise ReviewError("doc_type_choice", choices=tuple(BOOK_TYPES))
     _check_fields(doc_type, values)
-    typed = {name: canonical_value(name, v) for name, v in values.items()}
-    with engine.begin() as conn:
-        row = _pending(conn, item_id)
-        for name in sorted(set(typed) | set(row.working)):
-            old = row.working.get(name, {}).get("value")
-            if typed.get(name) != old:
-                _log(conn, item_id, actor, "enter", name, old, typed.get(name))
-        working = {name: {"value": v, "origin": "typed", "by": actor} for name, v in typed.items()}
-        conn.execute(
-            update(review_item)
-            .where(review_item.c.id == item_id)
-            .values(working=working, doc_type=doc_type)
-        )
-        scan_doc = update(scan).where(scan.c.id == row.scan_id).values(doc_type=doc_type)
-        conn.execute(scan_doc)
-        return _confirm(conn, item_id, actor, "typed", overrides or {})
+    return {name: canonical_value(name, v) for name, v in values.items()}
+
+
+def enter_typed(
+    conn: Connection,
+    item_id: int,
+    doc_type: str,
+    typed: Mapping[str, Any],
+    *,
+    actor: str,
+    overrides: Mapping[str, str],
+) -> int:
+    """:func:`enter_record` inside the caller's transaction, ``typed`` already canonical
+    (:func:`typed_record`): double keying loads its record through it."""
+    row = pending_row(conn, item_id)
+    for name in sorted(set(typed) | set(row.working)):
+        old = row.working.get(name, {}).get("value")
+        if typed.get(name) != old:
+            audit(conn, item_id, actor, "enter", name, old, typed.get(name))
+    working = {name: {"value": v, "origin": "typed", "by": actor} for name, v in typed.items()}
+    conn.execute(
+        update(review_item)
+        .where(review_item.c.id == item_id)
+        .values(working=working, doc_type=doc_type)
+    )
+    conn.execute(update(scan).where(scan.c.id == row.scan_id).values(doc_type=doc_type))
+    return _confirm(conn, item_id, actor, "typed", overrides)
 
 
 def confirm(
@@ -244,6 +280,7 @@ def confirm(
     As :func:`enter_record`: the working copy passes the checks first, and a warning
     loads only with a reason in ``overrides`` (field -> reason), kept in the audit trail."""
     with engine.begin() as conn:
+        _single_entry(conn, item_id)
         return _confirm(conn, item_id, actor, "reviewed", overrides or {})
 
 
@@ -270,7 +307,7 @@ def reject_page(engine: Engine, item_id: int, reason: str, *, actor: str) -> Non
         raise ReviewError("reason_required")
     now = datetime.now(UTC)
     with engine.begin() as conn:
-        row = _pending(conn, item_id)
+        row = pending_row(conn, item_id)
         conn.execute(
             update(review_item)
             .where(review_item.c.id == item_id)
@@ -281,7 +318,7 @@ def reject_page(engine: Engine, item_id: int, reason: str, *, actor: str) -> Non
             .where(scan.c.id == row.scan_id)
             .values(status="rejected", reject_reason=reason, updated_at=now)
         )
-        _log(conn, item_id, actor, "reject", None, None, None, note=reason)
+        audit(conn, item_id, actor, "reject", None, None, None, note=reason)
 
 
 def open_duplicates(engine: Engine, limit: int = 50) -> list[dict[str, Any]]:
@@ -347,7 +384,7 @@ def resolve_duplicate(engine: Engine, flag_id: int, same_person: bool, *, actor:
 def _confirm(
     conn: Connection, item_id: int, actor: str, record_origin: str, overrides: Mapping[str, str]
 ) -> int:
-    checked = _pending(conn, item_id)
+    checked = pending_row(conn, item_id)
     book = conn.execute(
         select(register_book, unit.c.code.label("unit_code"))
         .join(unit, unit.c.id == register_book.c.unit_id)
@@ -360,7 +397,7 @@ def _confirm(
     overridden = _passed_checks(conn, checked, book, overrides)  # before the lock: ~1 s
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    row = _pending(conn, item_id)
+    row = pending_row(conn, item_id)
     if (row.working, row.doc_type) != (checked.working, checked.doc_type):
         overridden = _passed_checks(conn, row, book, overrides)  # changed meanwhile
     fields = {}
@@ -408,7 +445,7 @@ def _confirm(
     )
     for warning in overridden:
         reason = squash_spaces(overrides[warning.field or "record"])
-        _log(
+        audit(
             conn,
             item_id,
             actor,
@@ -418,7 +455,7 @@ def _confirm(
             values.get(warning.field or ""),
             note=f"{warning.rule}: {reason}",
         )
-    _log(conn, item_id, actor, "confirm", None, None, None, note=f"record {record_id}")
+    audit(conn, item_id, actor, "confirm", None, None, None, note=f"record {record_id}")
     return record_id
 
 
@@ -457,7 +494,19 @@ def _book_meta(book: dict[str, Any] | None) -> BookMeta | None:
     return BookMeta(book["unit"], book["type"], int(book["year"]), book["volume"])
 
 
-def _pending(conn: Connection, item_id: int):
+def _single_entry(conn: Connection, item_id: int) -> None:
+    """Refuse a page of a book typed twice (``sohoa.review.double_keying``): its record
+    is loaded from two independent keyings and, where they differ, an arbitrator's choice."""
+    double = conn.execute(
+        select(book_entry.c.double_entry)
+        .join(review_item, review_item.c.book_id == book_entry.c.book_id)
+        .where(review_item.c.id == item_id)
+    ).scalar()
+    if double:
+        raise ReviewError("double_entry_book", item=item_id)
+
+
+def pending_row(conn: Connection, item_id: int):
     row = conn.execute(select(review_item).where(review_item.c.id == item_id)).first()
     if row is None:
         raise ReviewError("no_item", item=item_id)
@@ -466,7 +515,7 @@ def _pending(conn: Connection, item_id: int):
     return row
 
 
-def _log(
+def audit(
     conn: Connection,
     item_id: int,
     actor: str,
@@ -499,6 +548,7 @@ def _item_query():
             scan.c.uri,
             scan.c.page,
             scan.c.sha256,
+            scan.c.quality,
             register_book.c.book_type,
             register_book.c.year,
             register_book.c.volume,
@@ -533,4 +583,6 @@ def _item(r) -> ReviewItem:
         list(r["reasons"]),
         dict(r["working"]),
         r["record_id"],
+        book_id=r["book_id"],
+        quality=dict(r["quality"] or {}),
     )

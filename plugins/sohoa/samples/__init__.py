@@ -1,7 +1,7 @@
 """Synthetic scans of Vietnamese civil-status records, with ground truth beside them.
 
 Tests, benchmarks and the demo use these pages: every value printed is also written,
-canonical (SPEC 3), to ``X.truth.json`` with its box on the page as written.
+canonical (docs/record.md), to ``X.truth.json`` with its box on the page as written.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The four document types of SPEC 2, each in the label variants of its eras.
+"""The four document types of docs/documents.md, each in the label variants of its eras.
 
 A builder draws the facts (:mod:`sohoa.samples.facts`), picks the era from the
 registration date, and writes the page through :class:`~sohoa.samples.form.Form`.
@@ -74,7 +74,8 @@ def _registration(
 ) -> None:
     place = facts.authority(unit, form.rng, form.old)
     label = kind_label if form.era == "new" or form.rng.random() < 0.5 else "Nơi đăng ký"
-    form.entry(label, "registration_place", place, place, long=True)
+    # "UBND" is read as the words it stands for (issue 18): the truth spells it out.
+    form.entry(label, "registration_place", place, facts.spelled_out(place), long=True)
     date_label = (
         "Ngày, tháng, năm đăng ký"
         if form.era == "new"
@@ -398,7 +399,7 @@ _RECITALS = [
 
 
 def dossier_code(rng: random.Random, province_code: str, received: date) -> str:
-    """SPEC 2.4: unit code, receipt date as YYMMDD, four-digit sequence."""
+    """docs/documents.md: unit code, receipt date as YYMMDD, four-digit sequence."""
     middle = "00" if rng.random() < 0.6 else f"{rng.randint(1, 60):02d}"
     unit_code = f"000.{middle}.{rng.randint(1, 45):02d}.H{province_code}"
     return f"{unit_code}-{received:%y%m%d}-{rng.randint(1, 2500):04d}"

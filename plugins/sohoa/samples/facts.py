@@ -1,6 +1,6 @@
 """Plausible facts for one record: people, dates, places, numbers (no layout here).
 
-All values are canonical (SPEC 3): upper-case names, ``date`` objects, ``male``/``female``.
+All values are canonical (docs/record.md): upper-case names, ``date`` objects, ``male``/``female``.
 Forms decide how each value is printed.
 """
 
@@ -95,9 +95,17 @@ def registration_numbers(rng: random.Random, on: date) -> tuple[str, str]:
     return reg, book
 
 
+COMMITTEE = "Ủy ban nhân dân"
+
+
 def authority(unit: places.Unit, rng: random.Random, old_style: bool) -> str:
-    prefix = "UBND" if old_style and rng.random() < 0.4 else "Ủy ban nhân dân"
+    prefix = "UBND" if old_style and rng.random() < 0.4 else COMMITTEE
     return f"{prefix} {unit.text}"
+
+
+def spelled_out(place: str) -> str:
+    """'UBND Xã …' -> 'Ủy ban nhân dân Xã …': a registration place's canonical value."""
+    return COMMITTEE + place[4:] if place.startswith("UBND ") else place
 
 
 CAUSES_OF_DEATH = [

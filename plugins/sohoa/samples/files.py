@@ -13,7 +13,7 @@ from PIL import Image
 from ocr.errors import ConfigurationError, InputFileError
 from sohoa.samples import documents
 from sohoa.samples.degrade import Knobs
-from sohoa.samples.page import render_document
+from sohoa.samples.page import REALISTIC, render_document
 
 FORMATS = {"png": "png", "jpeg": "jpg", "jpg": "jpg", "tiff": "tif", "tif": "tif", "pdf": "pdf"}
 MULTI_PAGE = {"tif", "pdf"}
@@ -27,6 +27,7 @@ def generate_page(
     dpi: int | None = None,
     knobs: Knobs | None = None,
     security_paper: bool | None = None,
+    captured_as: str | None = None,
 ) -> tuple[Image.Image, dict]:
     """One page (RGB) and its truth dict (``"page": 1``); same seed, same page.
 
@@ -34,14 +35,21 @@ def generate_page(
     ``knobs`` (a :class:`~sohoa.samples.degrade.Knobs`) forces exact degradations instead
     of the profile's draw; the record's content still comes from ``seed`` alone.
     ``security_paper`` puts certificates on security paper (True) or never (False);
-    None leaves it to the profile.
+    None leaves it to the profile. ``captured_as`` (realistic profiles only) forces
+    ``"scan"``, ``"photo"`` or ``"screenshot"``.
     """
     if doc_type.startswith("reject"):
         from sohoa.samples.rejects import reject_page
 
         return reject_page(doc_type.partition(":")[2] or "blank", seed, dpi=dpi)
     return render_document(
-        doc_type, seed, profile, dpi=dpi, knobs=knobs, security_paper=security_paper
+        doc_type,
+        seed,
+        profile,
+        dpi=dpi,
+        knobs=knobs,
+        security_paper=security_paper,
+        captured_as=captured_as,
     )
 
 
@@ -128,6 +136,8 @@ def write_samples(
     if dpi is not None and not 72 <= dpi <= 600:
         raise ConfigurationError(f"dpi {dpi} is out of range (72-600)")
     exts = _pick_formats(formats)
+    if pages_per_file > 1 and profile == "photo":
+        raise ConfigurationError("a phone photo is one page; use --pages-per-file 1")
     if pages_per_file > 1:
         exts = [e for e in exts if e in MULTI_PAGE]
         if not exts:
@@ -173,9 +183,17 @@ def _write_file(
     security_paper: bool | None = None,
 ) -> Path:
     images, truths = [], []  # one file, one resolution: later pages take page 1's
+    # A file of several pages is a scanned book, even in the realistic profiles: a phone
+    # photo or a screenshot is one image.
+    captured_as = "scan" if len(pages) > 1 and profile in REALISTIC else None
     for number, (doc_type, page_seed) in enumerate(pages, start=1):
         image, truth = generate_page(
-            doc_type, page_seed, profile, dpi=dpi, security_paper=security_paper
+            doc_type,
+            page_seed,
+            profile,
+            dpi=dpi,
+            security_paper=security_paper,
+            captured_as=captured_as,
         )
         dpi = truth["dpi"]
         truth["page"] = number

@@ -34,6 +34,9 @@ class Form:
         self.next_line = next_line  # share of entries whose value sits below the label
         self.blocks: list = []
         self.fields: dict[str, object] = {}
+        # Fields printed by another field's text (a parent's full date is also the year):
+        # field -> the field whose box it shares.
+        self.same_box: dict[str, str] = {}
         # Values typed on a typewriter (old forms only; new ones are printed whole).
         self.typed = era != "new" and rng.random() < (0.5 if era == "very_old" else 0.25)
 

@@ -119,6 +119,7 @@ class Span:
     leader: bool = False  # dotted leader to the end of the line; ``text`` is ignored
     nowrap: bool = False  # never break inside (dates, numbers)
     glue: bool = False  # no space before (punctuation after a value)
+    hand: bool = False  # left blank for handwriting: measured, not drawn (anchor "hand:FIELD")
 
 
 @dataclass
@@ -173,6 +174,7 @@ class _Word:
     text: str
     style: str
     field: str | None
+    hand: bool = False
 
 
 class Painter:
@@ -261,21 +263,30 @@ class Painter:
                 if x + gap + w > width and lines[-1]:
                     lines.append([])
                     x, gap = indent, 0.0
-                lines[-1].append(_Word(x + gap, token, span.style, span.field))
+                lines[-1].append(_Word(x + gap, token, span.style, span.field, span.hand))
                 x += gap + w
         return [line for line in lines if line]
 
     def _flow(self, flow: Flow, x0: float, x1: float, y: float) -> float:
         y += flow.space_before * self._line_height({"body"})
         top = y
+        ink_x0, ink_x1 = x1, x0
         for line in self._wrap(flow, x1 - x0):
             last = line[-1]
             line_w = last.x + self._font(last.style).getlength(last.text)
             offset = {"left": 0.0, "center": (x1 - x0 - line_w) / 2, "right": x1 - x0 - line_w}
             dx = x0 + offset[flow.align]
+            ink_x0, ink_x1 = min(ink_x0, dx), max(ink_x1, dx + line_w)
             for word in line:
                 fnt = self._font(word.style)
                 pos = (round(dx + word.x), round(y))
+                if word.hand:
+                    # The blank a hand fills in: as wide as the text, as high as the line.
+                    x_end = pos[0] + fnt.getlength(word.text)
+                    slot_top, slot_bottom = self.draw.textbbox(pos, "0", font=fnt)[1::2]
+                    slot = [pos[0], slot_top, round(x_end), slot_bottom]
+                    self.anchors[f"hand:{word.field}"] = slot
+                    continue
                 if not self.measure_only:
                     ink = VALUE_INK if word.field else INK
                     self.draw.text(pos, word.text, font=fnt, fill=ink)
@@ -293,6 +304,13 @@ class Painter:
             y += self._line_height({w.style for w in line})
         if flow.anchor:
             self.anchors[flow.anchor] = [round(x0), round(top), round(x1), round(y)]
+            # Where the text itself runs, for marks placed beside it (a "BẢN SAO" stamp).
+            self.anchors[f"{flow.anchor}:ink"] = [
+                round(ink_x0),
+                round(top),
+                round(ink_x1),
+                round(y),
+            ]
         return y
 
 

@@ -130,3 +130,31 @@ def border(image: Image.Image, margins: tuple[int, int, int, int], dpi: int) -> 
     draw.rectangle(box, outline=(40, 40, 40), width=outer)
     inner = [box[0] + gap, box[1] + gap, box[2] - gap, box[3] - gap]
     draw.rectangle(inner, outline=(40, 40, 40), width=max(1, outer // 2))
+
+
+COPY_INKS = ((200, 30, 40), (40, 60, 170))
+
+
+def copy_stamp(
+    image: Image.Image, box: tuple[float, float, float, float], rng: random.Random, family: str
+) -> list[float]:
+    """A rectangular "BẢN SAO" stamp (red or blue) fitted in ``box`` (x0, y0, x1, y1), as
+    offices mark a certified copy. Returns the box it was drawn in."""
+    x0, y0, x1, y1 = box
+    text = rng.choice(["BẢN SAO", "BẢN SAO", "SAO Y BẢN CHÍNH"])
+    height = y1 - y0
+    size = max(8, round(height * 0.45))
+    glyphs = font(family, "bold", size)
+    while glyphs.getlength(text) > (x1 - x0) - height * 0.6 and size > 8:
+        size = max(8, round(size * 0.9))
+        glyphs = font(family, "bold", size)
+    width = min(x1 - x0, glyphs.getlength(text) + height * 0.6)
+    layer = Image.new("L", (round(width) + 8, round(height) + 8), 0)
+    draw = ImageDraw.Draw(layer)
+    ring = max(2, round(height / 14))
+    draw.rectangle([4, 4, 4 + width, 4 + height], outline=255, width=ring)
+    draw.text((4 + width / 2, 4 + height / 2), text, font=glyphs, fill=255, anchor="mm")
+    layer = layer.rotate(rng.uniform(-6, 6), resample=Image.Resampling.BICUBIC, expand=False)
+    left = x0 + rng.uniform(0, max(0.0, (x1 - x0) - width))
+    _multiply(image, layer, rng.choice(COPY_INKS), rng.uniform(0.6, 0.9), (round(left), round(y0)))
+    return [left, y0, left + width + 8, y1 + 8]

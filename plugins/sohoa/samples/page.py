@@ -19,7 +19,8 @@ A4_INCHES = (8.27, 11.69)
 BUILDERS = {name: getattr(documents, name) for name in documents.DOC_TYPES}
 # Scan profiles (the reader was tuned on these), then the pages of issue 18: "realistic"
 # (photos, scans and screenshots mixed) and "photo" (the same pages, all phone photos).
-PROFILES = (*degrade.PROFILES, "realistic", "photo")
+REALISTIC = ("realistic", "photo")
+PROFILES = (*degrade.PROFILES, *REALISTIC)
 CERTIFICATES = ("birth", "death", "marriage")  # printed on security paper, when it is used
 
 
@@ -58,23 +59,27 @@ def render_document(
     dpi: int | None = None,
     knobs: degrade.Knobs | None = None,
     security_paper: bool | None = None,
+    captured_as: str | None = None,
 ) -> tuple[Image.Image, dict]:
     """``dpi`` overrides the sampled resolution (pages of one multi-page file share one);
     ``knobs`` replaces the profile's sampled degradations altogether (scan profiles only);
     ``security_paper`` prints certificates on security paper (True), never (False), or as
-    the profile decides (None: the realistic profiles draw it, the scan profiles never)."""
+    the profile decides (None: the realistic profiles draw it, the scan profiles never);
+    ``captured_as`` forces the capture of a realistic page ("scan", "photo", "screenshot")."""
     if doc_type not in BUILDERS:
         raise ValueError(f"unknown document type {doc_type!r}; choose from {', '.join(BUILDERS)}")
-    if profile in ("realistic", "photo"):
+    if profile in REALISTIC:
         from sohoa.samples.realistic import render_realistic
 
         return render_realistic(
             doc_type,
             seed,
             dpi=dpi,
-            captured_as="photo" if profile == "photo" else None,
+            captured_as=captured_as or ("photo" if profile == "photo" else None),
             security_paper=security_paper,
         )
+    if captured_as not in (None, "scan"):
+        raise ValueError(f"profile {profile!r} makes scans; use 'realistic' for {captured_as}s")
     content_rng = random.Random(f"{seed}/{doc_type}/content")
     knob_rng = random.Random(f"{seed}/knobs/{profile}")
     sampled = degrade.sample_knobs(profile, knob_rng)

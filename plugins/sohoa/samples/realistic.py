@@ -17,11 +17,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass, replace
+from datetime import date, timedelta
 
 import numpy as np
 from PIL import Image
 
-from sohoa.samples import capture, degrade, documents, lexicon, marks, paper, tones
+from sohoa.samples import (
+    capture,
+    degrade,
+    documents,
+    facts,
+    generations,
+    handwriting,
+    lexicon,
+    marks,
+    paper,
+    tones,
+)
 from sohoa.samples.layout import FAMILIES, UNSEEN_FAMILIES, Columns, Flow, render
 
 A4_INCHES = (8.27, 11.69)
@@ -53,6 +65,8 @@ class Style:
     margins_cm: tuple[float, float, float, float]  # left, top, right, bottom
     body_pt: float
     spacing: float
+    tab_scale: float = 1.0  # row tab stops (Giới tính / Dân tộc / Quốc tịch) stretched
+    value_tab: float | None = None  # values aligned in a column at this share of the width
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -80,8 +94,10 @@ def draw_style(doc_type: str, rng: random.Random) -> Style:
             round(rng.uniform(1.2, 2.2), 2),
             round(rng.uniform(1.2, 2.0), 2),
         ),
-        body_pt=round(rng.uniform(10.5, 13.5), 2),
+        body_pt=round(rng.uniform(12.0, 14.5), 2),
         spacing=round(rng.uniform(1.25, 1.9), 2),
+        tab_scale=round(rng.uniform(0.85, 1.2), 2),
+        value_tab=round(rng.uniform(0.3, 0.45), 2) if rng.random() < 0.35 else None,
     )
 
 
@@ -94,6 +110,46 @@ def _restyle(blocks: list, fn) -> None:
         elif isinstance(block, Columns):
             for _, _, inner in block.parts:
                 _restyle(inner, fn)
+
+
+def _abbreviated(blocks: list) -> set[str]:
+    """Fields printed with "UBND": the words it stands for are not printed, so their
+    spelling in the truth keeps the usual placement ("Ủy ban nhân dân") on any page."""
+    found: set[str] = set()
+    for block in blocks:
+        if isinstance(block, Columns):
+            for _, _, inner in block.parts:
+                found |= _abbreviated(inner)
+        elif isinstance(block, Flow):
+            found |= {s.field for s in block.spans if s.field and s.text.startswith("UBND")}
+    return found
+
+
+def _vary_layout(blocks: list, style: Style, top: bool = True) -> None:
+    """Other column positions than the forms the reader was tuned on: row tab stops
+    stretched, and on some pages every value aligned in a column after its label."""
+    for block in blocks:
+        if isinstance(block, Columns):
+            for _, _, inner in block.parts:
+                _vary_layout(inner, style, top=False)
+            continue
+        if not isinstance(block, Flow):
+            continue
+        for span in block.spans:
+            if span.tab:
+                span.tab = min(0.78, span.tab * style.tab_scale)
+        first, *rest = block.spans
+        if (
+            top
+            and style.value_tab
+            and rest
+            and first.text.endswith(":")
+            and rest[0].field
+            and not rest[0].newline
+            and rest[0].tab is None
+            and all(s.tab is None for s in rest)
+        ):
+            rest[0].tab = style.value_tab
 
 
 def _overlaps(a: list[float], b: list[float]) -> bool:
@@ -115,11 +171,13 @@ def _seal(
     if not area:
         return {}
     radius = dpi * rng.uniform(0.6, 0.75)
-    cx = area[0] + (area[2] - area[0]) * rng.uniform(0.1, 0.35)
     touching = rng.random() < 0.35
     if touching:
-        cy = area[1] - radius * rng.uniform(0.0, 0.5)
+        # Up over the signer's heading into the last lines, as a hurried clerk stamps.
+        cx = area[0] + (area[2] - area[0]) * rng.uniform(-0.15, 0.25)
+        cy = area[1] - radius * rng.uniform(0.5, 1.3)
     else:
+        cx = area[0] + (area[2] - area[0]) * rng.uniform(0.1, 0.35)
         cy = (area[1] + area[3]) / 2 + rng.uniform(-0.1, 0.1) * dpi
         for _ in range(20):
             ring = [cx - radius, cy - radius, cx + radius, cy + radius]
@@ -129,7 +187,7 @@ def _seal(
     marks.stamp(image, (cx, cy), radius, doc.stamp_text, rng, family)
     ring = [cx - radius, cy - radius, cx + radius, cy + radius]
     return {
-        "seal": [round(v, 1) for v in ring],
+        "seal": ring,
         "under_seal": sorted(k for k, b in boxes.items() if _overlaps(ring, b)),
     }
 
@@ -159,6 +217,52 @@ def _qr(
             return None
         spot = (w - margins[2] - side, round(dpi * 0.08))
     return [float(v) for v in marks.qr_code(image, payload, (*spot, side))]
+
+
+def _write_by_hand(
+    image: Image.Image, doc: documents.Document, anchors: dict, boxes: dict, rng: random.Random
+) -> dict[str, str]:
+    """Fill the blanks left for handwriting; each value's box grows to its ink."""
+    written = doc.info.get("handwritten") or {}
+    if not written:
+        return {}
+    arr = np.array(image)
+    for name, digits in written.items():
+        slot = anchors.get(f"hand:{name}")
+        if not slot:
+            continue
+        ink = handwriting.write_digits(arr, digits, slot, rng)
+        if ink and name in boxes:
+            old = boxes[name]
+            boxes[name] = [
+                min(old[0], ink[0]),
+                min(old[1], ink[1]),
+                max(old[2], ink[2]),
+                max(old[3], ink[3]),
+            ]
+        elif ink:
+            boxes[name] = ink
+    image.paste(Image.fromarray(arr))
+    return dict(written)
+
+
+def _copy_stamp(
+    image: Image.Image, anchors: dict, rng: random.Random, family: str
+) -> list[float] | None:
+    """The "BẢN SAO" stamp beside the title, in the free space to its right."""
+    row, ink = anchors.get("title"), anchors.get("title:ink")
+    if not row or not ink:
+        return None
+    height = (row[3] - row[1]) * 1.1
+    right, left = row[2] - ink[2], ink[0] - row[0]
+    gap = height * 0.3
+    if right >= left:
+        space = [ink[2] + gap, row[1] - height * 0.1, row[2], row[1] + height]
+    else:
+        space = [row[0], row[1] - height * 0.1, ink[0] - gap, row[1] + height]
+    if space[2] - space[0] < height * 2:
+        return None
+    return marks.copy_stamp(image, tuple(space), rng, family)
 
 
 def render_realistic(
@@ -193,17 +297,35 @@ def render_realistic(
     leaders = knobs.leaders
 
     with lexicon.drawing_from(lexicon.HELD_OUT):
-        doc = getattr(documents, doc_type)(content_rng, leaders)
+        doc = generations.build(doc_type, content_rng, leaders)
+    qr_code = None
+    if doc_type == "dossier_result" and content_rng.random() < 0.4:
+        # The dossier code travels in a QR code even where no "Mã hồ sơ" is printed.
+        issued = date.fromisoformat(str(doc.form.fields["result_date"]))
+        received = issued - timedelta(days=content_rng.randint(0, 25))
+        code = doc.form.fields.get("dossier_code") or documents.dossier_code(
+            content_rng, f"{content_rng.randint(1, 96):02d}", received
+        )
+        doc.qr_payload = qr_code = str(code)
     if style.old_tones:
         _restyle(doc.form.blocks, tones.to_old)
+        abbreviated = _abbreviated(doc.form.blocks)
         doc.form.fields = {k: tones.restyle(v) for k, v in doc.form.fields.items()}
+        for name in abbreviated & set(doc.form.fields):
+            value = str(doc.form.fields[name])
+            committee = tones.to_old(facts.COMMITTEE)
+            if value.startswith(committee):
+                doc.form.fields[name] = facts.COMMITTEE + value[len(committee) :]
         doc.stamp_text = tones.to_old(doc.stamp_text)
+    _vary_layout(doc.form.blocks, style)
     if style.capture == "screenshot" and not doc.qr_payload:
         doc.qr_payload = f"{doc_type.upper()}-{seed % 10**8:08d}"
 
     frame, fill = None, None
     if style.capture == "photo":
         frame, fill = capture.photo_frame(capture_rng)
+        if frame[0] < capture.SMALL_FRAME:  # certificates print 13-14 pt: readable here
+            style = replace(style, body_pt=max(style.body_pt, 13.5))
         target = capture.page_pixels(frame, fill, A4_INCHES[1] / A4_INCHES[0])
         dpi = dpi or int(np.clip(round(target / A4_INCHES[0] * 1.3), 110, 300))
     elif style.capture == "screenshot":
@@ -230,11 +352,25 @@ def render_realistic(
         spot = _qr(image, doc.qr_payload, margins, rendered.bottom, dpi, content_rng)
         if spot:
             extra["qr"] = spot
+            if qr_code and "dossier_code" not in boxes:
+                doc.form.fields["dossier_code"] = qr_code
+                boxes["dossier_code"] = spot  # read from the code, so its box is the code's
+    for name, other in doc.form.same_box.items():
+        if other in boxes:
+            boxes[name] = list(boxes[other])
+    handwritten = _write_by_hand(image, doc, rendered.anchors, boxes, capture_rng)
+    stamped = doc.info.get("copy_stamp") and _copy_stamp(
+        image, rendered.anchors, capture_rng, style.family
+    )
+    if stamped:
+        extra["copy_stamp"] = stamped
     if capture_rng.random() < 0.95:
         _signature(image, rendered.anchors, capture_rng, dpi)
     seal = {}
     if style.capture == "screenshot" or capture_rng.random() < 0.92:
         seal = _seal(image, doc, rendered.anchors, boxes, capture_rng, dpi, style.family)
+        if seal:
+            extra["seal"] = seal.pop("seal")  # moved with the page, like the boxes
 
     gen = np.random.default_rng(capture_rng.getrandbits(63))
     sheet = None
@@ -284,9 +420,11 @@ def render_realistic(
             "style": style.as_dict(),
             "profile": "realistic",
             "seed": seed,
-            **doc.info,
+            **{k: v for k, v in doc.info.items() if k != "handwritten"},
         },
     }
+    if handwritten:
+        truth["handwritten"] = handwritten
     for name in extra:
         truth[name] = xywh[f"__{name}"]
     missing = set(fields) - set(truth["boxes"])

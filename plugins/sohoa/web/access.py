@@ -24,6 +24,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "batches": frozenset({"archive_staff", "reviewer"}),
     "review": frozenset({"archive_staff", "reviewer"}),  # see, correct, enter by hand, reject
     "confirm": frozenset({"archive_staff", "reviewer"}),
+    "arbitrate": frozenset({"reviewer"}),  # books typed twice: mark them, settle differences
     "lookup": frozenset({"archive_staff", "reviewer"}),  # reuse of digitized records
     "reports": frozenset({"manager"}),
     "accounts": frozenset({"admin"}),

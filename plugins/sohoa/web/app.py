@@ -9,18 +9,32 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sohoa.web.context import WebContext
 from sohoa.web.limits import BodyLimit
 from sohoa.web.pages import HERE, href, render
 from sohoa.web.security import SAFE_METHODS, Forbidden, NotSignedIn
+from sohoa.web.sessions import COOKIE, principal_for
 from sohoa.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 
 # Route modules, each with a ``router``; listed here so the app is assembled in one place.
-ROUTE_MODULES = ["auth", "health", "upload", "batches", "review", "dashboard", "lookup", "accounts"]
+ROUTE_MODULES = [
+    "auth",
+    "health",
+    "upload",
+    "batches",
+    "review",
+    "entry",
+    "arbitration",
+    "dashboard",
+    "lookup",
+    "accounts",
+]
 
 _HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -63,8 +77,37 @@ def create_app(
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.add_middleware(BodyLimit, max_bytes=app.state.sohoa.settings.max_request_bytes)
+    app.add_middleware(BodyLimits, context=app.state.sohoa)
     return app
+
+
+class BodyLimits:
+    """Which body a request may send, decided before any of it is read: only a POST to
+    ``/upload`` from a signed-in account that may upload gets the upload limit; every
+    other request, signed in or not, gets the small form limit."""
+
+    def __init__(self, app: ASGIApp, context: WebContext) -> None:
+        self.app = app
+        self.context = context
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        settings = self.context.settings
+        limit = settings.max_form_bytes
+        if scope["method"] == "POST" and _route_path(scope) == "/upload":
+            token = Request(scope).cookies.get(COOKIE)
+            who = await run_in_threadpool(principal_for, self.context.engine, token)
+            if who is not None and who.can("upload"):
+                limit = settings.max_request_bytes
+        await BodyLimit(self.app, max_bytes=limit)(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path without the prefix the app is mounted under (``/sohoa`` in Airflow)."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def _wants_page(request: Request) -> bool:

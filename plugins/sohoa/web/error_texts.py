@@ -46,6 +46,17 @@ REVIEW_TEXTS = {
     "no_flag": "Không tìm thấy cảnh báo trùng người này.",
     "flag_resolved": "Cảnh báo trùng người này đã được xử lý ({state}).",
     "value_refused": "{field}: {rule}.",
+    "double_entry_book": (
+        "Quyển sổ này nhập hai lần: hai người nhập tay từng trang, người duyệt phân xử chỗ "
+        "khác nhau; không sửa hay xác nhận trực tiếp được."
+    ),
+    "already_keyed": "Bạn đã nhập trang này; lần nhập còn lại phải do người khác làm.",
+    "keying_done": "Trang này đã được nhập đủ hai lần.",
+    "not_arbitrable": "Trang này chưa được nhập đủ hai lần nên chưa phân xử được.",
+    "not_double": "Quyển sổ của trang này không nhập hai lần.",
+    "arbiter_keyed": "Bạn đã nhập trang này nên không phân xử được; hãy nhờ người duyệt khác.",
+    "choice_missing": "Chưa chọn giá trị cho: {fields}.",
+    "default_invalid": "{field}: “{value}” không có trong danh mục, không đặt làm mặc định được.",
     "checks_failed": (
         "Hồ sơ chưa được nạp vì có trường sai: {fields}. Xem ghi chú màu đỏ bên cạnh từng trường."
     ),

@@ -26,7 +26,9 @@ class WebSettings:
     """Limits and switches of the web app.
 
     ``max_file_mb`` bounds one uploaded file and ``max_files`` the files of one upload;
-    a request larger than their product is refused before it is read. ``pipeline`` says
+    a request larger than their product is refused before it is read. Every other
+    request (and an upload from anyone not signed in as an uploader) is bounded by
+    ``max_form_kb``, also before its body is read. ``pipeline`` says
     who processes uploads: ``local`` starts ``sohoa run`` in the background (the embedded
     default), ``external`` leaves it to
     Airflow's scheduler (production) or to whoever runs ``sohoa run``.
@@ -34,6 +36,7 @@ class WebSettings:
 
     max_file_mb: int = 200
     max_files: int = 50
+    max_form_kb: int = 256  # every request but a signed-in uploader's /upload
     session_hours: int = 10
     secure_cookies: bool = False
     pipeline: str = "local"
@@ -41,6 +44,10 @@ class WebSettings:
     @property
     def max_file_bytes(self) -> int:
         return self.max_file_mb * 1024 * 1024
+
+    @property
+    def max_form_bytes(self) -> int:
+        return self.max_form_kb * 1024
 
     @property
     def max_request_bytes(self) -> int:
@@ -57,6 +64,7 @@ class WebSettings:
         return cls(
             max_file_mb=_int("SOHOA_WEB_MAX_FILE_MB", cls.max_file_mb),
             max_files=_int("SOHOA_WEB_MAX_FILES", cls.max_files),
+            max_form_kb=_int("SOHOA_WEB_MAX_FORM_KB", cls.max_form_kb),
             session_hours=_int("SOHOA_WEB_SESSION_HOURS", cls.session_hours),
             secure_cookies=os.environ.get("SOHOA_WEB_SECURE_COOKIES", "").lower()
             in ("1", "true", "yes"),

@@ -1,4 +1,4 @@
-"""Initial schema: the population database of SPEC section 6.
+"""Initial schema: the population database of docs/database.md.
 
 Revision ID: 0001
 Revises:

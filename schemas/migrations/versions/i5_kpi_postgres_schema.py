@@ -12,7 +12,7 @@ tables: one set-based statement per write, whichever program writes), so a repor
 scan of a narrow table:
 
 - ``kpi.dossier_fact``: per dossier, its unit, the local (+07:00) date it counts on — its
-  ``received_at``, else the receipt date in its code — and the 0/1 facts of SPEC 7.
+  ``received_at``, else the receipt date in its code — and the 0/1 facts of docs/kpis.md.
 - ``kpi.record_fact``: per civil record, book, load time, origin, and the sum/count of its
   machine confidences (filled lazily by the report for new rows, so that loads do not
   parse JSON twice).

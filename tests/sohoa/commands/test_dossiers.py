@@ -40,3 +40,20 @@ def test_link_with_nothing_to_link(sqlite_url, monkeypatch, capsys):
     monkeypatch.setenv("SOHOA_DB_URL", sqlite_url)
     assert main(["dossiers", "link", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["linked"] == 0
+
+
+def test_a_progress_bar_on_a_terminal_and_none_in_a_pipe(sqlite_url):
+    import os
+    import subprocess
+    import sys
+
+    from tests.sohoa.commands.terminal import bar_counts, run_on_terminal
+
+    env = {**os.environ, "SOHOA_DB_URL": sqlite_url}
+    argv = [str(Path(sys.executable).with_name("sohoa")), "dossiers", "import", str(SAMPLE)]
+    shown = run_on_terminal(argv, env=env)
+    assert shown.returncode == 0, shown.terminal
+    assert bar_counts(shown.terminal, "row")[-1] == (9, 9)
+    piped = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0
+    assert piped.stderr.strip() == "9 row(s): 0 inserted, 0 updated, 9 unchanged, 0 bad"

@@ -1,14 +1,19 @@
-"""``sohoa export book …`` writes the zip of SPEC 9."""
+"""``sohoa export book …`` writes the zip of docs/export.md."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 from sohoa.cli import main
 from sohoa.db.engine import make_engine
 from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
+from tests.sohoa.commands.terminal import bar_counts, run_on_terminal
 
 
 def test_export_book(sqlite_url, monkeypatch, capsys, tmp_path):
@@ -48,6 +53,16 @@ def test_export_book(sqlite_url, monkeypatch, capsys, tmp_path):
     ]
     assert main(argv) == 0
     assert "2 record(s)" in capsys.readouterr().err
+
+    # A person at a terminal sees a bar of the records written; a pipe gets none.
+    sohoa = str(Path(sys.executable).with_name("sohoa"))
+    env = {**os.environ, "SOHOA_DB_URL": sqlite_url}
+    shown = run_on_terminal([sohoa, *argv], env=env)
+    assert shown.returncode == 0, shown.terminal
+    assert bar_counts(shown.terminal, "record")[-1] == (2, 2)
+    piped = subprocess.run([sohoa, *argv], env=env, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and not bar_counts(piped.stderr, "record")
+    assert piped.stderr.startswith("wrote ")
     with zipfile.ZipFile(out) as zf:
         assert sum(n.endswith(".pdf") for n in zf.namelist()) == 2
     argv[argv.index("02")] = "03"

@@ -168,3 +168,38 @@ def test_record_people_move_between_the_link_table_and_the_record_columns(db_eng
     assert [tuple(r) for r in back] == [(1, 1, "subject"), (2, 2, "husband"), (2, 3, "wife")]
     assert kept == 2
     upgrade(db_engine)
+
+
+def test_reuse_events_keep_a_keyed_hash_of_the_looked_up_value(db_engine, monkeypatch):
+    """Migration 0012 replaces every looked-up value already audited by its keyed hash;
+    the downgrade cannot give the values back and leaves the hashes."""
+    from sqlalchemy import text
+
+    from sohoa.dossiers.lookup_key import lookup_digest
+
+    monkeypatch.setenv("SOHOA_LOOKUP_KEY", "the-deployment-key-0012")
+    downgrade(db_engine, "0011_kpi_facts_on_insert")
+    with db_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO reuse_event (id, lookup_kind, lookup_value, found, at) VALUES "
+                "(1, 'personal_id', '079203001234', false, '2026-01-01 00:00:00'), "
+                "(2, 'registration_number', '12/2020', false, '2026-01-01 00:00:00')"
+            )
+        )
+    upgrade(db_engine)
+    with db_engine.connect() as conn:
+        kept = conn.execute(text("SELECT lookup_value FROM reuse_event ORDER BY id")).scalars()
+        values = list(kept)
+    key = b"the-deployment-key-0012"
+    assert values == [
+        lookup_digest("personal_id", "079203001234", key),
+        lookup_digest("registration_number", "12/2020", key),
+    ]
+    downgrade(db_engine, "0011_kpi_facts_on_insert")
+    upgrade(db_engine)  # a hash is not hashed again
+    with db_engine.connect() as conn:
+        again = list(
+            conn.execute(text("SELECT lookup_value FROM reuse_event ORDER BY id")).scalars()
+        )
+    assert again == values

@@ -1,4 +1,5 @@
-"""Shared by the dossier tests: SPEC-3 records loaded with the real loader (``records``)."""
+"""Shared by the dossier tests: records (docs/record.md) loaded with the real loader
+(``records``)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ocr.errors import ConfigurationError
 from sohoa.db.tables import dossier_component, reuse_event
 from sohoa.dossiers.importer import import_file
+from sohoa.dossiers.lookup_key import lookup_digest
 from sohoa.dossiers.reuse import lookup
 from sohoa.kpi.report import build_report
 
@@ -141,3 +142,18 @@ def test_lookup_by_registration_number_and_bad_requests(world):
         lookup(world, personal_id=PID, dossier_code=CODE, component="Hộ chiếu")
     with pytest.raises(ConfigurationError, match="no dossier"):
         lookup(world, personal_id=PID, dossier_code="nope")
+
+
+def test_the_audit_keeps_a_keyed_hash_of_the_value_never_the_id(world, monkeypatch):
+    monkeypatch.setenv("SOHOA_LOOKUP_KEY", "a-key-for-this-test-only")
+    lookup(world, personal_id=PID, dossier_code=CODE, component="1")
+    lookup(world, personal_id="001099000001")  # a miss is audited the same way
+    with world.connect() as conn:
+        kept = conn.execute(select(reuse_event.c.lookup_value).order_by(reuse_event.c.id))
+        values = list(kept.scalars())
+    assert PID not in values and "001099000001" not in values
+    assert values == [
+        lookup_digest("personal_id", PID, b"a-key-for-this-test-only"),
+        lookup_digest("personal_id", "001099000001", b"a-key-for-this-test-only"),
+    ]
+    assert lookup_digest("personal_id", PID, b"another-key-another-digest") != values[0]

@@ -1,4 +1,4 @@
-"""The JSON Schemas accept SPEC-3 records and name what is wrong with others."""
+"""The JSON Schemas accept records (docs/record.md) and name what is wrong with others."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rates and points of SPEC 7: exact rounding, full points from 80 %, null on zero."""
+"""Rates and points (docs/kpis.md): exact rounding, full points from 80 %, null on zero."""
 
 from __future__ import annotations
 

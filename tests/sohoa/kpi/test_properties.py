@@ -74,7 +74,7 @@ one_dossier = st.fixed_dictionaries(
 
 
 def _oracle(rows):
-    """Counts of SPEC 7 computed directly from the rows (dated rows inside Q2 only)."""
+    """Counts (docs/kpis.md) computed directly from the rows (dated rows inside Q2 only)."""
     end = Q2_START + timedelta(days=91)
     out = {}
     for r in rows:

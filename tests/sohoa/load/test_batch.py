@@ -335,3 +335,23 @@ def test_books_loaded_in_parallel_equal_books_loaded_one_after_the_other(pg_serv
             engine.dispose()
             pg_server.admin_sql(f"DROP DATABASE {name} WITH (FORCE)")
     assert contents[0] == contents[1]
+
+
+def test_a_review_item_lists_each_failed_rule_of_a_field_once(db_engine, tmp_path, monkeypatch):
+    """The reader, the gate and the loader may each find the same fault; the clerk reads
+    it once (the gate's message for a value rule it owns)."""
+    monkeypatch.setenv("SOHOA_VALIDATION_DIR", str(tmp_path / "validation"))
+    [record] = make_book("birth", 2018, "01", 1, seed=12)
+    del record["fields"]["registration_number"]
+    record["fields"]["full_name"]["confidence"] = 0.3
+    record = needs_review(record, "registration_number", "required_missing", "reader: missing")
+    record = needs_review(record, "full_name", "low_confidence", "reader: not sure")
+    summary = load_batch(db_engine, [record], BOOK, now=NOW)  # the real gate
+    assert summary.in_review == 1
+    with db_engine.connect() as conn:
+        [reasons] = conn.execute(select(review_item.c.reasons)).scalars()
+    pairs = [(r["field"], r["rule"]) for r in reasons]
+    assert len(pairs) == len(set(pairs)), pairs
+    assert pairs.count(("registration_number", "required_missing")) == 1
+    assert pairs.count(("full_name", "low_confidence")) == 1
+    assert not [p for p in pairs if p[1] == "required"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sohoa.commands.extract import _extract_one
+from ocr.files import read_file
 from sohoa.orchestration.ocr_pool import extract_files, shared_pool
 
 
@@ -19,6 +19,6 @@ def test_results_come_back_in_order_like_extract(tmp_path):
         path.write_bytes(b"%!PS-Adobe " + bytes([65 + i]) * 30)
         paths.append(path)
     pooled = list(extract_files(paths, jobs=2))
-    assert pooled == [_extract_one(p) for p in paths]
+    assert pooled == [read_file(p) for p in paths]
     assert [err is not None for _, err in pooled] == [True, True, True]
     assert [recs[0]["source"]["uri"] for recs, _ in pooled] == [str(p) for p in paths]

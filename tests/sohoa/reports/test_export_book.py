@@ -1,4 +1,4 @@
-"""``export_book``: a PDF and a spreadsheet row per record, zipped (SPEC 9)."""
+"""``export_book``: a PDF and a spreadsheet row per record, zipped (docs/export.md)."""
 
 from __future__ import annotations
 

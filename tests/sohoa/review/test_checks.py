@@ -82,7 +82,8 @@ def test_the_gate_reports_what_it_checks_and_the_record_checks_too():
     ids=["aged-9", "aged-0", "born-after-the-child", "aged-79"],
 )
 def test_a_parent_younger_than_12_is_an_error_and_an_old_one_a_warning(mother_year, severity):
-    found = check_entry("birth", {**GOOD, "mother_birth_year": mother_year}, BOOK, today=TODAY)
+    record = {**GOOD, "mother_birth_year": mother_year}
+    found = check_entry("birth", record, BOOK, today=TODAY, gate=False)
     ages = [f for f in found if f.rule == "parent_age"]
     assert ages and {f.severity for f in ages} == {severity}
 
@@ -111,7 +112,7 @@ def test_the_books_type_is_an_error_and_its_year_a_warning():
 
 def test_dates_out_of_order_and_required_fields_are_errors():
     late = {**GOOD, "registration_date": "2019-03-01"}  # before the birth
-    assert [f.rule for f in errors(check_entry("birth", late, BOOK, today=TODAY))] == [
+    assert [f.rule for f in errors(check_entry("birth", late, BOOK, today=TODAY, gate=False))] == [
         "registration_before_birth"
     ]
     nameless = {k: v for k, v in GOOD.items() if k != "full_name"}
@@ -141,3 +142,13 @@ def test_a_correction_is_refused_only_for_what_is_wrong_with_the_value_itself():
     ]
     # Warnings never refuse a correction: they are answered when the record loads.
     assert field_errors("birth", "place_of_birth", "Bệnh viện Từ Dũ", record) == []
+
+
+def test_a_check_runs_the_gate_without_writing_a_validation_run(tmp_path, monkeypatch):
+    """A record being typed is a question to the gate, not a run of it: nothing is kept
+    (no result file, no Data Docs page holding its values)."""
+    monkeypatch.setenv("SOHOA_VALIDATION_DIR", str(tmp_path / "validation"))
+    bad = {**GOOD, "registration_date": "2019-02-30"}
+    findings = check_entry("birth", bad, BOOK, today=TODAY)
+    assert ("registration_date", "date_invalid") in {(f.field, f.rule) for f in findings}
+    assert not (tmp_path / "validation").exists() or not any((tmp_path / "validation").rglob("*"))

@@ -95,3 +95,11 @@ def test_a_screenshot_is_the_page_across_a_phone_screen_with_a_qr_code():
     qx1, qy1 = cap["page_quad"][2]
     for bx, by, bw, bh in truth["boxes"].values():
         assert qx0 <= bx and bx + bw <= qx1 and qy0 <= by and by + bh <= qy1
+
+
+def test_photos_keep_the_page_large_enough_to_read():
+    rng = random.Random(8)
+    for _ in range(500):
+        frame, fill = capture.photo_frame(rng)
+        assert 0.6 <= fill <= 0.95
+        assert capture.page_pixels(frame, fill, 11.69 / 8.27) >= 640  # ≥ 77 pixels an inch

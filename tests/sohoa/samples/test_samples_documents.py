@@ -1,4 +1,5 @@
-"""The truth of built records is canonical (SPEC 3) and internally consistent (SPEC 4)."""
+"""The truth of built records is canonical (docs/record.md) and internally consistent
+(docs/checks.md)."""
 
 from __future__ import annotations
 

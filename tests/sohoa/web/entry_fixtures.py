@@ -54,7 +54,9 @@ IMPOSSIBLE_ERRORS = {
 IMPOSSIBLE_WARNINGS = {"place_of_birth"}
 
 
-def stage_handwritten(engine, folder: Path, unit_code: str, *, seed: int = 21) -> int:
+def stage_handwritten(
+    engine, folder: Path, unit_code: str, *, seed: int = 21, volume: str = "05"
+) -> int:
     """A page the reader could not read, in review in the unit's birth book of 2020."""
     path, _ = write_scan(folder, "birth", seed)
     record = {
@@ -65,4 +67,33 @@ def stage_handwritten(engine, folder: Path, unit_code: str, *, seed: int = 21) -
         "status": "needs_review",
         "issues": [{"field": None, "rule": "no_text", "message": "no printed text"}],
     }
-    return load_into_review(engine, record, unit_code, "05")
+    return load_into_review(engine, record, unit_code, volume)
+
+
+# One birth record of 2020 with all 22 fields, as printed on its page, for counting the
+# key presses of typing it in (in the book of unit 25920, Phường Tân Hiệp).
+HOME = "Phường Tân Hiệp, Thành phố Tân Uyên, Tỉnh Bình Dương"
+FULL_RECORD = {
+    "full_name": "Nguyễn Thị Thu Hằng",
+    "date_of_birth": "29/05/2020",
+    "sex": "Nữ",
+    "ethnicity": "Kinh",
+    "nationality": "Việt Nam",
+    "place_of_birth": "Phường Uyên Hưng, Thành phố Tân Uyên, Tỉnh Bình Dương",
+    "hometown": "Xã Khánh Thiện, Huyện Yên Khánh, Tỉnh Ninh Bình",
+    "personal_id": "074320012345",
+    "mother_name": "Trần Thị Mai",
+    "mother_birth_year": "1995",
+    "mother_ethnicity": "Kinh",
+    "mother_nationality": "Việt Nam",
+    "mother_residence": f"Khu phố 3, {HOME}",
+    "father_name": "Nguyễn Văn Hùng",
+    "father_birth_year": "1992",
+    "father_ethnicity": "Kinh",
+    "father_nationality": "Việt Nam",
+    "father_residence": f"Khu phố 3, {HOME}",
+    "registration_place": f"Ủy ban nhân dân {HOME}",
+    "registration_date": "05/06/2020",
+    "registration_number": "125",
+    "book_number": "05/2020",
+}

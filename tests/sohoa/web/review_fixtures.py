@@ -1,5 +1,5 @@
 """Review items made of real parts for the review tests: a generated scan written to disk
-(``sohoa.samples``), its record in SPEC-3 shape with the generator's values and boxes, one
+(``sohoa.samples``), its record (docs/record.md) with the generator's values and boxes, one
 check failing, loaded by the real loader (``sohoa.load.load_batch``) so it lands in review.
 
 The record is built from the sample's truth rather than by running OCR: the review pages

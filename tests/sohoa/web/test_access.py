@@ -46,7 +46,7 @@ def test_capabilities_per_role(role):
     held = {cap for cap in CAPABILITIES if who(role, HOME).can(cap)}
     expected = {
         "archive_staff": {"upload", "batches", "review", "confirm", "lookup"},
-        "reviewer": {"batches", "review", "confirm", "lookup"},
+        "reviewer": {"batches", "review", "confirm", "lookup", "arbitrate"},
         "manager": {"reports"},
         "admin": {"accounts"},  # no records, no reports
     }[role]

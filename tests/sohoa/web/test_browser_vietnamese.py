@@ -21,6 +21,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sohoa.localtime import vietnam_time
+from tests.sohoa.review.overrides import AS_PRINTED
 from tests.sohoa.web.browser_fixtures import (
     ARTIFACTS,
     Screenshots,
@@ -114,7 +115,7 @@ def _seed(tmp: Path, env: dict[str, str], scans: dict[str, Path]) -> dict:
         waiting = next(i for i in pending if "low_confidence" in rules[i.id])
         done = next(i for i in pending if "id_birth_year" in rules[i.id])
         correct_field(engine, done.id, "registration_place", "UBND phường Tân Hiệp", actor="lan")
-        record_id = confirm(engine, done.id, actor="lan")
+        record_id = confirm(engine, done.id, actor="lan", overrides=AS_PRINTED)
         return {
             "clerk": clerk,
             "manager": manager,

@@ -119,3 +119,17 @@ def test_a_scan_in_an_s3_landing_zone_is_read_by_its_uri(tmp_path, s3_landing_ur
     (loaded,) = iter_pages(path)
     assert np.array_equal(np.asarray(_decoded(shown.png).convert("L")), loaded.image)
     assert page_image(uri + ".missing", 1, sha256_of(path) + "0") is None
+
+
+def test_the_viewer_gets_the_page_whole_and_the_queue_a_thumbnail(tmp_path):
+    image, _ = generate_page("death", 5, "clean", dpi=200)  # 1654 px wide
+    path = tmp_path / "death.png"
+    save_pages(path, [image], 200)
+    full = page_image(str(path), 1, sha256_of(path), "full")
+    assert full.media_type == "image/jpeg" and (full.width, full.height) == image.size
+    whole = Image.open(io.BytesIO(full.png))
+    assert whole.format == "JPEG" and whole.size == image.size  # not downscaled to 1600
+    thumb = page_image(str(path), 1, sha256_of(path), "thumb")
+    small = _decoded(thumb.png)
+    assert small.width == page_images.THUMB_WIDTH and (thumb.width, thumb.height) == image.size
+    assert page_images.thumbs.get((sha256_of(path), 1, "thumb")) is thumb  # kept apart

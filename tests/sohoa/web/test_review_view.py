@@ -4,11 +4,14 @@ in Vietnamese: test_error_texts.py)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ocr.checks import REQUIRED
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
 from sohoa.review import queue
+from sohoa.review.entry_layout import field_order
 from sohoa.web import review_view as view
 from tests.sohoa.web.review_fixtures import WRONG_NAME, stage
 
@@ -111,6 +114,9 @@ def test_every_field_of_every_type_has_a_vietnamese_label():
         ("date_of_birth", "4/3/2019", "2019-03-04"),
         ("registration_date", "27.05.2016", "2016-05-27"),
         ("registration_date", "2016-05-27", "2016-05-27"),
+        ("date_of_birth", "29052000", "2000-05-29"),  # the digits alone, day first
+        ("date_of_birth", "29-05-2000", "2000-05-29"),
+        ("date_of_birth", "29/5/2000", "2000-05-29"),
         ("full_name", "  trần thị bích ", "trần thị bích"),  # the queue upper-cases it
         ("registration_number", "12/3", "12/3"),  # not a date field: left alone
     ],
@@ -123,10 +129,28 @@ def test_typed_input_becomes_what_the_queue_takes(name, typed, taken):
 def test_manual_form_has_one_input_per_field_and_marks_the_required(staged):
     _, st, item = staged
     form = view.manual_form("death", {"full_name": "A"})
-    assert [n for n, _, _ in form.fields] == view.field_names("death")
+    assert [n for n, _, _ in form.fields] == field_order("death", "new", view.field_names("death"))
     assert {n for n, _, req in form.fields if req} == set(REQUIRED["death"])
     assert form.values == {"full_name": "A"} and form.errors == {}
     start = view.typed_values(item)
     assert start["full_name"] == WRONG_NAME
     assert start["sex"] == view.SEX_OUT[st.truth["fields"]["sex"]]
     assert set(start) == set(st.record["fields"])
+    assert start["date_of_birth"] == view.shown_date(st.truth["fields"]["date_of_birth"])
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", start["date_of_birth"])  # as clerks write it
+
+
+def test_the_books_defaults_fill_empty_inputs_and_leave_an_absent_parent_empty():
+    defaults = {"ethnicity": "Kinh", "father_ethnicity": "Kinh", "mother_ethnicity": "Kinh"}
+    form = view.manual_form(
+        "birth", {"ethnicity": "Tày"}, generation="old", defaults=defaults, fill=True
+    )
+    assert form.values["ethnicity"] == "Tày"  # typed or read: kept
+    assert form.values["father_ethnicity"] == "Kinh"
+    assert [i.name for i in form.inputs].index("father_name") < [i.name for i in form.inputs].index(
+        "mother_name"
+    )
+    typed = {"mother_name": "A", "mother_ethnicity": "Kinh", "father_ethnicity": "Kinh"}
+    assert form.unused_defaults(typed) == {"father_ethnicity"}  # no father on the page
+    assert form.unused_defaults({**typed, "father_ethnicity": "Tày"}) == set()  # typed
+    assert form.copy_source("father_residence") == "mother_residence"

@@ -37,6 +37,7 @@ from sohoa.web.dashboard_view import (
 )
 from sohoa.web.labels import DOC_TYPE_LABELS
 from sohoa.web.pages import href, render
+from sohoa.web.routes.arbitration import keying_rates
 from sohoa.web.security import Forbidden, context, require
 
 router = APIRouter()
@@ -103,7 +104,10 @@ async def dashboard(
         for fmt in DOWNLOADS
         for lang in DOWNLOAD_LANGS
     }
-    return render(request, "dashboard.html", principal, view=view, links=links, **page)
+    keying = await run_in_threadpool(keying_rates, engine, principal, selected)  # issue 15
+    return render(
+        request, "dashboard.html", principal, view=view, links=links, keying=keying, **page
+    )
 
 
 @router.get("/dashboard/report.{fmt}")

@@ -1,4 +1,5 @@
-"""Review pages (SPEC 5): the pages the machine could not settle, beside their image.
+"""Review pages (docs/review.md): the pages the machine could not settle, beside their image.
+(Typing a whole record in is :mod:`sohoa.web.routes.entry`.)
 
 Every endpoint checks the capability (``review``; ``confirm`` to confirm) and then the
 item's unit against the principal's scope before anything is read or changed. Every
@@ -10,6 +11,9 @@ only; values and reasons travel in POST bodies, and logs name items and accounts
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -17,14 +21,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from sohoa.db.tables import BOOK_TYPES
-from sohoa.review import queue
+from sohoa.review import double_keying, queue
 from sohoa.review.queue import ReviewError, ReviewItem
 from sohoa.web import review_view as view
 from sohoa.web.access import ALL_UNITS, Principal
 from sohoa.web.error_texts import vietnamese
 from sohoa.web.page_images import page_image
-from sohoa.web.pages import redirect, render
-from sohoa.web.security import Forbidden, context, require, require_unit
+from sohoa.web.pages import href, redirect, render
+from sohoa.web.security import context, require, require_unit
 
 router = APIRouter()
 log = logging.getLogger(__name__)
@@ -36,6 +40,13 @@ NOTICES = {
     "confirmed": "Đã xác nhận hồ sơ; bản ghi đã được nạp vào cơ sở dữ liệu.",
     "rejected": "Đã từ chối trang, kèm lý do.",
     "entered": "Đã nhập tay và nạp hồ sơ vào cơ sở dữ liệu.",
+    "keyed": "Đã lưu lần nhập của bạn; trang chờ người nhập thứ hai.",
+    "arbitration": (
+        "Hai lần nhập chưa khớp (hoặc chưa qua kiểm tra); trang chờ người duyệt phân xử."
+    ),
+    "arbitrated": "Đã phân xử và nạp hồ sơ vào cơ sở dữ liệu.",
+    "double_on": "Quyển sổ này từ nay nhập hai lần.",
+    "double_off": "Quyển sổ này từ nay nhập một lần.",
 }
 
 
@@ -64,10 +75,91 @@ def pending_in_scope(engine, principal: Principal, limit: int = LIST_LIMIT) -> l
     return [found[i] for i in sorted(found)][:limit]
 
 
-def _next_path(engine, principal: Principal, notice: str) -> str:
-    upcoming = pending_in_scope(engine, principal, limit=1)
-    target = f"/review/{upcoming[0].id}" if upcoming else "/review"
+def keying_state(engine, item: ReviewItem, principal: Principal) -> view.KeyingState:
+    """Where a page of a book typed twice stands, for this person."""
+    if not item.book_id or not double_keying.is_double(engine, item.id):
+        return view.KeyingState(False)
+    done = double_keying.progress(engine, item.id)
+    return view.KeyingState(
+        True,
+        len(done.keyings),
+        principal.username in done.keyers,
+        principal.can("arbitrate") and principal.username not in done.keyers,
+    )
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which pages of the queue a person works through: one book, one reason (ids and
+    rule names only: no personal data in the URL or the cookie that keeps it)."""
+
+    book: int | None = None
+    reason: str | None = None
+
+    def keeps(self, item: ReviewItem) -> bool:
+        if self.book is not None and item.book_id != self.book:
+            return False
+        return self.reason is None or any(r.get("rule") == self.reason for r in item.reasons)
+
+    @property
+    def query(self) -> str:
+        return urlencode({k: v for k, v in (("book", self.book), ("reason", self.reason)) if v})
+
+
+FILTER_COOKIE = "sohoa_queue"
+_RULE = re.compile(r"^[a-z_]{1,64}$")
+
+
+def queue_filter(request: Request) -> QueueFilter:
+    """The list's filter: from the query when the list page sets one, else the cookie."""
+    params = request.query_params
+    source = params if ("book" in params or "reason" in params) else None
+    if source is None:
+        source = parse_qs(request.cookies.get(FILTER_COOKIE, ""))
+        source = {k: v[0] for k, v in source.items()}
+    book, reason = str(source.get("book") or ""), str(source.get("reason") or "")
+    return QueueFilter(
+        int(book) if book.isdigit() else None, reason if _RULE.match(reason) else None
+    )
+
+
+def queue_in_scope(engine, principal: Principal, flt: QueueFilter) -> list[ReviewItem]:
+    return [i for i in pending_in_scope(engine, principal) if flt.keeps(i)]
+
+
+def _next_path(engine, principal: Principal, notice: str, flt: QueueFilter) -> str:
+    """The oldest page of the queue this person can act on next (not one they keyed)."""
+    upcoming = next(
+        (
+            item
+            for item in queue_in_scope(engine, principal, flt)
+            if keying_state(engine, item, principal).actionable
+        ),
+        None,
+    )
+    target = f"/review/{upcoming.id}" if upcoming else "/review"
     return f"{target}?notice={notice}"
+
+
+async def next_page(request: Request, principal: Principal, notice: str) -> Response:
+    """After a page is done: on to the next one of the person's queue, saying what was done."""
+    engine = context(request).engine
+    flt = queue_filter(request)
+    return redirect(request, await run_in_threadpool(_next_path, engine, principal, notice, flt))
+
+
+def progress_of(engine, principal: Principal, item_id: int, flt: QueueFilter) -> view.Progress:
+    """ "3 / 17": where the page stands in the person's (filtered) queue, and its neighbours."""
+    ids = [i.id for i in queue_in_scope(engine, principal, flt)]
+    if item_id not in ids:
+        return view.Progress(None, len(ids), None, ids[0] if ids else None)
+    at = ids.index(item_id)
+    return view.Progress(
+        at + 1,
+        len(ids),
+        ids[at - 1] if at > 0 else None,
+        ids[at + 1] if at + 1 < len(ids) else None,
+    )
 
 
 async def _item_in_scope(request: Request, principal: Principal, item_id: int) -> ReviewItem:
@@ -89,15 +181,32 @@ def _notice(request: Request) -> str | None:
 async def review_list(
     request: Request, principal: Principal = Depends(require("review"))
 ) -> Response:
-    items = await run_in_threadpool(pending_in_scope, context(request).engine, principal)
-    return render(
+    engine = context(request).engine
+    flt = queue_filter(request)
+    everything = await run_in_threadpool(pending_in_scope, engine, principal)
+    keyings = await run_in_threadpool(double_keying.pending_counts, engine)
+    items = [i for i in everything if flt.keeps(i)]
+    response = render(
         request,
         "review_list.html",
         principal,
-        rows=[view.list_row(i) for i in items],
+        rows=[view.list_row(i, keyings.get(i.id)) for i in items],
+        counts=view.queue_counts(everything),
+        shown=len(items),
+        flt=flt,
         limit=LIST_LIMIT,
         notice=_notice(request),
     )
+    if "book" in request.query_params or "reason" in request.query_params:
+        response.set_cookie(
+            FILTER_COOKIE,
+            flt.query,
+            path=href(request, "/"),
+            httponly=True,
+            samesite="lax",
+            secure=context(request).settings.secure_cookies,
+        )
+    return response
 
 
 async def _item_page(
@@ -114,13 +223,22 @@ async def _item_page(
     overrides: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    engine = context(request).engine
+    keying = await run_in_threadpool(keying_state, engine, item, principal)
+    if keying.double and item.state == "pending":
+        # Keyers see the page only: neither the machine's reading nor another's keying.
+        findings = []
+        item = replace(item, fields={}, actions=view.without_keyed_values(item.actions))
     if findings is None:  # what the checks say of the working copy, before confirming
-        findings = await run_in_threadpool(_current_checks, context(request).engine, item)
+        findings = await run_in_threadpool(_current_checks, engine, item)
     shown = view.item_view(item, findings)
     image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
+    flt = queue_filter(request)
+    progress = await run_in_threadpool(progress_of, engine, principal, item.id, flt)
     names = [f.name for f in shown.fields]
     if focus not in names:
-        focus = next((f.name for f in shown.fields if f.flagged), names[0] if names else None)
+        open_ = [f for f in shown.fields if f.to_check]  # the sure ones are folded away
+        focus = next((f.name for f in open_ if f.flagged), open_[0].name if open_ else None)
     if typed:  # a refused value stays in its input, so it can be fixed rather than retyped
         for f in shown.fields:
             if f.name in typed:
@@ -137,7 +255,11 @@ async def _item_page(
         error_field=error_field,
         reason=reason,
         notice=_notice(request),
-        can_confirm=principal.can("confirm"),
+        can_confirm=principal.can("confirm") and not keying.double,
+        can_arbitrate=principal.can("arbitrate"),
+        keying=keying,
+        double_entry=keying.double,
+        progress=progress,
         overrides=overrides or {},
     )
 
@@ -165,11 +287,30 @@ async def review_item(
 async def review_page_image(
     request: Request, item_id: int, principal: Principal = Depends(require("review"))
 ) -> Response:
+    return await _page_file(request, principal, item_id, "view")
+
+
+@router.get("/review/{item_id}/page-full.jpg")
+async def review_page_full(
+    request: Request, item_id: int, principal: Principal = Depends(require("review"))
+) -> Response:
+    """The page at its own size, for zooming in and the fields' magnified regions."""
+    return await _page_file(request, principal, item_id, "full")
+
+
+@router.get("/review/{item_id}/thumb.png")
+async def review_page_thumb(
+    request: Request, item_id: int, principal: Principal = Depends(require("review"))
+) -> Response:
+    return await _page_file(request, principal, item_id, "thumb")
+
+
+async def _page_file(request: Request, principal: Principal, item_id: int, size: str) -> Response:
     item = await _item_in_scope(request, principal, item_id)
-    image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
+    image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256, size)
     if image is None:
         raise HTTPException(404)
-    return Response(image.png, media_type="image/png")  # no-store: set by the app for all
+    return Response(image.png, media_type=image.media_type)  # no-store: set by the app
 
 
 # --- changing ------------------------------------------------------------------------------
@@ -219,7 +360,7 @@ async def correct_field(
 
 def _after(item: ReviewItem, name: str) -> str:
     """The field after ``name`` on the form: where the cursor goes once it is saved."""
-    names = [f.name for f in view.item_view(item).fields]
+    names = [f.name for f in view.item_view(item).fields if f.to_check or f.name == name]
     if name not in names:
         return name
     return names[min(names.index(name) + 1, len(names) - 1)]
@@ -253,7 +394,7 @@ async def confirm_item(
     log.info(
         "review item %s confirmed as record %s by account %s", item_id, record_id, principal.user_id
     )
-    return redirect(request, await run_in_threadpool(_next_path, engine, principal, "confirmed"))
+    return await next_page(request, principal, "confirmed")
 
 
 @router.post("/review/{item_id}/reject")
@@ -279,128 +420,4 @@ async def reject_item(
             status_code=400,
         )
     log.info("review item %s: page rejected by account %s", item_id, principal.user_id)
-    return redirect(request, await run_in_threadpool(_next_path, engine, principal, "rejected"))
-
-
-# --- manual entry --------------------------------------------------------------------------
-
-
-def _default_type(item: ReviewItem) -> str:
-    if item.doc_type in view.DOC_TYPE_LABELS and item.doc_type != "unknown":
-        return item.doc_type
-    return item.book["type"] if item.book else "birth"
-
-
-async def _manual_page(
-    request: Request,
-    principal: Principal,
-    item: ReviewItem,
-    form: view.ManualForm,
-    *,
-    error: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    image = await run_in_threadpool(page_image, item.scan_uri, item.page, item.sha256)
-    return render(
-        request,
-        "review_manual.html",
-        principal,
-        status_code=status_code,
-        item=view.item_view(item),
-        image=image,
-        form=form,
-        doc_types=[(t, view.DOC_TYPE_LABELS[t]) for t in BOOK_TYPES],
-        error=error,
-    )
-
-
-@router.get("/review/{item_id}/manual")
-async def manual_form(
-    request: Request, item_id: int, principal: Principal = Depends(require("review"))
-) -> Response:
-    item = await _item_in_scope(request, principal, item_id)
-    doc_type = request.query_params.get("doc_type") or _default_type(item)
-    if doc_type not in BOOK_TYPES:
-        doc_type = _default_type(item)
-    start = view.typed_values(item) if doc_type == item.doc_type else {}
-    return await _manual_page(request, principal, item, view.manual_form(doc_type, start))
-
-
-@router.post("/review/{item_id}/manual")
-async def manual_entry(
-    request: Request, item_id: int, principal: Principal = Depends(require("review"))
-) -> Response:
-    item = await _item_in_scope(request, principal, item_id)
-    if not principal.can("confirm"):  # typing a record in loads it: that is confirming
-        raise Forbidden()
-    posted = await request.form()
-    doc_type = str(posted.get("doc_type") or "")
-    if doc_type not in BOOK_TYPES:
-        form = view.manual_form(_default_type(item))
-        return await _manual_page(
-            request, principal, item, form, error="Hãy chọn loại giấy tờ.", status_code=400
-        )
-    form = view.manual_form(
-        doc_type,
-        {n: str(posted.get(n) or "").strip() for n, _, _ in view.manual_form(doc_type).fields},
-    )
-    if posted.get("shown_type") != doc_type:
-        # The type was changed without JavaScript: show that type's fields, save nothing.
-        return await _manual_page(request, principal, item, form)
-    values = _check_manual(form)
-    form.overridden = {str(f) for f in posted.getlist("override") if f}
-    form.override_reason = str(posted.get("override_reason") or "")[:1000]
-    if form.errors:  # the other checks too, so that one refusal names everything
-        engine = context(request).engine
-        typed = {n: queue.canonical_value(n, v) for n, v in values.items()}
-        form.add_checks(await run_in_threadpool(queue.check_item, engine, item_id, doc_type, typed))
-        return await _manual_page(
-            request,
-            principal,
-            item,
-            form,
-            error="Có trường chưa đúng; xem ghi chú bên cạnh từng trường.",
-            status_code=400,
-        )
-    engine = context(request).engine
-    try:
-        record_id = await run_in_threadpool(
-            queue.enter_record,
-            engine,
-            item_id,
-            doc_type,
-            values,
-            actor=principal.username,
-            overrides=_overrides(sorted(form.overridden), form.override_reason),
-        )
-    except ReviewError as exc:
-        form.add_checks(exc.params.get("findings") or ())
-        if exc.field in form.values:
-            form.errors[exc.field] = vietnamese(exc)
-        return await _manual_page(
-            request, principal, item, form, error=vietnamese(exc), status_code=400
-        )
-    log.info(
-        "review item %s typed in as record %s by account %s", item_id, record_id, principal.user_id
-    )
-    return redirect(request, await run_in_threadpool(_next_path, engine, principal, "entered"))
-
-
-def _check_manual(form: view.ManualForm) -> dict[str, str]:
-    """The typed values the queue will take, filling ``form.errors`` per field: required
-    fields present, every value valid on its own (the queue checks again when it saves)."""
-    values: dict[str, str] = {}
-    for name, _label, required in form.fields:
-        raw = form.values.get(name, "")
-        if not raw:
-            if required:
-                form.errors[name] = "Trường này bắt buộc."
-            continue
-        typed = view.from_input(name, raw)
-        try:
-            queue.canonical_value(name, typed)
-        except ReviewError as exc:
-            form.errors[name] = vietnamese(exc)
-            continue
-        values[name] = typed
-    return values
+    return await next_page(request, principal, "rejected")

@@ -4,56 +4,52 @@
 (function () {
   "use strict";
 
-  // Manual entry: changing the document type shows that type's fields.
-  var typeSelect = document.querySelector("#manual-form select[name=doc_type]");
-  if (typeSelect) {
-    typeSelect.addEventListener("change", function () {
-      var url = typeSelect.getAttribute("data-manual-url");
-      window.location.assign(url + "?doc_type=" + encodeURIComponent(typeSelect.value));
-    });
-    var firstWrong = document.querySelector("#manual-form .has-error input");
-    (firstWrong || document.querySelector("#manual-form .manual-fields input")).focus();
-  }
-
+  // The fields to check, then those the reader was sure of (folded: reached only once
+  // their list is opened).
   var table = document.getElementById("fields");
-  var inputs = table ? Array.prototype.slice.call(table.querySelectorAll("input[name=value]")) : [];
+  var inputs = Array.prototype.slice.call(
+    document.querySelectorAll("#fields input[name=value], #sure-table input[name=value]"));
   var image = document.getElementById("page-image");
-  var pane = document.getElementById("image-pane");
+  function shown(input) { return input.offsetParent !== null; }
 
   function rowOf(input) { return input.closest("tr[data-field]"); }
   function nameOf(input) { return rowOf(input).getAttribute("data-field"); }
   function dirty(input) { return input.value !== input.getAttribute("data-original"); }
 
   function highlight(name) {
-    if (table) {
-      table.querySelectorAll("tr.active").forEach(function (tr) { tr.classList.remove("active"); });
-      var row = table.querySelector('tr[data-field="' + name + '"]');
-      if (row) { row.classList.add("active"); }
-    }
+    document.querySelectorAll("tr[data-field].active").forEach(function (tr) { tr.classList.remove("active"); });
+    var row = document.querySelector('tr[data-field="' + name + '"]');
+    if (row) { row.classList.add("active"); }
     if (!image || !image.querySelectorAll) { return; }
     image.querySelectorAll("rect.bbox.active").forEach(function (r) { r.classList.remove("active"); });
     var rect = image.querySelector('rect.bbox[data-field="' + name + '"]');
     if (rect) {
       rect.classList.add("active");
-      scrollToBox(rect);
+      showBox(rect, name);
     }
   }
 
-  // Bring the box into view inside the image pane (it scrolls on its own).
-  function scrollToBox(rect) {
-    if (!pane || !rect.getBoundingClientRect) { return; }
-    var box = rect.getBoundingClientRect();
-    var view = pane.getBoundingClientRect();
-    if (box.top < view.top || box.bottom > view.bottom) {
-      pane.scrollTop += box.top - view.top - view.height / 3;
+  // Bring the field's box into view, and show its region magnified under its input.
+  function showBox(rect, name) {
+    var viewer = window.sohoaViewer;
+    if (!viewer) { return; }
+    var box = ["x", "y", "width", "height"].map(function (k) { return Number(rect.getAttribute(k)); });
+    viewer.showBox(box[0], box[1], box[2], box[3]);
+    var row = document.querySelector('tr[data-field="' + name + '"] td.value');
+    if (row) {
+      var old = document.querySelector("svg.field-zoom");
+      if (old && !row.contains(old)) { old.parentNode.removeChild(old); }
+      viewer.crop(row, box[0], box[1], box[2], box[3]);
     }
   }
 
   function move(from, step) {
-    var i = inputs.indexOf(from) + step;
-    if (i >= 0 && i < inputs.length) {
-      inputs[i].focus();
-      inputs[i].select();
+    for (var i = inputs.indexOf(from) + step; i >= 0 && i < inputs.length; i += step) {
+      if (shown(inputs[i])) {
+        inputs[i].focus();
+        inputs[i].select();
+        return;
+      }
     }
   }
 
@@ -102,9 +98,9 @@
       if (inputs.indexOf(active) >= 0) {
         event.preventDefault();
         move(active, event.key === "ArrowDown" ? 1 : -1);
-      } else if (inputs.length) {
+      } else if (inputs.filter(shown).length) {
         event.preventDefault();
-        inputs[0].focus();
+        inputs.filter(shown)[0].focus();
       }
     } else if (event.ctrlKey && event.key === "Enter" && confirmForm) {
       event.preventDefault();
@@ -112,6 +108,9 @@
     } else if (event.altKey && (event.key === "r" || event.key === "R")) {
       var reason = document.getElementById("reject-reason");
       if (reason) { event.preventDefault(); reason.focus(); }
+    } else if (event.altKey && (event.key === "PageDown" || event.key === "PageUp")) {
+      var link = document.getElementById(event.key === "PageDown" ? "next-item" : "previous-item");
+      if (link) { event.preventDefault(); window.location.assign(link.href); }
     } else if (event.altKey && (event.key === "m" || event.key === "M")) {
       var manual = document.getElementById("manual-entry");
       if (manual) { event.preventDefault(); window.location.assign(manual.href); }
@@ -120,8 +119,10 @@
 
   // Start where the server says (the field after the one just saved, or the first one
   // that failed a check).
-  if (table && inputs.length && !inputs[0].disabled) {
-    var start = document.getElementById("value-" + table.getAttribute("data-focus")) || inputs[0];
+  var first = inputs.filter(shown)[0];
+  if (first && !first.disabled) {
+    var start = table && document.getElementById("value-" + table.getAttribute("data-focus"));
+    start = start && shown(start) ? start : first;
     start.focus();
     start.select();
   }

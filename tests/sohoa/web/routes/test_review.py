@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from sohoa.db.tables import civil_record, review_action, review_item, scan
 from sohoa.review import queue
+from sohoa.review.entry_layout import field_order
 from sohoa.web import page_images
 from sohoa.web.review_view import field_names, rule_label
 from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
@@ -273,13 +274,14 @@ def test_correcting_a_field_is_audited_with_who_old_and_new(client, make_account
         data={"name": "full_name", "value": right.lower(), "csrf_token": token},
     )
     assert response.status_code == 303
-    assert response.headers["location"] == f"/review/{first.item_id}?field=date_of_birth"
+    # The cursor goes on to the next field to check; the name was the only one: it stays.
+    assert response.headers["location"] == f"/review/{first.item_id}?field=full_name"
     assert _actions(engine, first.item_id) == [
         (clerk.username, "correct", "full_name", WRONG_NAME, right)
     ]
     page = client.get(response.headers["location"], headers=PAGE)
     assert _value_inputs(page.text)["full_name"] == right
-    assert Elements(page.text).one("table", id="fields")["data-focus"] == "date_of_birth"
+    assert Elements(page.text).one("table", id="fields")["data-focus"] == "full_name"
     # a clerk's way of writing values is understood: Nữ, and a day-first date
     for name, typed, stored in [
         ("sex", "Nữ", "female"),
@@ -409,8 +411,19 @@ def unreadable(engine, tmp_path):
 HANDWRITTEN = TYPED
 
 
+def _typed_inputs(doc: Elements) -> list[str]:
+    """The names of the record's inputs on the manual-entry page, in order."""
+    return [i["name"] for i in doc.all("input", type="text") if i.get("id", "").startswith("m-")]
+
+
 def _manual_data(token: str, doc_type: str = "birth", **values: str) -> dict[str, str]:
-    data = {"csrf_token": token, "doc_type": doc_type, "shown_type": doc_type}
+    data = {
+        "csrf_token": token,
+        "doc_type": doc_type,
+        "shown_type": doc_type,
+        "generation": "new",  # the book is of 2020
+        "shown_generation": "new",
+    }
     data.update({n: "" for n in field_names(doc_type)})
     data.update(values)
     return data
@@ -435,11 +448,11 @@ def test_an_unreadable_page_is_sent_to_typing_it_in(client, make_account, unread
     doc.one("form", id="manual-form")
     doc.one("select", name="doc_type")
     doc.one("button", id="manual-submit")
-    assert [i["name"] for i in doc.all("input", type="text")] == field_names("birth")
+    assert _typed_inputs(doc) == field_order("birth", "new", field_names("birth"))
     switched = Elements(
         client.get(f"/review/{unreadable}/manual?doc_type=death", headers=PAGE).text
     )
-    assert [i["name"] for i in switched.all("input", type="text")] == field_names("death")
+    assert _typed_inputs(switched) == field_order("death", "new", field_names("death"))
 
 
 def test_typing_a_record_in_shows_errors_per_field_then_loads_it(
@@ -556,7 +569,9 @@ def test_confirming_a_record_with_an_error_is_refused_and_shows_it_inline(
     response = client.post(f"/review/{item_id}/confirm", data={"csrf_token": token})
     assert response.status_code == 400
     assert "Năm sinh (mẹ)" in _text_of(response.text, "review-error")
-    row = re.search(r'<tr data-field="mother_birth_year" class="([^"]*)"', response.text)
+    row = re.search(
+        r'<tr data-field="mother_birth_year" data-status="check" class="([^"]*)"', response.text
+    )
     assert "has-error" in row.group(1)
     assert _state(engine) == before
     # An impossible correction is refused at once, by the same rules.
@@ -596,8 +611,9 @@ def test_changing_the_type_without_script_saves_nothing(client, make_account, un
     data = {**_manual_data(token, **HANDWRITTEN), "doc_type": "marriage"}
     response = client.post(f"/review/{unreadable}/manual", data=data)
     assert response.status_code == 200
-    names = [i["name"] for i in Elements(response.text).all("input", type="text")]
-    assert names == field_names("marriage")
+    assert _typed_inputs(Elements(response.text)) == field_order(
+        "marriage", "new", field_names("marriage")
+    )
     assert 'value="99"' in response.text  # the registration number carried over
     assert _state(engine) == before
 
