@@ -4,6 +4,7 @@ import runpy
 
 BENCHMARKS = (
     "bench.accuracy",
+    "bench.acceptance",
     "bench.throughput",
     "bench.preparation",
     "bench.load_bench",

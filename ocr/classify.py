@@ -19,7 +19,7 @@ import json
 import re
 from functools import lru_cache
 
-from ocr.engine import Word
+from ocr.engines import Word
 from ocr.labels import DOSSIER_MARKERS, TITLES
 from ocr.layout import Segment, segments
 from ocr.lexicon import DATA_DIR

@@ -13,7 +13,7 @@ import statistics
 import cv2
 import numpy as np
 
-from ocr.engine import Word
+from ocr.engines import Word
 from ocr.fields import RawField, clean_value_words
 from ocr.layout import Segment, segments
 from ocr.text import fold

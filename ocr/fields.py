@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ocr.engine import Word
+from ocr.engines import Word
 from ocr.forms import closes, strip_closing
 from ocr.labels import (
     ALIASES,

@@ -20,16 +20,17 @@ class FileReading(NamedTuple):
     error: str | None
 
 
-def read_file(path: Path) -> FileReading:
+def read_file(path: Path, book: Any = None) -> FileReading:
     """All records of one file; an unreadable file (or its unreadable rest) becomes a
-    ``rejected`` record whose message is also returned as ``error``."""
+    ``rejected`` record whose message is also returned as ``error``. ``book``: the
+    :class:`ocr.book.Book` the file's pages belong to, when known."""
     from ocr.errors import InputFileError
     from ocr.jsontext import printable
     from ocr.pipeline import extract_file, rejected_file
 
     records: list[dict[str, Any]] = []
     try:
-        for record in extract_file(path):
+        for record in extract_file(path, book=book):
             records.append(record.to_json())
     except InputFileError as exc:
         records.append(rejected_file(path, exc, page=len(records) + 1).to_json())

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from ocr.checks import label
-from ocr.engine import Word
+from ocr.engines import Word
 from ocr.fields import EmptyLabel, FormReading
 from ocr.prepare import Prepared
 from ocr.record import FieldValue, Issue

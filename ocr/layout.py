@@ -12,7 +12,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from ocr.engine import Word
+from ocr.engines import Word
 from ocr.text import fold
 
 _PUNCT = re.compile(r"[^\w\s/]", re.UNICODE)

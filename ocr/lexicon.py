@@ -1,24 +1,30 @@
-"""Vietnamese-aware correction of names, ethnic groups and places read by OCR.
+"""Names, ethnic groups, places and set phrases read by OCR, checked against lists.
 
-Tesseract reads Vietnamese letters well but often drops or swaps the stacked diacritics
-("NGUYÊN" for "NGUYỄN"). Names come from a closed-enough lexicon (``data/names.json``), so a
-token is matched without its accents and the accented form is chosen from the lexicon.
+A value is what the page says. Tesseract reads Vietnamese letters well but often drops
+the stacked diacritics ("NGUYÊN" for "NGUYỄN"), so the lists (``data/names.json``, the 54
+groups, the unit lists, result titles, common causes of death) look a reading up by its
+letters, tone placement aside (HOÀ and HÒA are one entry), and what comes back is:
 
-Every corrector returns ``(value, confidence)`` where the confidence says how sure the
-*correction* is, never more than the OCR confidence it was given:
+- the reading as printed, placement included, when a list knows it so: the OCR
+  confidence is kept (a list may vouch for it, see :data:`ISOLATED_CONFIDENCE`);
+- marks the reading lost, put back from the one spelling its letters fit (NGUYÊN ->
+  NGUYỄN), in the tone placement the value is printed in: ``restored``, and capped at
+  :data:`RESTORED_CAP`, below acceptance: no reading gave that value, so it is not sure
+  by itself; a second reading that agrees makes it so (:mod:`ocr.rereading`). Several
+  spellings fit (TUONG: TƯỜNG or TƯỞNG): the closest, at :data:`GUESS_CAP`;
+- a reading with a mark or a letter no spelling of the list has (THỤY where the names
+  hold THỦY, NGUYỀN, DƯ where given names hold DỰ, HỢT): kept as read, at
+  :data:`GUESS_CAP`, with the list's spelling only as a ``suggestion`` for review. Only a
+  reading no Vietnamese spelling can be (NGUYFN, CHT, Tñnh, HƯỲNH) is repaired, and then
+  it is ``restored``, never sure by itself;
+- a closed list's entry (an ethnic group, the committee's fixed name, a result title)
+  for a reading of its letters whatever its marks: the page can print nothing else
+  there, but it is sure only when read exactly;
+- a token no list knows (a rare name, HOẠCH): kept as read, capped at
+  :data:`UNKNOWN_CAP`, just below acceptance, so a person looks at it once.
 
-- exact lexicon hit (same accents; tone placement aside): the OCR confidence is kept;
-- one accented form restores marks the reading lacks (NGUYÊN -> NGUYỄN): corrected,
-  capped at :data:`ACCENT_CAP`;
-- several forms fit, marks were swapped rather than dropped (NGUYỀN), or letters had to
-  change (NGUYFN): best guess, capped at :data:`GUESS_CAP`, which is below
-  ``AUTO_ACCEPT_CONFIDENCE`` so a person reviews it;
-- a valid but ambiguous reading (THU could be THƯ) is kept; its confidence drops to
-  :data:`GUESS_CAP` only when the name shows lost accents elsewhere;
-- not in the lexicon at all (a rare name, or a misreading such as CHT for CHI): kept as
-  read, capped at :data:`UNKNOWN_CAP`, just below ``AUTO_ACCEPT_CONFIDENCE``. Nothing can
-  confirm such a token, and a wrong name accepted silently is the worst outcome, so a
-  person looks at it once.
+Each ``read_*`` function returns a :class:`Reading` (value, confidence, restored,
+suggestion); the ``correct_*`` ones, the (value, confidence) pair extraction uses.
 """
 
 from __future__ import annotations
@@ -28,28 +34,42 @@ import json
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
-from ocr.text import fold, nfc, squash_spaces
+from ocr.text import (
+    adds_marks,
+    fold,
+    nfc,
+    placement_of,
+    spellable,
+    squash_spaces,
+    with_placement,
+)
 from ocr.units import (
+    OTHERWISE,
+    RESTORED,
     accent_key,
     key,
     prefix_before_chain,
-    resolve_place,
+    read_place,
+    short_of,
+    spell_as_read,
     unit_missed,
     unit_names,
     whole_chain,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 ACCENT_CAP = 0.9
 GUESS_CAP = round(AUTO_ACCEPT_CONFIDENCE - 0.1, 2)  # 0.7: below the auto-accept threshold
 FUZZY_NAME_CUTOFF = 0.8
 UNKNOWN_CAP = round(AUTO_ACCEPT_CONFIDENCE - 0.01, 2)  # a token no lexicon knows
+# Marks (or a letter) a list supplied that the reading lacked: the value is then not a
+# reading, and cannot be sure by itself; another reading that agrees can make it so.
+RESTORED_CAP = round(AUTO_ACCEPT_CONFIDENCE - 0.02, 2)
 # A token whose letters fit exactly one lexicon spelling, with no other entry one letter
 # away, is settled by its letters alone: Tesseract's doubt about its stacked marks (the
 # tilde of NGUYỄN) does not matter, the lexicon restores them.
@@ -164,7 +184,7 @@ def token_is_isolated(token: str, position: int, count: int) -> bool:
     if lst is None or not _isolated(k, _list_name(lst)):
         return False
     form = lst[k][0]
-    return accent_key(form) == accent_key(token) or _adds_marks(form, token)
+    return accent_key(form) == accent_key(token) or adds_marks(form, token)
 
 
 def token_has_siblings(token: str, position: int, count: int) -> bool:
@@ -175,49 +195,100 @@ def token_has_siblings(token: str, position: int, count: int) -> bool:
     return lst is not None and len(lst[k]) > 1
 
 
-def correct_token(
-    token: str, position: int, count: int, confidence: float
-) -> tuple[str, float, bool]:
-    """Correct one upper-case name token at ``position`` of ``count`` tokens.
+@dataclass(frozen=True)
+class TokenReading:
+    """What the lexicon makes of one name token (see :func:`read_token`)."""
 
-    Returns (value, confidence, doubtful): ``doubtful`` marks a reading kept because it is
-    valid although other accented forms share its letters (THU / THƯ); :func:`correct_name`
-    lowers it when the name shows that accents were lost.
+    value: str
+    confidence: float
+    doubtful: bool = False  # kept as read, though sibling spellings share its letters
+    restored: bool = False  # carries marks (or a letter) the reading did not: not a reading
+    suggestion: str | None = None  # a lexicon spelling the token was NOT changed to
+
+
+def _in_style(form: str, style: str | None) -> str:
+    return with_placement(form, style) if style else form
+
+
+def read_token(
+    token: str, position: int, count: int, confidence: float, style: str | None = None
+) -> TokenReading:
+    """One upper-case name token at ``position`` of ``count`` tokens, as the page prints it.
+
+    The token is looked up by its letters, tone placement aside (HOÀ and HÒA are one
+    entry). What comes back:
+
+    - a token the lexicon knows as read: kept as read, placement included;
+    - marks the reading lost, where its letters fit one spelling (NGUYÊN -> NGUYỄN):
+      restored in the name's own tone placement ``style``, ``restored``, and capped at
+      :data:`RESTORED_CAP` (not a reading, so not sure by itself); several spellings
+      fit (TUONG: TƯỜNG, TƯỞNG): the closest, at :data:`GUESS_CAP`;
+    - a mark read that no spelling of its letters has (THỤY where the lexicon holds only
+      THỦY, NGUYỀN for NGUYỄN): kept as read at :data:`GUESS_CAP`, the lexicon's spelling
+      only offered as ``suggestion``;
+    - a reading no Vietnamese syllable can be (Ư before Y, no vowel, F or J): repaired,
+      ``restored``, at :data:`GUESS_CAP`;
+    - a token no list knows: kept as read at :data:`UNKNOWN_CAP`.
     """
     if _HORN_Y.search(token):
         # No Vietnamese syllable has Ư before Y: the horn is a speck (HƯỲNH is HUỲNH).
-        token = _HORN_Y.sub("U", token)
-        confidence = min(confidence, ACCENT_CAP)
+        fixed = read_token(_HORN_Y.sub("U", token), position, count, confidence, style)
+        return replace(fixed, confidence=min(fixed.confidence, RESTORED_CAP), restored=True)
     k = key(token)
     if not k:
-        return token, confidence, False
+        return TokenReading(token, confidence)
     lists = _lists_for(position, count)
     primary = next((lst[k] for lst in lists if k in lst), None)
     if primary is None:
-        fixed = _i_read_as_t(token, lists)
-        if fixed is not None:
-            return fixed, min(confidence, GUESS_CAP), False
-        value, conf = _fuzzy_token(token, k, lists[0], confidence)
-        return value, min(conf, UNKNOWN_CAP), False
+        return _unknown_token(token, k, lists, confidence, style)
     ak = accent_key(token)
-    same = next((f for f in primary if accent_key(f) == ak), None)
-    if same is not None:
-        return same, confidence, any(_adds_marks(f, same) for f in primary)
+    if any(accent_key(f) == ak for f in primary):
+        return TokenReading(token, confidence, any(adds_marks(f, token) for f in primary))
     # Only the list for this position counts: "THI" in middle position is "THỊ", even though
-    # Thi is also a given name. Restoring dropped marks is safe; replacing marks that were
-    # read (KHỞI -> KHÔI) may be a name the lexicon lacks, so a person decides.
-    if len(primary) == 1:
-        if _adds_marks(primary[0], token):
-            if position == count - 1 and count > 1 and _spelled_elsewhere(token, k, lists):
-                # A given name read as a surname's spelling (DƯ, where the given names
-                # hold only DỰ) may be right as it stands: surnames are given as first
-                # names too, so the lexicon's marks are not restored on its word alone.
-                return token, min(confidence, GUESS_CAP), False
-            return primary[0], min(confidence, ACCENT_CAP), False
-        # Tone marks are small and often misread (ờ/ở); the vowel shapes (ơ/ô) rarely are.
-        guess = primary[0] if _same_vowels(primary[0], token) else token
-        return guess, min(confidence, GUESS_CAP), False
-    return _closest_form(token, primary), min(confidence, GUESS_CAP), False
+    # Thi is also a given name.
+    fits = [f for f in primary if adds_marks(f, token)]
+    if len(primary) == 1 and fits:
+        if position == count - 1 and count > 1 and _spelled_elsewhere(token, k, lists):
+            # A given name read as a surname's spelling (DƯ, where the given names
+            # hold only DỰ) may be right as it stands: surnames are given as first
+            # names too, so the lexicon's marks are not restored on its word alone.
+            return TokenReading(token, min(confidence, GUESS_CAP), suggestion=fits[0])
+        return TokenReading(_in_style(fits[0], style), min(confidence, RESTORED_CAP), restored=True)
+    if fits:
+        guess = _in_style(_closest_form(token, fits), style)
+        return TokenReading(guess, min(confidence, GUESS_CAP), restored=True)
+    # Marks were read that no spelling of these letters has: a name the lexicon lacks
+    # (THỤY beside THỦY) or a misread mark (NGUYỀN): which, only a person can say.
+    suggestion = _in_style(_closest_form(token, primary), style)
+    return TokenReading(token, min(confidence, GUESS_CAP), suggestion=suggestion)
+
+
+def _unknown_token(
+    token: str,
+    k: str,
+    lists: tuple[dict[str, list[str]], ...],
+    confidence: float,
+    style: str | None,
+) -> TokenReading:
+    """A token whose letters no list holds: kept as read, unless it cannot be Vietnamese."""
+    fixed = _i_read_as_t(token, lists)
+    if fixed is not None:
+        fixed = _in_style(fixed, style)
+        if not _has_vowel(token):  # VTNH, CHT: no syllable, so the T was an I
+            return TokenReading(fixed, min(confidence, GUESS_CAP), restored=True)
+        return TokenReading(token, min(confidence, UNKNOWN_CAP), suggestion=fixed)
+    guess = _fuzzy_token(token, k, lists[0])
+    if guess is not None:
+        return TokenReading(_in_style(guess, style), min(confidence, GUESS_CAP), restored=True)
+    return TokenReading(token, min(confidence, UNKNOWN_CAP))
+
+
+def correct_token(
+    token: str, position: int, count: int, confidence: float
+) -> tuple[str, float, bool]:
+    """(value, confidence, doubtful) of :func:`read_token`, for callers that need no more."""
+    reading = read_token(token, position, count, confidence)
+    return reading.value, reading.confidence, reading.doubtful
 
 
 def _spelled_elsewhere(token: str, k: str, lists: tuple[dict[str, list[str]], ...]) -> bool:
@@ -243,59 +314,21 @@ def _i_read_as_t(token: str, lists: tuple[dict[str, list[str]], ...]) -> str | N
     return found.pop() if len(found) == 1 else None
 
 
-def _marks(word: str) -> list[set[str]]:
-    """Diacritics per letter ('Đ' counts as D plus a stroke), for comparing readings."""
-    out: list[set[str]] = []
-    for c in unicodedata.normalize("NFD", word.replace("Đ", "D\u0335").replace("đ", "d\u0335")):
-        if unicodedata.combining(c) and out:
-            out[-1].add(c)
-        else:
-            out.append(set())
-    return out
+def _has_vowel(token: str) -> bool:
+    return any(c in "aeiouy" for c in key(token))
 
 
-def _adds_marks(candidate: str, read: str) -> bool:
-    """True when ``candidate`` is ``read`` plus marks OCR may have dropped (THƯ vs THU)."""
-    cand, got = _marks(candidate), _marks(read)
-    if len(cand) != len(got) or cand == got:
-        return False
-    return all(g <= c for c, g in zip(cand, got, strict=True))
-
-
-_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
-
-
-def _looks_vietnamese(token: str) -> bool:
-    """Only Vietnamese letters and marks (no F, J, W, Z; no diaeresis, cedilla...)."""
-    for c in unicodedata.normalize("NFD", token.upper()):
-        if unicodedata.combining(c):
-            if c not in _VIETNAMESE_MARKS:
-                return False
-        elif c not in "ABCDĐEGHIKLMNOPQRSTUVXY'-":
-            return False
-    return True
-
-
-def _same_vowels(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ at most in tone marks (NGUYỀN vs NGUYỄN)."""
-    strip = [[m - _TONES for m in marks] for marks in (_marks(a), _marks(b))]
-    return strip[0] == strip[1]
-
-
-def _fuzzy_token(
-    token: str, k: str, lst: dict[str, list[str]], confidence: float
-) -> tuple[str, float]:
-    """Letters misread as well (e.g. 'NGUYFN'): offer a close entry, but only for review.
-
-    Only for tokens that cannot be Vietnamese (letters such as F, J, W, Z or foreign marks):
-    a well-formed syllable missing from the lexicon (HOẠCH) is a rare name, kept as read.
+def _fuzzy_token(token: str, k: str, lst: dict[str, list[str]]) -> str | None:
+    """Letters misread as well (e.g. 'NGUYFN'): a close entry to offer, but only for
+    tokens that cannot be Vietnamese (letters such as F, J, W, Z or foreign marks): a
+    well-formed syllable missing from the lexicon (HOẠCH) is a rare name, kept as read.
     """
-    if len(k) < 4 or _looks_vietnamese(token):
-        return token, confidence
+    if len(k) < 4 or spellable(token):
+        return None
     close = difflib.get_close_matches(k, list(lst), n=2, cutoff=FUZZY_NAME_CUTOFF)
     if len(close) != 1:
-        return token, confidence
-    return _closest_form(token, lst[close[0]]), min(confidence, GUESS_CAP)
+        return None
+    return _closest_form(token, lst[close[0]])
 
 
 def clean_name(text: str) -> str:
@@ -338,10 +371,11 @@ def _has_diacritics(text: str) -> bool:
     return key(text) != re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def correct_name(
+def read_name(
     text: str, confidence: float, token_confidences: Sequence[float] | None = None
-) -> tuple[str, float]:
-    """'NGUYÊN THI HƯƠNG' -> ('NGUYỄN THỊ HƯƠNG', <= 0.9). See the module doc for confidences.
+) -> Reading:
+    """'NGUYÊN THI HƯƠNG' -> NGUYỄN THỊ HƯƠNG, restored, below acceptance; 'NGÔ HỮU HOÀ'
+    stays NGÔ HỮU HOÀ. Each token as :func:`read_token` reads it.
 
     A valid but ambiguous reading (THU, which could be THƯ) is kept with its confidence,
     unless the name shows that accents were lost: another token needed its accents
@@ -349,42 +383,104 @@ def correct_name(
 
     ``token_confidences`` (one per cleaned token, when the caller knows them) lets each
     token stand on its own OCR confidence; an isolated token (:func:`token_is_isolated`)
-    is then as sure as :data:`ISOLATED_CONFIDENCE` whatever Tesseract thought of its marks.
+    read with its marks is then as sure as :data:`ISOLATED_CONFIDENCE` whatever Tesseract
+    thought of them. One whose marks the lexicon restores is not (:func:`_token_floor`):
+    it was not read so.
     """
     tokens = clean_name(text).split()
+    style = placement_of(" ".join(tokens))
     confs = list(token_confidences or ())
     if len(confs) != len(tokens):
         confs = [confidence] * len(tokens)
     else:
         confs = [
-            max(c, ISOLATED_CONFIDENCE) if token_is_isolated(t, i, len(tokens)) else c
+            _token_floor(t, i, len(tokens), c)
             for i, (t, c) in enumerate(zip(tokens, confs, strict=True))
         ]
         confidence = min(confs, default=confidence)
     results = [
-        correct_token(t, i, len(tokens), c)
+        read_token(t, i, len(tokens), c, style)
         for i, (t, c) in enumerate(zip(tokens, confs, strict=True))
     ]
-    changed = (accent_key(v) != accent_key(t) for (v, _, _), t in zip(results, tokens, strict=True))
+    changed = (accent_key(r.value) != accent_key(t) for r, t in zip(results, tokens, strict=True))
     accents_lost = any(changed) or (len(tokens) > 1 and not any(_has_diacritics(t) for t in tokens))
     conf = confidence
-    for _value, c, doubtful in results:
-        conf = min(conf, GUESS_CAP if doubtful and accents_lost else c)
-    return " ".join(v for v, _, _ in results), conf
+    for r in results:
+        conf = min(conf, GUESS_CAP if r.doubtful and accents_lost else r.confidence)
+    suggestion = None
+    if any(r.suggestion for r in results):
+        suggestion = " ".join(r.suggestion or r.value for r in results)
+    return Reading(
+        " ".join(r.value for r in results), conf, any(r.restored for r in results), suggestion
+    )
 
 
-# --- ethnicity and places ----------------------------------------------------------------
+def _token_floor(token: str, position: int, count: int, confidence: float) -> float:
+    """A token's confidence once the lexicon has spoken for its letters: an isolated token
+    (:func:`token_is_isolated`) read with every mark is as sure as
+    :data:`ISOLATED_CONFIDENCE`; one whose lost marks it restores, as sure as a value the
+    lexicon alone supplies can be (:data:`RESTORED_CAP`, below acceptance)."""
+    if not token_is_isolated(token, position, count):
+        return confidence
+    k = key(token)
+    lst = next(lst for lst in _lists_for(position, count) if k in lst)
+    if accent_key(lst[k][0]) == accent_key(token):
+        return max(confidence, ISOLATED_CONFIDENCE)
+    return max(confidence, RESTORED_CAP)
+
+
+def correct_name(
+    text: str, confidence: float, token_confidences: Sequence[float] | None = None
+) -> tuple[str, float]:
+    """(value, confidence) of :func:`read_name`."""
+    reading = read_name(text, confidence, token_confidences)
+    return reading.value, reading.confidence
+
+
+# --- closed lists and places -----------------------------------------------------------------
 
 _LEADERS = re.compile(r"[._…]{2,}|…|_")
 _DIGIT_LETTERS = str.maketrans({"1": "i", "0": "o"})
 _ETHNIC_PREFIX = re.compile(r"^\s*(dan toc|dt\.?)\s+", re.IGNORECASE)
 
 
-def correct_ethnicity(text: str, confidence: float) -> tuple[str, float]:
-    """Canonical group name for a spelling, alias or accent-stripped reading of it.
+@dataclass(frozen=True)
+class Reading:
+    """What a list makes of a value read from the page.
 
-    A reading that matches no group comes back cleaned and unchanged (the record check
-    then reports it), with its confidence not raised.
+    ``restored``: the value carries marks (or letters) the reading lacked, so it is not a
+    reading and its confidence stays below acceptance until another reading agrees.
+    ``suggestion``: the list's spelling where the reading spells it otherwise; the value
+    then stays as read, for a person to choose.
+    """
+
+    value: str
+    confidence: float
+    restored: bool = False
+    suggestion: str | None = None
+
+
+def _as_entry(read: str, entry: str, spellings: Sequence[str], confidence: float) -> Reading:
+    """A reading of a closed list's ``entry`` (one of its ``spellings``) whose letters
+    match: as read, its confidence stands; marks lost come back, below acceptance; marks
+    read otherwise (NHÂN DẪN in the committee's fixed name) are not a spelling of anything
+    the list can hold, so the entry is given, for review."""
+    ak = accent_key(read)
+    if style := placement_of(read):
+        entry = with_placement(entry, style)  # "UỶ BAN NHÂN DÂN" stays so
+    if any(accent_key(s) == ak for s in spellings):
+        return Reading(entry, confidence)
+    if any(adds_marks(s, read) for s in spellings):
+        return Reading(entry, min(confidence, RESTORED_CAP), restored=True)
+    return Reading(entry, min(confidence, GUESS_CAP), restored=True)
+
+
+def read_ethnicity(text: str, confidence: float) -> Reading:
+    """The official name of the group a reading names: by its name, an alias (H'Mông),
+    or its letters with marks lost. The 54 groups are a closed, coded list, so the value
+    is the group's official name; it is as sure as the reading only when that spelled one
+    of the group's names exactly. A reading that matches no group comes back cleaned and
+    unchanged (the record check then reports it), with its confidence not raised.
     """
     cleaned = squash_spaces(_LEADERS.sub(" ", nfc(text))).strip(" .,;:-")
     folded = fold(cleaned)
@@ -396,20 +492,27 @@ def correct_ethnicity(text: str, confidence: float) -> tuple[str, float]:
     group = index.get(k)
     if group is None and key(unlike := cleaned.translate(_DIGIT_LETTERS)) in index:
         # No group's name has a digit: 'S1 La', 'Thá1' are 'Si La', 'Thái' misread.
-        k, group = key(unlike), index[key(unlike)]
+        group = index[key(unlike)]
+        return Reading(group.name, min(confidence, RESTORED_CAP), restored=True)
     if group is not None:
-        exact = accent_key(cleaned) == accent_key(group.name) and key(cleaned) == k
-        conf = confidence if exact else min(confidence, ACCENT_CAP)
-        if confidence >= CHAIN_FLOOR and _ethnic_key_isolated(k):
-            # The 54 names are a closed list: letters that spell one of them, with no
-            # other group a letter away, are vouched for by the list, marks included.
-            conf = max(conf, CHAIN_CONFIRMED)
-        return group.name, conf
+        spellings = [s for s in (group.name, *group.aliases) if key(s) == k]
+        reading = _as_entry(cleaned, group.name, spellings, confidence)
+        if not reading.restored and confidence >= CHAIN_FLOOR and _ethnic_key_isolated(k):
+            # The 54 names are a closed list: a reading that spells one of them exactly,
+            # with no other group a letter away, is vouched for by the list.
+            return replace(reading, confidence=max(reading.confidence, CHAIN_CONFIRMED))
+        return reading
     close = difflib.get_close_matches(k, list(index), n=2, cutoff=0.8) if len(k) >= 3 else []
     groups = {index[c].code for c in close}
     if len(groups) == 1:
-        return index[close[0]].name, min(confidence, GUESS_CAP)
-    return cleaned, confidence
+        return Reading(index[close[0]].name, min(confidence, GUESS_CAP), restored=True)
+    return Reading(cleaned, confidence)
+
+
+def correct_ethnicity(text: str, confidence: float) -> tuple[str, float]:
+    """(value, confidence) of :func:`read_ethnicity`."""
+    reading = read_ethnicity(text, confidence)
+    return reading.value, reading.confidence
 
 
 @lru_cache(maxsize=256)
@@ -425,27 +528,41 @@ def _ethnic_key_isolated(k: str) -> bool:
     return not any(n in index and index[n].code != code for n in near)
 
 
+# Unit names are title case, so a lower-case "la" opening one is the Jarai "Ia" (Xã Ia
+# Chia) with its capital I read as l: in the faces of the forms the two are one glyph, so
+# the reading did not tell them apart, and "Ia" is what it saw.
 _IA_READ_AS_LA = re.compile(r"\b(Xã|Phường|Thị trấn|Huyện|Thị xã) la\b")
 
 
-def correct_place(text: str, confidence: float) -> tuple[str, float]:
-    """Canonical unit names via :func:`ocr.units.resolve_place`; unplaced text kept as read.
+def read_place_value(text: str, confidence: float) -> Reading:
+    """A place as printed (:func:`ocr.units.read_place`), and how sure it is.
 
-    Unit names are title case, so a lower-case "la" opening one is the Jarai "Ia" (Xã Ia
-    Chia) with its capital I read as l, also where the unit is not in the lists.
+    Marks the reading lost come back from the unit lists, but the value is then not a
+    reading (below acceptance until another reading agrees); a unit spelled otherwise
+    than the lists spell it stays as read, with their spelling as the suggestion. A
+    place the lists vouch for by its letters (:func:`chain_vouched`), read with all its
+    marks, is sure whatever Tesseract thought of them.
     """
     text = _IA_READ_AS_LA.sub(r"\1 Ia", text)
-    value, factor, _resolved = resolve_place(text)
-    confidence = min(confidence, factor)
-    if unit_missed(value):
-        return value, min(confidence, GUESS_CAP)  # a commune read but not found: misread
-    # The reading, not the corrected value, must be the chain: a unit found only by
+    place = read_place(text)
+    confidence = min(confidence, place.factor)
+    if unit_missed(place.value):  # a commune read but not found: misread
+        return Reading(place.value, min(confidence, GUESS_CAP), place.restored, place.suggestion)
+    if place.suggestion is not None:
+        return Reading(place.value, min(confidence, GUESS_CAP), suggestion=place.suggestion)
+    if place.restored:
+        return Reading(place.value, min(confidence, RESTORED_CAP), restored=True)
+    # The reading, not a corrected value, must be the chain: a unit found only by
     # closeness ("Xã Hiệp Ah" for Xã Hiệp An) is a guess the lists cannot vouch for.
     if chain_vouched(text) and confidence >= CHAIN_FLOOR:
-        # Every letter is vouched for by the unit lists; Tesseract's doubt was about marks
-        # the lists supply.
-        return value, max(confidence, CHAIN_CONFIRMED)
-    return value, confidence
+        return Reading(place.value, max(confidence, CHAIN_CONFIRMED))
+    return Reading(place.value, confidence)
+
+
+def correct_place(text: str, confidence: float) -> tuple[str, float]:
+    """(value, confidence) of :func:`read_place_value`."""
+    reading = read_place_value(text, confidence)
+    return reading.value, reading.confidence
 
 
 def chain_vouched(text: str) -> bool:
@@ -462,29 +579,47 @@ def chain_prefix(text: str) -> str | None:
 _PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
 
 
-def correct_authority(text: str, confidence: float) -> tuple[str, float]:
-    """A result's issuing authority, "ỦY BAN NHÂN DÂN XÃ HÀ KỲ", with its marks restored.
+def read_authority(text: str, confidence: float) -> Reading:
+    """A result's issuing authority, "ỦY BAN NHÂN DÂN XÃ HÀ KỲ", as printed.
 
-    The committee's name is a fixed phrase, so its letters are enough to print it (NHÂN
-    DẪN, NHÂN ĐÂN are misread marks). The unit after it is looked up by its letters among
-    all units: when they spell one name, its marks come from the lists and the authority
-    is as sure as a whole chain (:func:`whole_chain`); a unit named by a number or
-    spelled several ways keeps the marks as read, and the reading's confidence.
+    The committee's name is a fixed phrase: a reading of its letters can only be it, so
+    it is given whole (NHÂN DẪN, NHÂN ĐÂN are misread marks), below acceptance when the
+    reading did not spell it. The unit after it is looked up by its letters among all
+    units: when they spell one name, marks the reading lost come back from the lists
+    (then below acceptance), and a reading with every mark is as sure as a whole chain
+    (:func:`whole_chain`); a unit spelled otherwise stays as read with the lists' spelling
+    as the suggestion. A unit named by a number or spelled several ways keeps the
+    reading's confidence.
     """
     words = text.split()
-    if key(text) == key(_PEOPLES_COMMITTEE):
-        return _PEOPLES_COMMITTEE, min(confidence, GUESS_CAP)  # the unit's line was lost
+    if key(text) == key(_PEOPLES_COMMITTEE):  # the unit's line was lost
+        committee = _as_entry(text, _PEOPLES_COMMITTEE, [_PEOPLES_COMMITTEE], confidence)
+        return replace(committee, confidence=min(committee.confidence, GUESS_CAP))
     if len(words) < 5 or key(" ".join(words[:4])) != key(_PEOPLES_COMMITTEE):
-        return text, confidence
+        return Reading(text, confidence)
+    committee = _as_entry(" ".join(words[:4]), _PEOPLES_COMMITTEE, [_PEOPLES_COMMITTEE], 1.0)
+    confidence = min(confidence, committee.confidence)
     rest = " ".join(words[4:])
-    names = unit_names(rest)
-    spelled = {accent_key(n): n for n in names}
-    if len(spelled) == 1 and not any(c.isdigit() for c in rest):
-        name = next(iter(spelled.values())).upper()
-        if confidence >= CHAIN_FLOOR:
-            confidence = max(confidence, CHAIN_CONFIRMED)
-        return f"{_PEOPLES_COMMITTEE} {name}", confidence
-    return f"{_PEOPLES_COMMITTEE} {rest}", confidence
+    spelled = {accent_key(n): n for n in unit_names(rest)}
+    if len(spelled) != 1 or any(c.isdigit() for c in rest):
+        return Reading(f"{committee.value} {rest}", confidence, committee.restored)
+    name = next(iter(spelled.values())).upper()
+    unit, how = spell_as_read(rest, name, short_of(name), placement_of(text))
+    value = f"{committee.value} {unit}"
+    if how == OTHERWISE:
+        suggestion = f"{committee.value} {name}"
+        return Reading(value, min(confidence, GUESS_CAP), committee.restored, suggestion)
+    if how == RESTORED or committee.restored:
+        return Reading(value, min(confidence, RESTORED_CAP), restored=True)
+    if confidence >= CHAIN_FLOOR:
+        confidence = max(confidence, CHAIN_CONFIRMED)
+    return Reading(value, confidence)
+
+
+def correct_authority(text: str, confidence: float) -> tuple[str, float]:
+    """(value, confidence) of :func:`read_authority`."""
+    reading = read_authority(text, confidence)
+    return reading.value, reading.confidence
 
 
 # --- titles of dossier results ------------------------------------------------------------
@@ -496,17 +631,21 @@ def _titles_index() -> dict[str, str]:
     return {key(t): nfc(t) for t in titles}
 
 
-def correct_title(text: str, confidence: float) -> tuple[str, float]:
-    """A result's title in its printed spelling: titles are a short list of set phrases,
-    so one whose letters match is restored whole (QUYET ĐỊNH -> QUYẾT ĐỊNH). Other titles
-    are kept as read."""
+def read_title(text: str, confidence: float) -> Reading:
+    """A result's title: titles are a short list of set phrases, so one whose letters
+    match is given whole (QUYET ĐỊNH -> QUYẾT ĐỊNH), below acceptance unless it was read
+    with its marks (:func:`_as_entry`). Other titles are kept as read."""
     cleaned = squash_spaces(_LEADERS.sub(" ", nfc(text))).strip(" .,;:-")
     title = _titles_index().get(key(cleaned))
     if title is None:
-        return cleaned, confidence
-    if accent_key(cleaned) == accent_key(title):
-        return title, confidence
-    return title, min(confidence, ACCENT_CAP)
+        return Reading(cleaned, confidence)
+    return _as_entry(cleaned, title, [title], confidence)
+
+
+def correct_title(text: str, confidence: float) -> tuple[str, float]:
+    """(value, confidence) of :func:`read_title`."""
+    reading = read_title(text, confidence)
+    return reading.value, reading.confidence
 
 
 def is_result_title(text: str) -> bool:
@@ -522,14 +661,25 @@ def _causes_index() -> dict[str, str]:
     return {key(p): p for p in phrases}
 
 
-def correct_cause_of_death(text: str, confidence: float) -> tuple[str, float]:
+def read_cause_of_death(text: str, confidence: float) -> Reading:
     """Common causes in their printed spelling: Tesseract drops the dot of 'quỵ' and the
-    like, and free text has no other check to catch it. Unknown phrases are kept as read
-    but sent to review, since nothing could confirm their accents."""
+    like, and free text has no other check to catch it. A cause is free text, not a
+    closed list: marks lost come back (below acceptance), marks read otherwise stay as
+    read with the common phrase as the suggestion. Unknown phrases are kept as read but
+    sent to review, since nothing could confirm their accents."""
     cleaned = squash_spaces(_LEADERS.sub(" ", nfc(text))).strip(" .,;:-")
     phrase = _causes_index().get(key(cleaned))
     if phrase is None:
-        return cleaned, min(confidence, GUESS_CAP)
+        return Reading(cleaned, min(confidence, GUESS_CAP))
     if accent_key(cleaned) == accent_key(phrase):
-        return phrase, confidence
-    return phrase, min(confidence, ACCENT_CAP)
+        return Reading(cleaned, confidence)
+    if adds_marks(phrase, cleaned):
+        restored = with_placement(phrase, style) if (style := placement_of(cleaned)) else phrase
+        return Reading(restored, min(confidence, RESTORED_CAP), restored=True)
+    return Reading(cleaned, min(confidence, GUESS_CAP), suggestion=phrase)
+
+
+def correct_cause_of_death(text: str, confidence: float) -> tuple[str, float]:
+    """(value, confidence) of :func:`read_cause_of_death`."""
+    reading = read_cause_of_death(text, confidence)
+    return reading.value, reading.confidence

@@ -2,12 +2,11 @@
 
 The registration number is the shortest value on the page, printed beside the book
 number. In the page's reading its "Số:" label is often merged with the neighbour or read
-as "50:" or "S0:", so the field is missing or garbled; and Tesseract's confidence in
-short runs of digits says little. The line is easy to find by its book label, which is
-long and reads reliably, so both numbers are read again from tight crops of that line,
-with the Vietnamese model and with the English one (which reads digits of other faces
-better), each at the page's own scale. Readings by the two models that agree are as sure
-as a value gets; when they disagree, a person decides.
+as "50:" or "S0:", so the field is missing or garbled. The line is easy to find by its
+book label, which is long and reads reliably, so both numbers are read again from tight
+crops of that line: by the page reader (for text, and for digits) and by the second
+reader. A number is sure when the second reader's reading agrees with one of the page
+reader's; otherwise a person decides.
 """
 
 from __future__ import annotations
@@ -20,10 +19,11 @@ from typing import Any
 import numpy as np
 
 from ocr import normalize
-from ocr.engine import Word
+from ocr.acceptance import read_crops
+from ocr.engines import Script, Word
 from ocr.layout import Segment, extent, segments, word_key
 from ocr.prepare import Prepared
-from ocr.rereading import AGREED, SUGGESTION, binarized, crop_words
+from ocr.rereading import crop_words
 
 FIELDS = ("registration_number", "book_number")
 _LABEL_TOKEN = re.compile(r"^\S{1,4}[:;]$")  # "Số:", read as "50:", "S0:", "$3:"
@@ -34,12 +34,11 @@ WELL_FORMED = re.compile(r"^\d{1,4}(?:/\d{4})?$")  # "45", "123/2019", "03/1987"
 
 @dataclass(frozen=True)
 class Opinion:
-    """What the second readings of the line make of one number."""
+    """What the readings of the line make of one number."""
 
     value: Any
-    agreeing: int  # how many readings (of three) gave this value
-    english: bool  # whether the English model's reading is among them
-    english_value: Any = None  # the English model's own reading, when it made one
+    agreeing: int  # how many readings gave this value (the page's own among them)
+    confirmed: bool  # the second reader's reading is one of them, beside the page reader's
 
 
 def _book_label(segs: list[Segment]) -> tuple[Segment, int] | None:
@@ -52,9 +51,8 @@ def _book_label(segs: list[Segment]) -> tuple[Segment, int] | None:
     return None
 
 
-def _value_text(words: list[Word]) -> str:
+def _value_text(texts: list[str]) -> str:
     """The words of a crop after its label: "So: 283" -> "283"."""
-    texts = [w.text for w in words]
     label = next((i for i, t in enumerate(texts) if _LABEL_TOKEN.match(t)), None)
     if label is not None and label < 2:
         texts = texts[label + 1 :]
@@ -79,24 +77,37 @@ def _ink_box(
     return x0 + max(0, int(inked[0]) - pad), y0, x0 + int(inked[-1]) + pad, y1
 
 
-def _reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str) -> Any:
-    words = crop_words(prepared, box, psm=7, line_id=0, scale=1, lang=lang)
-    value = normalize.normalize_field("birth", "registration_number", _value_text(words))
+def _reading(prepared: Prepared, box: tuple[int, int, int, int], script: Script) -> Any:
+    words = crop_words(prepared, box, "line", line_id=0, scale=1, script=script)
+    return _number(_value_text([w.text for w in words]))
+
+
+def _number(text: str) -> Any:
+    value = normalize.normalize_field("birth", "registration_number", text)
     return value if value and any(c.isdigit() for c in value) else None
 
 
 def _readings(prepared: Prepared, box: tuple[int, int, int, int], pad: int) -> dict[str, Any]:
-    """The English and the Vietnamese readings of a number's crop.
+    """The page reader's readings of a number's crop (text and digits) and the second
+    reader's.
 
-    The Vietnamese model's reading of a few large digits changes with the blank margin
-    around them (283 read as 203 in one crop, right in a wider one), so when it differs
-    from the English reading it gets a second chance on a wider crop.
+    The text model's reading of a few large digits changes with the blank margin around
+    them (283 read as 203 in one crop, right in a wider one), so when it differs from the
+    digits reading it gets a second chance on a wider crop.
     """
-    out = {"eng": _reading(prepared, box, "eng"), "vie": _reading(prepared, box, "vie")}
-    if out["vie"] != out["eng"]:
+    out = {s: _reading(prepared, box, s) for s in ("digits", "text")}
+    if out["text"] != out["digits"]:
         wider = (box[0] - pad, box[1], box[2] + 3 * pad, box[3])
-        out["vie"] = _reading(prepared, wider, "vie") or out["vie"]
-    return {lang: v for lang, v in out.items() if v is not None}
+        out["text"] = _reading(prepared, wider, "text") or out["text"]
+    line = read_crops(prepared, [_box_word(box)])
+    out["second"] = _number(_value_text(line.text.split())) if line else None
+    return {source: v for source, v in out.items() if v is not None}
+
+
+def _box_word(box: tuple[int, int, int, int]) -> Word:
+    """A box as a word, for the crop functions that take a value's words."""
+    x0, y0, x1, y1 = box
+    return Word("", 1.0, x0, y0, x1 - x0, y1 - y0, 0, 0)
 
 
 def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]) -> dict[str, Opinion]:
@@ -125,101 +136,67 @@ def opinions(prepared: Prepared, words: list[Word], first: dict[str, Any]) -> di
         if tight is None:
             continue
         readings = _readings(prepared, tight, h)
+        page = first.get(name)
         votes = Counter(readings.values())
-        if first.get(name):
-            votes[first[name]] += 1
-        eng = readings.get("eng")
-        # The English reading alone: a second English reading of the crop binarized
-        # confirms it or not (the Vietnamese model misreads some serif faces' digits).
-        if (
-            name == "registration_number"
-            and eng is not None
-            and votes[eng] < 2
-            and WELL_FORMED.match(eng)
-            and _reading(binarized(prepared, tight), tight, "eng") == eng
-        ):
-            votes[eng] += 1
+        if page:
+            votes[page] += 1
         if not votes:
             continue
         value, count = votes.most_common(1)[0]
-        out[name] = Opinion(value, count, readings.get("eng") == value, readings.get("eng"))
+        second = readings.get("second")
+        ours = {readings.get("text"), readings.get("digits"), page}
+        out[name] = Opinion(value, count, second == value and value in ours)
     return out
 
 
 def settle(
-    name: str, value: Any, confidence: float, opinion: Opinion | None, book: Any = None
-) -> tuple[Any, float]:
-    """The value and confidence of one number, given the line's second readings.
+    name: str, value: Any, sure: bool, opinion: Opinion | None, book: Any = None
+) -> tuple[Any, bool]:
+    """The value of one number and whether it is sure, given the line's readings.
 
-    Two readings that agree, one of them by the English model, make the value sure
-    enough to accept; a value only one reading gives is kept for review. A registration
-    number with a year ("123/2019") must name the book's year when the book has one.
+    A value the second reader and the page reader both give is sure; a value only one
+    reading gives replaces a missing or garbled one, for review. A registration number
+    with a year ("123/2019") must name the book's year when the book has one.
     """
     if opinion is not None:
-        if name == "book_number" and _zero_read_as_nine(value, opinion):
-            return value, max(confidence, AGREED)
-        if opinion.agreeing >= 2 and opinion.english:
-            confidence = max(confidence, AGREED) if opinion.value == value else AGREED
-            value = opinion.value
+        if opinion.confirmed:
+            value, sure = opinion.value, True
         elif value in (None, "") or (
             not WELL_FORMED.match(str(value)) and WELL_FORMED.match(str(opinion.value))
         ):
-            value, confidence = opinion.value, SUGGESTION
+            value, sure = opinion.value, False
         elif opinion.value != value:
-            confidence = min(confidence, SUGGESTION)
+            sure = False
     if name == "registration_number" and value and book:
         ours, theirs = _YEAR.search(str(value)), _YEAR.search(str(book))
         if ours and theirs and ours[1] != theirs[1]:
-            confidence = min(confidence, SUGGESTION)
-    return value, confidence
-
-
-def _zero_read_as_nine(value: Any, opinion: Opinion) -> bool:
-    """A book number "03/2001" that the Vietnamese readings agree on while the English
-    model reads "93/2001": book numbers are printed with a leading zero, and the English
-    model reads that zero of the typewriter faces as 9. Every other character must agree."""
-    text, eng = str(value or ""), str(opinion.english_value or "")
-    return (
-        opinion.agreeing >= 2
-        and opinion.value == value
-        and len(text) == len(eng) >= 2
-        and text[0] == "0"
-        and eng[0] == "9"
-        and text[1:] == eng[1:]
-        and WELL_FORMED.match(text) is not None
-    )
+            sure = False
+    return value, sure
 
 
 def result_number(
     prepared: Prepared, authority: list[Word], title: list[Word] | None
-) -> tuple[Any, float] | None:
-    """A dossier result's "Số: 977/QĐ-UBND", read from the crop under the authority block.
+) -> tuple[Any, bool] | None:
+    """A dossier result's "Số: 977/QĐ-UBND", read from the crop under the authority block,
+    and whether it is sure.
 
     That line sits beside the place-and-date line at a slightly different height, and
     the page's reading often merges the two and loses it. Under the authority's name it
-    reads cleanly. The Vietnamese model reads the "Đ" of the suffix, the English one the
-    digits: the value is accepted when both give the same digits.
+    reads cleanly. The page reader's text reading gives the value; it is sure when the
+    second reader reads that line alike.
     """
     box = _result_box(authority, title)
     if box is None:
         return None
-    values = {lang: _result_reading(prepared, box, lang) for lang in ("vie", "eng")}
-    if values["vie"] is None:
+    words = _result_words(prepared, box)
+    value = _number_of(words)
+    if value is None:
         return None
-    eng = values["eng"]
-    if eng is not None and _DIGITS.findall(values["vie"]) == _DIGITS.findall(eng):
-        return values["vie"], AGREED
-    return values["vie"], SUGGESTION
-
-
-def result_suffix_confirmed(
-    prepared: Prepared, authority: list[Word], title: list[Word] | None, value: str
-) -> bool:
-    """Whether the crop under the authority, binarized, reads ``value`` again with the
-    Vietnamese model: a second reading of the suffix ("TLCC", "QĐ-UBND") that only
-    that model reads, for when the page's own reading of it was garbled."""
-    box = _result_box(authority, title)
-    return box is not None and _result_reading(binarized(prepared, box), box, "vie") == value
+    line = read_crops(prepared, words)
+    second = (
+        normalize.normalize_field("dossier_result", "result_number", line.text) if line else None
+    )
+    return value, second == value
 
 
 def _result_box(
@@ -236,8 +213,13 @@ def _result_box(
     return None if box[3] - box[1] < h else box
 
 
-def _result_reading(prepared: Prepared, box: tuple[int, int, int, int], lang: str) -> str | None:
-    words = crop_words(prepared, box, psm=6, line_id=0, scale=1, lang=lang)
-    words = [w for w in words if any(c.isdigit() for c in w.text) or _LABEL_TOKEN.match(w.text)]
-    value = normalize.normalize_field("dossier_result", "result_number", _value_text(words))
+def _result_words(prepared: Prepared, box: tuple[int, int, int, int]) -> list[Word]:
+    """The number's words ("Số:" and what holds digits) in the block under the authority."""
+    words = crop_words(prepared, box, "block", line_id=0, scale=1)
+    return [w for w in words if any(c.isdigit() for c in w.text) or _LABEL_TOKEN.match(w.text)]
+
+
+def _number_of(words: list[Word]) -> str | None:
+    text = _value_text([w.text for w in words])
+    value = normalize.normalize_field("dossier_result", "result_number", text)
     return value if value and any(c.isdigit() for c in value) else None

@@ -12,16 +12,36 @@ DOC_TYPES: tuple[str, ...] = ("birth", "death", "marriage", "dossier_result")
 BBox = tuple[int, int, int, int]  # x, y, width, height in pixels of the page as uploaded
 
 
+FieldStatus = Literal["sure", "check"]
+
+
 @dataclass
 class FieldValue:
+    """One field as read. ``confidence`` is the calibrated probability that the value is
+    right; ``status`` says whether it may be loaded without a person looking ("sure": two
+    independent readings agree, or a closed list holds it, and every check passed) or not
+    ("check"), and ``reason`` why (see :mod:`ocr.acceptance`). Fields that no reader made
+    (typed in, generated) have no status."""
+
     value: Any
     confidence: float
     bbox: BBox | None = None
+    status: FieldStatus | None = None
+    reason: str | None = None
+    # What the calibration is fitted on (the readers' own confidences); not part of the
+    # record's JSON.
+    evidence: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    unit: dict[str, str] | None = None  # a place's unit on today's map: {"code", "name"}
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "confidence": round(self.confidence, 3)}
         if self.bbox is not None:
             out["bbox"] = [int(v) for v in self.bbox]
+        if self.status is not None:
+            out["status"] = self.status
+            out["reason"] = self.reason or ""
+        if self.unit is not None:
+            out["unit"] = dict(self.unit)
         return out
 
 
@@ -30,9 +50,13 @@ class Issue:
     rule: str
     message: str
     field: str | None = None
+    suggestion: str | None = None  # a list's spelling the value was not changed to
 
     def to_json(self) -> dict[str, Any]:
-        return {"field": self.field, "rule": self.rule, "message": self.message}
+        out = {"field": self.field, "rule": self.rule, "message": self.message}
+        if self.suggestion is not None:
+            out["suggestion"] = self.suggestion
+        return out
 
 
 @dataclass
@@ -81,5 +105,6 @@ class PageRecord:
         }
 
 
-# A field read with less confidence than this sends its record to review.
+# The least confidence a field of a record loaded without review may have (the data gate
+# checks it); a sure field needs far more (ocr.acceptance.SURE_PROBABILITY).
 AUTO_ACCEPT_CONFIDENCE = 0.80

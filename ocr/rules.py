@@ -68,6 +68,13 @@ class Rule(StrEnum):
     DOSSIER_CODE_MISSING = "dossier_code_missing"  # neither on the page nor in the upload
     PARENT_DATE_YEAR = "parent_date_year"
     NUMBERING_GAP = "numbering_gap"  # a warning: never blocks
+    NUMBER_BEYOND_DECLARED_ENTRIES = "number_beyond_declared_entries"  # a warning
+
+    # The register book a page belongs to (ocr.book), and a reading the lists spell otherwise.
+    DOC_TYPE_NOT_BOOK_TYPE = "doc_type_not_book_type"
+    REGISTRATION_YEAR_OUTSIDE_BOOK = "registration_year_outside_book"
+    BOOK_NUMBER_OUTSIDE_BOOK = "book_number_outside_book"
+    SPELLED_OTHERWISE = "spelled_otherwise"  # kept as read, with the lists' spelling suggested
 
     # The database: what is stored already, the natural keys, the book.
     REGISTRATION_NUMBER_TAKEN = "registration_number_taken"

@@ -7,9 +7,10 @@ day between "ngày" and "tháng", the month between "tháng" and "năm". And the
 it must be: a number of one to five digits, a day of 1-31, a month of 1-12.
 
 Each slot is cut out of the page and read as digits alone (:func:`read_slot_digits`).
-A reading that fits the slot replaces a value the page's reading got wrong or lost; it
-counts as sure only when two readings of it agree (the page's own and the slot's, or
-two of the slot's). A slot that cannot be read sends only its own field to review.
+A reading that fits the slot replaces a value the page's reading got wrong or lost. It
+is never sure by itself: the slot's readings and the page's come from one reader, so a
+person confirms the handwriting (its confidence still says how well the readings agree).
+A slot that cannot be read sends only its own field to review.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import cv2
 import numpy as np
 
-from ocr.engine import Word, read_words
+from ocr.acceptance import CHECK, ONE_READING
+from ocr.engines import Word, page_reader
 from ocr.layout import Segment, segments
 from ocr.normalize import fix_digits
 from ocr.record import AUTO_ACCEPT_CONFIDENCE, FieldValue, Issue
@@ -70,8 +73,8 @@ def read_slot_digits(image: np.ndarray, slot: Slot) -> str | None:
     found = set()
     for img in (gray, bw):
         framed = cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
-        for psm in (7, 8):
-            words = read_words(framed, psm=psm, dpi=300, lang="eng")
+        for layout in ("line", "block"):
+            words = page_reader().read_words(framed, dpi=300, layout=layout, script="digits")
             text = _before(" ".join(w.text for w in words), slot.until)
             text = re.sub(r"\D", "", fix_digits(text))
             if slot.fits(text):
@@ -193,7 +196,7 @@ def settle_result_slots(
                 # The suffix as the line's words spell it: one reading, for a person.
                 confidence = min(confidence, SUGGESTION)
             bbox = old.bbox if old else None
-            fields["result_number"] = FieldValue(f"{digits}/{suffix}", confidence, bbox)
+            fields["result_number"] = _handwritten(old, f"{digits}/{suffix}", confidence, bbox)
     slots = date_slots(words)
     if slots:
         old = fields.get("result_date")
@@ -212,10 +215,20 @@ def settle_result_slots(
             confidence = min(c for _, c in settled.values())
             if old is not None and old.value == when.isoformat():
                 confidence = max(confidence, old.confidence)
-            fields["result_date"] = FieldValue(
-                when.isoformat(), confidence, old.bbox if old else None
+            fields["result_date"] = _handwritten(
+                old, when.isoformat(), confidence, old.bbox if old else None
             )
     return issues
+
+
+def _handwritten(old: FieldValue | None, value: str, confidence: float, bbox: Any) -> FieldValue:
+    """The slot's value: the page's field as it was when that already says it (its
+    status is the readers' verdict on it); otherwise for a person to check, since the
+    slot's readings come from the page reader alone, one reader checking itself rather
+    than two independent readings (docs/acceptance.md)."""
+    if old is not None and old.value == value:
+        return old
+    return FieldValue(value, confidence, bbox, CHECK, ONE_READING)
 
 
 def _settle(slot: str | None, page: str | None, old: FieldValue | None) -> tuple[str, float] | None:

@@ -1,4 +1,4 @@
-"""Administrative units: province codes and resolving OCR'd place names to their printed form.
+"""Administrative units: province codes, places as printed, and their units today.
 
 Units come from the maintained ``vietnamadminunits`` package (docs/reference-data.md),
 never from a copy.
@@ -10,6 +10,12 @@ diacritics of place names ("Lâm Đông" for "Lâm Đồng") or loses them entir
 
 The resolver works from the right (province first), the way Vietnamese addresses nest, and
 keeps anything it cannot place on the left (house, hamlet, hospital: "Thôn 3, ...") as read.
+:func:`read_place` keeps the place as printed (tone placement, abbreviations, type words)
+and only puts back marks the reading lost; :func:`resolve_place` gives the lists' own
+spelling, which the checks and suggestions use. :func:`place_unit` names the unit on the
+map in force since 1 July 2025 (the package's conversion table), and
+:func:`place_in_book` places an authority that names only its commune by the unit of the
+register book it was read from.
 """
 
 from __future__ import annotations
@@ -20,7 +26,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ocr.text import fold, nfc, squash_spaces
+from ocr.text import (
+    fold,
+    letter_marks,
+    nfc,
+    placement_of,
+    spellable,
+    squash_spaces,
+    with_placement,
+)
 
 # Confidence factors of a resolved place (see resolve_place).
 EXACT = 1.0
@@ -84,6 +98,7 @@ class Unit:
     name: str  # full printed name with its type: "Huyện Đức Trọng"
     short: str  # without the type: "Đức Trọng"
     code: str
+    slug: str = ""  # the package's own key ("xahuulien"), which its 2025 converter speaks
     children: dict[str, list[Unit]] = field(default_factory=dict)  # key -> units
     child_list: list[Unit] = field(default_factory=list)
     _grandchildren: dict[str, list[Unit]] | None = field(default=None, repr=False)
@@ -123,7 +138,7 @@ class Tree:
     kinds: tuple[str, ...]  # ("province", "district", "commune") before 2025, then 2 levels
 
 
-def _short_of(name: str) -> str:
+def short_of(name: str) -> str:
     k = key(name)
     for t in _UNIT_TYPES:
         if k.startswith(t) and len(k) > len(t):
@@ -133,20 +148,22 @@ def _short_of(name: str) -> str:
     return name
 
 
-def _build(rows: list[dict], columns: list[tuple[str, str, str]], kinds: tuple[str, ...]) -> Tree:
+def _build(
+    rows: list[dict], columns: list[tuple[str, str, str, str]], kinds: tuple[str, ...]
+) -> Tree:
     root = Unit("", "", "")
     by_path: dict[tuple[str, ...], Unit] = {(): root}
     for row in rows:
         path: tuple[str, ...] = ()
-        for name_col, short_col, code_col in columns:
+        for name_col, short_col, code_col, slug_col in columns:
             name = row.get(name_col)
             if not name:
                 break
             name = nfc(name)
             child_path = (*path, name)
             if child_path not in by_path:
-                short = nfc(row.get(short_col) or _short_of(name))
-                unit = Unit(name, short, str(row.get(code_col) or ""))
+                short = nfc(row.get(short_col) or short_of(name))
+                unit = Unit(name, short, str(row.get(code_col) or ""), row.get(slug_col) or "")
                 by_path[path].add(unit)
                 by_path[child_path] = unit
             path = child_path
@@ -159,15 +176,15 @@ def legacy_tree() -> Tree:
     from vietnamadminunits.database import query
 
     rows = query(
-        "SELECT province, provinceShort, provinceCode, district, districtShort, districtCode,"
-        " ward, wardShort, wardCode FROM admin_units_legacy"
+        "SELECT province, provinceShort, provinceCode, provinceKey, district, districtShort,"
+        " districtCode, districtKey, ward, wardShort, wardCode, wardKey FROM admin_units_legacy"
     )
     return _build(
         rows,
         [
-            ("province", "provinceShort", "provinceCode"),
-            ("district", "districtShort", "districtCode"),
-            ("ward", "wardShort", "wardCode"),
+            ("province", "provinceShort", "provinceCode", "provinceKey"),
+            ("district", "districtShort", "districtCode", "districtKey"),
+            ("ward", "wardShort", "wardCode", "wardKey"),
         ],
         ("province", "district", "commune"),
     )
@@ -179,11 +196,15 @@ def current_tree() -> Tree:
     from vietnamadminunits.database import query
 
     rows = query(
-        "SELECT province, provinceShort, provinceCode, ward, wardShort, wardCode FROM admin_units"
+        "SELECT province, provinceShort, provinceCode, provinceKey, ward, wardShort, wardCode,"
+        " wardKey FROM admin_units"
     )
     return _build(
         rows,
-        [("province", "provinceShort", "provinceCode"), ("ward", "wardShort", "wardCode")],
+        [
+            ("province", "provinceShort", "provinceCode", "provinceKey"),
+            ("ward", "wardShort", "wardCode", "wardKey"),
+        ],
         ("province", "commune"),
     )
 
@@ -204,6 +225,7 @@ class _Step:
     full: bool  # the part named the unit type too ("Huyện ...")
     prefix: str  # text left of the unit inside the same comma part, kept as read
     lower: bool = False  # read with a lower-case type word, as inside "Trạm y tế xã ..."
+    read: str = ""  # the text that named the unit, as read
 
     def printed(self) -> str:
         name = self.unit.name
@@ -257,12 +279,12 @@ def _match(
     found = children.get(pk)
     if found:
         unit, factor = _pick(found, part)
-        return _Step(unit, factor, pk == key(unit.name), "", _lower_type(part))
+        return _Step(unit, factor, pk == key(unit.name), "", _lower_type(part), part)
     # Same name, other type of the same level: "Xã" printed where the list says "Phường".
     own_type = _type_of(part, kind)
     if own_type and own_type[1] in children:
         unit, factor = _pick(children[own_type[1]], part)
-        return _Step(unit, min(factor, ACCENT_FIXED), False, "", _lower_type(part))
+        return _Step(unit, min(factor, ACCENT_FIXED), False, "", _lower_type(part), part)
     # "Trạm y tế xã Tân Phú" or a lost comma: the unit (with its type word) ends the part.
     words = part.split()
     for i in range(1, len(words)):
@@ -271,7 +293,7 @@ def _match(
         found = children.get(tail_key)
         if found and any(tail_key == key(u.name) for u in found):
             unit, factor = _pick(found, tail)
-            return _Step(unit, factor, True, " ".join(words[:i]), _lower_type(tail))
+            return _Step(unit, factor, True, " ".join(words[:i]), _lower_type(tail), tail)
     # Letters misread as well: closest unit among this parent's children, if clearly closest.
     # Below province level only parts that announce a type of this level ("Xã ...") qualify,
     # so a hamlet such as "Ấp Tân Phú" is not bent into the commune "Xã Tân Phú".
@@ -284,7 +306,8 @@ def _match(
     best_unit = children[best_key][0]
     if any(r > best_ratio - 0.05 and children[k][0] is not best_unit for r, k in scored[1:]):
         return None  # two units about as close: no guessing
-    return _Step(best_unit, FUZZY, best_key == key(best_unit.name), "", _lower_type(part))
+    full = best_key == key(best_unit.name)
+    return _Step(best_unit, FUZZY, full, "", _lower_type(part), part)
 
 
 def _close(pk: str, children: dict[str, list[Unit]]) -> list[tuple[float, str]]:
@@ -392,6 +415,105 @@ def resolve_place(text: str) -> tuple[str, float, bool]:
     return rendered, factor, best.resolved
 
 
+@dataclass(frozen=True)
+class PlaceReading:
+    """A place as the page prints it, and what the unit lists make of it.
+
+    ``value`` is the text as read (spacing cleaned), with the marks the reading lost
+    restored from the unit lists in the reading's own tone placement (Hoà Bình stays Hoà
+    Bình); abbreviations and type words stay as printed. ``restored`` says the value
+    carries marks the reading did not: it is then not a reading, and cannot be sure by
+    itself. Where the reading spells a unit otherwise (a mark read that the unit lacks,
+    letters that only come close), the value stays as read and ``suggestion`` holds the
+    lists' spelling, for a person to choose.
+    """
+
+    value: str
+    factor: float  # how sure the lists are of the units they found (see resolve_place)
+    resolved: bool
+    restored: bool = False
+    suggestion: str | None = None
+
+
+AS_READ, RESTORED, OTHERWISE = "as_read", "restored", "otherwise"
+PLACE_LETTERS = "abcdđeghiklmnopqrstuvxyjwz"  # Ea Wer, Cư Jút, Zà Hung
+
+
+def spell_as_read(read: str, printed: str, short: str, style: str | None) -> tuple[str, str]:
+    """(text, how) for a unit the reading ``read`` names, whose list spelling is
+    ``printed`` ("Huyện Đức Trọng"; ``short``: "Đức Trọng").
+
+    Where the reading has the unit's letters, the unit's own spelling comes back in the
+    reading's case and tone placement (``style``, when the reading itself shows none), so
+    that spacing, a hyphen or a capital the reading lost ("Bà Rịa Vũng Tàu", "Lào cai")
+    do not make another value; words before the unit's name that the list spells
+    otherwise (an abbreviated type, "TP.") stay as read. ``how`` is :data:`AS_READ` when
+    the reading had every mark, :data:`RESTORED` when it lacked some (they are the
+    list's), :data:`OTHERWISE` when a mark or a letter was read otherwise: then ``read``
+    comes back unchanged. A reading no Vietnamese spelling can be ('Tñnh', 'Na1') is no
+    spelling to keep: the list's comes back, :data:`RESTORED` (not read so).
+    """
+    lined = _line_up(read, printed, short)
+    if lined is not None:
+        head, tail, model = lined
+        got, want = letter_marks(tail), letter_marks(model)
+        if len(got) == len(want) and all(
+            g[0] == w[0] and g[1] <= w[1] for g, w in zip(got, want, strict=True)
+        ):
+            how = AS_READ if got == want else RESTORED
+            return head + _in_case(model, tail, placement_of(tail) or style), how
+    if not spellable(read, PLACE_LETTERS):
+        return _in_case(printed, read, style), RESTORED
+    return read, OTHERWISE
+
+
+def _line_up(read: str, printed: str, short: str) -> tuple[str, str, str] | None:
+    """(head, tail, model): the reading cut where the unit's name starts, ``tail`` having
+    the letters of ``model`` (the full name, or the short one after a head such as
+    "TP."); ``None`` when the letters differ."""
+    if key(read) == key(printed):
+        return "", read, printed
+    words = read.split()
+    for i in range(len(words)):
+        tail = " ".join(words[i:])
+        if key(tail) == key(short):
+            return " ".join(words[:i] + [""]), tail, short
+    return None
+
+
+def _in_case(model: str, read: str, style: str | None) -> str:
+    """The list's spelling in the reading's case (all capitals, or a lower-case type word
+    as authority names print it) and tone placement."""
+    if read.isupper():
+        model = model.upper()
+    elif read[:1].islower():
+        model = model[:1].lower() + model[1:]
+    return with_placement(model, style) if style else model
+
+
+def read_place(text: str) -> PlaceReading:
+    """The place as printed, with the units the lists find in it (:class:`PlaceReading`)."""
+    cleaned, best, _levels, country = _best_chain(text)
+    if best is None:
+        return PlaceReading(cleaned, EXACT, False)
+    style = placement_of(cleaned)
+    spelled = [
+        spell_as_read(s.read, s.unit.name, s.unit.short, style) for s in reversed(best.steps)
+    ]
+    names = ", ".join(t for t, _ in spelled)
+    if best.leftover:
+        joiner = " " if best.steps[-1].prefix else ", "
+        names = ", ".join(best.leftover) + joiner + names
+    if country:
+        names += f", {country}"
+    factor = min(s.factor for s in best.steps)
+    if any(how == OTHERWISE for _, how in spelled):
+        suggestion = resolve_place(text)[0]
+        return PlaceReading(names, min(factor, FUZZY), best.resolved, False, suggestion)
+    restored = any(how == RESTORED for _, how in spelled)
+    return PlaceReading(names, factor, best.resolved, restored)
+
+
 @lru_cache(maxsize=1)
 def _names_by_key() -> dict[str, frozenset[str]]:
     """Every unit's printed name with its type, of both eras, by key."""
@@ -480,3 +602,176 @@ def unit_missed(text: str) -> bool:
 
 # "..., Tỉnh Lâm Đồng, Việt Nam": the country closes some addresses; it is kept as read.
 _COUNTRY_KEYS = frozenset({"vietnam", "vn"})
+
+
+# --- today's unit (after 1 July 2025) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit of the map in force since 1 July 2025: its code and its name with its
+    province ("Xã Hữu Liên, Tỉnh Lạng Sơn"), or a province alone."""
+
+    code: str
+    name: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": self.code, "name": self.name}
+
+
+@dataclass
+class _Reform:
+    """The package's 2025 conversion table, indexed by its unit keys (slugs)."""
+
+    province_of: dict[str, str]  # old province slug -> new province slug
+    ward_of: dict[str, str]  # "oldprov_olddistrict_oldward" -> new ward slug (in the province)
+    old_keys_of: dict[tuple[str, str], set[str]]  # (new province, new ward) -> old keys
+    current: dict[tuple[str, str], tuple[Unit, Unit]]  # (province, ward) slugs -> units
+    current_provinces: dict[str, Unit]
+    legacy_paths: dict[int, tuple[Unit, Unit, Unit]]  # id(old ward) -> (province, district, ward)
+    legacy_by_key: dict[str, tuple[Unit, Unit, Unit]]  # old key -> its path
+
+
+@lru_cache(maxsize=1)
+def _reform() -> _Reform:
+    """Loaded once from ``vietnamadminunits``' own data, never from the network: its
+    converter would ask a geocoder where a split commune's street lies, so a commune
+    split in 2025 maps here to the ward the package names as its default."""
+    import json
+    from importlib.resources import files
+
+    data = json.loads(
+        (files("vietnamadminunits") / "data" / "converter_2025.json").read_text("utf-8")
+    )
+    province_of = {old: new for new, olds in data["DICT_PROVINCE"].items() for old in olds}
+    ward_of: dict[str, str] = {}
+    old_keys_of: dict[tuple[str, str], set[str]] = {}
+    for prov, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for ward, olds in wards.items():
+            old_keys_of.setdefault((prov, ward), set()).update(olds)
+            ward_of.update(dict.fromkeys(olds, ward))
+    for prov, olds in data["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old, news in olds.items():
+            for new in news:
+                old_keys_of.setdefault((prov, new["newWardKey"]), set()).add(old)
+                if new["isDefaultNewWard"]:
+                    ward_of[old] = new["newWardKey"]
+    current = {(p.slug, w.slug): (p, w) for p in current_tree().province_list for w in p.child_list}
+    paths = {
+        id(w): (p, d, w)
+        for p in legacy_tree().province_list
+        for d in p.child_list
+        for w in d.child_list
+    }
+    return _Reform(
+        province_of,
+        ward_of,
+        old_keys_of,
+        current,
+        {p.slug: p for p in current_tree().province_list},
+        paths,
+        {f"{p.slug}_{d.slug}_{w.slug}": (p, d, w) for p, d, w in paths.values()},
+    )
+
+
+def _today_of_legacy(province: Unit, district: Unit | None, ward: Unit | None) -> UnitRef | None:
+    reform = _reform()
+    new_province = reform.province_of.get(province.slug)
+    if new_province is None:
+        return None
+    if district is not None and ward is not None:
+        new_ward = reform.ward_of.get(f"{province.slug}_{district.slug}_{ward.slug}")
+        found = reform.current.get((new_province, new_ward or ""))
+        if found is not None:
+            return _ref(*found)
+    return _ref(reform.current_provinces[new_province])
+
+
+def _ref(province: Unit, ward: Unit | None = None) -> UnitRef:
+    if ward is None:
+        return UnitRef(province.code, province.name)
+    return UnitRef(ward.code, f"{ward.name}, {province.name}")
+
+
+def place_unit(text: str) -> UnitRef | None:
+    """Today's unit of a place the unit lists resolve by its letters (a commune, or only a
+    province when no commune is named); ``None`` for a place they do not resolve, or
+    resolve only by closeness (that unit is a guess)."""
+    _cleaned, best, levels, _country = _best_chain(text)
+    if best is None or not best.resolved or any(s.factor < ACCENT_FIXED for s in best.steps):
+        return None
+    units = [s.unit for s in best.steps]
+    if levels == 2:
+        return _ref(*units[:2])
+    if len(units) == 2 and best.skipped_district:  # province and commune
+        return _today_of_legacy(*_reform().legacy_paths[id(units[1])])
+    return _today_of_legacy(units[0], *(units[1:3] + [None, None])[:2])
+
+
+# --- a book's own unit --------------------------------------------------------------------------
+
+
+def communes_of_code(code: str) -> list[tuple[Unit, UnitRef, tuple[Unit, ...]]]:
+    """The communes a register book's unit code may stand for, each with today's unit and
+    the units above it: the commune of that code on either map (codes were reused in
+    2025), the old communes merged into it, or every commune of a district or province.
+    """
+    reform = _reform()
+    code = code.strip()
+    out: list[tuple[Unit, UnitRef, tuple[Unit, ...]]] = []
+    for (prov_slug, _), (province, ward) in reform.current.items():
+        if code in (ward.code, province.code):
+            today = _ref(province, ward)
+            out.append((ward, today, (province,)))
+            for old in reform.old_keys_of.get((prov_slug, ward.slug), ()):
+                if old in reform.legacy_by_key:
+                    p, d, w = reform.legacy_by_key[old]
+                    out.append((w, today, (d, p)))
+    for p, d, w in reform.legacy_paths.values():
+        if code in (w.code, d.code, p.code):
+            today = _today_of_legacy(p, d, w)
+            if today is not None:
+                out.append((w, today, (d, p)))
+    return out
+
+
+_COMMUNE_TYPE = re.compile(r"\b(xa|phuong|thi tran|dac khu)\s+\S")
+
+
+def place_in_book(text: str, code: str) -> tuple[PlaceReading, UnitRef] | None:
+    """A place that names its commune without the district or province ("Ủy ban nhân dân
+    xã Hữu Liên"), resolved against the unit of the register book it was read from.
+
+    The commune must be one the book's unit code stands for (:func:`communes_of_code`),
+    found by its letters, and name one unit of today's map; any district or province the
+    text does name must be that commune's. The value keeps its printed text (marks the
+    reading lost restored, as in :func:`read_place`). ``None`` when it is no such place.
+    """
+    cleaned = _clean(text)
+    parts = [p.strip() for p in cleaned.split(",")]
+    folded = fold(parts[0])
+    found = list(_COMMUNE_TYPE.finditer(folded))
+    if not found:
+        return None
+    head, tail = parts[0][: found[-1].start()], parts[0][found[-1].start() :]
+    typed = _type_of(tail, "commune")
+    if typed is None:
+        return None
+    above = [_type_of(p) for p in parts[1:]]
+    if any(t is None for t in above):
+        return None
+    matches = [
+        (unit, today)
+        for unit, today, parents in communes_of_code(code)
+        if key(unit.short) == typed[1]
+        and all(any(rest == key(u.short) for u in parents) for _t, rest in filter(None, above))
+    ]
+    if len({today for _, today in matches}) != 1:
+        return None
+    unit, today = matches[0]
+    spelled, how = spell_as_read(tail, unit.name, unit.short, placement_of(cleaned))
+    value = ", ".join([head + spelled, *parts[1:]])
+    if how == OTHERWISE:
+        suggestion = ", ".join([head + unit.name, *parts[1:]])
+        return PlaceReading(cleaned, FUZZY, True, False, suggestion), today
+    return PlaceReading(value, EXACT, True, how == RESTORED), today

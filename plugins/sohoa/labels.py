@@ -139,6 +139,11 @@ RULE_LABELS = {
     "registration_number_taken": "Số đăng ký đã có trong quyển sổ",
     "scan_loaded_twice": "Một trang được tải lên hai lần với nội dung khác nhau",
     "numbering_gap": "Số đăng ký trong quyển bị đứt quãng",
+    "number_beyond_declared_entries": "Số đăng ký vượt quá số mục đã khai của quyển",
+    "doc_type_not_book_type": "Loại giấy tờ khác loại sổ",
+    "registration_year_outside_book": "Năm đăng ký khác năm của quyển sổ",
+    "book_number_outside_book": "Số quyển ghi năm khác năm của quyển sổ",
+    "spelled_otherwise": "Cách viết khác danh mục: giữ như trên giấy, có gợi ý",
 }
 UNKNOWN_RULE = "Cần kiểm tra"
 

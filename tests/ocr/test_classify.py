@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ocr.classify import classify
-from ocr.engine import Word
+from ocr.engines import Word
 from tests.ocr.wordfactory import line_words
 
 

@@ -1,5 +1,5 @@
 from ocr.dossier import unlabelled_fields
-from ocr.engine import Word
+from ocr.engines import Word
 from tests.ocr.wordfactory import line_words
 
 

@@ -30,7 +30,7 @@ def test_extent_spans_all_words():
 
 
 def test_a_label_glued_to_its_value_is_cut_at_the_colon():
-    from ocr.engine import Word
+    from ocr.engines import Word
     from ocr.layout import split_glued
 
     glued = Word("chồng:...NGUYỄN", 0.9, 100, 50, 300, 40, 1, 1)

@@ -7,7 +7,9 @@ import pytest
 from ocr.lexicon import (
     ACCENT_CAP,
     DATA_DIR,
+    GUESS_CAP,
     ISOLATED_CONFIDENCE,
+    RESTORED_CAP,
     UNKNOWN_CAP,
     chain_prefix,
     chain_vouched,
@@ -20,6 +22,12 @@ from ocr.lexicon import (
     ethnic_groups,
     is_ethnic_group,
     name_lexicon,
+    read_authority,
+    read_cause_of_death,
+    read_ethnicity,
+    read_name,
+    read_place_value,
+    read_title,
     token_has_siblings,
     token_is_isolated,
 )
@@ -77,10 +85,11 @@ def test_names_file_is_title_case_nfc_without_duplicates():
 # --- names ---------------------------------------------------------------------------------
 
 
-def test_dropped_and_swapped_diacritics_are_restored():
-    value, conf = correct_name("NGUYÊN VĂN DŨNG", 0.95)
-    assert value == "NGUYỄN VĂN DŨNG"
-    assert AUTO_ACCEPT_CONFIDENCE <= conf <= ACCENT_CAP
+def test_dropped_diacritics_are_restored_but_not_sure_by_themselves():
+    reading = read_name("NGUYÊN VĂN DŨNG", 0.95)
+    assert reading.value == "NGUYỄN VĂN DŨNG"
+    assert reading.restored and reading.suggestion is None
+    assert reading.confidence == RESTORED_CAP < AUTO_ACCEPT_CONFIDENCE
 
 
 def test_a_valid_reading_is_doubted_once_the_name_shows_lost_accents():
@@ -92,9 +101,27 @@ def test_a_valid_reading_is_doubted_once_the_name_shows_lost_accents():
     assert correct_name("PHAN THANH NGA", 0.95)[1] < AUTO_ACCEPT_CONFIDENCE
 
 
-def test_exact_lexicon_hit_keeps_the_ocr_confidence_and_tone_placement_is_normalized():
+def test_exact_lexicon_hit_keeps_the_ocr_confidence_and_the_printed_tone_placement():
     assert correct_name("TRẦN VĂN DŨNG", 0.93) == ("TRẦN VĂN DŨNG", 0.93)
-    assert correct_name("hoàng thị thuỷ", 0.91) == ("HOÀNG THỊ THỦY", 0.91)
+    # The lexicon spells Thủy and Hòa; the page's placement is the value's.
+    assert correct_name("hoàng thị thuỷ", 0.91) == ("HOÀNG THỊ THUỶ", 0.91)
+    assert correct_name("NGÔ HỮU HOÀ", 0.92) == ("NGÔ HỮU HOÀ", 0.92)
+    assert correct_name("NGÔ HỮU HÒA", 0.92) == ("NGÔ HỮU HÒA", 0.92)
+    reading = read_name("NGÔ HỮU HOÀ", 0.92)
+    assert not reading.restored and reading.suggestion is None
+
+
+def test_marks_restored_in_a_name_take_the_placement_the_name_is_printed_in():
+    # The lexicon spells Hòa; HOÀ shows the convention the page uses.
+    assert read_name("NGUYEN HUU HOÀ", 0.95).value == "NGUYỄN HỮU HOÀ"
+    assert read_name("NGÔ THUY HOÀ", 0.95).value.split()[1] in ("THUỶ", "THUÝ", "THUỲ")
+    assert read_name("NGÔ THUY HÒA", 0.95).value.split()[1] in ("THỦY", "THÚY", "THÙY")
+
+
+def test_a_reading_is_never_rewritten_to_another_spelling():
+    # THỤY read where the lexicon would have THỦY; DƯ where given names hold DỰ.
+    for name in ("HUỲNH MINH THỤY", "NGUYỄN VĂN DƯ", "NGÔ HỮU HOÀ", "TRẦN THỊ THUỶ"):
+        assert correct_name(name, 0.9)[0] == name
 
 
 def test_valid_reading_of_an_ambiguous_token_is_kept():
@@ -121,24 +148,28 @@ def test_unknown_token_sends_a_confident_reading_to_review(name):
     assert conf < AUTO_ACCEPT_CONFIDENCE
 
 
+def test_i_read_as_t_is_repaired_only_where_no_syllable_is_left():
+    reading = read_name("NGUYỄN QUANG CHT", 0.95)  # no vowel: not a syllable, the T is an I
+    assert reading.value == "NGUYỄN QUANG CHI"
+    assert reading.restored and reading.confidence < AUTO_ACCEPT_CONFIDENCE
+
+
 @pytest.mark.parametrize(
-    ("read", "truth"),
-    [
-        ("NGUYỄN QUANG CHT", "NGUYỄN QUANG CHI"),
-        ("TRẦN VĂN HỢT", "TRẦN VĂN HỢI"),
-        ("LÊ MAT HOÀN", "LÊ MAI HOÀN"),
-    ],
+    ("read", "suggestion"),
+    [("TRẦN VĂN HỢT", "TRẦN VĂN HỢI"), ("LÊ MAT HOÀN", "LÊ MAI HOÀN")],
 )
-def test_i_read_as_t_is_restored_for_review(read, truth):
-    value, conf = correct_name(read, 0.95)
-    assert value == truth
-    assert conf < AUTO_ACCEPT_CONFIDENCE
+def test_i_read_as_t_in_a_real_syllable_is_only_suggested(read, suggestion):
+    # HỢT (hời hợt) and MAT are syllables: the page may say so; a person decides.
+    reading = read_name(read, 0.95)
+    assert reading.value == read and reading.suggestion == suggestion
+    assert reading.confidence < AUTO_ACCEPT_CONFIDENCE
 
 
-def test_swapped_tone_mark_is_corrected_for_review():
-    value, conf = correct_name("NGUYỀN VĂN DŨNG", 0.95)  # grave read for tilde
-    assert value == "NGUYỄN VĂN DŨNG"
-    assert conf < AUTO_ACCEPT_CONFIDENCE
+def test_a_tone_mark_read_otherwise_is_kept_and_the_lexicons_spelling_only_suggested():
+    reading = read_name("NGUYỀN VĂN DŨNG", 0.95)  # grave read for tilde
+    assert reading.value == "NGUYỀN VĂN DŨNG"
+    assert reading.suggestion == "NGUYỄN VĂN DŨNG" and not reading.restored
+    assert reading.confidence < AUTO_ACCEPT_CONFIDENCE
 
 
 @pytest.mark.parametrize("given", ["TRẤN", "LỢT", "CỪ", "NGHỈ"])
@@ -194,7 +225,7 @@ def test_corrections_are_never_confidently_wrong():
         ("kinh.", "Kinh", 0.95),
         ("Dân tộc Tày", "Tày", 0.95),
         ("Tay", "Tày", ACCENT_CAP),
-        ("H'Mông", "Mông", ACCENT_CAP),
+        ("H'Mông", "Mông", 0.95),  # an alias read exactly: the group, as sure as read
         ("Ede", "Ê Đê", ACCENT_CAP),
         ("Kinhh", "Kinh", AUTO_ACCEPT_CONFIDENCE - 0.01),
     ],
@@ -214,7 +245,7 @@ def test_unknown_ethnicity_is_kept_for_the_check_to_report():
 def test_place_correction_caps_confidence_by_how_sure_the_unit_match_is():
     assert correct_place("Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong", 0.97) == (
         "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng",
-        ACCENT_CAP,
+        RESTORED_CAP,
     )
     assert correct_place("Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.85)[1] == 0.85
     assert correct_place("Bangkok, Thái Lan", 0.88) == ("Bangkok, Thái Lan", 0.88)
@@ -223,7 +254,10 @@ def test_place_correction_caps_confidence_by_how_sure_the_unit_match_is():
 def test_cause_of_death_regains_dropped_marks_and_unknown_causes_go_to_review():
     from ocr.lexicon import correct_cause_of_death
 
-    assert correct_cause_of_death("Đột quy", 0.95) == ("Đột quỵ", 0.9)
+    assert correct_cause_of_death("Đột quy", 0.95) == ("Đột quỵ", RESTORED_CAP)
+    other = read_cause_of_death("Đột quý", 0.95)  # a mark read otherwise: kept
+    assert (other.value, other.suggestion) == ("Đột quý", "Đột quỵ")
+    assert other.confidence < AUTO_ACCEPT_CONFIDENCE
     assert correct_cause_of_death("Viêm phổi .....", 0.95) == ("Viêm phổi", 0.95)
     value, conf = correct_cause_of_death("Bị rắn cắn", 0.95)
     assert value == "Bị rắn cắn" and conf < AUTO_ACCEPT_CONFIDENCE
@@ -235,9 +269,12 @@ def test_cause_of_death_regains_dropped_marks_and_unknown_causes_go_to_review():
 def test_an_isolated_token_is_settled_by_its_letters_whatever_its_ocr_confidence():
     # NGUYỄN is the only surname spelt n-g-u-y-e-n and no surname is one letter away.
     assert token_is_isolated("NGUYÊN", 0, 3) and token_is_isolated("NGUYỄN", 0, 3)
-    value, conf = correct_name("NGUYÊN XUÂN KHIẾT", 0.1, [0.1, 0.91, 0.93])
+    value, conf = correct_name("NGUYỄN XUÂN KHIẾT", 0.1, [0.1, 0.91, 0.93])
     assert value == "NGUYỄN XUÂN KHIẾT"
     assert conf == min(ISOLATED_CONFIDENCE, 0.91) >= AUTO_ACCEPT_CONFIDENCE
+    # Read without its tilde, the lexicon supplies it: not a reading, not sure alone.
+    value, conf = correct_name("NGUYÊN XUÂN KHIẾT", 0.1, [0.1, 0.91, 0.93])
+    assert value == "NGUYỄN XUÂN KHIẾT" and conf == RESTORED_CAP
     # Without per-token confidences the weakest word still decides.
     assert correct_name("NGUYÊN XUÂN KHIẾT", 0.1)[1] == 0.1
 
@@ -266,8 +303,10 @@ def test_specks_glued_to_a_token_edge_are_dropped_but_inner_apostrophes_stay():
 
 
 def test_result_titles_are_restored_whole():
+    assert correct_title("QUYẾT ĐỊNH", 0.95) == ("QUYẾT ĐỊNH", 0.95)
     assert correct_title("QUYET ĐỊNH", 0.6) == ("QUYẾT ĐỊNH", 0.6)
-    assert correct_title("GIAY PHEP XAY DUNG", 0.95) == ("GIẤY PHÉP XÂY DỰNG", ACCENT_CAP)
+    assert correct_title("GIAY PHEP XAY DUNG", 0.95) == ("GIẤY PHÉP XÂY DỰNG", RESTORED_CAP)
+    assert read_title("GIAY PHEP XAY DUNG", 0.95).restored
     assert correct_title("BIÊN BẢN HỌP", 0.9) == ("BIÊN BẢN HỌP", 0.9)  # unknown: as read
 
 
@@ -292,8 +331,18 @@ def test_a_place_the_unit_lists_vouch_for_is_sure_and_a_missed_commune_is_not():
 
 
 def test_an_authority_gets_the_committee_phrase_and_its_units_marks():
-    value, conf = correct_authority("ỦY BẠN NHÂN DẪN HUYỆN QUỶ HỢP", 0.6)
+    value, conf = correct_authority("ỦY BAN NHÂN DÂN HUYỆN QUỲ HỢP", 0.6)
     assert value == "ỦY BAN NHÂN DÂN HUYỆN QUỲ HỢP" and conf >= AUTO_ACCEPT_CONFIDENCE
+    # Marks lost come back from the lists, but not sure by themselves.
+    lost = read_authority("UY BAN NHAN DAN HUYEN QUY HOP", 0.9)
+    assert lost.value == "ỦY BAN NHÂN DÂN HUYỆN QUỲ HỢP" and lost.restored
+    assert lost.confidence == RESTORED_CAP
+    # The committee's fixed name is given whole; the unit's marks read otherwise (QUỶ
+    # for QUỲ) stay as read, the lists' spelling only suggested.
+    other = read_authority("ỦY BẠN NHÂN DẪN HUYỆN QUỶ HỢP", 0.6)
+    assert other.value == "ỦY BAN NHÂN DÂN HUYỆN QUỶ HỢP"
+    assert other.suggestion == "ỦY BAN NHÂN DÂN HUYỆN QUỲ HỢP"
+    assert other.confidence <= GUESS_CAP
     assert correct_authority("ỦY BAN NHÂN ĐÂN XÃ HÀ KỲ", 0.9)[0] == "ỦY BAN NHÂN DÂN XÃ HÀ KỲ"
     # Too weak a reading, a unit named by a number, an unknown unit: confidence as read.
     assert correct_authority("ỦY BAN NHÂN DÂN HUYỆN QUỲ HỢP", 0.2)[1] == 0.2
@@ -339,7 +388,11 @@ def test_tokens_whose_letters_several_names_share_have_siblings():
 def test_an_ethnic_group_spelled_by_letters_no_other_group_is_near_is_vouched_for():
     value, conf = correct_ethnicity("Ra Glai", 0.6)
     assert value == "Ra Glai" and conf >= AUTO_ACCEPT_CONFIDENCE
-    assert correct_ethnicity("S1 La", 0.5)[1] >= AUTO_ACCEPT_CONFIDENCE
+    # Digits for letters, or marks lost: the group is given, but it was not read so.
+    assert read_ethnicity("S1 La", 0.9).value == "Si La"
+    assert read_ethnicity("S1 La", 0.9).confidence < AUTO_ACCEPT_CONFIDENCE
+    tay = read_ethnicity("Tay", 0.9)
+    assert (tay.value, tay.restored, tay.confidence) == ("Tày", True, RESTORED_CAP)
     # Mông is a letter from Mường and Mnông, Dao from Lào: the reading's doubt stands.
     assert correct_ethnicity("Mông", 0.6) == ("Mông", 0.6)
     assert correct_ethnicity("Dao", 0.6)[1] == 0.6
@@ -347,13 +400,36 @@ def test_an_ethnic_group_spelled_by_letters_no_other_group_is_near_is_vouched_fo
 
 
 def test_a_chain_found_only_by_closeness_is_not_vouched_for():
-    # "Hiệp Ah" is no commune: the resolver's closest guess, Hiệp An, is for review.
-    value, conf = correct_place("Xã Hiệp Ah, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.6)
-    assert value == "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
-    assert conf < AUTO_ACCEPT_CONFIDENCE
-    assert correct_place("Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong", 0.6)[1] >= (
+    # "Hiệp Ah" is no commune: the resolver's closest guess, Hiệp An, is only suggested.
+    reading = read_place_value("Xã Hiệp Ah, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.6)
+    assert reading.value == "Xã Hiệp Ah, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+    assert reading.suggestion == "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+    assert reading.confidence < AUTO_ACCEPT_CONFIDENCE
+    # Read with every mark, the lists vouch for it; with marks lost, they restore them.
+    assert correct_place("Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.6)[1] >= (
         AUTO_ACCEPT_CONFIDENCE
     )
+    assert correct_place("Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong", 0.6)[1] == 0.6
+
+
+def test_a_place_keeps_its_printed_tone_placement_and_type_words():
+    printed = "Xã Hoà Sơn, Huyện Lương Sơn, Tỉnh Hoà Bình"
+    assert correct_place(printed, 0.9) == (printed, 0.9)
+    assert correct_place("tỉnh Hoà Bình", 0.9)[0] == "tỉnh Hoà Bình"
+    # Lost marks come back in the placement the rest of the place is printed in.
+    lost = read_place_value("Xa Hoa Son, Huyen Luong Son, Tỉnh Hoà Bình", 0.9)
+    assert lost.value == printed and lost.restored
+    # An abbreviation stays as printed.
+    assert correct_place("Phường 5, Quận 3, TP. Hồ Chí Minh", 0.9)[0] == (
+        "Phường 5, Quận 3, TP. Hồ Chí Minh"
+    )
+
+
+def test_a_unit_spelled_otherwise_stays_as_read_with_the_lists_spelling_suggested():
+    reading = read_place_value("Xã Hiệp Án, Huyện Đức Trọng, Tỉnh Lâm Đồng", 0.95)
+    assert reading.value == "Xã Hiệp Án, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+    assert reading.suggestion == "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+    assert reading.confidence < AUTO_ACCEPT_CONFIDENCE
 
 
 def test_a_reading_vouches_for_a_chain_only_by_its_letters():

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pytest
 
-from ocr.engine import Word
-from ocr.fields import RawField
-from ocr.pipeline import extract_page, span_confidence
+from ocr.pipeline import extract_page
 from ocr.record import Source
 from sohoa.samples import Knobs, generate_page
 
@@ -78,23 +74,22 @@ def test_wrong_date_in_words_sends_the_record_to_review(monkeypatch):
     assert any(i["rule"] == "date_words_mismatch" for i in record["issues"])
 
 
-def test_a_time_stands_on_its_own_words_not_on_the_dates():
-    words = [
-        Word(t, c, 60 * i, 0, 50, 30, 1, 1)
-        for i, (t, c) in enumerate(
-            [
-                ("04", 0.97),
-                ("giờ", 0.97),
-                ("42", 0.95),
-                ("phút,", 0.96),
-                ("ngày", 0.96),
-                ("06", 0.5),
-                ("tháng", 0.97),
-            ]
-        )
-    ]
-    rf = RawField("date_of_death", " ".join(w.text for w in words), words)
-    match = re.search(r"04 giờ 42 phút", rf.text)
-    assert match is not None
-    assert span_confidence(rf, match) == 0.95
-    assert span_confidence(rf, re.search(r"ngày 06", rf.text)) == 0.5
+def test_a_reader_that_always_disagrees_lets_nothing_be_accepted(monkeypatch, contrary):
+    monkeypatch.setenv("SOHOA_RECOGNIZERS", "tesseract,contrary")
+    record, truth = read("birth", seed=21)
+    assert record["status"] == "needs_review"
+    reasons = {f["reason"] for f in record["fields"].values() if f["status"] == "sure"}
+    # Only what needs no second reader: a closed list (the unit lists among them), or
+    # the page printing it twice.
+    assert reasons <= {"closed_list", "unit_lists", "printed_twice"}
+    assert any(f["status"] == "check" for f in record["fields"].values())
+    got = {name: f["value"] for name, f in record["fields"].items()}
+    assert got["full_name"] == truth["fields"]["full_name"]  # still read, for the clerk
+
+
+def test_every_field_says_whether_it_is_sure_and_why():
+    record, truth = read("death", seed=21)
+    for name, f in record["fields"].items():
+        assert f["status"] in ("sure", "check") and f["reason"], name
+        if f["status"] == "sure":
+            assert f["value"] == truth["fields"].get(name), name

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ocr.engine import read_words
+from ocr.engines import page_reader
 from ocr.prepare import prepare, remove_leaders
 from sohoa.samples import generate_page
 
@@ -123,7 +123,7 @@ def test_the_colon_before_leader_dots_is_kept():
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 40)
     ImageDraw.Draw(img).text((40, 40), "Số:" + "." * 30 + " 279", font=font, fill=0)
     gray = np.asarray(img)
-    words = read_words(remove_leaders(gray), psm=7)
+    words = page_reader().read_words(remove_leaders(gray), dpi=300, layout="line")
     assert words[0].text.startswith("Số:")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import ImageDraw
 
-from ocr.engine import Word
+from ocr.engines import Word
 from ocr.pipeline import extract_page
 from ocr.slots import date_slots, number_slot
 from tests.ocr.formpages import (

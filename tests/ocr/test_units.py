@@ -233,3 +233,110 @@ def test_a_commune_named_but_not_found_is_noticed():
 def test_unit_names_are_found_by_their_letters_anywhere():
     assert unit_names("HUYEN QUY HOP") == {"Huyện Quỳ Hợp"}
     assert unit_names("Xã Không Có Thật") == frozenset()
+
+
+# --- as printed, and today's unit ----------------------------------------------------------
+
+
+def test_a_place_is_kept_as_printed_with_lost_marks_restored_in_its_own_placement():
+    from ocr.units import read_place
+
+    printed = "Xã Hoà Sơn, Huyện Lương Sơn, Tỉnh Hoà Bình"  # the lists spell Hòa
+    assert read_place(printed).value == printed
+    assert not read_place(printed).restored
+    lost = read_place("XA HOA SON, HUYEN LUONG SON, TỈNH HOÀ BÌNH")
+    assert lost.value == "XÃ HOÀ SƠN, HUYỆN LƯƠNG SƠN, TỈNH HOÀ BÌNH" and lost.restored
+    other = read_place("Xã Hòa Sơn, Huyện Lương Sơn, Tỉnh Hòa Bình")
+    assert other.value == "Xã Hòa Sơn, Huyện Lương Sơn, Tỉnh Hòa Bình"
+    # Type words and abbreviations stay as printed; the list's rendering is only for checks.
+    assert read_place("Phường 5, Quận 3, TP. Hồ Chí Minh").value == (
+        "Phường 5, Quận 3, TP. Hồ Chí Minh"
+    )
+    assert resolve_place("Phường 5, Quận 3, TP. Hồ Chí Minh")[0].endswith("Thành phố Hồ Chí Minh")
+
+
+def test_a_unit_read_otherwise_is_kept_and_the_lists_spelling_suggested():
+    from ocr.units import read_place
+
+    reading = read_place("Xã Hiệp Ann, Huyện Đức Trọng, Tỉnh Lâm Đồng")
+    assert reading.value == "Xã Hiệp Ann, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+    assert reading.suggestion == "Xã Hiệp An, Huyện Đức Trọng, Tỉnh Lâm Đồng"
+    assert reading.factor < AUTO_ACCEPT_CONFIDENCE
+    # A reading no Vietnamese spelling can be is a misreading: the list's comes back.
+    repaired = read_place("Xã Thanh Bình Thịnh, Huyện Đức Thọ, Tỉnh Hà Tñnh")
+    assert repaired.value == "Xã Thanh Bình Thịnh, Huyện Đức Thọ, Tỉnh Hà Tĩnh"
+    assert repaired.restored and repaired.suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("place", "code", "name"),
+    [
+        # An old commune merged in 2025: today's commune of the package's 2025 table.
+        ("Xã Hữu Liên, Huyện Hữu Lũng, Tỉnh Lạng Sơn", "06400", "Xã Hữu Liên, Tỉnh Lạng Sơn"),
+        ("Xã Yên Thịnh, Huyện Hữu Lũng, Tỉnh Lạng Sơn", "06400", "Xã Hữu Liên, Tỉnh Lạng Sơn"),
+        ("Thôn 3, Xa Hiep An, Huyen Duc Trong, Tinh Lam Dong", "24967", None),
+        ("Xã Hiệp An, Tỉnh Lâm Đồng", "24967", None),  # the district left out
+        ("Xã Tân Phú, Tỉnh Đồng Nai", "26116", "Xã Tân Phú, Tỉnh Đồng Nai"),  # today's map
+        ("Tỉnh Hoà Bình", "25", "Tỉnh Phú Thọ"),  # a province merged into another
+    ],
+)
+def test_a_resolved_place_carries_its_unit_on_todays_map(place, code, name):
+    from ocr.units import place_unit
+
+    unit = place_unit(place)
+    assert unit is not None and unit.code == code
+    assert name is None or unit.name == name
+
+
+def test_no_unit_for_a_place_the_lists_do_not_resolve_by_its_letters():
+    from ocr.units import place_unit
+
+    assert place_unit("Bangkok, Thái Lan") is None
+    assert place_unit("Xã Không Có Thật, Huyện Đức Trọng, Tỉnh Lâm Đồng") is None
+    assert place_unit("Xã Hiệp Ann, Huyện Đức Trọng, Tỉnh Lâm Đồng") is None  # by closeness
+
+
+def test_todays_units_are_those_of_the_reference_list():
+    from ocr.units import place_unit
+
+    today = {r["commune_code"]: r for r in _rows("admin_units_2025-07.csv")}
+    rows = random.Random(71).sample(_rows("admin_units_2025-03.csv"), 150)
+    found = 0
+    for row in rows:
+        unit = place_unit(f"{row['commune_name']}, {row['district_name']}, {row['province_name']}")
+        if unit is None:
+            continue
+        assert unit.code in today, (row, unit)
+        assert accent_key(unit.name.split(",")[0]) == accent_key(today[unit.code]["commune_name"])
+        found += 1
+    assert found >= 0.97 * len(rows)
+
+
+def test_a_commune_only_authority_resolves_against_the_books_unit():
+    from ocr.units import place_in_book
+
+    # Today's code of the commune, its own old code, or its province's: one commune.
+    for code in ("06400", "06388", "20"):
+        found = place_in_book("Ủy ban nhân dân xã Hữu Liên", code)
+        assert found is not None, code
+        reading, unit = found
+        assert reading.value == "Ủy ban nhân dân xã Hữu Liên" and not reading.restored
+        assert (unit.code, unit.name) == ("06400", "Xã Hữu Liên, Tỉnh Lạng Sơn")
+    # An old commune merged into the book's commune in 2025 is the book's too.
+    assert place_in_book("UBND xã Yên Thịnh", "06400")[1].code == "06400"
+    # Marks the reading lost come back from the book's unit (then not a reading).
+    reading, _ = place_in_book("UBND xa Huu Lien", "06400")
+    assert reading.value == "UBND xã Hữu Liên" and reading.restored
+    # A district the text names must be the commune's.
+    assert place_in_book("Ủy ban nhân dân xã Hữu Liên, huyện Hữu Lũng", "06400") is not None
+    assert place_in_book("Ủy ban nhân dân xã Hữu Liên, huyện Bắc Sơn", "06400") is None
+
+
+def test_a_commune_only_authority_is_not_placed_without_a_book_that_has_it():
+    from ocr.units import place_in_book
+
+    assert resolve_place("Ủy ban nhân dân xã Hữu Liên")[2] is False
+    assert place_in_book("Ủy ban nhân dân xã Hữu Liên", "25920") is None  # another commune
+    # Many communes of a province share a name: the province's code cannot place it.
+    assert place_in_book("Ủy ban nhân dân xã Tân Phú", "75") is None
+    assert place_in_book("Ủy ban nhân dân", "06400") is None

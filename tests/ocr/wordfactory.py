@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ocr.engine import Word
+from ocr.engines import Word
 
 CHAR_W = 20
 LINE_H = 40

@@ -13,8 +13,9 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ocr.files import FileReading
@@ -37,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--summary", action="store_true", help="print a readable summary to stderr at the end"
     )
+    book = p.add_argument_group("the register book the pages belong to (optional)")
+    book.add_argument("--unit", help="code of the unit that keeps the book, e.g. 25920")
+    book.add_argument("--book-type", choices=("birth", "death", "marriage", "dossier_result"))
+    book.add_argument("--year", type=int, help="the book's year")
     p.set_defaults(func=run)
 
 
@@ -54,25 +59,29 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def extract_all(paths: list[Path], jobs: int) -> Iterator[FileReading]:
-    """Each file's records, in order, read by ``jobs`` worker processes."""
+def extract_all(paths: list[Path], jobs: int, book: Any = None) -> Iterator[FileReading]:
+    """Each file's records, in order, read by ``jobs`` worker processes; ``book``: the
+    :class:`ocr.book.Book` the files' pages belong to, when known."""
     from ocr.files import init_worker, read_file
 
+    one = partial(read_file, book=book)
     if jobs <= 1 or len(paths) <= 1:
-        yield from map(read_file, paths)
+        yield from map(one, paths)
         return
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),)
     ) as pool:
-        yield from pool.map(read_file, paths)
+        yield from pool.map(one, paths)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ocr.engine import tessdata_dir
+    from ocr.book import Book
+    from ocr.engines import check
     from ocr.jsontext import json_text
     from sohoa.progress_bar import progress_bar, say
 
-    tessdata_dir()  # a missing language pack stops the run before any work (exit 3)
+    check()  # an unknown recognizer (exit 2) or a missing model (exit 3) stops it first
+    book = Book(args.unit, args.book_type, args.year).check_unit()
     paths = expand(args.paths)
     if not paths:
         print("sohoa: error: no scan files found in the given paths", file=sys.stderr)
@@ -81,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     types: Counter[str] = Counter()
     bad_files = 0
     with progress_bar(len(paths), "file", "reading") as bar:
-        for records, error in extract_all(paths, args.jobs):
+        for records, error in extract_all(paths, args.jobs, book if book != Book() else None):
             if error:
                 bad_files += 1
                 say(f"sohoa: error: {error}")

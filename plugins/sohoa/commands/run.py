@@ -35,9 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from ocr.engine import tessdata_dir
+    from ocr.engines import check
 
-    tessdata_dir()  # a missing language pack stops the run before Airflow starts (exit 3)
+    check()  # an unknown recognizer (exit 2) or a missing model stops the run (exit 3) first
     if args.landing:
         os.environ["SOHOA_LANDING"] = args.landing
     if args.batch_pages:

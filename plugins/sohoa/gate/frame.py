@@ -5,6 +5,9 @@ reports failing rows by). Each field value is a column of its name. Rules that n
 computation (dates that exist, what a personal ID says about its owner, a parent's age)
 get a derived column, named ``<field>__<check>``; the suites in ``schemas/expectations``
 only compare columns with constants, so the rules stay data.
+
+Rules about the register book (its year, its numbering) read the book's metadata and the
+registration numbers the book already holds, when the caller gives them.
 """
 
 from __future__ import annotations
@@ -65,11 +68,22 @@ def _ethnic_check():
 
 
 def build_frame(
-    records: Sequence[dict[str, Any]], doc_type: str, columns: Iterable[str] = ()
+    records: Sequence[dict[str, Any]],
+    doc_type: str,
+    columns: Iterable[str] = (),
+    book: Any = None,
+    book_numbers: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """The frame for ``records`` (all of ``doc_type``); ``columns`` the suite needs exist."""
+    """The frame for ``records`` (all of ``doc_type``); ``columns`` the suite needs exist.
+
+    ``book`` (a :class:`sohoa.load.book.BookMeta`) and ``book_numbers`` (the registration
+    numbers already loaded in it) place each record in its book: its year, its numbering.
+    """
     rows = [_row(i, rec, doc_type) for i, rec in enumerate(records)]
-    _add_gaps(rows)
+    _add_gaps(rows, book_numbers)
+    if book is not None:
+        for row in rows:
+            row.update(_book_checks(row, book))
     frame = pd.DataFrame(rows)
     for col in columns:
         if col not in frame.columns:
@@ -144,14 +158,37 @@ def _id_checks(
     }
 
 
-def _add_gaps(rows: list[dict[str, Any]]) -> None:
-    """``gap_before``: how many numbers are missing just before this one in the batch."""
+def _book_checks(row: dict[str, Any], book: Any) -> dict[str, Any]:
+    """Whether the record's registration date, and the year its book number names
+    ("03/1987"), fall in the book's year (``None`` when the record does not say)."""
+    registered = row.get("registration_date__dt")
+    named = _NAMED_YEAR.search(str(row.get("book_number") or ""))
+    declared = getattr(book, "declared_entries", None)
+    number = _LEADING_NUMBER.match(str(row.get("registration_number") or ""))
+    return {
+        "registration_date__in_book_year": (
+            None if registered is None else registered.year == int(book.year)
+        ),
+        "book_number__in_book_year": None if named is None else int(named[1]) == int(book.year),
+        "registration_number__declared": (
+            None if declared is None or number is None else int(number[1]) <= int(declared)
+        ),
+    }
+
+
+_NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")
+
+
+def _add_gaps(rows: list[dict[str, Any]], book_numbers: Iterable[str] = ()) -> None:
+    """``gap_before``: how many numbers are missing just before this one, in the batch and
+    the numbers its book already holds (``book_numbers``)."""
     numbers: dict[int, int] = {}
     for row in rows:
         m = _LEADING_NUMBER.match(str(row.get("registration_number") or ""))
         if m:
             numbers[row["record_index"]] = int(m.group(1))
-    ordered = sorted(set(numbers.values()))
+    held = {int(m.group(1)) for n in book_numbers if (m := _LEADING_NUMBER.match(str(n)))}
+    ordered = sorted(set(numbers.values()) | held)
     previous = dict(zip(ordered[1:], ordered[:-1], strict=True))
     for row in rows:
         n = numbers.get(row["record_index"])

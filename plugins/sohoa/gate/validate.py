@@ -94,10 +94,14 @@ def run_gate(
     out_dir: Path | None = None,
     today: date | None = None,
     suites_dir: Path | None = None,
+    book_numbers: Sequence[str] = (),
     keep: bool = True,
 ) -> GateResult:
     """Validate ``records`` (record dicts, docs/record.md); ``failures`` maps record
     index -> issues.
+
+    ``book_numbers``: the registration numbers the book already holds, so that its
+    numbering is checked across batches, not only within this one.
 
     ``keep=False`` is for a question about one record a person is typing or correcting:
     the same suites decide, but no validation result or Data Docs page is written (that
@@ -113,7 +117,9 @@ def run_gate(
     documents: list[dict[str, Any]] = []
     for doc_type, indices in sorted(groups.items()):
         suite = load_suite(doc_type, suites_dir)
-        frame = build_frame([records[i] for i in indices], doc_type, suite.columns())
+        frame = build_frame(
+            [records[i] for i in indices], doc_type, suite.columns(), book, book_numbers
+        )
         validation, page = _validate(suite, frame, out_dir, run_name, today, keep)
         documents.append(validation)
         _collect(suite, validation, indices, frame, result)

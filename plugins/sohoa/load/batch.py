@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
@@ -28,7 +29,7 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 from ocr.errors import InputFileError
 from ocr.rules import UNKNOWN_DOC_TYPE_RULES, Rule
 from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
-from sohoa.load.book import BookMeta, ensure_book
+from sohoa.load.book import BookMeta, book_numbers, ensure_book
 from sohoa.load.bulk import allocate_ids, insert_rows, insert_tuples, rows_where_in
 from sohoa.load.store import Accepted, store_records
 from sohoa.load.values import number_text
@@ -130,9 +131,10 @@ def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
     keys = [_scan_key(r) for r in records]
     with engine.connect() as conn:
         known = _known_scans(conn, keys)
+        numbers = book_numbers(conn, book) if gate == "default" else []
     fresh = [i for i, key in enumerate(keys) if key not in known]
     failures: dict[int, list[dict[str, Any]]] = {}
-    gate_fn = default_gate() if gate == "default" else gate
+    gate_fn = partial(default_gate(), book_numbers=numbers) if gate == "default" else gate
     if gate_fn is not None and fresh:
         if callable(gate_fn):
             outcome = gate_fn([records[i] for i in fresh], book)

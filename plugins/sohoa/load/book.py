@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select, update
 
 from ocr.errors import ConfigurationError
-from sohoa.db.tables import BOOK_TYPES, register_book, unit
+from sohoa.db.tables import BOOK_TYPES, civil_record, register_book, unit
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,21 @@ def ensure_book(conn: Connection, meta: BookMeta, now: datetime) -> int:
             .values(declared_entries=meta.declared_entries)
         )
     return row.id
+
+
+def book_numbers(conn: Connection, meta: BookMeta) -> list[str]:
+    """The registration numbers already loaded in the book (none for a new book): the
+    gate checks a batch's numbering against the whole book's."""
+    return list(
+        conn.execute(
+            select(civil_record.c.registration_number)
+            .join(register_book, register_book.c.id == civil_record.c.book_id)
+            .join(unit, unit.c.id == register_book.c.unit_id)
+            .where(
+                (unit.c.code == meta.unit_code)
+                & (register_book.c.book_type == meta.book_type)
+                & (register_book.c.year == meta.year)
+                & (register_book.c.volume == meta.volume)
+            )
+        ).scalars()
+    )

@@ -72,8 +72,15 @@ def record_run(run_key: str, kind: str, stats: dict[str, Any]) -> bool:
 def run_gate(records: Sequence[dict[str, Any]], book) -> GateResult:
     """Great Expectations over the batch; raises when the validation cannot run."""
     from sohoa.gate.validate import run_gate as validate
+    from sohoa.load.book import book_numbers
 
-    return validate(list(records), book)
+    eng = engine()
+    try:
+        with eng.connect() as conn:
+            numbers = book_numbers(conn, book)
+    finally:
+        eng.dispose()
+    return validate(list(records), book, book_numbers=numbers)
 
 
 def load_records(

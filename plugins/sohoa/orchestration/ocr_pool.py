@@ -16,7 +16,9 @@ import atexit
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from ocr.files import FileReading
 
@@ -58,15 +60,17 @@ def warm_up(jobs: int) -> None:
             pool.submit(_ready)
 
 
-def extract_files(paths: list[Path], jobs: int) -> Iterator[FileReading]:
-    """``(records, error)`` per file, in order: ``sohoa extract``'s worker over the pool."""
+def extract_files(paths: list[Path], jobs: int, book: Any = None) -> Iterator[FileReading]:
+    """``(records, error)`` per file, in order: ``sohoa extract``'s worker over the pool;
+    ``book`` is the :class:`ocr.book.Book` the files belong to."""
     from ocr.files import read_file
 
+    one = partial(read_file, book=book)
     pool = shared_pool(jobs)
     if pool is None:
-        yield from map(read_file, paths)
+        yield from map(one, paths)
     else:
-        yield from pool.map(read_file, paths)
+        yield from pool.map(one, paths)
 
 
 @atexit.register

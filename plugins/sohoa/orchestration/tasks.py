@@ -133,6 +133,7 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
     A file that cannot be read is moved to ``quarantine/`` with its reason and stands in
     the batch as a ``rejected`` record, so it is still accounted for.
     """
+    from ocr.book import Book
     from ocr.loading import sha256_of
     from sohoa.orchestration.ocr_pool import extract_files
 
@@ -174,7 +175,9 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
                 pages_read(1)
                 continue
             present.append((key, where, copy))
-        results = extract_files([p for _, _, p in present], jobs or settings.ocr_jobs())
+        results = extract_files(
+            [p for _, _, p in present], jobs or settings.ocr_jobs(), Book.from_meta(doc.book)
+        )
         for (key, where, _path), (recs, error) in zip(present, results, strict=True):
             pages_read(len(recs))
             # The reader's stand-in for an unreadable file is replaced by ours below,

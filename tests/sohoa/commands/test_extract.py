@@ -90,6 +90,29 @@ def test_summary_and_jsonl_for_a_folder(tmp_path):
     assert "2 file(s), 2 page record(s)" in result.stderr
 
 
+def test_the_books_unit_and_year_are_given_on_the_command_line(good_page):
+    from ocr.units import place_unit
+
+    truth = load_truth(good_page)["pages"][0]["fields"]
+    unit = place_unit(truth["registration_place"])
+    year = int(truth["registration_date"][:4])
+    result = run_extract("--unit", unit.code, "--book-type", "birth", "--year", year + 1, good_page)
+    assert result.returncode == 0, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["fields"]["registration_place"]["unit"]["code"] == unit.code
+    assert ("registration_date", "registration_year_outside_book") in {
+        (i["field"], i["rule"]) for i in record["issues"]
+    }
+    assert record["status"] == "needs_review"
+
+
+def test_a_unit_code_that_names_no_unit_is_a_usage_error(good_page):
+    result = run_extract("--unit", "99999", good_page)
+    assert result.returncode == 2
+    assert "99999" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_missing_file_gets_its_record_and_the_files_after_it_are_read(tmp_path, good_page, jobs):
     second = tmp_path / "good2.png"

@@ -37,6 +37,10 @@ def test_a_rejected_page_fits_the_unknown_schema():
         (lambda r: r["fields"]["full_name"].update(bbox=[1, 2, 3]), "fields/full_name/bbox"),
         (lambda r: r["source"].update(sha256="xyz"), "source/sha256"),
         (lambda r: r.update(status="ok"), "status"),
+        (lambda r: r["fields"]["sex"].update(status="maybe", reason=""), "fields/sex/status"),
+        (lambda r: r["fields"]["sex"].update(status="sure", reason="luck"), "fields/sex/reason"),
+        # An accepted record cannot carry a field a person must still check.
+        (lambda r: r["fields"]["sex"].update(status="check", reason="one_reading"), "fields/sex"),
     ],
 )
 def test_a_broken_record_is_named_where_it_breaks(change, where):

@@ -44,6 +44,8 @@ def planted(tmp_path_factory):
     _set(records[10], "registration_number", "12")  # the same number as records[11]
     records[12]["fields"]["place_of_birth"]["confidence"] = 0.41
     records[13] = json.loads(json.dumps(records[14]))  # the same page twice
+    _set(records[15], "registration_date", "2019-03-04")  # registered after the book's year
+    _set(records[16], "book_number", "01/1974")  # a page of another year's book
     del records[20]  # a gap in the numbering: 21 is missing
     out = tmp_path_factory.mktemp("validation")
     return records, run_gate(records, BOOK, out_dir=out, today=TODAY), out
@@ -57,7 +59,10 @@ def test_each_planted_fault_names_its_record_field_and_rule(planted):
     records, result, _ = planted
     assert _rules(result, 1) == {("date_of_birth", "date_invalid")}
     assert ("registration_date", "date_in_future") in _rules(result, 2)
-    assert _rules(result, 3) == {("registration_date", "registration_before_birth")}
+    assert _rules(result, 3) == {
+        ("registration_date", "registration_before_birth"),
+        ("registration_date", "registration_year_outside_book"),  # 2017 in a 2018 book
+    }
     assert _rules(result, 4) == {("personal_id", "id_province")}
     assert _rules(result, 5) == {("personal_id", "id_birth_year")}
     assert ("personal_id", "id_sex") in _rules(result, 6)
@@ -65,9 +70,11 @@ def test_each_planted_fault_names_its_record_field_and_rule(planted):
     assert _rules(result, 8) == {("ethnicity", "ethnicity_unknown")}
     assert _rules(result, 9) == {("full_name", "required_missing")}
     assert _rules(result, 12) == {("place_of_birth", "low_confidence")}
+    assert _rules(result, 15) == {("registration_date", "registration_year_outside_book")}
+    assert _rules(result, 16) == {("book_number", "book_number_outside_book")}
     # A number or a page twice in the book is the loader's to find (the database's keys):
     # records 10 and 11, 13 and 14 pass the gate.
-    clean = set(range(len(records))) - {1, 2, 3, 4, 5, 6, 7, 8, 9, 12}
+    clean = set(range(len(records))) - {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16}
     assert not clean & set(result.failures)
 
 
@@ -77,6 +84,21 @@ def test_gaps_are_reported_but_do_not_block(planted):
     # 11 (renumbered 12), 14 (replaced by a copy of 15) and 21 (removed) are missing
     assert gap_rows == {10, 11, 13, 14, 20}
     assert 20 not in result.failures
+
+
+def test_numbers_are_checked_against_the_whole_book(tmp_path):
+    # The book holds 1-28 already; this batch brings 31-33 of 32 declared entries.
+    records = make_book("birth", 2018, "01", 3, seed=23, start=31)
+    book = BookMeta("25920", "birth", 2018, "01", declared_entries=32)
+    held = [str(n) for n in range(1, 29)]
+    result = run_gate(records, book, out_dir=tmp_path, today=TODAY, book_numbers=held)
+    warned = {(w["index"], w["rule"]) for w in result.warnings}
+    assert warned == {(0, "numbering_gap"), (2, "number_beyond_declared_entries")}
+    assert not result.failures  # reported, never blocking
+    alone = run_gate(records, book, out_dir=tmp_path, today=TODAY)
+    assert {(w["index"], w["rule"]) for w in alone.warnings} == {
+        (2, "number_beyond_declared_entries")
+    }
 
 
 def test_each_run_keeps_its_results_and_data_docs(planted):

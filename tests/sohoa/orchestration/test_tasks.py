@@ -87,6 +87,25 @@ def test_the_dossier_code_of_an_upload_travels_with_its_records(env, tmp_path):
     assert tasks.upload_facts(env, plain.key) == {}
 
 
+def test_the_upload_metadata_tells_the_reader_its_book(env, tmp_path):
+    from ocr.units import place_unit
+    from sohoa.samples import load_truth, write_samples
+
+    [page] = write_samples(tmp_path / "scans", 1, seed=11, profile="clean", doc_types=["birth"])
+    truth = load_truth(page)["pages"][0]["fields"]
+    unit = place_unit(truth["registration_place"])
+    year = int(truth["registration_date"][:4])
+    upload_files(
+        env, [page], BookInfo(unit=unit.code, book_type="birth", year=year - 1, volume="01")
+    )
+    [plan] = tasks.plan_batches(tasks.list_new_scans("run-book"))
+    [record] = read_records(env, tasks.extract_batch(plan, jobs=1))
+    assert record["fields"]["registration_place"]["unit"]["code"] == unit.code
+    assert ("registration_date", "registration_year_outside_book") in {
+        (i["field"], i["rule"]) for i in record["issues"]
+    }
+
+
 def test_a_file_name_that_is_not_utf8_runs_through(env, tmp_path):
     odd = Path(os.fsdecode(bytes(tmp_path) + b"/s\xe1ch-\xff.jpg"))
     odd.write_bytes(b"GIF89a" + b"\x01" * 40)

@@ -25,7 +25,7 @@ from ocr.text import strip_diacritics
 from sohoa.db.tables import civil_record, person_duplicate_flag, scan
 from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
-from sohoa.load.synthetic import PLACES, birth_record, make_book, random_person
+from sohoa.load.synthetic import PLACES, Person, birth_record, make_book, random_person
 from sohoa.people import link as link_module
 from sohoa.people.link import key_hashes, link_people, subjects_of
 from sohoa.people.match import Identity, compare, name_key
@@ -417,3 +417,30 @@ def test_the_key_log_keeps_ten_minutes(pg_engine):
         ]
     assert logged[0] == b"\x02\x00\x00\x00"  # the older row is gone
     assert len(logged) == 2 and logged[1] == struct.pack(f"<{len(mine)}I", *mine)
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "sex"),
+    [("NGÔ HỮU HÒA", "NGÔ HỮU HOÀ", "male"), ("LÊ THỊ THUỶ", "LÊ THỊ THỦY", "female")],
+)
+def test_both_tone_placements_of_a_name_are_one_person(db_engine, first, again, sex):
+    # Names are read as printed, so one person's name comes in either convention (Hòa in
+    # one book, Hoà in another); the link must not make two people of them.
+    assert first != again and strip_diacritics(first) == strip_diacritics(again)
+    rng = random.Random(9)
+    born, place = date(1990, 5, 6), PLACES[0][1]
+    person = Person(first, born, sex, place, PLACES[0][0], None)
+    namesake = Person(again, born, sex, place, PLACES[0][0], None)
+    load_batch(db_engine, [birth_record(rng, 1, 2000, "01", person, tag="-a")], BASE, gate=None)
+    later = load_batch(
+        db_engine, [birth_record(rng, 1, 2001, "01", namesake, tag="-b")], LATER, gate=None
+    )
+    assert (later.persons_linked, later.persons_created) == (1, 0)
+    with db_engine.connect() as conn:
+        people = {p for (p,) in conn.execute(select(civil_record.c.person_id))}
+        names = {n for (n,) in conn.execute(select(civil_record.c.full_name))}
+    assert len(people) == 1
+    assert names == {first, again}  # each record keeps its name as printed
+    assert compare(Identity(first, born, sex, place), Identity(again, born, sex, place)).kind == (
+        "same"
+    )

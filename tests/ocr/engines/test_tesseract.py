@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr import engine
+from ocr.engines import tesseract as engine
 from ocr.errors import MissingDependencyError
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -43,13 +43,17 @@ def test_both_backends_read_vietnamese(monkeypatch, backend):
     monkeypatch.setenv("SOHOA_OCR_BACKEND", backend)
     engine._backend.cache_clear()
     try:
-        words = engine.read_words(_rendered("Quê quán: Xã Thạch Hà"), psm=6)
+        reader = engine.TesseractRecognizer()
+        words = reader.read_words(_rendered("Quê quán: Xã Thạch Hà"), dpi=300, layout="block")
+        line = reader.read_line(_rendered("Quê quán: Xã Thạch Hà"), dpi=300)
     finally:
         engine._backend.cache_clear()
     assert " ".join(w.text for w in words) == "Quê quán: Xã Thạch Hà"
     assert all(0.5 < w.confidence <= 1.0 for w in words)
     first = words[0]
     assert 30 <= first.x <= 50 and 40 <= first.y <= 70
+    assert line.text == "Quê quán: Xã Thạch Hà"
+    assert line.char_confidences[0] == words[0].confidence  # a word's, for each character
 
 
 def test_missing_language_pack_is_a_dependency_error(monkeypatch, tmp_path):
@@ -65,3 +69,11 @@ def test_missing_language_pack_is_a_dependency_error(monkeypatch, tmp_path):
         engine.tessdata_dir.cache_clear()
     assert "tesseract-ocr-vie" in str(err.value)
     assert err.value.exit_code == 3
+
+
+def test_digits_are_read_with_another_model_than_text():
+    reader = engine.TesseractRecognizer()
+    image = _rendered("Số: 45/2019")
+    digits = reader.read_line(image, dpi=300, script="digits")
+    assert "45/2019" in digits.text
+    assert digits.engine == "tesseract"

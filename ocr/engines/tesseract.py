@@ -1,14 +1,17 @@
-"""Tesseract behind one small interface: words with boxes and confidences.
+"""Tesseract as a recognizer: words with boxes for pages, blocks and lines.
 
-Two backends give the same :class:`Word` list:
+Two backends give the same :class:`~ocr.engines.base.Word` list:
 
-* ``tesserocr`` (default): keeps one Tesseract instance per process, so the Vietnamese
-  model is loaded once instead of once per page. This is what makes ``sohoa extract``
-  faster than the plain ``tesseract`` command (BENCHMARKS.md has the figures).
+* ``tesserocr`` (default): keeps one Tesseract instance per process and model, so the
+  Vietnamese model is loaded once instead of once per page. This is what makes
+  ``sohoa extract`` faster than the plain ``tesseract`` command (BENCHMARKS.md).
 * ``pytesseract``: starts the ``tesseract`` program for every call; kept as a fallback
   for machines where tesserocr's wheel cannot load.
 
 Choose with ``SOHOA_OCR_BACKEND=tesserocr|pytesseract``.
+
+``script="digits"`` reads with Tesseract's English model: it reads typewriter digits
+(slashed zeros, flagged ones) that the Vietnamese model turns into 9s and 4s.
 """
 
 from __future__ import annotations
@@ -18,17 +21,19 @@ import io
 import os
 import shutil
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from ocr.engines.base import Layout, LineReading, Script, Word
 from ocr.errors import MissingDependencyError
 
 LANG = "vie"
-MODELS = (LANG, "eng")
+DIGITS_LANG = "eng"
+MODELS = (LANG, DIGITS_LANG)
+_PSM = {"page": 3, "block": 6, "line": 7}  # automatic layout keeps two columns apart
 _TESSDATA_CANDIDATES = (
     "/usr/share/tesseract-ocr/5/tessdata",
     "/usr/share/tesseract-ocr/4.00/tessdata",
@@ -41,26 +46,6 @@ TESSERACT_VARIABLES = {"tessedit_do_invert": "0"}
 _INSTALL_HINT = (
     "install it with: sudo apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng"
 )
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str
-    confidence: float  # 0..1
-    x: int
-    y: int
-    w: int
-    h: int
-    block: int
-    line: int  # Tesseract's (block, paragraph, line) flattened to one number
-
-    @property
-    def right(self) -> int:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> int:
-        return self.y + self.h
 
 
 @lru_cache(maxsize=1)
@@ -163,10 +148,34 @@ def _backend() -> _TesserocrBackend | _PytesseractBackend:
         return _PytesseractBackend()
 
 
-def read_words(image: np.ndarray, *, psm: int = 3, dpi: int = 300, lang: str = LANG) -> list[Word]:
-    """OCR a grayscale page; boxes are in the pixels of ``image``.
+def line_of(words: list[Word], engine: str) -> LineReading:
+    """Words read as one line: each character carries its word's confidence, a space the
+    weaker of the words it separates (Tesseract gives no finer figure per character)."""
+    text, confs = "", []
+    for i, w in enumerate(words):
+        if i:
+            text += " "
+            confs.append(min(w.confidence, words[i - 1].confidence))
+        text += w.text
+        confs += [w.confidence] * len(w.text)
+    return LineReading(text, tuple(confs), engine)
 
-    ``lang="eng"`` is for digits only: the English model reads typewriter digits (slashed
-    zeros, flagged ones) that the Vietnamese model turns into 9s and 4s.
-    """
-    return _backend().words(image, psm, dpi, lang)
+
+class TesseractRecognizer:
+    """Tesseract 4/5 (LSTM) with the Vietnamese model, and the English one for digits."""
+
+    name = "tesseract"
+    reads_pages = True
+
+    def __init__(self) -> None:
+        tessdata_dir()  # a missing language pack is reported before any page is read
+        self._backend = _backend()
+
+    def read_words(
+        self, image: np.ndarray, *, dpi: int, layout: Layout = "page", script: Script = "text"
+    ) -> list[Word]:
+        lang = DIGITS_LANG if script == "digits" else LANG
+        return self._backend.words(image, _PSM[layout], dpi, lang)
+
+    def read_line(self, image: np.ndarray, *, dpi: int, script: Script = "text") -> LineReading:
+        return line_of(self.read_words(image, dpi=dpi, layout="line", script=script), self.name)
