@@ -478,12 +478,27 @@ def field_value(settled: Settled, bbox: tuple[int, int, int, int] | None) -> Fie
     return FieldValue(settled.value, 0.0, bbox, settled.status, settled.reason, evidence)
 
 
+def set_phrase_whole(name: str, value: Any) -> bool:
+    """Whether a field made of set phrases reads as one whole: a result's title is one of
+    the titles ("GIẤY PHÉP XÂY DỰNG", not its subtitle or a file name above it), an
+    authority names its unit after "ỦY BAN NHÂN DÂN". Readers agree just as well on the
+    wrong line of a page, so agreement alone cannot vouch for these."""
+    if name == "document_title":
+        return isinstance(value, str) and lexicon.is_result_title(value)
+    if name == "issuing_authority":
+        return isinstance(value, str) and fold(value) != fold(lexicon.PEOPLES_COMMITTEE)
+    return True
+
+
 def conclude(record: PageRecord) -> None:
     """After the record checks: a field an issue names is to check; every field's
     confidence becomes its calibrated probability (too low a one is never sure); each
     field to check gets an issue saying why; the record is accepted only when every field
     is sure and no issue remains."""
     named = {i.field for i in record.issues if i.field}  # warnings too: a doubt is a doubt
+    # Several required fields missing: the page's type or its layout was misread, and
+    # two readers agreeing on a crop cannot vouch for which field the crop is.
+    form_in_doubt = sum(i.rule == "required_missing" for i in record.issues) >= 2
     for name, f in record.fields.items():
         if name in named:
             f.status, f.reason = CHECK, FAILED_CHECK
@@ -491,6 +506,10 @@ def conclude(record: PageRecord) -> None:
             f.evidence["reason"] = f.reason  # what the calibration is fitted by
             s = score(f.evidence["first"], f.evidence["second"])
             f.confidence = probability(f.reason or ONE_READING, s)
+        if f.status == SURE and form_in_doubt:
+            f.status, f.reason = CHECK, FAILED_CHECK
+        if f.status == SURE and not set_phrase_whole(name, f.value):
+            f.status, f.reason = CHECK, LISTS_OBJECT
         if f.status == SURE and f.reason != QR_CODE and f.confidence < SURE_PROBABILITY:
             # (A QR code is error-corrected: its decoding is no reader's guess, however few
             # of them the calibration has seen.)

@@ -576,7 +576,7 @@ def chain_prefix(text: str) -> str | None:
     return prefix_before_chain(_IA_READ_AS_LA.sub(r"\1 Ia", text))
 
 
-_PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
+PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
 
 
 def read_authority(text: str, confidence: float) -> Reading:
@@ -592,12 +592,12 @@ def read_authority(text: str, confidence: float) -> Reading:
     reading's confidence.
     """
     words = text.split()
-    if key(text) == key(_PEOPLES_COMMITTEE):  # the unit's line was lost
-        committee = _as_entry(text, _PEOPLES_COMMITTEE, [_PEOPLES_COMMITTEE], confidence)
+    if key(text) == key(PEOPLES_COMMITTEE):  # the unit's line was lost
+        committee = _as_entry(text, PEOPLES_COMMITTEE, [PEOPLES_COMMITTEE], confidence)
         return replace(committee, confidence=min(committee.confidence, GUESS_CAP))
-    if len(words) < 5 or key(" ".join(words[:4])) != key(_PEOPLES_COMMITTEE):
+    if len(words) < 5 or key(" ".join(words[:4])) != key(PEOPLES_COMMITTEE):
         return Reading(text, confidence)
-    committee = _as_entry(" ".join(words[:4]), _PEOPLES_COMMITTEE, [_PEOPLES_COMMITTEE], 1.0)
+    committee = _as_entry(" ".join(words[:4]), PEOPLES_COMMITTEE, [PEOPLES_COMMITTEE], 1.0)
     confidence = min(confidence, committee.confidence)
     rest = " ".join(words[4:])
     spelled = {accent_key(n): n for n in unit_names(rest)}

@@ -197,3 +197,40 @@ def test_the_lists_restore_lost_marks_but_never_change_a_mark_read():
     assert restore_marks("place_of_birth", place) == place.replace("Nông Công", "Nông Cống")
     assert restore_marks("full_name", "NGÔ HỮU HOÀ") == "NGÔ HỮU HOÀ"  # tone placement kept
     assert restore_marks("registration_number", "12") == "12"
+
+
+def test_readers_agreeing_on_the_wrong_line_do_not_make_a_title_or_an_authority_sure():
+    record = PageRecord(Source("x", 1, "0" * 64), doc_type="dossier_result")
+    record.fields = {
+        "document_title": field("(Sử dụng cho nhà ở riêng lẻ)"),  # the subtitle
+        "issuing_authority": field("ỦY BAN NHÂN DÂN"),  # the unit's line lost
+        "result_date": field("2022-07-11"),
+    }
+    acceptance.conclude(record)
+    assert record.fields["document_title"].status == CHECK
+    assert record.fields["issuing_authority"].status == CHECK
+    assert record.fields["result_date"].status == SURE
+    record.issues = []
+    record.fields = {
+        "document_title": field("GIẤY PHÉP XÂY DỰNG"),
+        "issuing_authority": field("ỦY BAN NHÂN DÂN HUYỆN VĨNH LỘC"),
+    }
+    acceptance.conclude(record)
+    assert {f.status for f in record.fields.values()} == {SURE}
+
+
+def test_a_record_missing_several_required_fields_vouches_for_none():
+    # A result read as a birth certificate: its name and number agree between readers,
+    # but the form was misread, so nothing on it is sure.
+    record = PageRecord(Source("x", 1, "0" * 64), doc_type="birth")
+    record.fields = {"full_name": field("TRẦN LỆ ĐỆ"), "registration_number": field("1829")}
+    record.issues = [
+        Issue("required_missing", "missing", field=name) for name in ("sex", "date_of_birth")
+    ]
+    acceptance.conclude(record)
+    assert {(f.status, f.reason) for f in record.fields.values()} == {(CHECK, FAILED_CHECK)}
+    record.issues = record.issues[:1]  # one missing field: the rest stands on its readings
+    for f in record.fields.values():
+        f.status, f.reason = SURE, READERS_AGREE
+    acceptance.conclude(record)
+    assert record.fields["full_name"].status == SURE

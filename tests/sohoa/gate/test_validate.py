@@ -59,10 +59,7 @@ def test_each_planted_fault_names_its_record_field_and_rule(planted):
     records, result, _ = planted
     assert _rules(result, 1) == {("date_of_birth", "date_invalid")}
     assert ("registration_date", "date_in_future") in _rules(result, 2)
-    assert _rules(result, 3) == {
-        ("registration_date", "registration_before_birth"),
-        ("registration_date", "registration_year_outside_book"),  # 2017 in a 2018 book
-    }
+    assert _rules(result, 3) == {("registration_date", "registration_before_birth")}
     assert _rules(result, 4) == {("personal_id", "id_province")}
     assert _rules(result, 5) == {("personal_id", "id_birth_year")}
     assert ("personal_id", "id_sex") in _rules(result, 6)
@@ -70,11 +67,21 @@ def test_each_planted_fault_names_its_record_field_and_rule(planted):
     assert _rules(result, 8) == {("ethnicity", "ethnicity_unknown")}
     assert _rules(result, 9) == {("full_name", "required_missing")}
     assert _rules(result, 12) == {("place_of_birth", "low_confidence")}
-    assert _rules(result, 15) == {("registration_date", "registration_year_outside_book")}
-    assert _rules(result, 16) == {("book_number", "book_number_outside_book")}
+    # The book's year is a warning: a late entry may stand in the next year's book.
+    book_year = {
+        (w["index"], w["field"], w["rule"])
+        for w in result.warnings
+        if w["rule"].endswith("_outside_book")
+    }
+    assert book_year == {
+        (2, "registration_date", "registration_year_outside_book"),  # in the future
+        (3, "registration_date", "registration_year_outside_book"),  # 2017 in a 2018 book
+        (15, "registration_date", "registration_year_outside_book"),
+        (16, "book_number", "book_number_outside_book"),
+    }
     # A number or a page twice in the book is the loader's to find (the database's keys):
     # records 10 and 11, 13 and 14 pass the gate.
-    clean = set(range(len(records))) - {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16}
+    clean = set(range(len(records))) - {1, 2, 3, 4, 5, 6, 7, 8, 9, 12}
     assert not clean & set(result.failures)
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from ocr.errors import ConfigurationError, SohoaError
 from sohoa.landing.store import open_landing
 from sohoa.orchestration import hooks, side_dags
+from tests.sohoa.review.overrides import AS_PRINTED
 
 # The generated records' registration authority names its commune alone, and their
 # mother's residence is blank: warnings a person answers with a reason when confirming.
-AS_PRINTED = {"registration_place": "as printed", "mother_residence": "blank on the page"}
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_a_foreign_parents_ethnic_group_is_a_warning_a_vietnamese_ones_an_error(
 def test_the_books_type_is_an_error_and_its_year_a_warning():
     found = check_entry("birth", {**GOOD, "registration_date": "2020-01-05"}, BOOK, today=TODAY)
     assert [(f.field, f.rule, f.severity) for f in found] == [
-        ("registration_date", "book_year_mismatch", WARNING)
+        ("registration_date", "registration_year_outside_book", WARNING)
     ]
     death_book = BookMeta("25920", "death", 2019, "02")
     found = check_entry("birth", GOOD, death_book, today=TODAY, gate=False)

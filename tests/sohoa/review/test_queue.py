@@ -23,16 +23,13 @@ from sohoa.review.queue import (
     resolve_duplicate,
     show,
 )
+from tests.sohoa.review.overrides import AS_PRINTED
 
 BOOK = BookMeta("25920", "birth", 2019, "02")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 # The generated records name their registration authority by its commune alone (not in
 # the unit lists without its district and province) and leave the mother's residence
 # blank: two warnings a person answers with a reason when confirming them.
-AS_PRINTED = {
-    "registration_place": "the page names the commune only",
-    "mother_residence": "left blank on the page",
-}
 
 
 @pytest.fixture

@@ -30,11 +30,11 @@ from sohoa.web.batch_status import (
     list_batches,
 )
 from sohoa.web.uploads import BookForm, IncomingFile, receive_upload
+from tests.sohoa.review.overrides import AS_PRINTED
 from tests.sohoa.web.upload_fixtures import sample_scans
 
 # The generated records' registration authority names its commune alone, and their
 # mother's residence is blank: warnings a person answers with a reason when confirming.
-AS_PRINTED = {"registration_place": "as printed", "mother_residence": "blank on the page"}
 
 HOME, OTHER, PROVINCE = "25920", "26734", "79"  # both communes are in province 79
 BOOK = BookForm("birth", 2001, "01", 3)

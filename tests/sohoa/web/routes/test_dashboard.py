@@ -21,12 +21,12 @@ from sohoa.load.synthetic import make_book, needs_review
 from sohoa.review.queue import confirm, list_pending
 from sohoa.web.dashboard_view import current_quarter
 from tests.sohoa.reports.report_fixtures import SHEETS_VI
+from tests.sohoa.review.overrides import AS_PRINTED
 from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
 from tests.sohoa.web.helpers import sign_in
 
 # The generated records' registration authority names its commune alone, and their
 # mother's residence is blank: warnings a person answers with a reason when confirming.
-AS_PRINTED = {"registration_place": "as printed", "mother_residence": "blank on the page"}
 
 # The hand-computed dossier set of the KPI tests: 2024-Q2, units 25920, 00004, 00001.
 DOSSIERS = Path(__file__).resolve().parents[2] / "kpi" / "dossiers_q2.jsonl"
