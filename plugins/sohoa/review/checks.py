@@ -21,6 +21,7 @@ in words) do not apply to values a person typed or vouched for.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -170,15 +171,36 @@ def _foreign(field: str | None, values: Mapping[str, Any]) -> bool:
 def _book_checks(
     doc_type: str, values: Mapping[str, Any], book: BookMeta | None
 ) -> list[tuple[str | None, str, str]]:
-    """The register book's type against the record."""
+    """The register book's type and year against the record."""
     if book is None:
         return []
     out = []
     if doc_type != book.book_type:
         out.append((None, "doc_type_mismatch", f"a {doc_type} record in a {book.book_type} book"))
-    # The year (of the registration, of the book number) is the gate's suite's check
-    # (registration_year_outside_book), as for a machine-read page.
+    # The book's year, under the gate suite's rule names (the gate finds the same when
+    # the record loads): shown while a person types, where the gate does not run.
+    registered = parse_date(values.get("registration_date"))
+    if registered is not None and registered.year != book.year:
+        out.append(
+            (
+                "registration_date",
+                "registration_year_outside_book",
+                f"registered in {registered.year}, in the book of {book.year}",
+            )
+        )
+    named = _NAMED_YEAR.search(str(values.get("book_number") or ""))
+    if named is not None and int(named[1]) != book.year:
+        out.append(
+            (
+                "book_number",
+                "book_number_outside_book",
+                f"the book number names {named[1]}, the book is of {book.year}",
+            )
+        )
     return out
+
+
+_NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")  # "05/2020": the year a book number names
 
 
 def _gate_issues(

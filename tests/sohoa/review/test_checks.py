@@ -152,3 +152,11 @@ def test_a_check_runs_the_gate_without_writing_a_validation_run(tmp_path, monkey
     findings = check_entry("birth", bad, BOOK, today=TODAY)
     assert ("registration_date", "date_invalid") in {(f.field, f.rule) for f in findings}
     assert not (tmp_path / "validation").exists() or not any((tmp_path / "validation").rglob("*"))
+
+
+def test_a_book_number_of_another_year_is_a_warning_shown_as_a_person_types():
+    record = {**GOOD, "book_number": f"01/{BOOK.year + 1}"}
+    found = check_entry("birth", record, BOOK, today=TODAY, gate=False)
+    assert [(f.field, f.rule, f.severity) for f in found] == [
+        ("book_number", "book_number_outside_book", WARNING)
+    ]

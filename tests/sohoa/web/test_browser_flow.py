@@ -186,7 +186,9 @@ def test_clerk_uploads_reviews_and_the_manager_sees_the_record(
             page.fill("#override-reason", "ghi đúng như trang")
         with page.expect_navigation():
             page.click("#confirm")
-        assert f"/review/{item_id}" not in page.url or page.locator("#notice").count()
+        assert f"/review/{item_id}" not in page.url or page.locator("#notice").count(), (
+            page.locator("main").inner_text()
+        )
         screenshots(page, "review-after-confirm")
 
         # 5. the record is loaded: in the database, on the batch page, on the dashboard
