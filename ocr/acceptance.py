@@ -112,10 +112,13 @@ def closed_value(name: str, text: str) -> Any:
         return normalize.normalize_sex(cleaned)
     if short == "nationality" and nfc(cleaned) in _CLOSED["nationality"]:
         return nfc(cleaned)
-    if kind == "ethnicity" and any(
-        g.name.lower() == nfc(cleaned).lower() for g in lexicon.ethnic_groups()
-    ):
-        return nfc(cleaned)  # a group's official name, marks and all, as printed
+    if kind == "ethnicity":
+        read = nfc(cleaned)
+        for g in lexicon.ethnic_groups():
+            if g.name.lower() == read.lower():
+                # A group's official name, marks and all, as printed ("Tày" or "TÀY");
+                # a case no page prints ("TàY") is the reader's, not the page's.
+                return read if read in (g.name, g.name.upper()) else g.name
     return None
 
 
@@ -478,6 +481,21 @@ def field_value(settled: Settled, bbox: tuple[int, int, int, int] | None) -> Fie
     return FieldValue(settled.value, 0.0, bbox, settled.status, settled.reason, evidence)
 
 
+# Words of the labels that follow a name on the forms ("Ngày, tháng, năm sinh", "Giới
+# tính", "Dân tộc", "Quốc tịch", "Nơi sinh") that are no given name (SINH, TÍNH and QUỐC
+# are, so they are not here): a name ending in one ran into the next label, and both
+# readers read the same too-wide crop.
+_LABEL_WORDS = frozenset({"NGÀY", "GIỚI", "DÂN", "TỘC", "TỊCH", "NƠI"})
+
+
+def runs_into_label(name: str, value: Any) -> bool:
+    """Whether a person's name ends in a word of a label that is never a given name."""
+    if normalize.field_kind(name) != "name" or not isinstance(value, str):
+        return False
+    tokens = value.split()
+    return len(tokens) > 1 and tokens[-1].upper() in _LABEL_WORDS
+
+
 def set_phrase_whole(name: str, value: Any) -> bool:
     """Whether a field made of set phrases reads as one whole: a result's title is one of
     the titles ("GIẤY PHÉP XÂY DỰNG", not its subtitle or a file name above it), an
@@ -486,8 +504,17 @@ def set_phrase_whole(name: str, value: Any) -> bool:
     if name == "document_title":
         return isinstance(value, str) and lexicon.is_result_title(value)
     if name == "issuing_authority":
-        return isinstance(value, str) and fold(value) != fold(lexicon.PEOPLES_COMMITTEE)
+        return (
+            isinstance(value, str)
+            and fold(value) != fold(lexicon.PEOPLES_COMMITTEE)
+            and not _UNIT_FIRST.match(fold(value))  # the heading's second line alone
+        )
     return True
+
+
+# A unit's name opening an authority ("THÀNH PHỐ HÀ NỘI"): the line of the heading under
+# the committee's, read without it.
+_UNIT_FIRST = re.compile(r"^(xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh)\b")
 
 
 def conclude(record: PageRecord) -> None:
@@ -508,7 +535,9 @@ def conclude(record: PageRecord) -> None:
             f.confidence = probability(f.reason or ONE_READING, s)
         if f.status == SURE and form_in_doubt:
             f.status, f.reason = CHECK, FAILED_CHECK
-        if f.status == SURE and not set_phrase_whole(name, f.value):
+        if f.status == SURE and (
+            not set_phrase_whole(name, f.value) or runs_into_label(name, f.value)
+        ):
             f.status, f.reason = CHECK, LISTS_OBJECT
         if f.status == SURE and f.reason != QR_CODE and f.confidence < SURE_PROBABILITY:
             # (A QR code is error-corrected: its decoding is no reader's guess, however few

@@ -204,6 +204,7 @@ def test_readers_agreeing_on_the_wrong_line_do_not_make_a_title_or_an_authority_
     record.fields = {
         "document_title": field("(Sử dụng cho nhà ở riêng lẻ)"),  # the subtitle
         "issuing_authority": field("ỦY BAN NHÂN DÂN"),  # the unit's line lost
+        "result_number": field("THÀNH PHỐ HÀ NỘI"),  # not an authority: not judged so
         "result_date": field("2022-07-11"),
     }
     acceptance.conclude(record)
@@ -234,3 +235,28 @@ def test_a_record_missing_several_required_fields_vouches_for_none():
         f.status, f.reason = SURE, READERS_AGREE
     acceptance.conclude(record)
     assert record.fields["full_name"].status == SURE
+
+
+def test_a_name_run_into_the_next_label_is_not_sure_even_when_readers_agree():
+    record = PageRecord(Source("x", 1, "0" * 64), doc_type="marriage")
+    record.fields = {
+        "husband_full_name": field("NGUYỄN QUỐC VY NGÀY"),  # "Ngày, tháng, năm sinh"
+        "wife_full_name": field("LÊ THỊ SINH"),  # Sinh is a given name
+    }
+    acceptance.conclude(record)
+    assert record.fields["husband_full_name"].status == CHECK
+    assert record.fields["wife_full_name"].status == SURE
+
+
+def test_a_closed_list_gives_the_official_case_but_keeps_a_printed_one():
+    assert closed_value("ethnicity", "TàY") == "Tày"
+    assert closed_value("ethnicity", "TÀY") == "TÀY"  # printed in capitals
+    assert closed_value("mother_ethnicity", "Tày") == "Tày"
+    assert closed_value("ethnicity", "Tay") is None  # a mark lost: not the list's entry
+
+
+def test_an_authority_read_without_its_committee_line_is_not_sure():
+    assert not acceptance.set_phrase_whole("issuing_authority", "THÀNH PHỐ HÀ NỘI")
+    assert not acceptance.set_phrase_whole("issuing_authority", "XÃ HÀ KỲ")
+    assert acceptance.set_phrase_whole("issuing_authority", "UỶ BAN NHÂN DÂN XÃ HÀ KỲ")
+    assert acceptance.set_phrase_whole("issuing_authority", "SỞ TƯ PHÁP TỈNH NINH BÌNH")
