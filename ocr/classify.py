@@ -55,12 +55,27 @@ def classify(words: list[Word]) -> tuple[str, float]:
             return "dossier_result", 1.0
     headings = [t for s, t in zip(segs, texts, strict=True) if _is_heading(s)]
     found = _best_title(headings)
-    if found[1] >= _MIN_SCORE:
+    if found[1] >= _MIN_SCORE and (found[1] == 1.0 or not _result_heading(headings)):
         return found
+    if _result_heading(headings):
+        return "dossier_result", 0.9
     if admin_layout(segs):
         return "dossier_result", 0.9
     found = _best_title(texts)
     return found if found[1] >= _MIN_SCORE else ("unknown", found[1])
+
+
+def _result_heading(headings: list[str]) -> bool:
+    """Whether a heading is, word for word, the title of a procedure's result that no
+    civil-status paper bears ("GIẤY CHỨNG NHẬN", "QUYẾT ĐỊNH"): such a heading is near
+    enough to "GIẤY CHỨNG TỬ" for the fuzzy match, which must not take it for one."""
+    return any(h.strip(" .:;,") in _titles_of_results_only() for h in headings)
+
+
+@lru_cache(maxsize=1)
+def _titles_of_results_only() -> frozenset[str]:
+    civil = {fold(t) for titles in TITLES.values() for t in titles}
+    return frozenset(_result_titles()) - civil
 
 
 def _best_title(texts: list[str]) -> tuple[str, float]:

@@ -70,3 +70,14 @@ def test_a_page_without_title_or_layout_stays_unknown():
     assert classify(words)[0] == "unknown"
     # The motto alone is not the layout of a result.
     assert classify(page([*HEADER, *BODY]))[0] == "unknown"
+
+
+def test_a_certificate_of_a_procedure_is_not_taken_for_a_death_certificate():
+    # "GIẤY CHỨNG NHẬN" is within the fuzzy match's reach of "GIẤY CHỨNG TỬ" (0.85); a
+    # photo that lost the number line leaves no layout to tell them apart by.
+    words = page([*HEADER, (800, 400, "GIẤY CHỨNG NHẬN"), *BODY])
+    assert classify(words)[0] == "dossier_result"
+    words = page([*HEADER, (800, 400, "GIẤY CHỨNG TỬ"), *BODY])
+    assert classify(words)[0] == "death"
+    words = page([*HEADER, (800, 400, "GIẤY CHỨNG NHẬN KẾT HÔN"), *BODY])
+    assert classify(words)[0] == "marriage"
