@@ -57,6 +57,10 @@ REGISTRATION = {
     # Lines of extracts and copies that are nobody's field: the copy's own date ("Làm
     # tại ..., ngày ..."), its source, remarks.
     "_copy": ["Sao từ Sổ đăng ký", "Sao từ sổ", "Ghi chú", "Làm tại"],
+    # A registration made abroad names the foreign paper it rests on ("Theo giấy tờ số:
+    # 90776 ngày 26/5/2022") after the foreign authority: a line of no field, which must
+    # end the place before it.
+    "_foreign_paper": ["Theo giấy tờ số"],
 }
 # The declarant (who came to register) and the proof they showed: a block that fills
 # no field. It ends at the registration's labels or at a person's heading.

@@ -446,6 +446,28 @@ def test_a_copys_own_lines_fill_nothing():
     assert len(got) == 2
 
 
+def test_the_foreign_paper_of_a_registration_abroad_ends_its_place():
+    for place_line, paper_line in [
+        (
+            "Đã đăng ký khai sinh tại: Cơ quan có thẩm quyền của Nhật Bản",
+            "Theo giấy tờ số: 90776 ngày 26/5/2022",
+        ),
+        (
+            "Đăng ký khai sinh tại: Chính quyền địa phương, Liên bang Nga"
+            " Theo giấy tờ số: 76057 ngày 31/07/2022",
+            None,
+        ),
+    ]:
+        lines = [place_line, paper_line] if paper_line else [place_line]
+        words = page_words([*lines, "Ngày, tháng, năm ghi vào sổ: 14/6/2022"])
+        got = texts(extract_raw("birth", words))
+        assert got["registration_place"] in (
+            "Cơ quan có thẩm quyền của Nhật Bản",
+            "Chính quyền địa phương, Liên bang Nga",
+        )
+        assert got["registration_date"] == "14/6/2022"
+
+
 def test_a_death_notices_date_is_not_the_death():
     words = page_words(
         [
