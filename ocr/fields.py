@@ -142,9 +142,12 @@ def _label_at(keys: list[str], colons: list[bool], i: int, labels: list[_Label])
                 return _Hit(lab, 0, 1)
             continue
         limit = allowed_edits(lab.joined)
-        for j in range(i + 1, min(last + 1, i + k + 1) + 1):
+        # A long label read word for word may run past a full stop the reader put for a
+        # comma ("Ngày. tháng. năm đăng ký"); a shorter one ends at the first colon.
+        end = min(len(keys), i + k + 1) if k >= _LONG_LABEL else min(last + 1, i + k + 1)
+        for j in range(i + 1, end + 1):
             colon = colons[j - 1]
-            if i > 0 and not colon:
+            if i > 0 and not colon and k < _LONG_LABEL:
                 continue  # any label but the segment's first must end in its colon
             read = "".join(keys[i:j])
             if len(read) > len(lab.joined) + limit:
@@ -159,6 +162,12 @@ def _label_at(keys: list[str], colons: list[bool], i: int, labels: list[_Label])
             if best is None or score > best[0]:
                 best = (score, _Hit(lab, i, j))
     return best[1] if best else None
+
+
+# Words from which a label read word for word is a label even inside a line and without
+# its colon ("... tỉnh Vĩnh Long Ngày. tháng, năm đăng ký 29/09/2017", the colon lost):
+# no value holds four words that close to a form's label.
+_LONG_LABEL = 4
 
 
 def _colon_after(seg: Segment, last: int) -> bool:

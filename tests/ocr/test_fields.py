@@ -468,6 +468,20 @@ def test_the_foreign_paper_of_a_registration_abroad_ends_its_place():
         assert got["registration_date"] == "14/6/2022"
 
 
+def test_a_long_label_without_its_colon_still_ends_the_value_before_it():
+    line = (
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân xã Thuận An, thị xã Bình Minh, tỉnh Vĩnh Long"
+        " Ngày. tháng, năm đăng ký 29/09/2017"
+    )
+    got = texts(extract_raw("birth", page_words([line])))
+    assert got["registration_place"].endswith("tỉnh Vĩnh Long")
+    assert got["registration_date"] == "29/09/2017"
+    own_line = ["Nơi đăng ký khai sinh: UBND xã A", "Ngày. tháng. năm đăng ký: 25/09/2024"]
+    assert texts(extract_raw("birth", page_words(own_line)))["registration_date"] == "25/09/2024"
+    short = texts(extract_raw("birth", page_words(["Nơi sinh: Thôn Dân tộc 3, xã A"])))
+    assert short["place_of_birth"] == "Thôn Dân tộc 3, xã A"  # a short label needs its colon
+
+
 def test_a_death_notices_date_is_not_the_death():
     words = page_words(
         [
