@@ -143,11 +143,32 @@ def _date_line(segs: list[Segment], title_y: int | None) -> Segment | None:
 
 def read_qr(image: np.ndarray) -> str | None:
     """The text of a QR code on the page, if one can be decoded."""
-    detector = cv2.QRCodeDetector()
     scale = min(1.0, 1600 / max(image.shape[:2]))
-    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return _decode(cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+
+
+# A phone photo holds the page's QR code in about 120 pixels, too few for OpenCV's
+# detector; twice as large it decodes. Larger images are not enlarged (time and memory).
+_ENLARGE_UP_TO = 2600
+
+
+def read_qr_any(*images: np.ndarray) -> str | None:
+    """The first QR code decoded from ``images`` (the prepared page, the page found in a
+    photo, the upload as it came): each as it is, then the smaller ones twice as large."""
+    for image in images:
+        if text := read_qr(image):
+            return text
+    for image in images:
+        if max(image.shape[:2]) <= _ENLARGE_UP_TO:
+            gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+            if text := _decode(cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)):
+                return text
+    return None
+
+
+def _decode(image: np.ndarray) -> str | None:
     try:
-        text, _, _ = detector.detectAndDecode(small)
+        text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
     except cv2.error:
         return None
     return text or None

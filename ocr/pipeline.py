@@ -19,7 +19,7 @@ from ocr import book as books
 from ocr.capture import capture
 from ocr.classify import classify
 from ocr.datewords import words_to_date
-from ocr.dossier import read_qr, unlabelled_fields
+from ocr.dossier import read_qr_any, unlabelled_fields
 from ocr.engines import Word, page_reader
 from ocr.errors import InputFileError
 from ocr.fields import RawField, read_form
@@ -159,7 +159,7 @@ def extract_page(
     with stage("number line"):
         _settle_numbers(record, prepared, words)
         if record.doc_type == "dossier_result":
-            _apply_qr(record, prepared)
+            _apply_qr(record, prepared, page.image, image)
             _reread_result_number(record, prepared, raw)
             slot_issues = settle_result_slots(record.fields, prepared.image, words)
 
@@ -253,8 +253,10 @@ def _bbox(rf: RawField, prepared: Prepared) -> tuple[int, int, int, int] | None:
     return prepared.to_original((x0, y0, x1 - x0, y1 - y0))
 
 
-def _apply_qr(record: PageRecord, prepared: Prepared) -> None:
-    code = read_qr(prepared.image)
+def _apply_qr(record: PageRecord, prepared: Prepared, *more: np.ndarray) -> None:
+    """The dossier code from the page's QR code (``more``: the page as captured and as
+    uploaded, where the prepared one does not decode)."""
+    code = read_qr_any(prepared.image, *more)
     if not code:
         return
     qr_value = normalize.normalize_field("dossier_result", "dossier_code", code)

@@ -1,4 +1,7 @@
-from ocr.dossier import unlabelled_fields
+import cv2
+import numpy as np
+
+from ocr.dossier import read_qr, read_qr_any, unlabelled_fields
 from ocr.engines import Word
 from tests.ocr.wordfactory import line_words
 
@@ -85,3 +88,16 @@ def test_a_fragment_of_the_number_line_is_not_the_authority():
     )
     got = unlabelled_fields(words, 2400, 3400)
     assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN XÃ XUÂN LƯƠNG"
+
+
+def test_a_small_qr_code_of_a_phone_photo_is_decoded_enlarged():
+    code = "000.58.45.H51-190920-1625"
+    qr = cv2.resize(
+        cv2.QRCodeEncoder.create().encode(code), (110, 110), interpolation=cv2.INTER_AREA
+    )
+    photo = np.full((2048, 1536, 3), 235, np.uint8)
+    photo[1700:1810, 250:360] = qr[..., None]
+    photo = cv2.GaussianBlur(photo, (3, 3), 0.8)
+    photo = cv2.imdecode(cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 80])[1], 1)
+    assert read_qr(photo) is None  # at its own size, OpenCV's detector misses it
+    assert read_qr_any(np.full((3500, 2480), 255, np.uint8), photo) == code
