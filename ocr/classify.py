@@ -75,7 +75,7 @@ def _result_heading(headings: list[str]) -> bool:
 @lru_cache(maxsize=1)
 def _titles_of_results_only() -> frozenset[str]:
     civil = {fold(t) for titles in TITLES.values() for t in titles}
-    return frozenset(_result_titles()) - civil
+    return frozenset(result_titles()) - civil
 
 
 def _best_title(texts: list[str]) -> tuple[str, float]:
@@ -110,13 +110,13 @@ def admin_layout(segs: list[Segment]) -> bool:
     titled = any(
         _is_heading(s) and _score(t, title) >= 0.85
         for s, t in zip(upper, texts, strict=True)
-        for title in _result_titles()
+        for title in result_titles()
     )
     return (numbered and dated) or ((numbered or dated) and titled)
 
 
 @lru_cache(maxsize=1)
-def _result_titles() -> tuple[str, ...]:
+def result_titles() -> tuple[str, ...]:
     """The first words of the known result titles ("quyet dinh", "giay phep", ...), folded:
     a title such as "GIẤY PHÉP XÂY DỰNG" starts with one."""
     titles = json.loads((DATA_DIR / "result_titles.json").read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ import statistics
 import cv2
 import numpy as np
 
+from ocr.classify import result_titles
 from ocr.engines import Word
 from ocr.fields import RawField, clean_value_words
 from ocr.layout import Segment, segments
@@ -56,10 +57,14 @@ def _title(segs: list[Segment], page_height: int) -> list[Segment]:
         and len(s.words) >= 2
         and statistics.fmean(w.confidence for w in s.words) >= 0.5
         and not any(c.isdigit() for c in s.text)
+        and not _FILE_NAME.search(s.text)  # a viewer's file name above a screenshot
     ]
     if not candidates:
         return []
-    top = max(candidates, key=height)
+    # A line that opens with a known title is the title, whatever a subtitle in
+    # parentheses or a stray large line measures; otherwise the largest line is.
+    known = [s for s in candidates if _opens_with_title(s)]
+    top = max(known or candidates, key=height)
     size = height(top)
     lines = [s for s in candidates if height(s) >= 0.85 * size and 0 <= s.y - top.y < 2.5 * size]
     lines += [
@@ -68,6 +73,25 @@ def _title(segs: list[Segment], page_height: int) -> list[Segment]:
         if s not in lines and 0 < s.y - top.y < 2.5 * size and _continues_title(s, top, size)
     ]
     return sorted(lines, key=lambda s: s.y)
+
+
+def _opens_with_title(seg: Segment) -> bool:
+    text = fold(seg.text)
+    return any(text == t or text.startswith(t + " ") for t in result_titles())
+
+
+def _until_subtitle(words: list[Word]) -> list[Word]:
+    """The title's words before a subtitle read onto its line ("THÔNG BÁO Về việc ...",
+    "GIẤY PHÉP Theo đề nghị của ..."): what follows is the text's subject, not its title."""
+    keys = [fold(w.text) for w in words]
+    for i in range(1, len(keys)):
+        if " ".join(keys[i : i + 3]).startswith(_SUBTITLE_OPENINGS) or keys[i] in ("v/v", "(v/v"):
+            return words[:i]
+    return words
+
+
+_SUBTITLE_OPENINGS = ("ve viec", "theo de nghi", "can cu", "(su dung")
+_FILE_NAME = re.compile(r"\.\s*(pdf|jpe?g|png|docx?)\b", re.IGNORECASE)
 
 
 def _continues_title(seg: Segment, top: Segment, size: float) -> bool:
@@ -95,6 +119,8 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> d
     title = _title(segs, page_height)
     if title:
         out["document_title"] = _field("document_title", title)
+        kept = _until_subtitle(out["document_title"].words)
+        out["document_title"] = RawField("document_title", " ".join(w.text for w in kept), kept)
         # Issuing authority: the left-hand block above the title, beside the motto. The
         # "Số: ..." line sits under it: nothing level with or below that line (a part
         # of it read apart) belongs to the name, whose only digits number a ward.

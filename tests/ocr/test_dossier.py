@@ -101,3 +101,21 @@ def test_a_small_qr_code_of_a_phone_photo_is_decoded_enlarged():
     photo = cv2.imdecode(cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, 80])[1], 1)
     assert read_qr(photo) is None  # at its own size, OpenCV's detector misses it
     assert read_qr_any(np.full((3500, 2480), 255, np.uint8), photo) == code
+
+
+def test_the_title_is_the_known_one_without_the_subject_run_onto_its_line():
+    words = _page(
+        [
+            *_HEADER,
+            (1200, 240, "Phường 10, ngày 11 tháng 08 năm 2021", 40),
+            (200, 330, "Ket qua.pdf", 90),  # a viewer's file name above a screenshot
+            (800, 400, "THÔNG BÁO Về việc kết quả giải quyết thủ tục hành chính", 70),
+            (700, 480, "(Sử dụng cho nhà ở riêng lẻ)", 75),  # measured larger, in brackets
+        ]
+    )
+    assert unlabelled_fields(words, 2400, 3400)["document_title"].text == "THÔNG BÁO"
+
+
+def test_a_title_the_list_does_not_know_is_still_the_largest_line():
+    words = _page([*_HEADER, (800, 400, "BIÊN BẢN", 80), (700, 500, "Hôm nay tại trụ sở", 40)])
+    assert unlabelled_fields(words, 2400, 3400)["document_title"].text == "BIÊN BẢN"
