@@ -165,9 +165,10 @@ def _label_at(keys: list[str], colons: list[bool], i: int, labels: list[_Label])
 
 
 # Words from which a label read word for word is a label even inside a line and without
-# its colon ("... tỉnh Vĩnh Long Ngày. tháng, năm đăng ký 29/09/2017", the colon lost):
-# no value holds four words that close to a form's label.
-_LONG_LABEL = 4
+# its colon ("... tỉnh Vĩnh Long Ngày. tháng, năm đăng ký 29/09/2017", the colon lost).
+# Four is too few: the signature's "(Ký, ghi rõ họ, chữ đệm, tên, ...)" holds a label of
+# four words ("Họ, chữ đệm, tên").
+_LONG_LABEL = 5
 
 
 def _colon_after(seg: Segment, last: int) -> bool:

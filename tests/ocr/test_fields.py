@@ -478,6 +478,8 @@ def test_a_long_label_without_its_colon_still_ends_the_value_before_it():
     assert got["registration_date"] == "29/09/2017"
     own_line = ["Nơi đăng ký khai sinh: UBND xã A", "Ngày. tháng. năm đăng ký: 25/09/2024"]
     assert texts(extract_raw("birth", page_words(own_line)))["registration_date"] == "25/09/2024"
+    signed = ["Nơi đăng ký khai sinh: UBND xã A", "(Ký, ghi rõ họ, chữ đệm, tên, chức vụ)"]
+    assert "full_name" not in texts(extract_raw("birth", page_words(signed)))
     short = texts(extract_raw("birth", page_words(["Nơi sinh: Thôn Dân tộc 3, xã A"])))
     assert short["place_of_birth"] == "Thôn Dân tộc 3, xã A"  # a short label needs its colon
 
