@@ -131,6 +131,31 @@ def occupancy(tries, slots: int, parts: int = 10) -> dict:
     }
 
 
+def task_seconds(tries) -> dict[str, dict[str, float]]:
+    """Per task: how many tries, and their summed and longest run time (seconds), the
+    serial steps (listing, planning, KPIs) beside the mapped ones."""
+    out: dict[str, dict[str, float]] = {}
+    for t in tries:
+        if t.duration is None:
+            continue
+        row = out.setdefault(t.task_id, {"tries": 0, "sum_s": 0.0, "max_s": 0.0})
+        row["tries"] += 1
+        row["sum_s"] = round(row["sum_s"] + t.duration, 1)
+        row["max_s"] = round(max(row["max_s"], t.duration), 1)
+    return out
+
+
+def landing_keys(folder) -> dict[str, int]:
+    """Objects in the landing zone per top-level area (what each run lists)."""
+    from sohoa.cluster import runs
+
+    counts: dict[str, int] = {}
+    for key in runs.landing(folder).list():
+        area = key.split("/", 1)[0]
+        counts[area] = counts.get(area, 0) + 1
+    return counts
+
+
 def measure(workers: int, books: dict[str, list[Path]], batch_pages: int) -> dict:
     from sohoa.cluster import control, runs, state
 
@@ -180,6 +205,8 @@ def measure(workers: int, books: dict[str, list[Path]], batch_pages: int) -> dic
             "cpu_s_by_service": services,
             "databases": {k: v for k, v in databases.items() if k in ("airflow", "sohoa")},
             "ocr_hosts": hosts,
+            "task_seconds": task_seconds(tries),
+            "landing_keys": landing_keys(folder),
             "outcome": {k: report.get(k) for k in ("loaded", "in_review", "rejected")},
             "load_average_end": open("/proc/loadavg").read().split()[:3],
         }
