@@ -23,6 +23,20 @@ def batch_pages() -> int:
     return max(1, _int("SOHOA_BATCH_PAGES", 25))
 
 
+def max_batches() -> int:
+    """The most batches one run maps: Airflow fails a run whose mapped task has more than
+    its ``[core] max_map_length`` (1024 by default), so a backlog larger than that (a
+    province's 80,000 batches uploaded before the first run) is taken over several runs.
+    ``SOHOA_MAX_BATCHES`` may lower it further."""
+    try:
+        from airflow.configuration import conf
+
+        airflow_cap = conf.getint("core", "max_map_length", fallback=1024)
+    except ImportError:  # the reader alone, without Airflow
+        airflow_cap = 1024
+    return max(1, min(_int("SOHOA_MAX_BATCHES", airflow_cap), airflow_cap))
+
+
 def ocr_jobs() -> int:
     """``SOHOA_OCR_JOBS``: worker processes inside one OCR task. 1 in production, where the
     pool and the Celery workers give the parallelism; ``sohoa run`` uses one per core

@@ -100,6 +100,13 @@ def plan_batches(
     listing = landing.read_json(listing_key)
     scans = [(key, read_meta(landing, key)) for key in listing["keys"]]
     batches = plan(scans, batch_pages or settings.batch_pages())
+    cap = settings.max_batches()
+    if len(batches) > cap:
+        # The rest stay new in the landing zone: the next run lists and plans them.
+        progress(f"{len(batches) - cap} batch(es) left for the next run (at most {cap} a run)")
+        batches = batches[:cap]
+        taken = {key for batch in batches for key in batch.keys}
+        scans = [(key, meta) for key, meta in scans if key in taken]
     folder = _folder(listing_key)
     out: list[str] = []
     for n, batch in enumerate(batches, start=1):

@@ -43,6 +43,18 @@ def test_list_and_plan_write_only_keys(env, tmp_path):
     assert [env.read_json(p)["pages"] for p in plans] == [2, 1]
 
 
+def test_a_backlog_larger_than_a_run_may_map_is_taken_over_several_runs(env, tmp_path, monkeypatch):
+    # Airflow fails a run that maps more than [core] max_map_length tasks (1024).
+    monkeypatch.setenv("SOHOA_MAX_BATCHES", "2")
+    monkeypatch.setenv("SOHOA_BATCH_PAGES", "1")
+    upload_files(env, broken_files(tmp_path, 5), BOOK)
+    first = run_all("run-1")
+    assert first["pages"] == 2 and first["rejected"] == 2  # two batches of one page
+    assert run_all("run-2")["pages"] == 2
+    assert run_all("run-3")["pages"] == 1
+    assert run_all("run-4")["pages"] == 0
+
+
 def test_unreadable_files_are_quarantined_and_still_accounted_for(env, tmp_path):
     upload_files(env, broken_files(tmp_path, 1), BOOK)
     [plan] = tasks.plan_batches(tasks.list_new_scans("run-a"))
