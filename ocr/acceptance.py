@@ -497,23 +497,39 @@ def runs_into_label(name: str, value: Any) -> bool:
 
 
 def set_phrase_whole(name: str, value: Any) -> bool:
-    """Whether a field made of set phrases reads as one whole: a result's title is one of
-    the titles ("GIẤY PHÉP XÂY DỰNG", not its subtitle or a file name above it), an
-    authority names its unit after "ỦY BAN NHÂN DÂN". Readers agree just as well on the
-    wrong line of a page, so agreement alone cannot vouch for these."""
+    """Whether a value has the whole shape its field always has: a result's title is one
+    of the titles ("GIẤY PHÉP XÂY DỰNG", not its subtitle or a file name above it); an
+    authority names its unit after "ỦY BAN NHÂN DÂN"; a result's number carries its type
+    ("2140/GXN-UBND"); a person's full name has two words at least; a place of birth or
+    death names more than its province. Readers agree just as well on the wrong line of a
+    page, or on a line cut short, so agreement alone cannot vouch for these."""
+    if not isinstance(value, str):
+        return True
+    folded = fold(value)
+    if _FILE_NAME.search(value):  # a viewer's file name above a screenshot
+        return False
     if name == "document_title":
-        return isinstance(value, str) and lexicon.is_result_title(value)
+        return lexicon.is_result_title(value)
     if name == "issuing_authority":
+        committee = fold(lexicon.PEOPLES_COMMITTEE)
         return (
-            isinstance(value, str)
-            and fold(value) != fold(lexicon.PEOPLES_COMMITTEE)
-            and not _UNIT_FIRST.match(fold(value))  # the heading's second line alone
+            folded != committee
+            and not folded.endswith(" " + committee)  # the unit's line lost
+            and not _UNIT_FIRST.match(folded)  # the heading's second line alone
         )
+    if name == "result_number":
+        return bool(_RESULT_NUMBER.match(value))
+    if normalize.field_kind(name) == "name":
+        return len(value.split()) >= 2
+    if name in ("place_of_birth", "place_of_death"):
+        return "," in value or not _PROVINCE_ALONE.match(folded)
     return True
 
 
-# A unit's name opening an authority ("THÀNH PHỐ HÀ NỘI"): the line of the heading under
-# the committee's, read without it.
+_FILE_NAME = re.compile(r"\.\s*(pdf|jpe?g|png|docx?)\b", re.IGNORECASE)
+_RESULT_NUMBER = re.compile(r"^\d{1,6}(/\d{4})?/[A-ZĐ][A-ZĐ0-9.-]*$")  # 12/2024/QĐ-UBND too
+# A place of one unit's name alone ("Quảng Nam", "Tỉnh Quảng Nam"): the line cut to its end.
+_PROVINCE_ALONE = re.compile(r"^(tinh |thanh pho )?[a-z]+( [a-z]+)?$")
 _UNIT_FIRST = re.compile(r"^(xa|phuong|thi tran|huyen|quan|thi xa|thanh pho|tinh)\b")
 
 

@@ -133,6 +133,7 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> d
             and (s.y + s.bottom) / 2 < number_y
             and (not any(c.isdigit() for c in s.text) or _NUMBERED_UNIT.match(fold(s.text)))
             and not _SUFFIX_PART.match(s.text)
+            and not _FILE_NAME.search(s.text)  # a viewer's file name above a screenshot
             and statistics.fmean(w.confidence for w in s.words) >= 0.5
         ]
         if left:

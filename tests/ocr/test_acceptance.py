@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr import acceptance
@@ -260,3 +261,33 @@ def test_an_authority_read_without_its_committee_line_is_not_sure():
     assert not acceptance.set_phrase_whole("issuing_authority", "XÃ HÀ KỲ")
     assert acceptance.set_phrase_whole("issuing_authority", "UỶ BAN NHÂN DÂN XÃ HÀ KỲ")
     assert acceptance.set_phrase_whole("issuing_authority", "SỞ TƯ PHÁP TỈNH NINH BÌNH")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("issuing_authority", "Ket qua.pdf UỶ BAN NHÂN DÂN"),  # a viewer's file name
+        ("issuing_authority", "UỶ BAN NHÂN DÂN"),
+        ("result_number", "2140"),  # its type cut off
+        ("result_number", "1778GPXD"),  # its slash lost
+        ("wife_full_name", "TIỆP"),  # the line cut to its last word
+        ("place_of_birth", "Quảng Nam"),  # the line cut to its province
+    ],
+)
+def test_values_cut_short_or_run_together_are_not_sure(name, value):
+    assert not acceptance.set_phrase_whole(name, value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("issuing_authority", "UỶ BAN NHÂN DÂN QUẬN 3"),
+        ("result_number", "2140/GXN-UBND"),
+        ("result_number", "12/2024/QĐ-UBND"),
+        ("wife_full_name", "NGUYỄN HỒNG TIỆP"),
+        ("place_of_birth", "Xã Trà Giang, Huyện Bắc Trà My, Tỉnh Quảng Nam"),
+        ("place_of_birth", "Bệnh viện Đa khoa Tỉnh Thanh Hóa"),
+    ],
+)
+def test_whole_values_keep_what_their_readings_say(name, value):
+    assert acceptance.set_phrase_whole(name, value)

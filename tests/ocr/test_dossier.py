@@ -119,3 +119,17 @@ def test_the_title_is_the_known_one_without_the_subject_run_onto_its_line():
 def test_a_title_the_list_does_not_know_is_still_the_largest_line():
     words = _page([*_HEADER, (800, 400, "BIÊN BẢN", 80), (700, 500, "Hôm nay tại trụ sở", 40)])
     assert unlabelled_fields(words, 2400, 3400)["document_title"].text == "BIÊN BẢN"
+
+
+def test_a_viewers_file_name_above_a_screenshot_is_not_the_authority():
+    words = _page(
+        [
+            (90, 40, "Ket qua.pdf", 40),
+            *_HEADER,
+            (1200, 240, "Phường 10, ngày 11 tháng 08 năm 2021", 40),
+            (800, 400, "QUYẾT ĐỊNH", 80),
+        ]
+    )
+    assert unlabelled_fields(words, 2400, 3400)["issuing_authority"].text == (
+        "ỦY BAN NHÂN DÂN PHƯỜNG 10"
+    )
