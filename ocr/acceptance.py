@@ -500,7 +500,8 @@ def set_phrase_whole(name: str, value: Any) -> bool:
     """Whether a value has the whole shape its field always has: a result's title is one
     of the titles ("GIẤY PHÉP XÂY DỰNG", not its subtitle or a file name above it); an
     authority names its unit after "ỦY BAN NHÂN DÂN"; a result's number carries its type
-    ("2140/GXN-UBND"); a person's full name has two words at least; a place of birth or
+    ("2140/GXN-UBND"); a person's name has two words at least and opens with a known
+    surname; a place of birth or
     death names more than its province. Readers agree just as well on the wrong line of a
     page, or on a line cut short, so agreement alone cannot vouch for these."""
     if not isinstance(value, str):
@@ -520,7 +521,11 @@ def set_phrase_whole(name: str, value: Any) -> bool:
     if name == "result_number":
         return bool(_RESULT_NUMBER.match(value))
     if normalize.field_kind(name) == "name":
-        return len(value.split()) >= 2
+        # Two words at least, the first a surname the lexicon knows: a name whose
+        # surname the layout lost ("THỊ THÌN" for VÕ THỊ THÌN) reads well to both
+        # readers. A surname the lexicon lacks is rare enough for a person to confirm.
+        tokens = value.split()
+        return len(tokens) >= 2 and fold(tokens[0]) in lexicon.name_lexicon().surnames
     if name in ("place_of_birth", "place_of_death"):
         return "," in value or not _PROVINCE_ALONE.match(folded)
     return True

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from ocr import acceptance, checks, normalize, numberline
@@ -28,7 +29,7 @@ from ocr.guards import with_guards
 from ocr.layout import extent
 from ocr.loading import iter_pages, sha256_of
 from ocr.paper import marks_over_values
-from ocr.prepare import OCR_DPI, Prepared, prepare
+from ocr.prepare import OCR_DPI, Prepared, prepare, to_gray
 from ocr.quality import assess
 from ocr.record import FieldValue, Issue, PageRecord, Quality, Source
 from ocr.rereading import mean_confidence, reread_weak_lines
@@ -88,7 +89,17 @@ def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
         with stage("page reading"):
             other_words = page_reader().read_words(other.image, dpi=read_dpi)
         if mean_confidence(other_words) > mean_confidence(words) + 0.1:
-            return other, other_words
+            prepared, words = other, other_words
+    if len(words) < _MIN_WORDS:
+        # Grain on a faint page (noisy scan, low contrast, yellowed paper) can leave the
+        # reader's binarization nothing to find: a median filter of three pixels takes
+        # the grain and leaves the strokes, and the page geometry is unchanged.
+        with stage("prepare"):
+            calmer = prepare(cv2.medianBlur(to_gray(image), 3), dpi=dpi)
+        with stage("page reading"):
+            calmer_words = page_reader().read_words(calmer.image, dpi=read_dpi)
+        if len(calmer_words) > len(words):
+            return calmer, calmer_words
     return prepared, words
 
 

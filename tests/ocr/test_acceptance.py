@@ -271,6 +271,7 @@ def test_an_authority_read_without_its_committee_line_is_not_sure():
         ("result_number", "2140"),  # its type cut off
         ("result_number", "1778GPXD"),  # its slash lost
         ("wife_full_name", "TIỆP"),  # the line cut to its last word
+        ("wife_full_name", "THỊ THÌN"),  # the surname lost to the layout
         ("place_of_birth", "Quảng Nam"),  # the line cut to its province
     ],
 )
