@@ -501,9 +501,9 @@ def set_phrase_whole(name: str, value: Any) -> bool:
     of the titles ("GIẤY PHÉP XÂY DỰNG", not its subtitle or a file name above it); an
     authority names its unit after "ỦY BAN NHÂN DÂN"; a result's number carries its type
     ("2140/GXN-UBND"); a person's name has two words at least and opens with a known
-    surname; a place of birth or
-    death names more than its province. Readers agree just as well on the wrong line of a
-    page, or on a line cut short, so agreement alone cannot vouch for these."""
+    surname; a place of birth or death names more than its province. Readers agree just
+    as well on the wrong line of a page, or on a line cut short, so agreement alone
+    cannot vouch for these."""
     if not isinstance(value, str):
         return True
     folded = fold(value)
