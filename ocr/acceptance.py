@@ -520,6 +520,8 @@ def set_phrase_whole(name: str, value: Any) -> bool:
         )
     if name == "result_number":
         return bool(_RESULT_NUMBER.match(value))
+    if name == "book_number" and "/" in value:
+        return bool(_BOOK_NUMBER.match(value))  # "08/1987", not "08/198"
     if normalize.field_kind(name) == "name":
         # Two words at least, the first a surname the lexicon knows: a name whose
         # surname the layout lost ("THỊ THÌN" for VÕ THỊ THÌN) reads well to both
@@ -532,6 +534,7 @@ def set_phrase_whole(name: str, value: Any) -> bool:
 
 
 _FILE_NAME = re.compile(r"\.\s*(pdf|jpe?g|png|docx?)\b", re.IGNORECASE)
+_BOOK_NUMBER = re.compile(r"^\d{1,3}/\d{4}$")
 _RESULT_NUMBER = re.compile(r"^\d{1,6}(/\d{4})?/[A-ZĐ][A-ZĐ0-9.-]*$")  # 12/2024/QĐ-UBND too
 # A place of one unit's name alone ("Quảng Nam", "Tỉnh Quảng Nam"): the line cut to its end.
 _PROVINCE_ALONE = re.compile(r"^(tinh |thanh pho )?[a-z]+( [a-z]+)?$")

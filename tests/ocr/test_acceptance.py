@@ -272,6 +272,7 @@ def test_an_authority_read_without_its_committee_line_is_not_sure():
         ("result_number", "1778GPXD"),  # its slash lost
         ("wife_full_name", "TIỆP"),  # the line cut to its last word
         ("wife_full_name", "THỊ THÌN"),  # the surname lost to the layout
+        ("book_number", "08/198"),  # the year's last digit lost
         ("place_of_birth", "Quảng Nam"),  # the line cut to its province
     ],
 )
@@ -285,6 +286,8 @@ def test_values_cut_short_or_run_together_are_not_sure(name, value):
         ("issuing_authority", "UỶ BAN NHÂN DÂN QUẬN 3"),
         ("result_number", "2140/GXN-UBND"),
         ("result_number", "12/2024/QĐ-UBND"),
+        ("book_number", "08/1987"),
+        ("book_number", "08"),
         ("wife_full_name", "NGUYỄN HỒNG TIỆP"),
         ("place_of_birth", "Xã Trà Giang, Huyện Bắc Trà My, Tỉnh Quảng Nam"),
         ("place_of_birth", "Bệnh viện Đa khoa Tỉnh Thanh Hóa"),
