@@ -8,7 +8,7 @@ setup:
 
 run: setup
 	@for t in birth death marriage dossier_result; do \
-	  .venv/bin/sohoa samples --out $(SAMPLES)/$$t --types $$t --count 3 --seed 1987 || exit 1; \
+	  .venv/bin/sohoa samples --out $(SAMPLES)/$$t --types $$t --count 3 --seed 1987 --year 2024 || exit 1; \
 	  .venv/bin/sohoa upload $(SAMPLES)/$$t --unit 25920 --book-type $$t --year 2024 --volume 01 || exit 1; \
 	done
 	.venv/bin/sohoa samples --out $(SAMPLES)/rejects --count 0 --rejects 2 --seed 1987

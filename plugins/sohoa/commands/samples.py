@@ -39,6 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--dpi", type=int, default=None, help="fix the resolution (default: drawn per file)"
     )
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="only records registered in this year, as in one year's register book (scan profiles)",
+    )
     paper = parser.add_mutually_exclusive_group()
     paper.add_argument(
         "--security-paper",
@@ -79,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
             rejects=args.rejects,
             dpi=args.dpi,
             security_paper=args.security_paper,
+            year=args.year,
         )
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc

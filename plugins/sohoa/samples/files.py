@@ -13,7 +13,8 @@ from PIL import Image
 from ocr.errors import ConfigurationError, InputFileError
 from sohoa.samples import documents
 from sohoa.samples.degrade import Knobs
-from sohoa.samples.page import REALISTIC, render_document
+from sohoa.samples.facts import LATEST
+from sohoa.samples.page import REALISTIC, render_document, scan_content
 
 FORMATS = {"png": "png", "jpeg": "jpg", "jpg": "jpg", "tiff": "tif", "tif": "tif", "pdf": "pdf"}
 MULTI_PAGE = {"tif", "pdf"}
@@ -114,6 +115,7 @@ def write_samples(
     rejects: int = 0,
     dpi: int | None = None,
     security_paper: bool | None = None,
+    year: int | None = None,
 ) -> list[Path]:
     """Write ``count`` record files (then ``rejects`` reject pages) and their truth files.
 
@@ -124,6 +126,9 @@ def write_samples(
 
     A single-page phone photo is always written as JPEG and a screenshot as PNG (what a
     phone makes), whatever ``formats`` says; scans take the formats in turn.
+
+    ``year`` keeps only records registered (results: issued) that year, as one year's
+    register book holds; scan profiles only.
     """
     types = list(doc_types or documents.DOC_TYPES)
     for t in types:
@@ -131,6 +136,8 @@ def write_samples(
             raise ConfigurationError(
                 f"unknown document type {t!r}; choose from {', '.join(documents.DOC_TYPES)}"
             )
+    if year is not None and profile in REALISTIC:
+        raise ConfigurationError(f"a year works with the scan profiles, not {profile!r}")
     if count < 0 or rejects < 0 or pages_per_file < 1:
         raise ConfigurationError("count and rejects must be >= 0, pages per file >= 1")
     if dpi is not None and not 72 <= dpi <= 600:
@@ -148,7 +155,7 @@ def write_samples(
     written: list[Path] = []
     for i in range(count):
         doc_type = types[i % len(types)]
-        seeds = [master.getrandbits(48) for _ in range(pages_per_file)]
+        seeds = [_draw_seed(master, doc_type, profile, year) for _ in range(pages_per_file)]
         written.append(
             _write_file(
                 out_dir / f"{doc_type}-{i + 1:04d}.{exts[i % len(exts)]}",
@@ -170,6 +177,26 @@ def write_samples(
             )
         )
     return written
+
+
+# The field that dates a record in its book; enough draws to find any year the generator
+# covers (a birth's year is about 1 in 60), few enough to fail fast outside it.
+_DATED_BY = {"dossier_result": "result_date"}
+_YEAR_DRAWS = 3000
+
+
+def _draw_seed(master: random.Random, doc_type: str, profile: str, year: int | None) -> int:
+    """The next page seed, or with ``year`` the next one whose record is of that year."""
+    if year is not None and year > LATEST.year:
+        raise ConfigurationError(f"the generator dates nothing after {LATEST:%d/%m/%Y}")
+    for _ in range(_YEAR_DRAWS if year is not None else 1):
+        seed = master.getrandbits(48)
+        if year is None:
+            return seed
+        doc = scan_content(doc_type, seed, profile)[0]
+        if str(doc.form.fields[_DATED_BY.get(doc_type, "registration_date")])[:4] == str(year):
+            return seed
+    raise ConfigurationError(f"the generator makes no {doc_type} record of {year}")
 
 
 _PHONE_FORMATS = {"photo": "jpg", "screenshot": "png"}

@@ -52,6 +52,19 @@ def _place_stamp(
     marks.stamp(image, (cx, cy), radius, doc.stamp_text, rng, family)
 
 
+def scan_content(
+    doc_type: str, seed: int, profile: str, knobs: degrade.Knobs | None = None
+) -> tuple[documents.Document, random.Random, degrade.Knobs, random.Random]:
+    """The record a scan profile's page holds, before any drawing, with the streams
+    rendering goes on with: cheap (a few ms), so a caller can look for a seed whose
+    record it wants (say, one registered in a given year) without rendering pages."""
+    content_rng = random.Random(f"{seed}/{doc_type}/content")
+    knob_rng = random.Random(f"{seed}/knobs/{profile}")
+    sampled = degrade.sample_knobs(profile, knob_rng)
+    knobs = knobs or sampled
+    return BUILDERS[doc_type](content_rng, knobs.leaders), content_rng, knobs, knob_rng
+
+
 def render_document(
     doc_type: str,
     seed: int,
@@ -80,13 +93,9 @@ def render_document(
         )
     if captured_as not in (None, "scan"):
         raise ValueError(f"profile {profile!r} makes scans; use 'realistic' for {captured_as}s")
-    content_rng = random.Random(f"{seed}/{doc_type}/content")
-    knob_rng = random.Random(f"{seed}/knobs/{profile}")
-    sampled = degrade.sample_knobs(profile, knob_rng)
-    knobs = knobs or sampled
+    doc, content_rng, knobs, knob_rng = scan_content(doc_type, seed, profile, knobs)
     if dpi is not None:
         knobs = replace(knobs, dpi=dpi)
-    doc = BUILDERS[doc_type](content_rng, knobs.leaders)
     family = content_rng.choices(list(FAMILIES), weights=[6, 3, 1])[0]
     dpi = knobs.dpi
     size = (round(A4_INCHES[0] * dpi), round(A4_INCHES[1] * dpi))

@@ -108,3 +108,23 @@ def test_missing_truth_is_an_input_error(tmp_path):
     Image.new("RGB", (10, 10), "white").save(scan)
     with pytest.raises(InputFileError, match="truth"):
         load_truth(scan)
+
+
+def test_a_year_keeps_only_records_of_that_year(tmp_path):
+    # One year's register book: the demo uploads these into a 2024 book, where a record
+    # of another year is flagged `registration_year_outside_book`.
+    paths = write_samples(
+        tmp_path, 4, 1987, doc_types=["birth", "death", "marriage", "dossier_result"], year=2024
+    )
+    dates = []
+    for path in paths:
+        fields = load_truth(path)["pages"][0]["fields"]
+        dates.append(fields.get("registration_date") or fields["result_date"])
+    assert len(dates) == 4 and all(d.startswith("2024-") for d in dates), dates
+
+
+def test_a_year_the_generator_cannot_make_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigurationError, match="nothing after"):
+        write_samples(tmp_path, 1, 0, doc_types=["birth"], year=2031)
+    with pytest.raises(ConfigurationError, match="scan profiles"):
+        write_samples(tmp_path, 1, 0, profile="realistic", year=2024)
