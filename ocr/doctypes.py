@@ -21,9 +21,9 @@ UNKNOWN = "unknown"  # a page whose type was not recognised: a record type, neve
 
 @dataclass(frozen=True)
 class Role:
-    """One person a record is about and the fields that describe them (``None``: the
-    type has no such field). ``default_sex`` is the sex when the field is empty (a
-    husband is male)."""
+    """One person a record is about and the fields that describe them, which the linking
+    of people compares (``place_of_birth`` is ``None`` where the type prints none).
+    ``default_sex`` is the sex when the field is empty (a husband is male)."""
 
     role: str
     name: str
@@ -56,7 +56,8 @@ class DocType:
       (``schemas/json/<name>.schema.json``);
     - ``required``: those every form of the type prints and the population database cannot
       do without (docs/checks.md);
-    - ``roles``: who the record is about; the role ``spouse`` fills ``spouse_person_id``;
+    - ``roles``: who the record is about, each linked to a person of the population
+      database (a marriage's wife is its ``spouse_person_id``);
     - ``typed``: typed column of ``civil_record`` -> the field that fills it;
     - ``export``: the export spreadsheet's value columns, in order;
     - ``vi``, ``vi_book``, ``vi_report``, ``en``: its names for a clerk, for its register
