@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ocr import acceptance, lexicon
+from ocr import acceptance, doctypes, lexicon
 from ocr.checks import label, parse_date
 from ocr.errors import ConfigurationError
 from ocr.normalize import field_kind
@@ -25,8 +25,8 @@ from ocr.record import Issue, PageRecord
 from ocr.rules import Rule
 from ocr.units import communes_of_code, place_in_book, place_unit
 
-CIVIL_TYPES = ("birth", "death", "marriage")
-BOOK_TYPES = (*CIVIL_TYPES, "dossier_result")
+CIVIL_TYPES = doctypes.civil_names()
+BOOK_TYPES = doctypes.names()
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ message a clerk understands. The checks never change values; they only say what 
 Messages name the field and the fault but never repeat a name, an ID number or an address
 (issues end up in logs and reports); dates are quoted because the clerk must compare them.
 
-Required fields per document type (:data:`REQUIRED`) are the ones every form of that type
-prints and that the population database cannot do without:
+Required fields per document type (:data:`REQUIRED`, from :mod:`ocr.doctypes`) are the
+ones every form of that type prints and that the population database cannot do without:
 
 - ``birth``: the child's full_name, date_of_birth, sex and place_of_birth, and the
   registration (registration_place, registration_date, registration_number). Parents are
@@ -32,6 +32,7 @@ import re
 from datetime import date
 from typing import Any
 
+from ocr import doctypes
 from ocr.datewords import words_to_date
 from ocr.lexicon import is_ethnic_group
 from ocr.normalize import DOSSIER_CODE, field_kind
@@ -40,24 +41,7 @@ from ocr.record import Issue
 from ocr.rules import Rule
 from ocr.units import legacy_province_codes, resolve_place
 
-REGISTRATION = ("registration_place", "registration_date", "registration_number")
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "birth": ("full_name", "date_of_birth", "sex", "place_of_birth", *REGISTRATION),
-    "death": ("full_name", "date_of_death", "place_of_death", *REGISTRATION),
-    "marriage": (
-        "husband_full_name",
-        "husband_date_of_birth",
-        "wife_full_name",
-        "wife_date_of_birth",
-        *REGISTRATION,
-    ),
-    "dossier_result": (
-        "document_title",
-        "result_number",
-        "result_date",
-        "issuing_authority",
-    ),
-}
+REQUIRED: dict[str, tuple[str, ...]] = {t.name: t.required for t in doctypes.REGISTRY.values()}
 PARENT_ENTRIES = ("name", "birth_year", "ethnicity", "nationality", "residence")
 SPOUSE_ENTRIES = ("date_of_birth", "ethnicity", "nationality", "residence")
 WARNING_RULES = frozenset({"place_unresolved"})

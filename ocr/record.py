@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-DocType = Literal["birth", "death", "marriage", "dossier_result", "unknown"]
+from ocr import doctypes
+
 Status = Literal["auto_accepted", "needs_review", "rejected"]
-DOC_TYPES: tuple[str, ...] = ("birth", "death", "marriage", "dossier_result")
+DOC_TYPES: tuple[str, ...] = doctypes.names()
 
 BBox = tuple[int, int, int, int]  # x, y, width, height in pixels of the page as uploaded
 

@@ -18,14 +18,12 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ocr import doctypes
+
 # --- document types --------------------------------------------------------------------
 
-DOC_TYPE_LABELS = {
-    "birth": "Khai sinh",
-    "death": "Khai tử",
-    "marriage": "Kết hôn",
-    "dossier_result": "Kết quả hồ sơ TTHC",
-    "unknown": "Chưa rõ loại",
+DOC_TYPE_LABELS = {t.name: t.vi for t in doctypes.REGISTRY.values()} | {
+    doctypes.UNKNOWN: "Chưa rõ loại"
 }
 
 # --- fields ----------------------------------------------------------------------------

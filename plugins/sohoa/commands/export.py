@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-BOOK_TYPES = ("birth", "death", "marriage", "dossier_result")
+from ocr import doctypes
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     what = p.add_subparsers(dest="what", metavar="WHAT", required=True)
     book = what.add_parser("book", help="a register book: a PDF and a spreadsheet row per record")
     book.add_argument("--unit", required=True, help="administrative unit code, e.g. 25920")
-    book.add_argument("--book-type", required=True, choices=BOOK_TYPES)
+    book.add_argument("--book-type", required=True, choices=doctypes.names())
     book.add_argument("--year", required=True, type=int)
     book.add_argument("--volume", required=True)
     book.add_argument("--out", required=True, type=Path, help="the zip file to write")

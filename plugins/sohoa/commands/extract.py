@@ -17,6 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ocr import doctypes
+
 if TYPE_CHECKING:
     from ocr.files import FileReading
 
@@ -40,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     book = p.add_argument_group("the register book the pages belong to (optional)")
     book.add_argument("--unit", help="code of the unit that keeps the book, e.g. 25920")
-    book.add_argument("--book-type", choices=("birth", "death", "marriage", "dossier_result"))
+    book.add_argument("--book-type", choices=doctypes.names())
     book.add_argument("--year", type=int, help="the book's year")
     p.set_defaults(func=run)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ocr import doctypes
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("load", help="check and load extracted records (JSON Lines) of one book")
@@ -17,9 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "records", metavar="RECORDS.jsonl", help="output of `sohoa extract`; - for stdin"
     )
     p.add_argument("--unit", required=True, help="code of the unit that keeps the book")
-    p.add_argument(
-        "--book-type", required=True, choices=["birth", "death", "marriage", "dossier_result"]
-    )
+    p.add_argument("--book-type", required=True, choices=doctypes.names())
     p.add_argument("--year", required=True, type=int, help="year of the register book")
     p.add_argument("--volume", required=True, help="volume (quyển số) of the book")
     p.add_argument("--declared-entries", type=int, help="entries the book declares")

@@ -20,6 +20,8 @@ import json
 import os
 import sys
 
+from ocr import doctypes
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("review", help="list, show, correct, confirm, type in or reject pages")
@@ -42,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--type",
         required=True,
         dest="doc_type",
-        choices=["birth", "death", "marriage", "dossier_result"],
+        choices=doctypes.names(),
     )
     ent.add_argument("values", nargs="+", metavar="FIELD=VALUE")
     for op in (con, ent):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ocr import doctypes
+
 PROFILES = ("clean", "mixed", "harsh", "realistic", "photo")
 ALL_FORMATS = ("png", "jpeg", "tiff", "pdf")
 
@@ -27,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--types",
         default=None,
-        help="comma list of birth,death,marriage,dossier_result (default: all)",
+        help=f"comma list of {doctypes.choices_text()} (default: all)",
     )
     parser.add_argument("--pages-per-file", type=int, default=1)
     parser.add_argument(

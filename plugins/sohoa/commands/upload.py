@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-BOOK_TYPES = ("birth", "death", "marriage", "dossier_result")
+from ocr import doctypes
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "paths", nargs="+", type=Path, metavar="PATH", help="image or PDF files, or folders of them"
     )
     p.add_argument("--unit", required=True, help="administrative unit code, e.g. 25920")
-    p.add_argument("--book-type", required=True, choices=BOOK_TYPES)
+    p.add_argument("--book-type", required=True, choices=doctypes.names())
     p.add_argument("--year", required=True, type=int, help="the register book's year")
     p.add_argument("--volume", required=True, help="the register book's volume, e.g. 01")
     p.add_argument(

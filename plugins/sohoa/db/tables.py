@@ -33,6 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ocr import doctypes
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -57,8 +59,8 @@ def machine_key(type_: String) -> String:
     return type_.with_variant(type_.__class__(type_.length, collation="C"), "postgresql")
 
 
-BOOK_TYPES = ("birth", "death", "marriage", "dossier_result")
-DOC_TYPES = (*BOOK_TYPES, "unknown")
+BOOK_TYPES = doctypes.names()
+DOC_TYPES = doctypes.record_names()
 SCAN_STATUSES = ("loaded", "in_review", "rejected")
 RECORD_ORIGINS = ("auto_accepted", "reviewed", "typed")
 FIELD_ORIGINS = ("auto_accepted", "confirmed", "corrected", "typed")

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 
+from ocr import doctypes
 from ocr.errors import ConfigurationError
 from ocr.text import fold
 from sohoa.db.tables import (
@@ -30,7 +31,7 @@ from sohoa.db.tables import (
 )
 from sohoa.dossiers.lookup_key import lookup_digest
 
-_TYPE_ORDER = {"birth": 0, "marriage": 1, "death": 2, "dossier_result": 3}
+_TYPE_ORDER = {t.name: t.life_order for t in doctypes.REGISTRY.values()}
 
 
 @dataclass

@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from ocr import doctypes
 from ocr.errors import ConfigurationError
-from ocr.record import DOC_TYPES
 from sohoa.landing.store import Landing
 
 INCOMING = "incoming"
@@ -36,7 +36,7 @@ RUNS = "runs"
 DOSSIERS = "dossiers"
 SIDECAR = "meta.json"
 REASON = "reason.txt"
-BOOK_TYPES = DOC_TYPES  # birth, death, marriage, dossier_result
+BOOK_TYPES = doctypes.names()
 _SAFE = re.compile(r"[^0-9A-Za-z._-]+")
 
 

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
+from ocr import doctypes
 from ocr.errors import InputFileError
 from ocr.rules import UNKNOWN_DOC_TYPE_RULES, Rule
 from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
@@ -502,8 +503,7 @@ def _issue(field_name: str | None, rule: Rule, message: str) -> dict[str, Any]:
 
 def _number(rec: dict[str, Any], doc_type: str | None) -> str | None:
     """The record's registration number (only that field is read: this runs per record)."""
-    key = "result_number" if doc_type == "dossier_result" else "registration_number"
-    found = rec.get("fields", {}).get(key)
+    found = rec.get("fields", {}).get(doctypes.number_field(doc_type))
     return number_text(found.get("value") if found else None)
 
 

@@ -9,13 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-# Where the typed subject columns come from, per doc type. A marriage has two subjects
-# (``civil_record.person_id`` and ``spouse_person_id``), so its subject columns stay empty.
-SUBJECT_FIELDS = {
-    "birth": ("full_name", "date_of_birth", "sex", "personal_id"),
-    "death": ("full_name", "date_of_birth", "sex", "personal_id"),
-    "dossier_result": ("applicant_name", None, None, "applicant_personal_id"),
-}
+from ocr import doctypes
 
 
 def to_date(value: Any) -> date | None:
@@ -40,8 +34,7 @@ def value_text(value: Any) -> str:
 
 def registration_number(fields: dict[str, Any], doc_type: str) -> str | None:
     """The record's number in its book (``result_number`` for a dossier result)."""
-    key = "result_number" if doc_type == "dossier_result" else "registration_number"
-    return number_text(fields.get(key))
+    return number_text(fields.get(doctypes.number_field(doc_type)))
 
 
 def number_text(value: Any) -> str | None:
@@ -49,15 +42,8 @@ def number_text(value: Any) -> str | None:
     return None if value in (None, "") else value_text(value)
 
 
-TYPED_COLUMNS = (
-    "registration_number",
-    "registration_date",
-    "registration_place",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "personal_id",
-)
+TYPED_COLUMNS = doctypes.TYPED_COLUMNS
+_DATES = frozenset({"registration_date", "date_of_birth"})
 
 
 def typed_columns(doc_type: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -66,15 +52,18 @@ def typed_columns(doc_type: str, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def typed_values(doc_type: str, values: dict[str, Any]) -> tuple[Any, ...]:
-    """The values of :data:`TYPED_COLUMNS`, in that order (the loader's positional rows)."""
-    dossier = doc_type == "dossier_result"
-    name, dob, sex, pid = SUBJECT_FIELDS.get(doc_type, (None, None, None, None))
-    return (
-        registration_number(values, doc_type),
-        to_date(values.get("result_date" if dossier else "registration_date")),
-        values.get("issuing_authority" if dossier else "registration_place"),
-        values.get(name) if name else None,
-        to_date(values.get(dob)) if dob else None,
-        values.get(sex) if sex else None,
-        values.get(pid) if pid else None,
-    )
+    """The values of :data:`TYPED_COLUMNS`, in that order (the loader's positional rows).
+
+    Which field fills which column is the type's (:mod:`ocr.doctypes`): a marriage has two
+    subjects (``person_id`` and ``spouse_person_id``), so its subject columns stay empty."""
+    source = doctypes.typed_fields(doc_type)
+    out: list[Any] = []
+    for column in TYPED_COLUMNS:
+        name = source.get(column)
+        value = values.get(name) if name else None
+        if column == "registration_number":
+            value = number_text(value)
+        elif column in _DATES:
+            value = to_date(value)
+        out.append(value)
+    return tuple(out)

@@ -38,6 +38,7 @@ from zlib import crc32
 
 from sqlalchemy import Connection, text
 
+from ocr import doctypes
 from sohoa.db.tables import person, person_duplicate_flag
 from sohoa.load.bulk import allocate_ids, insert_tuples, rows_where_in
 from sohoa.load.values import to_date
@@ -205,41 +206,23 @@ class _Index:
         return [seen[i] for i in sorted(seen, key=lambda i: (i < 0, abs(i)))]
 
 
-# Who a record is about, per type: (role, name field, date of birth field, sex field,
-# sex when the field is empty, ID field, place of birth field).
-_PEOPLE_FIELDS: dict[str, tuple[tuple[str, str, str, str, str | None, str, str | None], ...]] = {
-    "birth": (
-        ("subject", "full_name", "date_of_birth", "sex", None, "personal_id", "place_of_birth"),
-    ),
-    "death": (("subject", "full_name", "date_of_birth", "sex", None, "personal_id", None),),
-    "marriage": (
-        ("husband", "husband_full_name", "husband_date_of_birth", "husband_sex", "male",
-         "husband_personal_id", None),
-        ("wife", "wife_full_name", "wife_date_of_birth", "wife_sex", "female",
-         "wife_personal_id", None),
-    ),
-    "dossier_result": (
-        ("applicant", "applicant_name", "applicant_date_of_birth", "applicant_sex", None,
-         "applicant_personal_id", None),
-    ),
-}  # fmt: skip
-
-
 def subjects_of(doc_type: str, values: dict[str, Any]) -> list[tuple[str, Identity]]:
-    """(role, identity) for each person a record is about; a marriage has two."""
+    """(role, identity) for each person a record is about (the type's ``roles`` in
+    :mod:`ocr.doctypes`); a marriage has two."""
     found = []
     get = values.get
-    for role, name_f, dob_f, sex_f, sex, pid_f, place_f in _PEOPLE_FIELDS.get(doc_type, ()):
-        name = get(name_f)
+    entry = doctypes.find(doc_type)
+    for who in entry.roles if entry else ():
+        name = get(who.name)
         if name:
             ident = Identity(
                 str(name),
-                to_date(get(dob_f)),
-                get(sex_f) or sex,
-                get(place_f) if place_f else None,
-                get(pid_f),
+                to_date(get(who.date_of_birth)),
+                get(who.sex) or who.default_sex,
+                get(who.place_of_birth) if who.place_of_birth else None,
+                get(who.personal_id),
             )
-            found.append((role, ident))
+            found.append((who.role, ident))
     return found
 
 

@@ -22,74 +22,11 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from ocr import doctypes
 from ocr.errors import ConfigurationError
 from sohoa.db.tables import civil_record, register_book, scan, unit
 
-COLUMNS: dict[str, list[str]] = {
-    "birth": [
-        "full_name",
-        "date_of_birth",
-        "sex",
-        "ethnicity",
-        "nationality",
-        "place_of_birth",
-        "hometown",
-        "personal_id",
-        "mother_name",
-        "mother_birth_year",
-        "mother_ethnicity",
-        "mother_nationality",
-        "mother_residence",
-        "father_name",
-        "father_birth_year",
-        "father_ethnicity",
-        "father_nationality",
-        "father_residence",
-        "registration_place",
-        "registration_date",
-        "book_number",
-    ],
-    "death": [
-        "full_name",
-        "date_of_birth",
-        "sex",
-        "ethnicity",
-        "nationality",
-        "personal_id",
-        "date_of_death",
-        "time_of_death",
-        "place_of_death",
-        "cause_of_death",
-        "registration_place",
-        "registration_date",
-        "book_number",
-    ],
-    "marriage": [
-        *(
-            f"{who}_{f}"
-            for who in ("husband", "wife")
-            for f in (
-                "full_name",
-                "date_of_birth",
-                "ethnicity",
-                "nationality",
-                "residence",
-                "personal_id",
-            )
-        ),
-        "registration_place",
-        "registration_date",
-        "book_number",
-    ],
-    "dossier_result": [
-        "dossier_code",
-        "document_title",
-        "result_date",
-        "issuing_authority",
-        "applicant_name",
-        "applicant_personal_id",
-    ],
-}
+COLUMNS: dict[str, list[str]] = {t.name: list(t.export) for t in doctypes.REGISTRY.values()}
 PDF_DPI = 200
 
 

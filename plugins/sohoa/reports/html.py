@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from ocr import doctypes
 from sohoa.kpi.indicators import INDICATORS
 from sohoa.kpi.units import province_name
 from sohoa.reports.tables import rejected_text, scope_text
@@ -92,12 +93,7 @@ CHART_LABELS = {
             "digitization_rate": "Số hóa hồ sơ, kết quả",
             "reuse_rate": "Sử dụng lại dữ liệu số hóa",
         },
-        book_types={
-            "birth": "khai sinh",
-            "death": "khai tử",
-            "marriage": "kết hôn",
-            "dossier_result": "kết quả TTHC",
-        },
+        book_types={t.name: t.vi_report for t in doctypes.REGISTRY.values()},
     ),
 }
 

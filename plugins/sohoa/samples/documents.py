@@ -1,4 +1,4 @@
-"""The four document types of docs/documents.md, each in the label variants of its eras.
+"""The document types of :mod:`ocr.doctypes`, each in the label variants of its eras.
 
 A builder draws the facts (:mod:`sohoa.samples.facts`), picks the era from the
 registration date, and writes the page through :class:`~sohoa.samples.form.Form`.
@@ -10,12 +10,13 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ocr import doctypes
 from ocr.datewords import date_to_words
 from sohoa.samples import facts, places
 from sohoa.samples.form import Form, era_of, fmt_date, upper_name
 from sohoa.samples.layout import Columns, Flow, Gap, Span
 
-DOC_TYPES = ("birth", "death", "marriage", "dossier_result")
+DOC_TYPES = doctypes.names()  # each has a builder below, named after it
 
 
 @dataclass

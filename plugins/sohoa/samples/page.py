@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 from PIL import Image
 
+from ocr import doctypes
 from sohoa.samples import degrade, documents, marks, paper
 from sohoa.samples.layout import FAMILIES, render
 
@@ -21,7 +22,7 @@ BUILDERS = {name: getattr(documents, name) for name in documents.DOC_TYPES}
 # (photos, scans and screenshots mixed) and "photo" (the same pages, all phone photos).
 REALISTIC = ("realistic", "photo")
 PROFILES = (*degrade.PROFILES, *REALISTIC)
-CERTIFICATES = ("birth", "death", "marriage")  # printed on security paper, when it is used
+CERTIFICATES = doctypes.certificate_names()  # printed on security paper, when it is used
 
 
 def _overlaps(a: list[float], b: list[float]) -> bool:

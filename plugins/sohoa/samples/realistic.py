@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import numpy as np
 from PIL import Image
 
+from ocr import doctypes
 from sohoa.samples import (
     capture,
     degrade,
@@ -41,8 +42,9 @@ CAPTURE_SHARES = {"photo": 0.5, "scan": 0.4, "screenshot": 0.1}
 OLD_TONE_SHARE = 0.25
 PHONE_DPI = 72
 UNSEEN_FONT_SHARE = 0.75
-SECURITY_PAPER = {"birth": 0.95, "marriage": 0.9, "death": 0.6, "dossier_result": 0.0}
-CERTIFICATES = tuple(t for t, share in SECURITY_PAPER.items() if share)
+# How often a certificate is on security paper (other types never are).
+SECURITY_PAPER = {"birth": 0.95, "marriage": 0.9, "death": 0.6}
+CERTIFICATES = doctypes.certificate_names()
 NAME_FIELDS = (
     "full_name",
     "mother_name",
@@ -87,7 +89,8 @@ def draw_style(doc_type: str, rng: random.Random) -> Style:
         family=family,
         typewriter="free-mono" if rng.random() < 0.6 else "typewriter",
         # An electronic copy is a file: no paper to print on.
-        security_paper=capture_kind != "screenshot" and rng.random() < SECURITY_PAPER[doc_type],
+        security_paper=capture_kind != "screenshot"
+        and rng.random() < SECURITY_PAPER.get(doc_type, 0.0),
         margins_cm=(
             round(rng.uniform(1.8, 3.2), 2),
             round(rng.uniform(1.2, 2.5), 2),

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ocr import doctypes
 from sohoa.samples import degrade
 from sohoa.samples.page import A4_INCHES, render_document
 
@@ -30,7 +31,7 @@ def reject_page(kind: str, seed: int, dpi: int | None = None) -> tuple[Image.Ima
         arr = _blank(size, rng, gen)
     elif kind == "blurred":
         page, _ = render_document(
-            rng.choice(["birth", "death", "marriage"]), rng.getrandbits(32), "clean", dpi=dpi
+            rng.choice(doctypes.civil_names()), rng.getrandbits(32), "clean", dpi=dpi
         )
         sigma = round(dpi * rng.uniform(0.045, 0.07), 1)
         arr = _heavy_blur(np.asarray(page, dtype=np.float32), sigma)

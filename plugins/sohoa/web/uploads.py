@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from sqlalchemy import Engine, insert
 
+from ocr import doctypes
 from ocr.errors import ConfigurationError
 from ocr.loading import format_of_head, other_kind
 from sohoa.db.tables import upload_batch, upload_file
@@ -35,12 +36,7 @@ from sohoa.landing.zone import safe_part
 
 log = logging.getLogger(__name__)
 
-BOOK_TYPE_LABELS = {
-    "birth": "Sổ đăng ký khai sinh",
-    "death": "Sổ đăng ký khai tử",
-    "marriage": "Sổ đăng ký kết hôn",
-    "dossier_result": "Kết quả hồ sơ (một cửa)",
-}
+BOOK_TYPE_LABELS = {t.name: t.vi_book for t in doctypes.REGISTRY.values()}
 OUTCOME_LABELS = {
     "uploaded": "Đã nhận",
     "skipped_uploaded": "Bỏ qua: tệp này đã được tải lên trước đây",
