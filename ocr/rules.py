@@ -83,7 +83,10 @@ class Rule(StrEnum):
     DOC_TYPE_MISMATCH = "doc_type_mismatch"
     UNKNOWN_DOC_TYPE = "unknown_doc_type"
     NEEDS_REVIEW = "needs_review"
-    REQUIRED = "required"  # review items loaded before the loader said required_missing
+
+    # Names no stage gives any more, kept for the review items and audit notes stored with them.
+    REQUIRED = "required"  # the loader's name for a missing registration number
+    BOOK_YEAR_MISMATCH = "book_year_mismatch"  # now registration_year_outside_book
 
 
 READER_RULES = frozenset(
@@ -118,10 +121,11 @@ LOADER_RULES = frozenset(
         Rule.DOC_TYPE_MISMATCH,
         Rule.UNKNOWN_DOC_TYPE,
         Rule.NEEDS_REVIEW,
-        Rule.REQUIRED,
     }
 )
-GATE_RULES = frozenset(Rule) - READER_RULES - LOADER_RULES
+RETIRED_RULES = frozenset({Rule.REQUIRED, Rule.BOOK_YEAR_MISMATCH})
+"""Names only stored review items carry: shown, never given."""
+GATE_RULES = frozenset(Rule) - READER_RULES - LOADER_RULES - RETIRED_RULES
 # The confidence the reader recorded is also a value the suites check (never below the
 # auto-accept threshold for a loaded record): both stages may report it, once per field.
 GATE_RULES |= {Rule.LOW_CONFIDENCE}
