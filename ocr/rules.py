@@ -129,7 +129,18 @@ GATE_RULES = frozenset(Rule) - READER_RULES - LOADER_RULES - RETIRED_RULES
 # The confidence the reader recorded is also a value the suites check (never below the
 # auto-accept threshold for a loaded record): both stages may report it, once per field.
 GATE_RULES |= {Rule.LOW_CONFIDENCE}
-UNKNOWN_DOC_TYPE_RULES = frozenset(
-    {Rule.UNKNOWN_TYPE, Rule.DOC_TYPE_UNKNOWN, Rule.UNKNOWN_DOC_TYPE}
-)
-"""Three names, one fact (the page's type is not known); reported once."""
+SAME_FACT: dict[str, Rule] = {
+    # The page's type is not known: the pipeline, the record checks and the loader.
+    Rule.DOC_TYPE_UNKNOWN: Rule.UNKNOWN_TYPE,
+    Rule.UNKNOWN_DOC_TYPE: Rule.UNKNOWN_TYPE,
+    # A page of another type than its book: the reader told the book, and the loader.
+    Rule.DOC_TYPE_NOT_BOOK_TYPE: Rule.DOC_TYPE_MISMATCH,
+    Rule.REQUIRED: Rule.REQUIRED_MISSING,
+}
+"""Names that stages give to one fact, by the name that stands for it."""
+
+
+def fact_of(rule: str) -> str:
+    """The name standing for the fault ``rule`` names: a review item lists a field's fault
+    once, whichever stages found it and under whichever of its names."""
+    return SAME_FACT.get(rule, rule)
