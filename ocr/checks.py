@@ -241,8 +241,15 @@ class _Checker:
             self.add(field, Rule.DATE_FORMAT, f"The {label(field)} '{value}' is not a date.")
             return
         parsed = parse_date(value)
-        if parsed is None or parsed.year < OLDEST_YEAR:
+        if parsed is None:
             self.add(field, Rule.DATE_INVALID, f"The {label(field)} {value} does not exist.")
+            return
+        if parsed.year < OLDEST_YEAR:
+            self.add(
+                field,
+                Rule.DATE_TOO_OLD,
+                f"The {label(field)} {value} is before {OLDEST_YEAR}: a misreading, not a record.",
+            )
             return
         if parsed > self.today:
             self.add(field, Rule.DATE_IN_FUTURE, f"The {label(field)} {value} is in the future.")

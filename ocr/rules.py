@@ -136,6 +136,8 @@ SAME_FACT: dict[str, Rule] = {
     # A page of another type than its book: the reader told the book, and the loader.
     Rule.DOC_TYPE_NOT_BOOK_TYPE: Rule.DOC_TYPE_MISMATCH,
     Rule.REQUIRED: Rule.REQUIRED_MISSING,
+    # A date that is no date: the record checks tell its shape apart, the suites do not.
+    Rule.DATE_FORMAT: Rule.DATE_INVALID,
 }
 """Names that stages give to one fact, by the name that stands for it."""
 

@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import get_args
 
 from ocr.record import Status
-from ocr.rules import GATE_RULES, LOADER_RULES, READER_RULES, RETIRED_RULES, Rule
+from ocr.rules import (
+    GATE_RULES,
+    LOADER_RULES,
+    READER_RULES,
+    RETIRED_RULES,
+    SAME_FACT,
+    Rule,
+    fact_of,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -72,3 +80,10 @@ def test_the_code_names_rules_by_their_members_only():
     assert REPO / "ocr" / "rules.py" in sources
     spelled = [hit for p in sources if p != REPO / "ocr" / "rules.py" for hit in _rule_strings(p)]
     assert spelled == []
+
+
+def test_each_fact_has_one_name_standing_for_it():
+    assert set(SAME_FACT) <= set(Rule) and set(SAME_FACT.values()) <= set(Rule)
+    assert not set(SAME_FACT.values()) & set(SAME_FACT)  # a name stands, or is stood for
+    assert fact_of("required") == fact_of("required_missing") == Rule.REQUIRED_MISSING
+    assert fact_of("parent_age") == "parent_age"

@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from ocr.checks import PARENT_MIN_AGE, WARNING_RULES, check_record, parse_date
-from ocr.rules import Rule
+from ocr.rules import Rule, fact_of
 from ocr.units import key
 from sohoa.load.book import BookMeta
 
@@ -97,17 +97,17 @@ def check_entry(
     ``source`` names the page for the gate's run (``{uri, page, sha256}``)."""
     values = {k: v for k, v in values.items() if v not in (None, "")}
     today = today or date.today()
-    found: dict[tuple[str | None, str], str] = {}
-    for issue in check_record(doc_type, values, today=today):
-        found.setdefault((issue.field, issue.rule), issue.message)
-    for field, rule, message in _book_checks(doc_type, values, book):
-        found.setdefault((field, rule), message)
+    found: dict[tuple[str | None, str], tuple[str, str]] = {}  # each fault once
+    checked = [(i.field, i.rule, i.message) for i in check_record(doc_type, values, today=today)]
+    checked += _book_checks(doc_type, values, book)
     if gate:
-        for issue in _gate_issues(doc_type, values, book, today, source):
-            found.setdefault((issue["field"], issue["rule"]), issue["message"])
+        gated = _gate_issues(doc_type, values, book, today, source)
+        checked += [(i["field"], i["rule"], i["message"]) for i in gated]
+    for field, rule, message in checked:
+        found.setdefault((field, fact_of(rule)), (rule, message))
     findings = [
         Finding(field, rule, message, _severity(rule, field, values))
-        for (field, rule), message in found.items()
+        for (field, _), (rule, message) in found.items()
         if rule not in READING_RULES
     ]
     return sorted(findings, key=lambda f: f.severity != ERROR)
