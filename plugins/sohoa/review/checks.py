@@ -21,7 +21,6 @@ in words) do not apply to values a person typed or vouched for.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +29,7 @@ from typing import Any
 from ocr.checks import PARENT_MIN_AGE, WARNING_RULES, check_record, parse_date
 from ocr.rules import Rule, fact_of
 from ocr.units import key
-from sohoa.load.book import BookMeta
+from sohoa.load.book import BookMeta, named_year
 
 ERROR, WARNING = "error", "warning"
 
@@ -190,19 +189,16 @@ def _book_checks(
                 f"registered in {registered.year}, in the book of {book.year}",
             )
         )
-    named = _NAMED_YEAR.search(str(values.get("book_number") or ""))
-    if named is not None and int(named[1]) != book.year:
+    named = named_year(values.get("book_number"))
+    if named is not None and named != book.year:
         out.append(
             (
                 "book_number",
                 Rule.BOOK_NUMBER_OUTSIDE_BOOK,
-                f"the book number names {named[1]}, the book is of {book.year}",
+                f"the book number names {named}, the book is of {book.year}",
             )
         )
     return out
-
-
-_NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")  # "05/2020": the year a book number names
 
 
 def _gate_issues(
