@@ -89,3 +89,11 @@ def test_each_fact_has_one_name_standing_for_it():
     assert not set(SAME_FACT.values()) & set(SAME_FACT)  # a name stands, or is stood for
     assert fact_of("required") == fact_of("required_missing") == Rule.REQUIRED_MISSING
     assert fact_of("parent_age") == "parent_age"
+
+
+def test_the_documented_owner_of_each_rule_is_its_owner():
+    text = (REPO / "docs" / "checks.md").read_text()
+    table = text.split("### Rule by rule", 1)[1].split("\n\n", 2)[1]
+    rows = [line.split("|")[1:3] for line in table.splitlines()[2:]]
+    documented = {rule.strip().strip("`"): owner.strip() for rule, owner in rows}
+    assert documented == {rule.value: stage.value for rule, stage in OWNER.items()}
