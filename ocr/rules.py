@@ -186,7 +186,7 @@ SAME_FACT: dict[str, Rule] = {
 """Names that stages give to one fact, by the name that stands for it."""
 
 
-def fact_of(rule: str) -> str:
-    """The name standing for the fault ``rule`` names: a review item lists a field's fault
-    once, whichever stages found it and under whichever of its names."""
-    return SAME_FACT.get(rule, rule)
+def fact_of(name: str) -> str:
+    """The name standing for the fault the rule ``name`` names: a review item lists a
+    field's fault once, whichever stages found it and under whichever of its names."""
+    return SAME_FACT.get(name, name)

@@ -102,8 +102,8 @@ def check_entry(
     if gate:
         gated = _gate_issues(doc_type, values, book, today, source)
         checked += [(i["field"], i["rule"], i["message"]) for i in gated]
-    for field, rule, message in checked:
-        found.setdefault((field, fact_of(rule)), (rule, message))
+    for field, name, message in checked:
+        found.setdefault((field, fact_of(name)), (name, message))
     findings = [
         Finding(field, rule, message, _severity(rule, field, values))
         for (field, _), (rule, message) in found.items()
