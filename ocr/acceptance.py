@@ -37,6 +37,7 @@ from ocr.engines import LineReading, Word, second_readers
 from ocr.fields import RawField
 from ocr.prepare import OCR_DPI, Prepared
 from ocr.record import FieldValue, Issue, PageRecord
+from ocr.rules import Rule
 from ocr.stages import stage
 from ocr.text import adds_marks, fold, nfc
 from ocr.units import resolve_place, whole_chain
@@ -549,7 +550,7 @@ def conclude(record: PageRecord) -> None:
     named = {i.field for i in record.issues if i.field}  # warnings too: a doubt is a doubt
     # Several required fields missing: the page's type or its layout was misread, and
     # two readers agreeing on a crop cannot vouch for which field the crop is.
-    form_in_doubt = sum(i.rule == "required_missing" for i in record.issues) >= 2
+    form_in_doubt = sum(i.rule == Rule.REQUIRED_MISSING for i in record.issues) >= 2
     for name, f in record.fields.items():
         if name in named:
             f.status, f.reason = CHECK, FAILED_CHECK
@@ -569,6 +570,6 @@ def conclude(record: PageRecord) -> None:
             f.status, f.reason = CHECK, DOUBTFUL
         if f.status != SURE and f.reason in _MESSAGES:
             message = _MESSAGES[f.reason].format(label=label(name))
-            record.issues.append(Issue(field=name, rule="low_confidence", message=message))
+            record.issues.append(Issue(field=name, rule=Rule.LOW_CONFIDENCE, message=message))
     every_field_sure = all(f.status == SURE for f in record.fields.values())
     record.status = "auto_accepted" if every_field_sure and not record.issues else "needs_review"

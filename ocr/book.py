@@ -99,9 +99,8 @@ def _place(record: PageRecord, name: str, book: Book | None) -> None:
                 f.confidence = min(f.confidence, lexicon.RESTORED_CAP)
                 # Restored by a list, not read: a person confirms it (docs/acceptance.md).
                 f.status, f.reason = acceptance.CHECK, acceptance.ARBITRATED
-            record.issues = [
-                i for i in record.issues if not (i.field == name and i.rule == "place_unresolved")
-            ]
+            unresolved = (name, Rule.PLACE_UNRESOLVED)
+            record.issues = [i for i in record.issues if (i.field, i.rule) != unresolved]
     if unit is not None:
         f.unit = unit.to_json()
 

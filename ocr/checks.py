@@ -44,7 +44,7 @@ from ocr.units import legacy_province_codes, resolve_place
 REQUIRED: dict[str, tuple[str, ...]] = {t.name: t.required for t in doctypes.REGISTRY.values()}
 PARENT_ENTRIES = ("name", "birth_year", "ethnicity", "nationality", "residence")
 SPOUSE_ENTRIES = ("date_of_birth", "ethnicity", "nationality", "residence")
-WARNING_RULES = frozenset({"place_unresolved"})
+WARNING_RULES = frozenset({Rule.PLACE_UNRESOLVED})
 OLDEST_YEAR = 1850  # older dates are misreadings, not records
 PARENT_MIN_AGE, PARENT_MAX_AGE = 12, 70
 
@@ -122,11 +122,11 @@ class _Checker:
 
     def run(self) -> list[Issue]:
         if self.doc_type not in REQUIRED:
-            self.add(None, "doc_type_unknown", "The document type was not recognised.")
+            self.add(None, Rule.DOC_TYPE_UNKNOWN, "The document type was not recognised.")
             return self.issues
         for field in REQUIRED[self.doc_type]:
             if field not in self.values:
-                self.add(field, "required_missing", f"The {label(field)} is missing.")
+                self.add(field, Rule.REQUIRED_MISSING, f"The {label(field)} is missing.")
         for field, value in self.values.items():
             self.check_format(field, value)
         self.check_order()
@@ -148,7 +148,7 @@ class _Checker:
         if "mother_name" not in self.values:
             self.add(
                 "mother_name",
-                "mother_missing",
+                Rule.MOTHER_MISSING,
                 "No mother's name could be read; check the page (a foundling's record has none).",
             )
         for parent in ("mother_", "father_"):
@@ -159,7 +159,7 @@ class _Checker:
                 if entry not in have and (parent != "mother_" or entry != "name"):
                     self.add(
                         parent + entry,
-                        "parent_entry_missing",
+                        Rule.PARENT_ENTRY_MISSING,
                         f"The {label(parent + entry)} could not be read, though other "
                         "entries of the same parent are there.",
                     )
@@ -176,7 +176,7 @@ class _Checker:
                 missing = ({"husband_", "wife_"} - have).pop() + entry
                 self.add(
                     missing,
-                    "spouse_entry_missing",
+                    Rule.SPOUSE_ENTRY_MISSING,
                     f"The {label(missing)} could not be read, though the other spouse's is there.",
                 )
 
@@ -189,31 +189,31 @@ class _Checker:
         elif kind == "time":
             m = _TIME.match(value) if isinstance(value, str) else None
             if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-                self.add(field, "time_format", f"The {label(field)} '{value}' is not a time.")
+                self.add(field, Rule.TIME_FORMAT, f"The {label(field)} '{value}' is not a time.")
         elif kind == "year":
             if not isinstance(value, int) or not OLDEST_YEAR <= value <= self.today.year:
-                self.add(field, "year_format", f"The {label(field)} '{value}' is not a year.")
+                self.add(field, Rule.YEAR_FORMAT, f"The {label(field)} '{value}' is not a year.")
         elif kind == "sex":
             if value not in ("male", "female"):
-                self.add(field, "sex_format", f"The {label(field)} must be Nam or Nữ.")
+                self.add(field, Rule.SEX_FORMAT, f"The {label(field)} must be Nam or Nữ.")
         elif kind == "name":
             if not isinstance(value, str) or any(c.isdigit() for c in value):
-                self.add(field, "name_format", f"The {label(field)} contains digits.")
+                self.add(field, Rule.NAME_FORMAT, f"The {label(field)} contains digits.")
         elif kind == "number":
             if not isinstance(value, str) or not any(c.isdigit() for c in value):
-                self.add(field, "number_format", f"The {label(field)} '{value}' has no digits.")
+                self.add(field, Rule.NUMBER_FORMAT, f"The {label(field)} '{value}' has no digits.")
         elif kind == "ethnicity":
             if not isinstance(value, str) or not is_ethnic_group(value):
                 self.add(
                     field,
-                    "ethnicity_unknown",
+                    Rule.ETHNICITY_UNKNOWN,
                     f"The {label(field)} '{value}' is not one of the 54 official ethnic groups.",
                 )
         elif kind == "place":
             if not isinstance(value, str) or not resolve_place(value)[2]:
                 self.add(
                     field,
-                    "place_unresolved",
+                    Rule.PLACE_UNRESOLVED,
                     f"The {label(field)} was not found in the list of administrative units; "
                     "please confirm it against the page.",
                 )
@@ -222,14 +222,21 @@ class _Checker:
 
     def check_date(self, field: str, value: Any) -> None:
         if not isinstance(value, str) or not _ISO_DATE.match(value):
-            self.add(field, "date_format", f"The {label(field)} '{value}' is not a date.")
+            self.add(field, Rule.DATE_FORMAT, f"The {label(field)} '{value}' is not a date.")
             return
         parsed = parse_date(value)
-        if parsed is None or parsed.year < OLDEST_YEAR:
-            self.add(field, "date_invalid", f"The {label(field)} {value} does not exist.")
+        if parsed is None:
+            self.add(field, Rule.DATE_INVALID, f"The {label(field)} {value} does not exist.")
+            return
+        if parsed.year < OLDEST_YEAR:
+            self.add(
+                field,
+                Rule.DATE_TOO_OLD,
+                f"The {label(field)} {value} is before {OLDEST_YEAR}: a misreading, not a record.",
+            )
             return
         if parsed > self.today:
-            self.add(field, "date_in_future", f"The {label(field)} {value} is in the future.")
+            self.add(field, Rule.DATE_IN_FUTURE, f"The {label(field)} {value} is in the future.")
             return
         self.dates[field] = parsed
 
@@ -237,7 +244,7 @@ class _Checker:
         if not isinstance(value, str) or not DOSSIER_CODE.match(value):
             self.add(
                 field,
-                "dossier_code_format",
+                Rule.DOSSIER_CODE_FORMAT,
                 f"The {label(field)} '{value}' does not look like 000.00.20.H40-240605-0001.",
             )
             return
@@ -249,7 +256,7 @@ class _Checker:
         if received is None or received > self.today:
             self.add(
                 field,
-                "dossier_code_date",
+                Rule.DOSSIER_CODE_DATE,
                 f"The receipt date {yymmdd} inside the {label(field)} is not a real past date.",
             )
 
@@ -261,9 +268,9 @@ class _Checker:
             born = self.dates.get(birth)
             if born is None:
                 continue
-            later = [("registration_date", "registration_before_birth")]
+            later = [("registration_date", Rule.REGISTRATION_BEFORE_BIRTH)]
             if birth == "date_of_birth":
-                later.append(("date_of_death", "death_before_birth"))
+                later.append(("date_of_death", Rule.DEATH_BEFORE_BIRTH))
             for field, rule in later:
                 when = self.dates.get(field)
                 if when is not None and when < born:
@@ -277,7 +284,7 @@ class _Checker:
         if died and registered and registered < died:
             self.add(
                 "registration_date",
-                "registration_before_death",
+                Rule.REGISTRATION_BEFORE_DEATH,
                 f"The registration date {registered.isoformat()} is before the date of death "
                 f"{died.isoformat()}.",
             )
@@ -303,7 +310,7 @@ class _Checker:
             if not PARENT_MIN_AGE <= age <= PARENT_MAX_AGE:
                 self.add(
                     field,
-                    "parent_age",
+                    Rule.PARENT_AGE,
                     f"The {label(field)} {year} would make the {parent} {age} years old at the "
                     f"child's birth ({PARENT_MIN_AGE} to {PARENT_MAX_AGE} expected).",
                 )
@@ -321,18 +328,18 @@ class _Checker:
         pid = self.values[field]
         name = label(field)
         if not isinstance(pid, str) or not re.fullmatch(r"[0-9]{12}", pid):
-            self.add(field, "id_format", f"The {name} must have exactly 12 digits.")
+            self.add(field, Rule.ID_FORMAT, f"The {name} must have exactly 12 digits.")
             return
         if pid[0] != "0" or pid[1:3] not in legacy_province_codes():
             self.add(
                 field,
-                "id_province",
+                Rule.ID_PROVINCE,
                 f"The {name} starts with {pid[:3]}, which is not 0 + a province code.",
             )
         if int(pid[3]) > 5:
             self.add(
                 field,
-                "id_format",
+                Rule.ID_FORMAT,
                 f"Digit 4 of the {name} ({pid[3]}) is not a valid century and sex code.",
             )
             return
@@ -343,7 +350,7 @@ class _Checker:
         if born is not None and birth_year_of(decoded) != born.year:
             self.add(
                 field,
-                "id_birth_year",
+                Rule.ID_BIRTH_YEAR,
                 f"The {name} encodes birth year {birth_year_of(decoded)}, but the "
                 f"{label(dob_field)} is {born.isoformat()}.",
             )
@@ -351,7 +358,7 @@ class _Checker:
             sex_word = {"male": "male (Nam)", "female": "female (Nữ)"}
             self.add(
                 field,
-                "id_sex",
+                Rule.ID_SEX,
                 f"The {name} encodes sex {sex_word[decoded.sex]}, but the record says "
                 f"{sex_word[sex]}.",
             )
@@ -364,7 +371,7 @@ class _Checker:
             if read is None:
                 self.add(
                     field,
-                    "date_words_unreadable",
+                    Rule.DATE_WORDS_UNREADABLE,
                     f"The {label(field)} written in words could not be read; please compare "
                     "it with the digits.",
                 )
@@ -373,7 +380,7 @@ class _Checker:
             if digits is not None and read != digits:
                 self.add(
                     field,
-                    "date_words_mismatch",
+                    Rule.DATE_WORDS_MISMATCH,
                     f"The {label(field)} in words ({read.isoformat()}) does not match the "
                     f"digits ({digits.isoformat()}).",
                 )

@@ -33,6 +33,7 @@ from ocr.prepare import OCR_DPI, Prepared, prepare, to_gray
 from ocr.quality import assess
 from ocr.record import FieldValue, Issue, PageRecord, Quality, Source
 from ocr.rereading import mean_confidence, reread_weak_lines
+from ocr.rules import Rule
 from ocr.slots import settle_result_slots
 from ocr.stages import stage
 
@@ -72,7 +73,7 @@ def rejected_file(
         source=Source(uri or str(path), page, sha),
         status="rejected",
         quality=Quality(readable=False),
-        issues=[Issue(rule="unreadable_file", message=str(error))],
+        issues=[Issue(rule=Rule.UNREADABLE_FILE, message=str(error))],
     )
 
 
@@ -121,7 +122,7 @@ def extract_page(
     record = PageRecord(source=source, quality=quality)
     if not report.readable:
         record.status = "rejected"
-        record.issues = [Issue(rule="unreadable_page", message=r) for r in report.reasons]
+        record.issues = [Issue(rule=Rule.UNREADABLE_PAGE, message=r) for r in report.reasons]
         return record
 
     prepared, words = _read(page.image, page.dpi or 300)
@@ -134,7 +135,7 @@ def extract_page(
         record.status = "rejected"
         record.issues = [
             Issue(
-                rule="no_text",
+                rule=Rule.NO_TEXT,
                 message=(
                     "no printed text could be read on this page; if it is handwritten, "
                     "type the record in by hand"
@@ -149,7 +150,7 @@ def extract_page(
         record.status = "needs_review"
         record.issues = [
             Issue(
-                rule="unknown_type",
+                rule=Rule.UNKNOWN_TYPE,
                 message=(
                     "the document type could not be recognised from the title; choose it in review"
                 ),
@@ -278,7 +279,7 @@ def _apply_qr(record: PageRecord, prepared: Prepared, *more: np.ndarray) -> None
         record.issues.append(
             Issue(
                 field="dossier_code",
-                rule="qr_mismatch",
+                rule=Rule.QR_MISMATCH,
                 message=(f"the QR code says {qr_value} but the printed code reads {printed.value}"),
             )
         )

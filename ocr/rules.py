@@ -6,12 +6,13 @@ item's reason (the loader) and the web app's catalogue of Vietnamese rule names 
 share. :class:`Rule` is a ``StrEnum``: a member *is* its string, so records, suites and
 stored review items keep plain strings and compare equal to the members.
 
-Each rule is checked where the facts it needs are (``docs/checks.md``):
+Each rule is owned by the stage with the facts it needs (:data:`OWNER`,
+``docs/checks.md``):
 
 - :data:`READER_RULES` need the image or the words read from it (extraction);
 - :data:`GATE_RULES` are rules on the values alone, owned by the GX suites (the reader
   also applies most of them, to decide whether a page is sure enough to accept alone;
-  a review item lists each failed rule of a field once);
+  a review item lists each fault of a field once, :func:`fact_of`);
 - :data:`LOADER_RULES` need the database: what is already stored, its keys, the book.
 """
 
@@ -83,49 +84,109 @@ class Rule(StrEnum):
     DOC_TYPE_MISMATCH = "doc_type_mismatch"
     UNKNOWN_DOC_TYPE = "unknown_doc_type"
     NEEDS_REVIEW = "needs_review"
-    REQUIRED = "required"  # review items loaded before the loader said required_missing
+
+    # Names no stage gives any more, kept for the review items and audit notes stored with them.
+    REQUIRED = "required"  # the loader's name for a missing registration number
+    BOOK_YEAR_MISMATCH = "book_year_mismatch"  # now registration_year_outside_book
 
 
-READER_RULES = frozenset(
-    {
-        Rule.UNREADABLE_FILE,
-        Rule.UNREADABLE_PAGE,
-        Rule.UNREADABLE,
-        Rule.NO_TEXT,
-        Rule.UNKNOWN_TYPE,
-        Rule.DOC_TYPE_UNKNOWN,
-        Rule.LOW_CONFIDENCE,
-        Rule.QR_MISMATCH,
-        Rule.DATE_WORDS_MISMATCH,
-        Rule.DATE_WORDS_UNREADABLE,
-        Rule.MOTHER_MISSING,
-        Rule.PARENT_ENTRY_MISSING,
-        Rule.SPOUSE_ENTRY_MISSING,
-        Rule.PLACE_UNRESOLVED,
-        Rule.MARK_OVER_VALUE,
-        Rule.SCAN_REPLACED,
-        Rule.VALUE_UNREADABLE,
-        Rule.VALUE_UNREAD,
-        Rule.ENTRY_OWNER_UNKNOWN,
-        Rule.HANDWRITTEN_UNREAD,
-    }
-)
-LOADER_RULES = frozenset(
-    {
-        Rule.REGISTRATION_NUMBER_TAKEN,
-        Rule.DUPLICATE_REGISTRATION_NUMBER,
-        Rule.SCAN_LOADED_TWICE,
-        Rule.DOC_TYPE_MISMATCH,
-        Rule.UNKNOWN_DOC_TYPE,
-        Rule.NEEDS_REVIEW,
-        Rule.REQUIRED,
-    }
-)
-GATE_RULES = frozenset(Rule) - READER_RULES - LOADER_RULES
-# The confidence the reader recorded is also a value the suites check (never below the
-# auto-accept threshold for a loaded record): both stages may report it, once per field.
-GATE_RULES |= {Rule.LOW_CONFIDENCE}
-UNKNOWN_DOC_TYPE_RULES = frozenset(
-    {Rule.UNKNOWN_TYPE, Rule.DOC_TYPE_UNKNOWN, Rule.UNKNOWN_DOC_TYPE}
-)
-"""Three names, one fact (the page's type is not known); reported once."""
+class Stage(StrEnum):
+    """Where a rule is owned: checked, and named, by the stage with the facts it needs."""
+
+    READER = "reader"  # extraction: the file, the page image, the words read on it
+    GATE = "gate"  # the Great Expectations suites: the values alone, and the book's
+    LOADER = "loader"  # the database: what is stored, its keys, the book a page goes in
+    RETIRED = "retired"  # no stage: names only stored review items carry
+
+
+_R, _G, _L = Stage.READER, Stage.GATE, Stage.LOADER
+OWNER: dict[Rule, Stage] = {
+    Rule.UNREADABLE_FILE: _R,
+    Rule.UNREADABLE_PAGE: _R,
+    Rule.UNREADABLE: _R,
+    Rule.NO_TEXT: _R,
+    Rule.UNKNOWN_TYPE: _R,
+    Rule.DOC_TYPE_UNKNOWN: _R,
+    Rule.UNKNOWN_DOC_TYPE: _R,  # the loader's name for it, when a record comes without one
+    Rule.LOW_CONFIDENCE: _R,  # the gate checks the recorded confidence again
+    Rule.QR_MISMATCH: _R,
+    Rule.DATE_WORDS_MISMATCH: _R,
+    Rule.DATE_WORDS_UNREADABLE: _R,
+    Rule.MOTHER_MISSING: _R,  # a line of a block lost in the reading
+    Rule.PARENT_ENTRY_MISSING: _R,
+    Rule.SPOUSE_ENTRY_MISSING: _R,
+    Rule.PLACE_UNRESOLVED: _R,  # the unit a place is, settled as the page is read
+    Rule.MARK_OVER_VALUE: _R,
+    Rule.SCAN_REPLACED: _R,
+    Rule.VALUE_UNREADABLE: _R,
+    Rule.VALUE_UNREAD: _R,
+    Rule.ENTRY_OWNER_UNKNOWN: _R,
+    Rule.HANDWRITTEN_UNREAD: _R,
+    Rule.SPELLED_OTHERWISE: _R,
+    Rule.REQUIRED_MISSING: _G,
+    Rule.DATE_FORMAT: _G,
+    Rule.DATE_INVALID: _G,
+    Rule.DATE_IN_FUTURE: _G,
+    Rule.DATE_TOO_OLD: _G,
+    Rule.TIME_FORMAT: _G,
+    Rule.YEAR_FORMAT: _G,
+    Rule.SEX_FORMAT: _G,
+    Rule.NAME_FORMAT: _G,
+    Rule.NUMBER_FORMAT: _G,
+    Rule.ID_FORMAT: _G,
+    Rule.ID_PROVINCE: _G,
+    Rule.ID_SEX: _G,
+    Rule.ID_BIRTH_YEAR: _G,
+    Rule.ETHNICITY_UNKNOWN: _G,
+    Rule.PARENT_AGE: _G,
+    Rule.REGISTRATION_BEFORE_BIRTH: _G,
+    Rule.REGISTRATION_BEFORE_DEATH: _G,
+    Rule.DEATH_BEFORE_BIRTH: _G,
+    Rule.DOSSIER_CODE_FORMAT: _G,
+    Rule.DOSSIER_CODE_DATE: _G,
+    Rule.DOSSIER_CODE_MISSING: _G,
+    Rule.PARENT_DATE_YEAR: _G,
+    Rule.NUMBERING_GAP: _G,
+    Rule.NUMBER_BEYOND_DECLARED_ENTRIES: _G,
+    Rule.REGISTRATION_YEAR_OUTSIDE_BOOK: _G,
+    Rule.BOOK_NUMBER_OUTSIDE_BOOK: _G,
+    Rule.REGISTRATION_NUMBER_TAKEN: _L,
+    Rule.DUPLICATE_REGISTRATION_NUMBER: _L,
+    Rule.SCAN_LOADED_TWICE: _L,
+    Rule.DOC_TYPE_MISMATCH: _L,
+    Rule.DOC_TYPE_NOT_BOOK_TYPE: _L,  # the reader's name for it, when told the book
+    Rule.NEEDS_REVIEW: _L,
+    Rule.REQUIRED: Stage.RETIRED,
+    Rule.BOOK_YEAR_MISMATCH: Stage.RETIRED,
+}
+"""Each rule's owner (``docs/checks.md`` says who else checks it, and why)."""
+
+
+def _owned_by(stage: Stage) -> frozenset[Rule]:
+    return frozenset(rule for rule, owner in OWNER.items() if owner is stage)
+
+
+READER_RULES = _owned_by(Stage.READER)
+GATE_RULES = _owned_by(Stage.GATE)
+LOADER_RULES = _owned_by(Stage.LOADER)
+RETIRED_RULES = _owned_by(Stage.RETIRED)
+SUITE_RULES = GATE_RULES | {Rule.LOW_CONFIDENCE}
+"""What an expectation suite may name: the value rules, and the reader's confidence,
+which the gate checks again so that no unsure value is loaded unseen."""
+SAME_FACT: dict[str, Rule] = {
+    # The page's type is not known: the pipeline, the record checks and the loader.
+    Rule.DOC_TYPE_UNKNOWN: Rule.UNKNOWN_TYPE,
+    Rule.UNKNOWN_DOC_TYPE: Rule.UNKNOWN_TYPE,
+    # A page of another type than its book: the reader told the book, and the loader.
+    Rule.DOC_TYPE_NOT_BOOK_TYPE: Rule.DOC_TYPE_MISMATCH,
+    Rule.REQUIRED: Rule.REQUIRED_MISSING,
+    # A date that is no date: the record checks tell its shape apart, the suites do not.
+    Rule.DATE_FORMAT: Rule.DATE_INVALID,
+}
+"""Names that stages give to one fact, by the name that stands for it."""
+
+
+def fact_of(name: str) -> str:
+    """The name standing for the fault the rule ``name`` names: a review item lists a
+    field's fault once, whichever stages found it and under whichever of its names."""
+    return SAME_FACT.get(name, name)

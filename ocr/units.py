@@ -211,8 +211,12 @@ def current_tree() -> Tree:
 
 @lru_cache(maxsize=1)
 def legacy_province_codes() -> frozenset[str]:
-    """Two-digit codes of the 63 provinces: digits 2-3 of a personal ID are one of these."""
-    return frozenset(u.code for u in legacy_tree().province_list)
+    """Two-digit codes of the 63 provinces: digits 2-3 of a personal ID are one of these.
+    (Read from the list, not :func:`legacy_tree`: the gate checks IDs without the tree.)"""
+    from vietnamadminunits.database import query
+
+    rows = query("SELECT DISTINCT provinceCode FROM admin_units_legacy")
+    return frozenset(str(r["provinceCode"]) for r in rows)
 
 
 # --- resolving ---------------------------------------------------------------------------

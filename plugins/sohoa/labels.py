@@ -2,9 +2,9 @@
 field names, rule names, rejection reasons, document types, review actions.
 
 Every screen and every report takes its words from here, so a rule or a field never shows
-as ``parent_entry_missing`` or ``registration_place``. Rules are keyed by their name as
-the checks emit it (``Issue.rule``, ``meta.rule`` of the expectation suites), so that a
-later shared enumeration of rule names can key this table unchanged.
+as ``parent_entry_missing`` or ``registration_place``. Rules are keyed by their member
+of :class:`ocr.rules.Rule`; a member is its string, so the name an issue or a stored
+review item carries (``Issue.rule``, ``meta.rule`` of the expectation suites) finds it.
 ``tests/sohoa/test_labels.py`` walks the code for every rule and field name it can emit
 and fails when one has no text here.
 
@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ocr import doctypes
+from ocr.rules import Rule
 
 # --- document types --------------------------------------------------------------------
 
@@ -84,64 +85,65 @@ def has_field_label(name: str) -> bool:
 
 RULE_LABELS = {
     # the reader and the checks of ocr/
-    "required_missing": "Thiếu thông tin bắt buộc",
-    "required": "Thiếu thông tin bắt buộc",
-    "low_confidence": "Đọc chưa chắc chắn",
-    "mark_over_value": "Dấu hoặc chữ ký đè lên giá trị",
-    "date_format": "Ngày sai định dạng",
-    "date_invalid": "Ngày không có thật",
-    "date_in_future": "Ngày ở tương lai",
-    "date_too_old": "Ngày quá xa (trước năm 1850)",
-    "date_words_mismatch": "Ngày bằng chữ không khớp ngày bằng số",
-    "date_words_unreadable": "Không đọc được ngày bằng chữ",
-    "registration_before_birth": "Ngày đăng ký trước ngày sinh",
-    "registration_before_death": "Ngày đăng ký trước ngày chết",
-    "death_before_birth": "Ngày chết trước ngày sinh",
-    "parent_age": "Năm sinh của cha/mẹ không hợp lý",
-    "mother_missing": "Không có họ tên mẹ (trẻ bị bỏ rơi mới không có)",
-    "parent_entry_missing": "Thiếu thông tin này dù các thông tin khác của cha/mẹ đều có",
-    "spouse_entry_missing": "Thiếu thông tin này dù bên vợ/chồng kia có",
-    "id_format": "Số định danh sai định dạng",
-    "id_province": "Mã tỉnh trong số định danh không đúng",
-    "id_sex": "Số định danh không khớp giới tính",
-    "id_birth_year": "Số định danh không khớp năm sinh",
-    "ethnicity_unknown": "Dân tộc không có trong danh mục",
-    "place_unresolved": "Không tìm thấy địa danh trong danh mục đơn vị hành chính",
-    "name_format": "Họ tên sai định dạng",
-    "sex_format": "Giới tính không hợp lệ",
-    "year_format": "Năm không hợp lệ (sai dạng, chưa tới hoặc trước 1850)",
-    "time_format": "Giờ sai định dạng",
-    "number_format": "Số sai định dạng",
-    "dossier_code_format": "Mã hồ sơ sai định dạng",
-    "dossier_code_date": "Ngày trong mã hồ sơ không hợp lệ",
-    "qr_mismatch": "Mã QR không khớp mã hồ sơ",
-    "dossier_code_missing": "Chưa có mã hồ sơ (trên trang hay khi tải lên): chọn hồ sơ",
-    "parent_date_year": "Năm sinh không khớp ngày sinh của cha/mẹ",
-    "value_unreadable": "Có chữ sau nhãn nhưng không đọc ra được giá trị",
-    "value_unread": "Có chữ sau nhãn nhưng máy không đọc được",
-    "entry_owner_unknown": "Không rõ thông tin của ai (mất dòng họ tên): chưa dùng",
-    "handwritten_unread": "Không đọc được số viết tay",
+    Rule.REQUIRED_MISSING: "Thiếu thông tin bắt buộc",
+    Rule.REQUIRED: "Thiếu thông tin bắt buộc",
+    Rule.LOW_CONFIDENCE: "Đọc chưa chắc chắn",
+    Rule.MARK_OVER_VALUE: "Dấu hoặc chữ ký đè lên giá trị",
+    Rule.DATE_FORMAT: "Ngày sai định dạng",
+    Rule.DATE_INVALID: "Ngày không có thật",
+    Rule.DATE_IN_FUTURE: "Ngày ở tương lai",
+    Rule.DATE_TOO_OLD: "Ngày quá xa (trước năm 1850)",
+    Rule.DATE_WORDS_MISMATCH: "Ngày bằng chữ không khớp ngày bằng số",
+    Rule.DATE_WORDS_UNREADABLE: "Không đọc được ngày bằng chữ",
+    Rule.REGISTRATION_BEFORE_BIRTH: "Ngày đăng ký trước ngày sinh",
+    Rule.REGISTRATION_BEFORE_DEATH: "Ngày đăng ký trước ngày chết",
+    Rule.DEATH_BEFORE_BIRTH: "Ngày chết trước ngày sinh",
+    Rule.PARENT_AGE: "Năm sinh của cha/mẹ không hợp lý",
+    Rule.MOTHER_MISSING: "Không có họ tên mẹ (trẻ bị bỏ rơi mới không có)",
+    Rule.PARENT_ENTRY_MISSING: "Thiếu thông tin này dù các thông tin khác của cha/mẹ đều có",
+    Rule.SPOUSE_ENTRY_MISSING: "Thiếu thông tin này dù bên vợ/chồng kia có",
+    Rule.ID_FORMAT: "Số định danh sai định dạng",
+    Rule.ID_PROVINCE: "Mã tỉnh trong số định danh không đúng",
+    Rule.ID_SEX: "Số định danh không khớp giới tính",
+    Rule.ID_BIRTH_YEAR: "Số định danh không khớp năm sinh",
+    Rule.ETHNICITY_UNKNOWN: "Dân tộc không có trong danh mục",
+    Rule.PLACE_UNRESOLVED: "Không tìm thấy địa danh trong danh mục đơn vị hành chính",
+    Rule.NAME_FORMAT: "Họ tên sai định dạng",
+    Rule.SEX_FORMAT: "Giới tính không hợp lệ",
+    Rule.YEAR_FORMAT: "Năm không hợp lệ (sai dạng, chưa tới hoặc trước 1850)",
+    Rule.TIME_FORMAT: "Giờ sai định dạng",
+    Rule.NUMBER_FORMAT: "Số sai định dạng",
+    Rule.DOSSIER_CODE_FORMAT: "Mã hồ sơ sai định dạng",
+    Rule.DOSSIER_CODE_DATE: "Ngày trong mã hồ sơ không hợp lệ",
+    Rule.QR_MISMATCH: "Mã QR không khớp mã hồ sơ",
+    Rule.DOSSIER_CODE_MISSING: "Chưa có mã hồ sơ (trên trang hay khi tải lên): chọn hồ sơ",
+    Rule.PARENT_DATE_YEAR: "Năm sinh không khớp ngày sinh của cha/mẹ",
+    Rule.VALUE_UNREADABLE: "Có chữ sau nhãn nhưng không đọc ra được giá trị",
+    Rule.VALUE_UNREAD: "Có chữ sau nhãn nhưng máy không đọc được",
+    Rule.ENTRY_OWNER_UNKNOWN: "Không rõ thông tin của ai (mất dòng họ tên): chưa dùng",
+    Rule.HANDWRITTEN_UNREAD: "Không đọc được số viết tay",
     # the page as a whole
-    "doc_type_unknown": "Không nhận ra loại giấy tờ",
-    "unknown_type": "Không nhận ra loại giấy tờ",
-    "unknown_doc_type": "Không nhận ra loại giấy tờ",
-    "doc_type_mismatch": "Loại giấy tờ khác loại sổ",
-    "book_year_mismatch": "Năm đăng ký khác năm của quyển sổ",
-    "no_text": "Không đọc được chữ (có thể viết tay)",
-    "unreadable": "Trang không đọc được",
-    "unreadable_page": "Trang không đọc được",
-    "unreadable_file": "Tệp không đọc được",
-    "needs_review": "Cần người kiểm tra",
+    Rule.DOC_TYPE_UNKNOWN: "Không nhận ra loại giấy tờ",
+    Rule.UNKNOWN_TYPE: "Không nhận ra loại giấy tờ",
+    Rule.UNKNOWN_DOC_TYPE: "Không nhận ra loại giấy tờ",
+    Rule.DOC_TYPE_MISMATCH: "Loại giấy tờ khác loại sổ",
+    Rule.BOOK_YEAR_MISMATCH: "Năm đăng ký khác năm của quyển sổ",
+    Rule.NO_TEXT: "Không đọc được chữ (có thể viết tay)",
+    Rule.UNREADABLE: "Trang không đọc được",
+    Rule.UNREADABLE_PAGE: "Trang không đọc được",
+    Rule.UNREADABLE_FILE: "Tệp không đọc được",
+    Rule.SCAN_REPLACED: "Tệp trong kho tiếp nhận khác tệp đã tải lên",
+    Rule.NEEDS_REVIEW: "Cần người kiểm tra",
     # the load and the book-level suite
-    "duplicate_registration_number": "Trùng số đăng ký trong quyển",
-    "registration_number_taken": "Số đăng ký đã có trong quyển sổ",
-    "scan_loaded_twice": "Một trang được tải lên hai lần với nội dung khác nhau",
-    "numbering_gap": "Số đăng ký trong quyển bị đứt quãng",
-    "number_beyond_declared_entries": "Số đăng ký vượt quá số mục đã khai của quyển",
-    "doc_type_not_book_type": "Loại giấy tờ khác loại sổ",
-    "registration_year_outside_book": "Năm đăng ký khác năm của quyển sổ",
-    "book_number_outside_book": "Số quyển ghi năm khác năm của quyển sổ",
-    "spelled_otherwise": "Cách viết khác danh mục: giữ như trên giấy, có gợi ý",
+    Rule.DUPLICATE_REGISTRATION_NUMBER: "Trùng số đăng ký trong quyển",
+    Rule.REGISTRATION_NUMBER_TAKEN: "Số đăng ký đã có trong quyển sổ",
+    Rule.SCAN_LOADED_TWICE: "Một trang được tải lên hai lần với nội dung khác nhau",
+    Rule.NUMBERING_GAP: "Số đăng ký trong quyển bị đứt quãng",
+    Rule.NUMBER_BEYOND_DECLARED_ENTRIES: "Số đăng ký vượt quá số mục đã khai của quyển",
+    Rule.DOC_TYPE_NOT_BOOK_TYPE: "Loại giấy tờ khác loại sổ",
+    Rule.REGISTRATION_YEAR_OUTSIDE_BOOK: "Năm đăng ký khác năm của quyển sổ",
+    Rule.BOOK_NUMBER_OUTSIDE_BOOK: "Số quyển ghi năm khác năm của quyển sổ",
+    Rule.SPELLED_OTHERWISE: "Cách viết khác danh mục: giữ như trên giấy, có gợi ý",
 }
 UNKNOWN_RULE = "Cần kiểm tra"
 

@@ -132,6 +132,7 @@ def test_unknown_doc_type_is_an_issue():
     [
         ({"registration_date": "1987/03/20"}, ("registration_date", "date_format")),
         ({"registration_date": "1987-02-30"}, ("registration_date", "date_invalid")),
+        ({"date_of_birth": "1087-03-15"}, ("date_of_birth", "date_too_old")),  # as the gate
         ({"registration_date": "2027-01-01"}, ("registration_date", "date_in_future")),
         ({"registration_date": "1987-03-14"}, ("registration_date", "registration_before_birth")),
         ({"sex": "nữ"}, ("sex", "sex_format")),

@@ -21,6 +21,8 @@ import pandas as pd
 
 from ocr.checks import parse_date
 from ocr.personal_id import birth_year_of, decode_personal_id
+from ocr.units import legacy_province_codes
+from sohoa.load.book import named_year
 from sohoa.load.values import registration_number
 
 DATE_FIELDS = (
@@ -48,16 +50,6 @@ ETHNIC_FIELDS = (
     "wife_ethnicity",
 )
 _LEADING_NUMBER = re.compile(r"^\s*(\d+)")
-
-
-@lru_cache(maxsize=1)
-def province_codes() -> frozenset[str]:
-    """Two-digit codes of the 63 provinces before 1 July 2025 (from vietnamadminunits)."""
-    from vietnamadminunits.database import query
-
-    return frozenset(
-        r["provinceCode"] for r in query("SELECT DISTINCT provinceCode FROM admin_units_legacy")
-    )
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +144,7 @@ def _id_checks(
         else None
     )
     return {
-        name + "__province": decoded.province_code in province_codes(),
+        name + "__province": decoded.province_code in legacy_province_codes(),
         name + "__birth_year": None if dob is None else birth_year_of(decoded) == dob.year,
         name + "__sex": None if sex not in ("male", "female") else decoded.sex == sex,
     }
@@ -162,21 +154,18 @@ def _book_checks(row: dict[str, Any], book: Any) -> dict[str, Any]:
     """Whether the record's registration date, and the year its book number names
     ("03/1987"), fall in the book's year (``None`` when the record does not say)."""
     registered = row.get("registration_date__dt")
-    named = _NAMED_YEAR.search(str(row.get("book_number") or ""))
+    named = named_year(row.get("book_number"))
     declared = getattr(book, "declared_entries", None)
     number = _LEADING_NUMBER.match(str(row.get("registration_number") or ""))
     return {
         "registration_date__in_book_year": (
             None if registered is None else registered.year == int(book.year)
         ),
-        "book_number__in_book_year": None if named is None else int(named[1]) == int(book.year),
+        "book_number__in_book_year": None if named is None else named == int(book.year),
         "registration_number__declared": (
             None if declared is None or number is None else int(number[1]) <= int(declared)
         ),
     }
-
-
-_NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")
 
 
 def _add_gaps(rows: list[dict[str, Any]], book_numbers: Iterable[str] = ()) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ocr.errors import SohoaError
-from ocr.rules import GATE_RULES
+from ocr.rules import SUITE_RULES
 
 
 class SuiteError(SohoaError):
@@ -74,10 +74,10 @@ def _read(path: Path) -> dict[str, Any]:
         )
         if not ok:
             raise SuiteError(f"{path}: expectation {n} needs type, kwargs and meta.rule")
-        if exp["meta"]["rule"] not in GATE_RULES:
+        if exp["meta"]["rule"] not in SUITE_RULES:
             raise SuiteError(
                 f"{path}: expectation {n}: {exp['meta']['rule']!r} is not a rule on values "
-                "(ocr.rules.GATE_RULES); the reader and the loader check the others"
+                "(ocr.rules.SUITE_RULES); the reader and the loader check the others"
             )
     return data
 

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from ocr import doctypes
 from ocr.errors import InputFileError
-from ocr.rules import UNKNOWN_DOC_TYPE_RULES, Rule
+from ocr.rules import Rule, fact_of
 from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
 from sohoa.load.book import BookMeta, book_numbers, ensure_book
 from sohoa.load.bulk import allocate_ids, insert_rows, insert_tuples, rows_where_in
@@ -393,14 +393,11 @@ def _review_reasons(
         _merge(reasons, rec.get("issues", []))
     doc_type = rec.get("doc_type")
     if doc_type == "unknown":
-        if not any(r["rule"] in UNKNOWN_DOC_TYPE_RULES for r in reasons):
-            reasons.append(
-                _issue(None, Rule.UNKNOWN_DOC_TYPE, "page type not recognised; type it in")
-            )
+        unknown = _issue(None, Rule.UNKNOWN_DOC_TYPE, "page type not recognised; type it in")
+        _merge(reasons, [unknown])
     elif doc_type != book.book_type:
-        reasons.append(
-            _issue(None, Rule.DOC_TYPE_MISMATCH, f"a {doc_type} page in a {book.book_type} book")
-        )
+        mismatch = f"a {doc_type} page in a {book.book_type} book"
+        _merge(reasons, [_issue(None, Rule.DOC_TYPE_MISMATCH, mismatch)])
     if doc_type == book.book_type and number is None:
         _merge(
             reasons,
@@ -416,11 +413,12 @@ def _merge(
     reasons: list[dict[str, Any]], more: Sequence[dict[str, Any]], prefer_new: bool = False
 ) -> None:
     """Add issues to ``reasons``, each failed rule of a field once: the reader, the gate
-    and the loader may find the same fault. ``prefer_new``: the new message replaces the
-    one kept (the gate's, for the rules its suites own)."""
-    at = {(r.get("field"), r.get("rule")): n for n, r in enumerate(reasons)}
+    and the loader may find the same fault, some under names of their own
+    (:data:`ocr.rules.SAME_FACT`). ``prefer_new``: the new message replaces the one kept
+    (the gate's, for the rules its suites own)."""
+    at = {(r.get("field"), fact_of(r.get("rule") or "")): n for n, r in enumerate(reasons)}
     for issue in more:
-        key = (issue.get("field"), issue.get("rule"))
+        key = (issue.get("field"), fact_of(issue.get("rule") or ""))
         if key not in at:
             at[key] = len(reasons)
             reasons.append(dict(issue))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,6 +34,16 @@ class BookMeta:
             raise ConfigurationError(f"book year out of range: {self.year}")
         if self.declared_entries is not None and self.declared_entries < 0:
             raise ConfigurationError("declared entries cannot be negative")
+
+
+_NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")
+
+
+def named_year(book_number: object) -> int | None:
+    """The year a page's book number names ("05/2020": 2020), to hold against its book's
+    (the gate's suite and the checks of a typed record read it alike); None for none."""
+    found = _NAMED_YEAR.search(str(book_number or ""))
+    return int(found[1]) if found else None
 
 
 def ensure_book(conn: Connection, meta: BookMeta, now: datetime) -> int:

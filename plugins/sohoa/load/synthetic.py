@@ -15,6 +15,7 @@ from typing import Any
 
 from ocr.personal_id import make_personal_id
 from ocr.record import FieldValue, Issue, PageRecord, Quality, Source
+from ocr.rules import Rule
 
 SURNAMES = [
     "Nguyễn",
@@ -270,6 +271,6 @@ def rejected(record: dict[str, Any], message: str) -> dict[str, Any]:
         status="rejected",
         doc_type="unknown",
         fields={},
-        issues=[Issue("unreadable", message).to_json()],
+        issues=[Issue(Rule.UNREADABLE, message).to_json()],
     )
     return out

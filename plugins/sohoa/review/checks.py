@@ -21,15 +21,15 @@ in words) do not apply to values a person typed or vouched for.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ocr.checks import PARENT_MIN_AGE, WARNING_RULES, check_record, parse_date
+from ocr.rules import Rule, fact_of
 from ocr.units import key
-from sohoa.load.book import BookMeta
+from sohoa.load.book import BookMeta, named_year
 
 ERROR, WARNING = "error", "warning"
 
@@ -37,19 +37,19 @@ ERROR, WARNING = "error", "warning"
 OVERRIDABLE = frozenset(
     {
         *WARNING_RULES,  # a place outside the unit lists: a hospital, a hamlet, abroad
-        "mother_missing",  # a foundling's record names no mother
-        "parent_entry_missing",  # old registers leave a parent's entry blank
-        "spouse_entry_missing",
-        "id_birth_year",  # the certificate prints an ID that disagrees with it: as printed
-        "id_sex",
-        "registration_year_outside_book",  # a late entry in the previous year's book
-        "book_number_outside_book",
-        "numbering_gap",
+        Rule.MOTHER_MISSING,  # a foundling's record names no mother
+        Rule.PARENT_ENTRY_MISSING,  # old registers leave a parent's entry blank
+        Rule.SPOUSE_ENTRY_MISSING,
+        Rule.ID_BIRTH_YEAR,  # the certificate prints an ID that disagrees with it: as printed
+        Rule.ID_SEX,
+        Rule.REGISTRATION_YEAR_OUTSIDE_BOOK,  # a late entry in the previous year's book
+        Rule.BOOK_NUMBER_OUTSIDE_BOOK,
+        Rule.NUMBERING_GAP,
     }
 )
 # Checks of a machine's reading, answered by a person typing or vouching for the value.
 READING_RULES = frozenset(
-    {"low_confidence", "date_words_mismatch", "date_words_unreadable", "needs_review"}
+    {Rule.LOW_CONFIDENCE, Rule.DATE_WORDS_MISMATCH, Rule.DATE_WORDS_UNREADABLE, Rule.NEEDS_REVIEW}
 )
 _VIETNAMESE = frozenset({"vietnam", "vn"})
 
@@ -96,17 +96,17 @@ def check_entry(
     ``source`` names the page for the gate's run (``{uri, page, sha256}``)."""
     values = {k: v for k, v in values.items() if v not in (None, "")}
     today = today or date.today()
-    found: dict[tuple[str | None, str], str] = {}
-    for issue in check_record(doc_type, values, today=today):
-        found.setdefault((issue.field, issue.rule), issue.message)
-    for field, rule, message in _book_checks(doc_type, values, book):
-        found.setdefault((field, rule), message)
+    found: dict[tuple[str | None, str], tuple[str, str]] = {}  # each fault once
+    checked = [(i.field, i.rule, i.message) for i in check_record(doc_type, values, today=today)]
+    checked += _book_checks(doc_type, values, book)
     if gate:
-        for issue in _gate_issues(doc_type, values, book, today, source):
-            found.setdefault((issue["field"], issue["rule"]), issue["message"])
+        gated = _gate_issues(doc_type, values, book, today, source)
+        checked += [(i["field"], i["rule"], i["message"]) for i in gated]
+    for field, name, message in checked:
+        found.setdefault((field, fact_of(name)), (name, message))
     findings = [
         Finding(field, rule, message, _severity(rule, field, values))
-        for (field, rule), message in found.items()
+        for (field, _), (rule, message) in found.items()
         if rule not in READING_RULES
     ]
     return sorted(findings, key=lambda f: f.severity != ERROR)
@@ -123,7 +123,7 @@ def field_errors(
     return [
         Finding(i.field, i.rule, i.message, _severity(i.rule, i.field, context))
         for i in check_record(doc_type, {name: value}, today=today or date.today())
-        if i.field == name and i.rule not in ("required_missing", *READING_RULES)
+        if i.field == name and i.rule not in (Rule.REQUIRED_MISSING, *READING_RULES)
         if _severity(i.rule, i.field, context) == ERROR
     ]
 
@@ -146,9 +146,9 @@ def unanswered(findings: list[Finding], overrides: Mapping[str, str]) -> list[Fi
 
 
 def _severity(rule: str, field: str | None, values: Mapping[str, Any]) -> str:
-    if rule == "parent_age":
+    if rule == Rule.PARENT_AGE:
         return _parent_age_severity(field, values)
-    if rule == "ethnicity_unknown" and _foreign(field, values):
+    if rule == Rule.ETHNICITY_UNKNOWN and _foreign(field, values):
         return WARNING  # a foreign parent's ethnic group is not one of Vietnam's 54
     return WARNING if rule in OVERRIDABLE else ERROR
 
@@ -176,7 +176,8 @@ def _book_checks(
         return []
     out = []
     if doc_type != book.book_type:
-        out.append((None, "doc_type_mismatch", f"a {doc_type} record in a {book.book_type} book"))
+        mismatch = f"a {doc_type} record in a {book.book_type} book"
+        out.append((None, Rule.DOC_TYPE_MISMATCH, mismatch))
     # The book's year, under the gate suite's rule names (the gate finds the same when
     # the record loads): shown while a person types, where the gate does not run.
     registered = parse_date(values.get("registration_date"))
@@ -184,23 +185,20 @@ def _book_checks(
         out.append(
             (
                 "registration_date",
-                "registration_year_outside_book",
+                Rule.REGISTRATION_YEAR_OUTSIDE_BOOK,
                 f"registered in {registered.year}, in the book of {book.year}",
             )
         )
-    named = _NAMED_YEAR.search(str(values.get("book_number") or ""))
-    if named is not None and int(named[1]) != book.year:
+    named = named_year(values.get("book_number"))
+    if named is not None and named != book.year:
         out.append(
             (
                 "book_number",
-                "book_number_outside_book",
-                f"the book number names {named[1]}, the book is of {book.year}",
+                Rule.BOOK_NUMBER_OUTSIDE_BOOK,
+                f"the book number names {named}, the book is of {book.year}",
             )
         )
     return out
-
-
-_NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")  # "05/2020": the year a book number names
 
 
 def _gate_issues(

@@ -15,6 +15,7 @@ from typing import Any
 
 from ocr.checks import REQUIRED
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
+from ocr.rules import fact_of
 from ocr.text import fold
 from sohoa.db.tables import BOOK_TYPES
 from sohoa.labels import DOC_TYPE_LABELS, field_label, reasons_summary, rule_label
@@ -377,7 +378,7 @@ def item_view(item: ReviewItem, findings=()) -> ItemView:
         book_label=book_label(item.book),
         page=item.page,
         fields=views,
-        page_reasons=[r for r in reasons if r.field not in shown],
+        page_reasons=_once_per_rule(r for r in reasons if r.field not in shown),
         actions=item.actions,
         checks=checks,
         book_id=item.book_id,
@@ -428,10 +429,11 @@ def _field_view(name: str, f: dict[str, Any], required: bool, reasons: list[Reas
 
 
 def _once_per_rule(reasons) -> list[Reason]:
-    """A rule reported twice for one field (by the reader and by the gate) shows once."""
-    seen: dict[str, Reason] = {}
+    """A fault reported twice for one field (by the reader and by the gate, or under two
+    names in an item stored before the loader merged them) shows once."""
+    seen: dict[tuple[str | None, str], Reason] = {}
     for r in reasons:
-        seen.setdefault(r.rule, r)
+        seen.setdefault((r.field, fact_of(r.rule)), r)
     return list(seen.values())
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ocr.personal_id import make_personal_id
+from ocr.rules import fact_of
 from sohoa.gate.suites import SuiteError, load_suite, suites_dir
 from sohoa.gate.validate import GateError, run_gate
 from sohoa.load.book import BookMeta
@@ -166,3 +167,26 @@ def test_suites_require_what_the_extractor_requires():
             if e["meta"]["rule"] == "required_missing"
         }
         assert required == set(fields), doc_type
+
+
+def test_the_reader_names_each_fault_the_gate_finds_as_the_gate_does(planted, tmp_path):
+    """The reader applies the suites' value rules too (for its own verdict); a fault both
+    find is then one reason of the review item only if both give it the same name."""
+    from ocr.checks import check_record
+
+    records, result, _ = planted
+    more = make_book("birth", 2018, "01", 2, seed=22)
+    _set(more[0], "date_of_birth", "1087-05-01")  # 1987 misread: before any record
+    _set(more[1], "date_of_birth", "15/03/2018")  # no date: its shape (reader) or not real
+    gated = run_gate(more, BOOK, out_dir=tmp_path, today=TODAY)
+    assert ("date_of_birth", "date_too_old") in _rules(gated, 0)
+    assert ("date_of_birth", "date_invalid") in _rules(gated, 1)
+    pairs = [(more[i], gated.failures[i]) for i in (0, 1)]
+    for rec, found in [*pairs, *((records[i], f) for i, f in result.failures.items())]:
+        values = {name: f["value"] for name, f in rec["fields"].items()}
+        read: dict[str | None, set[str]] = {}
+        for i in check_record("birth", values, today=TODAY):
+            read.setdefault(i.field, set()).add(fact_of(i.rule))
+        for issue in found:
+            if issue["field"] in read:  # both find a fault in the field: the same one
+                assert fact_of(issue["rule"]) in read[issue["field"]], (issue, read)

@@ -355,3 +355,40 @@ def test_a_review_item_lists_each_failed_rule_of_a_field_once(db_engine, tmp_pat
     assert pairs.count(("registration_number", "required_missing")) == 1
     assert pairs.count(("full_name", "low_confidence")) == 1
     assert not [p for p in pairs if p[1] == "required"]
+
+
+def _pairs(reasons):
+    return [(r["field"], r["rule"]) for r in reasons]
+
+
+def test_the_reader_the_gate_and_the_loader_finding_one_fault_make_one_reason():
+    """Without a database: the reader flagged a missing number and an unsure name, the
+    gate found both again, the loader finds the number missing too (it was listed as
+    ``required_missing`` and ``required``, and ``low_confidence`` twice)."""
+    [record] = make_book("birth", 2018, "01", 1, seed=12)
+    del record["fields"]["registration_number"]
+    record = needs_review(record, "registration_number", "required_missing", "reader: missing")
+    record = needs_review(record, "full_name", "low_confidence", "reader: not sure")
+    gate = [
+        {"field": "registration_number", "rule": "required_missing", "message": "gate: missing"},
+        {"field": "full_name", "rule": "low_confidence", "message": "gate: below 0.9"},
+    ]
+    reasons = batch_module._review_reasons(record, BOOK, gate, None)
+    assert sorted(_pairs(reasons)) == [
+        ("full_name", "low_confidence"),
+        ("registration_number", "required_missing"),
+    ]
+    assert {r["message"] for r in reasons} == {"gate: missing", "gate: below 0.9"}
+
+
+def test_a_page_of_another_type_than_its_book_is_one_reason():
+    """The reader, told the book, says ``doc_type_not_book_type``; the loader knows the
+    same fact as ``doc_type_mismatch``: the clerk reads it once."""
+    [record] = make_book("death", 2018, "01", 1, seed=13)
+    record = needs_review(record, None, "doc_type_not_book_type", "a death record, birth book")
+    reasons = batch_module._review_reasons(record, BOOK, None, "1")
+    assert _pairs(reasons) == [(None, "doc_type_not_book_type")]
+    auto = batch_module._review_reasons(
+        make_book("death", 2018, "01", 1, seed=13)[0], BOOK, None, "1"
+    )
+    assert _pairs(auto) == [(None, "doc_type_mismatch")]  # a page read without its book

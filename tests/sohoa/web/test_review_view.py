@@ -71,6 +71,24 @@ def test_a_page_reason_without_field_stays_with_the_page(staged):
     ]
 
 
+def test_an_item_stored_with_one_fault_under_two_names_shows_it_once(staged):
+    """Items loaded before the loader merged the stages' names kept both: a missing
+    number as ``required_missing`` and ``required``, an unknown type three ways."""
+    _, _, item = staged
+    item.reasons = [
+        {"field": "registration_number", "rule": "required_missing", "message": "missing"},
+        {"field": "registration_number", "rule": "required", "message": "number missing"},
+        {"field": None, "rule": "unknown_type", "message": "type?"},
+        {"field": None, "rule": "unknown_doc_type", "message": "type it in"},
+        {"field": None, "rule": "doc_type_not_book_type", "message": "a death record"},
+        {"field": None, "rule": "doc_type_mismatch", "message": "a death page"},
+    ]
+    shown = view.item_view(item)
+    number = next(f for f in shown.fields if f.name == "registration_number")
+    assert [r.rule for r in number.reasons] == ["required_missing"]
+    assert [r.rule for r in shown.page_reasons] == ["unknown_type", "doc_type_not_book_type"]
+
+
 def test_a_corrected_value_shows_who_corrected_it(staged):
     engine, st, _ = staged
     queue.correct_field(engine, st.item_id, "sex", "female", actor="lan")
