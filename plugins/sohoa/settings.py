@@ -1,10 +1,13 @@
 """Every ``SOHOA_*`` setting, in one frozen object read from the environment.
 
-:func:`get_settings` is the only reader of the environment's ``SOHOA_*`` variables (a
-test in ``tests/sohoa/test_settings.py`` holds every other module to it); the README's
-Settings table lists each one. The object is rebuilt only when a ``SOHOA_*`` variable
-changed, so a test's ``monkeypatch.setenv`` is seen at once and a DAG file parsed often
-pays a dictionary scan. :meth:`Settings.from_env` builds one from any mapping.
+:func:`get_settings` (and, for the reader's section, :func:`ocr.settings.ocr_settings`)
+is the only reader of the environment's ``SOHOA_*`` variables: a test in
+``tests/sohoa/test_settings.py`` holds every other module to it, and checks that the
+README's Settings table lists each one. The object is rebuilt only when a ``SOHOA_*``
+variable changed, so a test's ``monkeypatch.setenv`` is seen at once and a DAG file
+parsed often pays a dictionary scan. :meth:`Settings.from_env` builds one from any
+mapping; a value it cannot use is a :class:`~ocr.errors.ConfigurationError` naming the
+variable.
 
 The reader's settings are the ``ocr`` section, defined in :mod:`ocr.settings` with the
 parsers: ``ocr/`` may not import ``sohoa``, and ``sohoa`` already imports ``ocr``.
@@ -12,8 +15,9 @@ parsers: ``ocr/`` may not import ``sohoa``, and ``sohoa`` already imports ``ocr`
 ``sohoa run`` picks values of its own (more OCR processes, larger batches, its
 ``--landing``): :func:`default_for_process` and :func:`choose_for_process` keep them
 in this process instead of writing them into ``os.environ``, where every child would
-inherit them silently. Whatever a child process needs is passed in the child's own
-environment, where it is started.
+inherit them silently (``dag.test()`` runs every task in this process, and the OCR
+workers it forks inherit the values with its memory). Whatever a child process that
+is started needs is passed in that child's own environment, where it is started.
 
 Paths inside the repository (schemas, migrations, DAGs, the compose file) start from
 :data:`PROJECT_ROOT`; each has its variable for an installation laid out otherwise.
@@ -269,7 +273,7 @@ class Settings:
         "SOHOA_TEST_PAUSE_AFTER_ROWS",
         None,
         "test hook: the bulk writer prints `SOHOA_TEST_PAUSED` after this many rows and waits",
-        whole(1),
+        whole(),
     )
     test_pause_seconds: float = setting(
         "SOHOA_TEST_PAUSE_SECONDS", 120.0, "test hook: how long it waits", decimal(0.0)
