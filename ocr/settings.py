@@ -114,10 +114,13 @@ def one_of(*choices: str) -> Parser:
     return parse
 
 
-def setting(variable: str, default: Any, doc: str, parse: Parser = text) -> Any:
-    """A field of a settings object, read from ``variable``."""
+def setting(
+    variable: str, default: Any, doc: str, parse: Parser = text, *, secret: bool = False
+) -> Any:
+    """A field of a settings object, read from ``variable``; a ``secret`` one is left out
+    of the object's ``repr`` (a settings object may end up in a log)."""
     meta = {"variable": variable, "doc": doc, "parse": parse}
-    return field(default=default, metadata=meta)
+    return field(default=default, repr=not secret, metadata=meta)
 
 
 def section(cls: type) -> Any:

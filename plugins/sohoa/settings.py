@@ -50,7 +50,7 @@ from ocr.settings import (
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The repository (``plugins/sohoa`` → two levels up): ``schemas/``, ``dags/``, the
-compose file. In the image it is the Dockerfile's WORKDIR."""
+compose file. ``/opt/sohoa`` in the image (an editable install)."""
 
 DEFAULT_HOME = Path(".sohoa")
 """The embedded defaults' folder, relative to where sohoa runs."""
@@ -121,6 +121,7 @@ class Settings:
         "SOHOA_DB_URL",
         DEFAULT_DB_URL,
         "the population database's URL (PostgreSQL in production)",
+        secret=True,  # it may hold a password
     )
     landing: str = setting(
         "SOHOA_LANDING",
@@ -147,6 +148,7 @@ class Settings:
         None,
         "the secret key (16+ characters) of the reuse audit's keyed hashes; every process"
         " that logs lookups must share it",
+        secret=True,
     )
     lookup_key_file: Path = setting(
         "SOHOA_LOOKUP_KEY_FILE",
@@ -226,7 +228,10 @@ class Settings:
     )
     # Failure notices
     alert_webhook: str | None = setting(
-        "SOHOA_ALERT_WEBHOOK", None, "a URL that receives a failed task's notice as JSON (POST)"
+        "SOHOA_ALERT_WEBHOOK",
+        None,
+        "a URL that receives a failed task's notice as JSON (POST)",
+        secret=True,  # it may hold a token
     )
     alert_email: tuple[str, ...] = setting(
         "SOHOA_ALERT_EMAIL", (), "comma-separated addresses that receive the notice", names

@@ -95,6 +95,14 @@ def test_a_bad_value_is_an_error_naming_its_variable(variable, value, says):
         Settings.from_env({variable: value})
 
 
+def test_secrets_stay_out_of_the_repr():
+    s = Settings.from_env(
+        {"SOHOA_DB_URL": "postgresql://u:pw-123@h/db", "SOHOA_LOOKUP_KEY": "k" * 20 + "-secret"}
+    )
+    assert "pw-123" not in repr(s) and "-secret" not in repr(s)
+    assert "batch_pages=25" in repr(s)
+
+
 def test_the_environment_is_read_again_when_it_changed(monkeypatch):
     monkeypatch.setenv("SOHOA_BATCH_PAGES", "3")
     first = get_settings()
