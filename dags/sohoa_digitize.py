@@ -11,11 +11,13 @@ from __future__ import annotations
 from airflow.sdk import dag, get_current_context, task
 
 from sohoa.orchestration import settings
+from sohoa.settings import get_settings
 
-OCR_SLOTS = min(settings.ocr_jobs(), settings.ocr_pool_slots())
+SETTINGS = get_settings()
+OCR_SLOTS = min(SETTINGS.ocr_jobs, SETTINGS.ocr_pool_slots)
 
 
-@dag(**settings.dag_arguments("sohoa_digitize", settings.digitize_schedule(), __doc__))
+@dag(**settings.dag_arguments("sohoa_digitize", SETTINGS.digitize_schedule, __doc__))
 def sohoa_digitize() -> None:
     @task
     def list_new_scans() -> str:

@@ -14,16 +14,15 @@ it loaded once.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 from ocr.engines.base import Recognizer
 from ocr.errors import ConfigurationError
+from ocr.settings import ocr_settings
 
 GROUP = "sohoa.recognizers"
 SETTING = "SOHOA_RECOGNIZERS"
-DEFAULT = ("tesseract", "aster")
 
 
 @cache
@@ -35,12 +34,11 @@ def installed() -> dict[str, EntryPoint]:
 
 def chosen() -> tuple[str, ...]:
     """The engine names the setting asks for, checked against the installed ones."""
-    return _chosen(os.environ.get(SETTING, ""))
+    return _chosen(ocr_settings().recognizers)
 
 
 @cache
-def _chosen(raw: str) -> tuple[str, ...]:
-    names = tuple(dict.fromkeys(n.strip() for n in raw.split(",") if n.strip())) or DEFAULT
+def _chosen(names: tuple[str, ...]) -> tuple[str, ...]:
     known = installed()
     unknown = [n for n in names if n not in known]
     if unknown:

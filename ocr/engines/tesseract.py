@@ -29,6 +29,7 @@ from PIL import Image
 
 from ocr.engines.base import Layout, LineReading, Script, Word
 from ocr.errors import MissingDependencyError
+from ocr.settings import ocr_settings
 
 LANG = "vie"
 DIGITS_LANG = "eng"
@@ -139,8 +140,7 @@ class _PytesseractBackend:
 
 @lru_cache(maxsize=1)
 def _backend() -> _TesserocrBackend | _PytesseractBackend:
-    name = os.environ.get("SOHOA_OCR_BACKEND", "tesserocr")
-    if name == "pytesseract":
+    if ocr_settings().ocr_backend == "pytesseract":
         return _PytesseractBackend()
     try:
         return _TesserocrBackend()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import sys
 from collections.abc import Sequence
 
@@ -46,6 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _debug() -> bool:
+    """``SOHOA_DEBUG``; off when the settings themselves are what failed to parse."""
+    from sohoa.settings import get_settings
+
+    try:
+        return get_settings().debug
+    except SohoaError:
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -56,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except SohoaError as exc:
-        if os.environ.get("SOHOA_DEBUG"):
+        if _debug():
             raise
         print(f"sohoa: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -2,7 +2,7 @@
 
 Run through ``sohoa.db.migrate.upgrade`` (which passes an open connection), or with the
 alembic CLI: ``alembic -c /dev/null -x url=... `` is not needed; the URL falls back to
-``SOHOA_DB_URL`` via ``sohoa.db.settings``.
+``SOHOA_DB_URL`` (``sohoa.settings``).
 """
 
 from __future__ import annotations

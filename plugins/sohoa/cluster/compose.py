@@ -19,23 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from ocr.errors import ConfigurationError
+from sohoa.settings import get_settings
 
-COMPOSE_FILE = "docker-compose.yml"
 _VARIABLE = re.compile(
     r"\$\$|\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?-)(?P<default>[^}]*))?\}"
     r"|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
 )
 
 
-def repo_root() -> Path:
-    """The repository (``plugins/sohoa/cluster`` → three levels up)."""
-    return Path(__file__).resolve().parents[3]
-
-
 def compose_path() -> Path:
     """``SOHOA_COMPOSE_FILE``, else ``docker-compose.yml`` at the repository's root."""
-    override = os.environ.get("SOHOA_COMPOSE_FILE", "").strip()
-    path = Path(override) if override else repo_root() / COMPOSE_FILE
+    path = get_settings().compose_file
     if not path.is_file():
         raise ConfigurationError(f"the compose file {path} does not exist; set SOHOA_COMPOSE_FILE")
     return path

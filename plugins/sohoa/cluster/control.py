@@ -22,6 +22,7 @@ from typing import TextIO
 from ocr.errors import ConfigurationError, SohoaError
 from sohoa.cluster import compose, state
 from sohoa.cluster.plan import Plan, plan
+from sohoa.settings import PROJECT_ROOT, get_settings
 
 DIGITIZE = "sohoa_digitize"
 # What the landing zone's clients (``sohoa upload``, ``sohoa report``...) need, taken from
@@ -81,7 +82,7 @@ def start(
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            cwd=compose.repo_root(),
+            cwd=PROJECT_ROOT,
         )
     try:
         _wait_up(folder, the_plan, timeout, out)
@@ -223,4 +224,4 @@ def dead_processes(folder: state.Folder) -> list[str]:
 
 
 def default_folder() -> state.Folder:
-    return state.Folder(Path(os.environ.get("SOHOA_CLUSTER_DIR", "") or state.DEFAULT_STATE_DIR))
+    return state.Folder(get_settings().cluster_dir)

@@ -32,7 +32,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ocr.errors import ConfigurationError
-from sohoa.cluster.compose import Service, repo_root, start_order
+from sohoa.cluster.compose import Service, start_order
+from sohoa.settings import PROJECT_ROOT
 
 LOCAL_HOST = "127.0.0.1"
 AIRFLOW_HOME_IN_IMAGE = "/opt/airflow"  # the official image's AIRFLOW_HOME
@@ -228,7 +229,7 @@ def plan(services: dict[str, Service], state_dir: Path, workers: int = 2) -> Pla
     if workers < 1:
         raise ConfigurationError("--workers must be at least 1")
     state = Path(state_dir).resolve()
-    compose_dir = repo_root()
+    compose_dir = PROJECT_ROOT
     kinds = {name: kind_of(svc) for name, svc in services.items()}
 
     # 1. a free local port for every port a container listens on

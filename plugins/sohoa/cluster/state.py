@@ -18,8 +18,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_STATE_DIR = Path(".sohoa") / "cluster"
-
 
 @dataclass(frozen=True)
 class Folder:

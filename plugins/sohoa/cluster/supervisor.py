@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TextIO
 
 from sohoa.cluster import prepare, state
-from sohoa.cluster.compose import repo_root
 from sohoa.cluster.health import check
 from sohoa.cluster.plan import Plan, Proc
+from sohoa.settings import PROJECT_ROOT
 
 ACTIONS = ("stop", "start", "restart", "kill")
 STOP_GRACE = 10.0  # Compose's default stop_grace_period
@@ -121,7 +121,7 @@ class Supervisor:
             child = subprocess.Popen(
                 argv,
                 env=proc.env,
-                cwd=repo_root(),
+                cwd=PROJECT_ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -23,12 +23,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import getpass
     import json
-    import os
 
     from sohoa.db.migrate import upgrade
     from sohoa.dossiers.reuse import lookup
+    from sohoa.settings import get_settings
 
-    actor = args.actor or os.environ.get("SOHOA_ACTOR") or getpass.getuser()
+    actor = args.actor or get_settings().actor or getpass.getuser()
     result = lookup(
         upgrade(),
         personal_id=args.personal_id,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 
 from ocr import doctypes
@@ -74,8 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     for op in (cor, con, ent, rej, res, lnk, unl):
         op.add_argument(
             "--by",
-            default=os.environ.get("SOHOA_USER") or _login(),
-            help="your name, for the audit trail",
+            default=None,
+            help="your name, for the audit trail (default: SOHOA_USER, else the login name)",
         )
     p.set_defaults(func=run)
 
@@ -92,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from sohoa.db.migrate import upgrade
     from sohoa.dossiers import link
     from sohoa.review import queue
+    from sohoa.settings import get_settings
 
     engine = upgrade()
     out = sys.stdout
@@ -132,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
                 file=out,
             )
         return 0
+    args.by = args.by or get_settings().user or _login()
     if not args.by:
         raise ConfigurationError("say who you are with --by NAME (or set SOHOA_USER)")
     if args.op == "correct":

@@ -33,15 +33,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import os
-
     from ocr.engines import check
+    from sohoa.settings import choose_for_process
 
     check()  # an unknown recognizer (exit 2) or a missing model stops the run (exit 3) first
     if args.landing:
-        os.environ["SOHOA_LANDING"] = args.landing
+        choose_for_process(landing=args.landing)
     if args.batch_pages:
-        os.environ["SOHOA_BATCH_PAGES"] = str(args.batch_pages)
+        choose_for_process(batch_pages=args.batch_pages)
     from sohoa.orchestration.embedded import print_summary, run_digitize
 
     result = run_digitize(args.airflow_home, quiet=not getattr(args, "verbose", False))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
 
-from sohoa.db.settings import db_url
+from sohoa.settings import db_url
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:

@@ -6,7 +6,6 @@ Alembic is configured here in code (no ``alembic.ini``): the script location is
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,12 +19,11 @@ from sqlalchemy.exc import OperationalError
 
 from ocr.errors import ConfigurationError, SohoaError
 from sohoa.db.engine import make_engine
+from sohoa.settings import get_settings
 
 
 def migrations_dir() -> Path:
-    override = os.environ.get("SOHOA_MIGRATIONS_DIR")
-    default = Path(__file__).resolve().parents[3] / "schemas" / "migrations"
-    path = Path(override) if override else default
+    path = get_settings().migrations_dir
     if not (path / "env.py").is_file():
         raise ConfigurationError(f"Alembic migrations not found at {path}")
     return path

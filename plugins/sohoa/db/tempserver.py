@@ -20,10 +20,11 @@ import time
 from pathlib import Path
 
 from ocr.errors import MissingDependencyError
+from sohoa.settings import get_settings
 
 
 def pg_bin_dir() -> Path:
-    override = os.environ.get("SOHOA_PG_BIN")
+    override = get_settings().pg_bin
     candidates = [override] if override else sorted(glob.glob("/usr/lib/postgresql/*/bin"))[::-1]
     for cand in candidates:
         if cand and (Path(cand) / "initdb").is_file():

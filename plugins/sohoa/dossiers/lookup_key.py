@@ -19,24 +19,20 @@ import hashlib
 import hmac
 import os
 import secrets
-from pathlib import Path
 
 from ocr.errors import ConfigurationError
-from sohoa.db.settings import DEFAULT_HOME
-
-
-def key_file() -> Path:
-    return Path(os.environ.get("SOHOA_LOOKUP_KEY_FILE", "").strip() or DEFAULT_HOME / "lookup.key")
+from sohoa.settings import get_settings
 
 
 def lookup_key() -> bytes:
     """The secret key of :func:`lookup_digest`."""
-    given = os.environ.get("SOHOA_LOOKUP_KEY", "").strip()
+    settings = get_settings()
+    given = settings.lookup_key
     if given:
         if len(given) < 16:
             raise ConfigurationError("SOHOA_LOOKUP_KEY must have at least 16 characters")
         return given.encode()
-    path = key_file()
+    path = settings.lookup_key_file
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:

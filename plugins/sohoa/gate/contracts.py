@@ -7,17 +7,16 @@ doc type may carry and the type of each value. Rules between values are the gate
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sohoa.db.tables import DOC_TYPES
+from sohoa.settings import get_settings
 
 
 def schemas_dir() -> Path:
-    override = os.environ.get("SOHOA_JSON_SCHEMAS_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[3] / "schemas" / "json"
+    return get_settings().json_schemas_dir
 
 
 @cache

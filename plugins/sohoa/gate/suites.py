@@ -4,13 +4,13 @@ plus ``batch.json`` with the batch-level rules every suite gets)."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ocr.errors import SohoaError
 from ocr.rules import SUITE_RULES
+from sohoa.settings import get_settings
 
 
 class SuiteError(SohoaError):
@@ -18,12 +18,7 @@ class SuiteError(SohoaError):
 
 
 def suites_dir() -> Path:
-    override = os.environ.get("SOHOA_EXPECTATIONS_DIR")
-    return (
-        Path(override)
-        if override
-        else Path(__file__).resolve().parents[3] / "schemas" / "expectations"
-    )
+    return get_settings().expectations_dir
 
 
 @dataclass(frozen=True)

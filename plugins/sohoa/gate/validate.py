@@ -28,9 +28,9 @@ from typing import Any
 
 from ocr.errors import MissingDependencyError, SohoaError
 from ocr.record import AUTO_ACCEPT_CONFIDENCE
-from sohoa.db.settings import validation_dir
 from sohoa.gate.frame import build_frame
 from sohoa.gate.suites import Suite, load_suite
+from sohoa.settings import get_settings
 
 log = logging.getLogger(__name__)
 OLDEST_RECORD = date(1850, 1, 1)
@@ -107,7 +107,7 @@ def run_gate(
     the same suites decide, but no validation result or Data Docs page is written (that
     costs most of a check's time, and a half-typed record is not a run of the gate).
     """
-    out_dir = Path(out_dir or validation_dir()).resolve()
+    out_dir = Path(out_dir or get_settings().validation_dir).resolve()
     run_name = _run_name(book)
     groups: dict[str, list[int]] = defaultdict(list)
     for i, rec in enumerate(records):

@@ -1,4 +1,4 @@
-"""The landing zone: where uploaded scans wait, are read, and are kept (README: Configuration).
+"""The landing zone: where uploaded scans wait, are read, and are kept (README: Settings).
 
 One small storage interface (:class:`~sohoa.landing.store.Landing`) over a local folder
 (the embedded default) or an S3 bucket (production, MinIO or any S3), so the DAGs, the

@@ -8,8 +8,9 @@ landing zone that wrote them may have been reconfigured, so this goes by the URI
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from sohoa.settings import get_settings
 
 
 def read_scan(uri: str) -> bytes | None:
@@ -19,7 +20,7 @@ def read_scan(uri: str) -> bytes | None:
         import boto3
 
         bucket, _, key = uri.removeprefix("s3://").partition("/")
-        endpoint = os.environ.get("SOHOA_S3_ENDPOINT_URL", "").strip() or None
+        endpoint = get_settings().s3_endpoint_url
         try:
             obj = boto3.client("s3", endpoint_url=endpoint).get_object(Bucket=bucket, Key=key)
             return obj["Body"].read()

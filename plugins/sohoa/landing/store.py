@@ -23,8 +23,8 @@ from typing import Any
 
 from ocr.errors import ConfigurationError, MissingDependencyError
 from ocr.jsontext import json_text
+from sohoa.settings import get_settings
 
-DEFAULT_LANDING = Path(".sohoa") / "landing"
 MOVES = "moves"
 
 
@@ -242,20 +242,15 @@ class S3Landing(Landing):
             yield path
 
 
-def landing_location() -> str:
-    """``SOHOA_LANDING``, else ``./.sohoa/landing``."""
-    return os.environ.get("SOHOA_LANDING", "").strip() or str(DEFAULT_LANDING)
-
-
 def open_landing(location: str | None = None) -> Landing:
     """The landing zone named by ``location`` (default: ``SOHOA_LANDING``)."""
-    location = location or landing_location()
+    settings = get_settings()
+    location = location or settings.landing
     if location.startswith("s3://"):
         bucket, _, prefix = location.removeprefix("s3://").partition("/")
         if not bucket:
             raise ConfigurationError(f"SOHOA_LANDING has no bucket: {location!r}")
-        endpoint = os.environ.get("SOHOA_S3_ENDPOINT_URL", "").strip() or None
-        return S3Landing(bucket, prefix, endpoint_url=endpoint)
+        return S3Landing(bucket, prefix, endpoint_url=settings.s3_endpoint_url)
     if "://" in location:
         raise ConfigurationError(
             f"SOHOA_LANDING must be a folder or s3://bucket/prefix, got {location!r}"

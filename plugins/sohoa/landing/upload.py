@@ -9,7 +9,6 @@ so what happened to every file stays visible in one place.
 from __future__ import annotations
 
 import getpass
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from ocr.jsontext import printable
 from ocr.loading import sha256_of
 from sohoa.landing.store import Landing
 from sohoa.landing.zone import ScanMeta, index_key, processed_key
+from sohoa.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ class UploadOutcome:
 
 def default_uploader() -> str:
     """``SOHOA_UPLOADER``, else the login name (recorded as who uploaded the book)."""
-    env = os.environ.get("SOHOA_UPLOADER", "").strip()
-    if env:
-        return env
+    given = get_settings().uploader
+    if given:
+        return given
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # pragma: no cover - no passwd entry in some containers

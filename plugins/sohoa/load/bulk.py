@@ -13,7 +13,6 @@ SIGKILL the loader mid-batch (tests/sohoa/load/test_fault.py). Unset, it costs n
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from psycopg.adapt import PyFormat
 from sqlalchemy import Connection, Table, select, text
 
 from sohoa.load.values import value_text
+from sohoa.settings import get_settings
 
 _CHUNK = 5000
 _SEP = "\x1f"  # ASCII unit separator: never part of a key
@@ -196,10 +196,11 @@ def _column_values(oid: int, values: list[Any]) -> list[Any]:
 
 def _after_rows(n: int) -> None:
     global _written
-    limit = os.environ.get("SOHOA_TEST_PAUSE_AFTER_ROWS")
+    settings = get_settings()
+    limit = settings.test_pause_after_rows
     if not limit:
         return
     before, _written = _written, _written + n
-    if before < int(limit) <= _written:
+    if before < limit <= _written:
         print("SOHOA_TEST_PAUSED", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("SOHOA_TEST_PAUSE_SECONDS", "120")))
+        time.sleep(settings.test_pause_seconds)

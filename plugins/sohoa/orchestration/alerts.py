@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import smtplib
 import urllib.request
 from email.message import EmailMessage
 from typing import Any
+
+from sohoa.settings import get_settings
 
 log = logging.getLogger("sohoa.alerts")
 
@@ -41,9 +42,10 @@ def failure_notice(context: dict[str, Any]) -> dict[str, Any]:
 def channels() -> list[str]:
     """The configured channels, ``log`` always first."""
     out = ["log"]
-    if os.environ.get("SOHOA_ALERT_EMAIL", "").strip():
+    settings = get_settings()
+    if settings.alert_email:
         out.append("email")
-    if os.environ.get("SOHOA_ALERT_WEBHOOK", "").strip():
+    if settings.alert_webhook:
         out.append("webhook")
     return out
 
@@ -62,12 +64,11 @@ def send_webhook(url: str, notice: dict[str, Any], timeout: float = 10.0) -> Non
 def send_email(addresses: list[str], notice: dict[str, Any]) -> None:
     msg = EmailMessage()
     msg["Subject"] = f"[sohoa] {notice['dag_id']}.{notice['task_id']} failed"
-    msg["From"] = os.environ.get("SOHOA_ALERT_FROM", "sohoa@localhost")
+    settings = get_settings()
+    msg["From"] = settings.alert_from
     msg["To"] = ", ".join(addresses)
     msg.set_content(json.dumps(notice, indent=1))
-    host = os.environ.get("SOHOA_SMTP_HOST", "localhost")
-    port = int(os.environ.get("SOHOA_SMTP_PORT", "25") or 25)
-    with smtplib.SMTP(host, port, timeout=10) as smtp:
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
         smtp.send_message(msg)
 
 
@@ -75,12 +76,11 @@ def notify_failure(context: dict[str, Any]) -> None:
     """The ``on_failure_callback`` of every sohoa task."""
     notice = failure_notice(context)
     log.error("sohoa task failed: %s", json.dumps(notice))
-    webhook = os.environ.get("SOHOA_ALERT_WEBHOOK", "").strip()
-    emails = [a.strip() for a in os.environ.get("SOHOA_ALERT_EMAIL", "").split(",") if a.strip()]
     try:
-        if webhook:
-            send_webhook(webhook, notice)
-        if emails:
-            send_email(emails, notice)
+        settings = get_settings()
+        if settings.alert_webhook:
+            send_webhook(settings.alert_webhook, notice)
+        if settings.alert_email:
+            send_email(list(settings.alert_email), notice)
     except Exception:  # a broken notifier must not hide the failure it reports
         log.exception("sohoa: could not send the failure notice")

@@ -29,7 +29,7 @@ def engine() -> Engine:
     connections must not cross a fork); a new URL replaces the old engine."""
     global _engine
     from sohoa.db.engine import make_engine
-    from sohoa.db.settings import db_url
+    from sohoa.settings import db_url
 
     url = db_url()
     if _engine is not None and _engine[:2] == (os.getpid(), url):
@@ -132,9 +132,9 @@ def page_outcomes(keys: list[tuple[str, int]]) -> dict[str, Any]:
 
 def data_docs_index() -> str | None:
     """Where the gate's Data Docs are, if any were written."""
-    from sohoa.db.settings import validation_dir
+    from sohoa.settings import get_settings
 
-    root = validation_dir()
+    root = get_settings().validation_dir
     pages = sorted(root.rglob("index.html")) if root.is_dir() else []
     return str(pages[-1].resolve()) if pages else (str(root.resolve()) if root.is_dir() else None)
 
@@ -147,7 +147,8 @@ def refresh_kpis(run_id: str, totals: dict[str, Any]) -> dict[str, Any]:
     dossier's ``result_file``), then rewrite this month's KPI report. Recorded as a
     ``pipeline_run`` row of kind ``kpi_refresh``, once per run.
     """
-    from sohoa.orchestration.hooks import KPI_REPORT, RESULT_LINKER, find, reports_dir
+    from sohoa.orchestration.hooks import KPI_REPORT, RESULT_LINKER, find
+    from sohoa.settings import get_settings
 
     period = datetime.now(UTC).strftime("%Y-%m")
     linker, writer = find(RESULT_LINKER), find(KPI_REPORT)
@@ -157,7 +158,7 @@ def refresh_kpis(run_id: str, totals: dict[str, Any]) -> dict[str, Any]:
     if linker is not None:
         linked = linker(eng).count("linked")
     if writer is not None:
-        out = Path(reports_dir()) / period
+        out = get_settings().reports_dir / period
         reports = [str(Path(p).resolve()) for p in writer(eng, period, out)]
     record_run(
         f"{run_id}/kpi_refresh",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ocr.errors import ConfigurationError
+from sohoa.settings import default_for_process, get_settings
 
 DAG_ID = "sohoa_digitize"
 DEFAULT_AIRFLOW_HOME = Path(".sohoa") / "airflow"
@@ -29,10 +30,8 @@ _INIT_MARKER = ".sohoa-db-initialised"
 
 
 def dags_folder() -> Path:
-    """``dags/`` beside the ``sohoa`` package (``plugins/sohoa`` → repo root), or
-    ``SOHOA_DAGS_FOLDER``."""
-    override = os.environ.get("SOHOA_DAGS_FOLDER", "").strip()
-    path = Path(override) if override else Path(__file__).resolve().parents[3] / "dags"
+    """The repository's ``dags/``, or ``SOHOA_DAGS_FOLDER``."""
+    path = get_settings().dags_folder
     if not (path / f"{DAG_ID}.py").is_file():
         raise ConfigurationError(
             f"the DAG file {DAG_ID}.py is not in {path}; "
@@ -42,9 +41,13 @@ def dags_folder() -> Path:
 
 
 def configure(airflow_home: Path | None = None) -> Path:
-    """Set Airflow's embedded defaults in the environment; returns ``AIRFLOW_HOME``.
-    Values already in the environment win; an ``AIRFLOW_HOME`` of the user's with its own
-    ``airflow.cfg`` keeps its metadata database."""
+    """Set the embedded defaults; returns ``AIRFLOW_HOME``. Values already in the
+    environment win; an ``AIRFLOW_HOME`` of the user's with its own ``airflow.cfg`` keeps
+    its metadata database.
+
+    Airflow's go into ``os.environ``: Airflow reads its configuration from there, when
+    first imported. sohoa's own stay in this process's settings (``dag.test()`` runs every
+    task here, and the OCR workers are forked from it)."""
     given = os.environ.get("AIRFLOW_HOME")
     home = Path(airflow_home or given or DEFAULT_AIRFLOW_HOME).resolve()
     home.mkdir(parents=True, exist_ok=True)
@@ -54,15 +57,17 @@ def configure(airflow_home: Path | None = None) -> Path:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
         "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
-        "SOHOA_OCR_JOBS": str(os.cpu_count() or 1),
-        "SOHOA_BATCH_PAGES": "50",  # tasks run one at a time here: fewer, larger batches
-        "SOHOA_RETRY_DELAY_SECONDS": "1",
-        "SOHOA_MAX_RETRY_DELAY_SECONDS": "10",
     }
     if not (given and (home / "airflow.cfg").is_file()):
         defaults["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{home / 'airflow.db'}"
     for name, value in defaults.items():
         os.environ.setdefault(name, value)
+    default_for_process(
+        ocr_jobs=os.cpu_count() or 1,
+        batch_pages=50,  # tasks run one at a time here: fewer, larger batches
+        retry_delay_seconds=1,
+        max_retry_delay_seconds=10,
+    )
     return home
 
 
@@ -91,12 +96,12 @@ def ensure_pool() -> None:
     from airflow.models.pool import Pool
     from airflow.utils.session import create_session
 
-    from sohoa.orchestration import settings
+    from sohoa.orchestration.settings import OCR_POOL
 
     with create_session() as session:
         Pool.create_or_update_pool(
-            settings.OCR_POOL,
-            slots=settings.ocr_pool_slots(),
+            OCR_POOL,
+            slots=get_settings().ocr_pool_slots,
             description="bounds concurrent OCR tasks to the workers' cores",
             include_deferred=False,
             session=session,
@@ -147,11 +152,11 @@ def run_digitize(airflow_home: Path | None = None, quiet: bool = True) -> RunRes
     home = configure(airflow_home)
     from sohoa.progress_bar import on_terminal
 
-    os.environ.setdefault("SOHOA_PROGRESS", "bar" if on_terminal() else "1")
+    default_for_process(progress="bar" if on_terminal() else "1")
     from sohoa.orchestration.ocr_pool import warm_up
-    from sohoa.orchestration.settings import ocr_jobs
 
-    warm_up(ocr_jobs())  # forked before Airflow is imported: small, thread-free workers
+    # Forked before Airflow is imported: small, thread-free workers.
+    warm_up(get_settings().ocr_jobs)
     from sohoa.orchestration.progress import progress
 
     progress(f"Airflow metadata in {home}")
@@ -192,8 +197,8 @@ def _report_of(run_id: str) -> dict[str, Any] | None:
 
 
 def print_summary(result: RunResult, stream=sys.stderr) -> None:
-    from sohoa.db.settings import db_url
     from sohoa.landing.store import open_landing
+    from sohoa.settings import db_url
 
     rep = result.report or {}
     lines = [

@@ -12,18 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ocr.errors import ConfigurationError
-from sohoa.db.settings import DEFAULT_HOME
 
 DOSSIER_IMPORTER = "sohoa.dossiers.importer:import_file"  # (engine, path) -> summary
 RESULT_LINKER = "sohoa.dossiers.link:link_results"  # (engine) -> summary
 KPI_REPORT = "sohoa.kpi.report:write_reports"  # (engine, period, out_dir) -> [paths]
-
-
-def reports_dir() -> str:
-    """``SOHOA_REPORTS_DIR``, else ``./.sohoa/reports``: where KPI reports are written."""
-    import os
-
-    return os.environ.get("SOHOA_REPORTS_DIR", "").strip() or str(DEFAULT_HOME / "reports")
 
 
 def find(target: str) -> Callable[..., Any] | None:

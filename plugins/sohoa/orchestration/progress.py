@@ -11,11 +11,12 @@ task logging does not replace. Never pass personal data here.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 
 from tqdm import tqdm
+
+from sohoa.settings import get_settings
 
 log = logging.getLogger("sohoa.progress")
 _T0 = time.monotonic()
@@ -23,7 +24,7 @@ _bar: tqdm | None = None
 
 
 def _mode() -> str:
-    return os.environ.get("SOHOA_PROGRESS", "").strip()
+    return get_settings().progress
 
 
 def progress(message: str) -> None:

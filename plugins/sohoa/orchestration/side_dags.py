@@ -14,6 +14,7 @@ from sohoa.landing.zone import DOSSIERS, PROCESSED
 from sohoa.orchestration import hooks
 from sohoa.orchestration.database import engine, record_run
 from sohoa.orchestration.progress import progress
+from sohoa.settings import get_settings
 
 DOSSIER_SUFFIXES = (".jsonl", ".json", ".csv")
 
@@ -121,7 +122,7 @@ def previous_month(today: date) -> str:
 def write_kpi_reports(period: str, out_dir: str | None = None) -> dict[str, Any]:
     """The KPI report for ``period`` in every format (``sohoa.kpi.report.write_reports``),
     under ``out_dir`` (default ``<SOHOA_REPORTS_DIR>/<period>``); recorded once per period."""
-    out = out_dir or str(Path(hooks.reports_dir()) / period)
+    out = out_dir or str(get_settings().reports_dir / period)
     writer = hooks.require(hooks.KPI_REPORT, "the KPI report (issue 5)")
     written = [str(p) for p in writer(engine(), period, Path(out))]
     record_run(f"kpi_report/{period}", "kpi_report", {"period": period, "files": written})

@@ -48,6 +48,7 @@ from sohoa.orchestration.staging import (
     write_plan,
     write_records,
 )
+from sohoa.settings import get_settings
 
 GATE = "gate.json"
 LOADED = "load.json"
@@ -77,7 +78,7 @@ def list_new_scans(run_id: str, landing: Landing | None = None) -> str:
 
     landing = landing or open_landing()
     ensure_schema()
-    swept = sweep_records(landing, safe_part(run_id), settings.staged_records_hours())
+    swept = sweep_records(landing, safe_part(run_id), get_settings().staged_records_hours)
     if swept:
         progress(f"removed the staged records of {swept} batch(es) that were never loaded")
     keys = list(pending_scans(landing))
@@ -99,7 +100,7 @@ def plan_batches(
     landing = landing or open_landing()
     listing = landing.read_json(listing_key)
     scans = [(key, read_meta(landing, key)) for key in listing["keys"]]
-    batches = plan(scans, batch_pages or settings.batch_pages())
+    batches = plan(scans, batch_pages or get_settings().batch_pages)
     cap = settings.max_batches()
     if len(batches) > cap:
         # The rest stay new in the landing zone: the next run lists and plans them.
@@ -183,7 +184,7 @@ def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | Non
                 continue
             present.append((key, where, copy))
         results = extract_files(
-            [p for _, _, p in present], jobs or settings.ocr_jobs(), Book.from_meta(doc.book)
+            [p for _, _, p in present], jobs or get_settings().ocr_jobs, Book.from_meta(doc.book)
         )
         for (key, where, _path), (recs, error) in zip(present, results, strict=True):
             pages_read(len(recs))

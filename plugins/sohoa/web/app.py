@@ -13,12 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sohoa.settings import WebSettings
 from sohoa.web.context import WebContext
 from sohoa.web.limits import BodyLimit
 from sohoa.web.pages import HERE, href, render
 from sohoa.web.security import SAFE_METHODS, Forbidden, NotSignedIn
 from sohoa.web.sessions import COOKIE, principal_for
-from sohoa.web.settings import WebSettings
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from sqlalchemy import Engine
 
-from sohoa.web.settings import WebSettings
+from sohoa.settings import WebSettings, get_settings
 
 
 class WebContext:
@@ -23,7 +23,7 @@ class WebContext:
         self._db_url = db_url
         self._landing = landing
         self._lock = threading.Lock()
-        self.settings = settings or WebSettings.from_env()
+        self.settings = settings or get_settings().web
 
     @cached_property
     def engine(self) -> Engine:
@@ -34,9 +34,7 @@ class WebContext:
 
     @property
     def landing_location(self) -> str:
-        from sohoa.landing.store import landing_location
-
-        return self._landing or landing_location()
+        return self._landing or get_settings().landing
 
     def open_landing(self):
         from sohoa.landing.store import open_landing

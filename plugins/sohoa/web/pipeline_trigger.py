@@ -155,7 +155,8 @@ class PipelineRunner:
 
 
 def run_environment(db_url: str, landing: str, base: Mapping[str, str] | None = None) -> dict:
-    """The run's environment: this process's, with the app's database and landing zone."""
+    """The run's environment: this process's, with the app's database and landing zone
+    (a child reads its settings from its own environment; this one's stays untouched)."""
     env = dict(os.environ if base is None else base)
     env["SOHOA_DB_URL"] = db_url
     env["SOHOA_LANDING"] = landing

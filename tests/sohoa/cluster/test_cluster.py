@@ -16,6 +16,7 @@ import pytest
 
 from sohoa.cluster import compose, control, runs
 from sohoa.cluster.plan import LOCAL_ONLY, image_environment
+from sohoa.settings import PROJECT_ROOT
 from tests.sohoa.cluster.clusters import (
     BOOK,
     TEST_VARIABLES,
@@ -104,7 +105,7 @@ def test_every_service_is_healthy(cluster_run):
 
 def test_running_processes_have_the_compose_files_settings(cluster_run):
     services = compose.load(given=TEST_VARIABLES)
-    image = image_environment(compose.repo_root() / "Dockerfile")
+    image = image_environment(PROJECT_ROOT / "Dockerfile")
     address = re.compile(r"(127\.0\.0\.1|[a-z][a-z0-9-]*):\d+")
     environs = cluster_run["environs"]
     # Celery workers rewrite their title over their environment; what they run with shows

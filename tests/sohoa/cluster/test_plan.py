@@ -13,6 +13,7 @@ import pytest
 from ocr.errors import ConfigurationError
 from sohoa.cluster import compose
 from sohoa.cluster.plan import IMAGE_DEFAULTS, LOCAL_ONLY, image_environment, plan
+from sohoa.settings import PROJECT_ROOT
 
 ADDRESS = re.compile(r"(127\.0\.0\.1|[a-z][a-z0-9-]*):\d+")
 
@@ -43,7 +44,7 @@ def test_every_service_runs_with_its_replicas(services, the_plan):
 
 
 def test_environment_is_the_compose_files(services, the_plan):
-    image = image_environment(compose.repo_root() / "Dockerfile")
+    image = image_environment(PROJECT_ROOT / "Dockerfile")
     for proc in the_plan.procs:
         wanted = services[proc.service].environment
         for key, value in wanted.items():
@@ -78,8 +79,8 @@ def test_addresses_point_at_the_local_ports(the_plan):
 
 def test_paths_follow_the_mounts(the_plan, tmp_path_factory):
     env = the_plan.proc("airflow-scheduler").env
-    assert Path(env["AIRFLOW__CORE__DAGS_FOLDER"]) == compose.repo_root() / "dags"
-    assert Path(env["SOHOA_MIGRATIONS_DIR"]) == compose.repo_root() / "schemas" / "migrations"
+    assert Path(env["AIRFLOW__CORE__DAGS_FOLDER"]) == PROJECT_ROOT / "dags"
+    assert Path(env["SOHOA_MIGRATIONS_DIR"]) == PROJECT_ROOT / "schemas" / "migrations"
     state = Path(the_plan.state_dir)
     for key in ("SOHOA_VALIDATION_DIR", "SOHOA_LOOKUP_KEY_FILE", "AIRFLOW_HOME", "AIRFLOW_CONFIG"):
         assert state in Path(env[key]).parents, key  # nothing written into the repository

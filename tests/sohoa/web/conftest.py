@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from sohoa.settings import WebSettings
 from sohoa.web.accounts import create_user
 from sohoa.web.app import create_app
-from sohoa.web.settings import WebSettings
 from tests.sohoa.web.browser_fixtures import browser, screenshots  # noqa: F401 - fixtures
 from tests.sohoa.web.helpers import Account
 

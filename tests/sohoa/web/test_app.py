@@ -8,8 +8,8 @@ import asyncio
 
 import pytest
 
+from sohoa.settings import WebSettings
 from sohoa.web.sessions import COOKIE
-from sohoa.web.settings import WebSettings
 from tests.sohoa.web.helpers import sign_in
 
 CHUNK = 64 * 1024

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sohoa.web.settings import WebSettings
+from sohoa.settings import WebSettings
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import sys
 
 from sqlalchemy import create_engine
 
+from sohoa.settings import WebSettings
 from sohoa.web.app import create_app
 from sohoa.web.pipeline_trigger import (
     SOHOA_RUN,
@@ -19,7 +20,6 @@ from sohoa.web.pipeline_trigger import (
     status,
     trigger,
 )
-from sohoa.web.settings import WebSettings
 
 PY = sys.executable
 

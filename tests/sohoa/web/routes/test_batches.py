@@ -16,8 +16,8 @@ from sohoa.db.tables import upload_file
 from sohoa.load.batch import load_batch
 from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review, rejected
+from sohoa.settings import WebSettings
 from sohoa.web.pipeline_trigger import PipelineRunner, install_runner
-from sohoa.web.settings import WebSettings
 from sohoa.web.uploads import BookForm, IncomingFile, receive_upload
 from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
 from tests.sohoa.web.helpers import sign_in

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sohoa.db.tables import upload_batch, upload_file
 from sohoa.landing.store import open_landing
 from sohoa.landing.zone import ScanMeta, mark_processed, sidecar_of
+from sohoa.settings import WebSettings
 from sohoa.web.pipeline_trigger import PipelineRunner, install_runner
-from sohoa.web.settings import WebSettings
 from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
 from tests.sohoa.web.helpers import sign_in
 from tests.sohoa.web.upload_fixtures import post_upload, sample_scans
