@@ -352,6 +352,10 @@ def lists_object(name: str, value: Any) -> bool:
     if not isinstance(value, str):
         return False
     kind = normalize.field_kind(name)
+    if kind == "ethnicity":
+        return closed_value(name, value) is None  # both read "Kihn": not a group
+    if name.split("_")[-1] == "nationality":
+        return nfc(value) not in lexicon.nationalities()  # "Viết Nam" is no country
     if kind == "place":
         if misspelt_hamlet(value):
             return True

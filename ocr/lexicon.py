@@ -122,6 +122,26 @@ def ethnic_groups() -> tuple[EthnicGroup, ...]:
     )
 
 
+VIETNAM = "Việt Nam"
+# CLDR territory codes that are not countries a person holds the nationality of.
+_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK"})
+
+
+@lru_cache(maxsize=1)
+def nationalities() -> tuple[str, ...]:
+    """Countries by their Vietnamese names (CLDR, through Babel), Việt Nam first: the
+    closed list a nationality is typed from and an agreed reading is checked against."""
+    from babel import Locale
+
+    names = {
+        nfc(name)
+        for code, name in Locale("vi").territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
+    names.discard(VIETNAM)
+    return (VIETNAM, *sorted(names, key=fold))
+
+
 @lru_cache(maxsize=1)
 def _ethnic_index() -> dict[str, EthnicGroup]:
     index: dict[str, EthnicGroup] = {}

@@ -114,6 +114,21 @@ def test_readers_that_agree_on_a_spelling_the_unit_lists_do_not_know_are_not_eno
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "printed"),
+    [("nationality", "Viết Nam"), ("mother_ethnicity", "Kihn")],
+)
+def test_readers_that_agree_on_a_value_outside_its_closed_list_are_not_enough(
+    monkeypatch, name, printed
+):
+    # A realistic held-out page: both readers read "Viết Nam" and it was loaded as sure.
+    monkeypatch.delenv(registry.SETTING, raising=False)
+    prepared, rf = rendered(printed)
+    settled = settle("birth", name, rf, prepared)
+    assert (settled.value, settled.status, settled.reason) == (printed, CHECK, LISTS_OBJECT)
+    assert acceptance.lists_object("nationality", "Trung Quốc") is False  # a country
+
+
 def test_one_reader_alone_makes_nothing_sure(monkeypatch):
     monkeypatch.setenv(registry.SETTING, "tesseract")
     prepared, rf = rendered("Thôn 3, Xã Phước Quang, Huyện Tuy Phước, Tỉnh Bình Định")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ocr.lexicon import ethnic_groups
+from ocr.lexicon import VIETNAM, ethnic_groups, nationalities
 from ocr.text import fold
 
-VIETNAM = "Việt Nam"
+__all__ = ["VIETNAM", "ethnic_choices", "nationality_choices"]
 
 
 @lru_cache(maxsize=1)
@@ -18,19 +18,6 @@ def ethnic_choices() -> tuple[tuple[str, str], ...]:
     return tuple((g.name, " ".join(fold(a) for a in g.aliases)) for g in ethnic_groups())
 
 
-@lru_cache(maxsize=1)
 def nationality_choices() -> tuple[str, ...]:
-    """Countries by their Vietnamese names (CLDR, through Babel), Việt Nam first."""
-    from babel import Locale
-
-    names = {
-        name
-        for code, name in Locale("vi").territories.items()
-        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
-    }
-    names.discard(VIETNAM)
-    return (VIETNAM, *sorted(names, key=fold))
-
-
-# CLDR territory codes that are not countries a person holds the nationality of.
-_NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB", "XK"})
+    """Countries by their Vietnamese names, Việt Nam first (the reader's list)."""
+    return nationalities()
