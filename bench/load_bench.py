@@ -27,11 +27,11 @@ from sqlalchemy import text
 
 from bench.database import bench_database
 from bench.machine import host
+from ocr.book import Book
 from sohoa.db.engine import make_engine
 from sohoa.db.migrate import upgrade
 from sohoa.db.tables import metadata
 from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book
 
 HEADING = "## Load (issue 3)"
@@ -124,18 +124,18 @@ def fingerprint(engine) -> dict[str, tuple[int, str]]:
     return out
 
 
-def books(total: int, count: int) -> list[tuple[BookMeta, list[dict]]]:
+def books(total: int, count: int) -> list[tuple[Book, list[dict]]]:
     """``count`` birth books spread over 1990-2024 (IDs printed from 2016 on)."""
     per = total // count
     out = []
     for i in range(count):
         year = 1990 + (i * 35) // count  # distinct years while count <= 35
-        meta = BookMeta(f"{26000 + i % 5}", "birth", year, f"{i:02d}", per, "bench")
+        meta = Book(f"{26000 + i % 5}", "birth", year, f"{i:02d}", per, "bench")
         out.append((meta, make_book("birth", year, f"{i:02d}", per, seed=i)))
     return out
 
 
-_BATCHES: list[tuple[BookMeta, list[dict]]] = []  # set before the workers fork
+_BATCHES: list[tuple[Book, list[dict]]] = []  # set before the workers fork
 _ENGINE = None  # one per worker process
 
 
@@ -217,7 +217,7 @@ def run(
     }
 
 
-def _gate_seconds(batch: tuple[BookMeta, list[dict]]) -> float:
+def _gate_seconds(batch: tuple[Book, list[dict]]) -> float:
     import tempfile
 
     import great_expectations  # noqa: F401  (import time is not the gate's per-batch cost)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-BOOK_TYPES = ("birth", "death", "marriage", "dossier_result")
+from ocr.book import BOOK_TYPES
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ocr.book import BOOK_TYPES
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("load", help="check and load extracted records (JSON Lines) of one book")
@@ -17,9 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "records", metavar="RECORDS.jsonl", help="output of `sohoa extract`; - for stdin"
     )
     p.add_argument("--unit", required=True, help="code of the unit that keeps the book")
-    p.add_argument(
-        "--book-type", required=True, choices=["birth", "death", "marriage", "dossier_result"]
-    )
+    p.add_argument("--book-type", required=True, choices=BOOK_TYPES)
     p.add_argument("--year", required=True, type=int, help="year of the register book")
     p.add_argument("--volume", required=True, help="volume (quyển số) of the book")
     p.add_argument("--declared-entries", type=int, help="entries the book declares")
@@ -28,17 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ocr.book import Book
     from sohoa.db.migrate import upgrade
     from sohoa.load.batch import load_batch
-    from sohoa.load.book import BookMeta
     from sohoa.load.jsonl import read_records
 
-    book = BookMeta(
+    book = Book(
         args.unit, args.book_type, args.year, args.volume, args.declared_entries, args.uploader
-    )
+    ).complete()
     records, digest = read_records(args.records)
     engine = upgrade()
-    key = f"load:{book.unit_code}:{book.book_type}:{book.year}:{book.volume}:{digest}"
+    key = f"load:{book.unit}:{book.book_type}:{book.year}:{book.volume}:{digest}"
     summary = load_batch(engine, records, book, run_key=key)
     out = sys.stdout
     print(f"records   {summary.records}", file=out)

@@ -76,7 +76,7 @@ def build_frame(
 ) -> pd.DataFrame:
     """The frame for ``records`` (all of ``doc_type``); ``columns`` the suite needs exist.
 
-    ``book`` (a :class:`sohoa.load.book.BookMeta`) and ``book_numbers`` (the registration
+    ``book`` (an :class:`ocr.book.Book`) and ``book_numbers`` (the registration
     numbers already loaded in it) place each record in its book: its year, its numbering.
     """
     rows = [_row(i, rec, doc_type) for i, rec in enumerate(records)]

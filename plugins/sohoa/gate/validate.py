@@ -281,7 +281,7 @@ def _run_name(book: Any) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     parts = [stamp]
     if book is not None:
-        parts += [str(book.unit_code), book.book_type, str(book.year), str(book.volume)]
+        parts += [str(book.unit), book.book_type, str(book.year), str(book.volume)]
     parts.append(uuid.uuid4().hex[:6])
     return re.sub(r"[^\w.-]", "_", "-".join(parts))
 
@@ -289,7 +289,8 @@ def _run_name(book: Any) -> str:
 def _book_json(book: Any) -> dict[str, Any] | None:
     if book is None:
         return None
-    return {k: getattr(book, k) for k in ("unit_code", "book_type", "year", "volume")}
+    unit, book_type, year, volume = book.key
+    return {"unit_code": unit, "book_type": book_type, "year": year, "volume": volume}
 
 
 def _import_gx():

@@ -26,10 +26,11 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
+from ocr.book import Book
 from ocr.errors import InputFileError
 from ocr.rules import UNKNOWN_DOC_TYPE_RULES, Rule
 from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
-from sohoa.load.book import BookMeta, book_numbers, ensure_book
+from sohoa.load.book import book_numbers, ensure_book
 from sohoa.load.bulk import allocate_ids, insert_rows, insert_tuples, rows_where_in
 from sohoa.load.store import Accepted, store_records
 from sohoa.load.values import number_text
@@ -50,7 +51,7 @@ class GateOutcome(Protocol):
     def subset(self, indices: Sequence[int]) -> GateOutcome: ...
 
 
-Gate = Callable[[Sequence[dict[str, Any]], BookMeta], GateOutcome]
+Gate = Callable[[Sequence[dict[str, Any]], Book], GateOutcome]
 
 
 @dataclass
@@ -101,7 +102,7 @@ def _gc_paused():
 def load_batch(
     engine: Engine,
     records: Sequence[dict[str, Any]],
-    book: BookMeta,
+    book: Book,
     *,
     gate: Gate | GateOutcome | None | str = "default",
     run_key: str | None = None,
@@ -126,6 +127,7 @@ def load_batch(
 def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
     started = time.perf_counter()
     now = now or datetime.now(UTC)
+    book.complete()  # the four parts that name the book: its row's key
     _check_shape(records)
     summary = LoadSummary(records=len(records))
     keys = [_scan_key(r) for r in records]
@@ -168,7 +170,7 @@ def _transaction(
     records: Sequence[dict[str, Any]],
     keys: list[tuple[str, int]],
     known: set[tuple[str, int]],
-    book: BookMeta,
+    book: Book,
     failures: dict[int, list[dict[str, Any]]],
     run_key: str | None,
     now: datetime,
@@ -225,8 +227,8 @@ def _transaction(
     return summary
 
 
-def _book_key(book: BookMeta) -> str:
-    return "\x1f".join((book.unit_code, book.book_type, str(book.year), book.volume))
+def _book_key(book: Book) -> str:
+    return "\x1f".join((book.unit, book.book_type, str(book.year), book.volume))
 
 
 def _is_race(exc: Exception) -> bool:
@@ -248,7 +250,7 @@ def _write(
     records: Sequence[dict[str, Any]],
     keys: list[tuple[str, int]],  # each record's scan key (sha256, page)
     known: set[tuple[str, int]],  # those of pages already stored
-    book: BookMeta,
+    book: Book,
     book_id: int,
     failures: dict[int, list[dict[str, Any]]],
     run_id: int | None,
@@ -378,7 +380,7 @@ def _insert_reviews(
 
 def _review_reasons(
     rec: dict[str, Any],
-    book: BookMeta,
+    book: Book,
     gate_issues: list[dict[str, Any]] | None,
     number: str | None,
 ) -> list[dict[str, Any]]:
@@ -448,7 +450,7 @@ _SCAN_COLUMNS = (
 
 def _scan_values(
     rec: dict[str, Any],
-    book: BookMeta,
+    book: Book,
     book_id: int,
     status: str,
     run_id: int | None,

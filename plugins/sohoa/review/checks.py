@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ocr.book import Book
 from ocr.checks import PARENT_MIN_AGE, WARNING_RULES, check_record, parse_date
 from ocr.units import key
-from sohoa.load.book import BookMeta
 
 ERROR, WARNING = "error", "warning"
 
@@ -84,7 +84,7 @@ class Finding:
 def check_entry(
     doc_type: str,
     values: Mapping[str, Any],
-    book: BookMeta | None,
+    book: Book | None,
     *,
     today: date | None = None,
     gate: bool = True,
@@ -169,7 +169,7 @@ def _foreign(field: str | None, values: Mapping[str, Any]) -> bool:
 
 
 def _book_checks(
-    doc_type: str, values: Mapping[str, Any], book: BookMeta | None
+    doc_type: str, values: Mapping[str, Any], book: Book | None
 ) -> list[tuple[str | None, str, str]]:
     """The register book's type and year against the record."""
     if book is None:
@@ -206,7 +206,7 @@ _NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")  # "05/2020": the year a book numbe
 def _gate_issues(
     doc_type: str,
     values: Mapping[str, Any],
-    book: BookMeta | None,
+    book: Book | None,
     today: date,
     source: Mapping[str, Any] | None,
 ) -> list[dict[str, Any]]:

@@ -18,18 +18,18 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Engine, insert
 
+from ocr.book import FIRST_YEAR, MAX_VOLUME, Book, Problem, book_problems
 from ocr.errors import ConfigurationError
 from ocr.loading import format_of_head, other_kind
 from sohoa.db.tables import upload_batch, upload_file
 from sohoa.landing.store import Landing
-from sohoa.landing.upload import BookInfo
 from sohoa.landing.upload import upload_file as land_file
 from sohoa.landing.zone import safe_part
 
@@ -49,10 +49,8 @@ OUTCOME_LABELS = {
 }
 ACCEPTED_KINDS = ("png", "jpeg", "tiff", "pdf")
 MAX_NAME_BYTES = 150  # well under a file system's 255, with room for a UTF-8 name
-MAX_VOLUME = 32  # upload_batch.volume
 _CHUNK = 1 << 20
 _HEAD = 1024
-_DOSSIER_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 _FALLBACK_NAME = "tep-tai-len"
 
 
@@ -175,81 +173,49 @@ def _mb(size: int) -> str:
 # --- the book --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BookForm:
-    """The metadata typed into the upload form (the unit is never taken from the form)."""
-
-    book_type: str
-    year: int
-    volume: str
-    declared_entries: int | None = None
-    dossier_code: str | None = None
-
-    def book_info(self, unit: str, uploader: str) -> BookInfo:
-        return BookInfo(
-            unit=unit,
-            book_type=self.book_type,
-            year=self.year,
-            volume=self.volume,
-            declared_entries=self.declared_entries,
-            uploader=uploader,
-            dossier_code=self.dossier_code,
-        )
-
-
 def parse_book_form(
     form: Mapping[str, object], today: datetime | None = None
-) -> tuple[BookForm | None, list[str]]:
-    """The book metadata, or the list of what to fix (Vietnamese, one line per field)."""
+) -> tuple[Book | None, list[str]]:
+    """The book typed into the upload form (its unit and uploader are never taken from
+    the form: the session gives them), or the list of what to fix (Vietnamese, one line
+    per fault, in the form's order)."""
 
-    def text(name: str) -> str:
+    def text(name: str) -> str | None:
         value = form.get(name)
-        return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return None
+        return unicodedata.normalize("NFC", value).strip() or None
 
-    errors: list[str] = []
-    book_type = text("book_type")
-    if book_type not in BOOK_TYPE_LABELS:
-        errors.append("Hãy chọn loại sổ.")
+    parts = {name: text(name) for name in _FORM_PARTS}
     this_year = (today or datetime.now(UTC)).year
-    year = _whole(text("year"))
-    if year is None or not 1900 <= year <= this_year:
-        errors.append(f"Năm của sổ phải là một số từ 1900 đến {this_year}.")
-    volume = text("volume")
-    if not volume:
-        errors.append("Hãy nhập số quyển.")
-    elif len(volume) > MAX_VOLUME or not _safe(volume):
-        errors.append(
-            f"Số quyển tối đa {MAX_VOLUME} ký tự và phải có chữ số hoặc chữ cái (ví dụ 01, 2A)."
-        )
-    declared: int | None = None
-    if text("declared_entries"):
-        declared = _whole(text("declared_entries"))
-        if declared is None or not 0 <= declared <= 100_000:
-            errors.append("Số trang/bản ghi khai báo phải là số nguyên không âm.")
-    dossier = text("dossier_code") or None
-    if dossier is not None:
-        if book_type and book_type != "dossier_result":
-            errors.append("Mã hồ sơ chỉ dùng cho loại “Kết quả hồ sơ (một cửa)”; hãy để trống.")
-        elif not _DOSSIER_CODE.fullmatch(dossier):
-            errors.append(
-                "Mã hồ sơ chỉ gồm chữ, số, dấu chấm và gạch nối (ví dụ 000.00.20.H40-240605-0001)."
-            )
-    if errors:
-        return None, errors
-    assert year is not None
-    return BookForm(book_type, year, volume, declared, dossier), []
+    problems = book_problems(parts, required=_FORM_REQUIRED, last_year=this_year)
+    if problems:
+        return None, list(dict.fromkeys(_in_vietnamese(p, this_year) for p in problems))
+    return Book(**parts), []
 
 
-def _whole(raw: str) -> int | None:
-    return int(raw) if re.fullmatch(r"\d{1,9}", raw) else None
+_FORM_PARTS = ("book_type", "year", "volume", "declared_entries", "dossier_code")
+_FORM_REQUIRED = ("book_type", "year", "volume")
 
 
-def _safe(volume: str) -> bool:
-    try:
-        safe_part(volume)
-        return True
-    except ConfigurationError:
-        return False
+def _in_vietnamese(problem: Problem, this_year: int) -> str:
+    """What the clerk reads for a fault of the book (:func:`ocr.book.book_problems`)."""
+    part, rule = problem.part, problem.rule
+    if part == "book_type":
+        return "Hãy chọn loại sổ."
+    if part == "year":
+        return f"Năm của sổ phải là một số từ {FIRST_YEAR} đến {this_year}."
+    if part == "volume" and rule in ("missing", "empty"):
+        return "Hãy nhập số quyển."
+    if part == "volume":
+        return f"Số quyển tối đa {MAX_VOLUME} ký tự và phải có chữ số hoặc chữ cái (ví dụ 01, 2A)."
+    if part == "declared_entries":
+        return "Số trang/bản ghi khai báo phải là số nguyên không âm."
+    if part == "dossier_code" and rule == "not_dossier_book":
+        return "Mã hồ sơ chỉ dùng cho loại “Kết quả hồ sơ (một cửa)”; hãy để trống."
+    if part == "dossier_code":
+        return "Mã hồ sơ chỉ gồm chữ, số, dấu chấm và gạch nối (ví dụ 000.00.20.H40-240605-0001)."
+    return problem.message  # pragma: no cover - the form has no other part
 
 
 # --- receiving files -------------------------------------------------------------------
@@ -330,7 +296,7 @@ def _stream_copy(source: BinaryIO, dest: Path, max_bytes: int) -> _Copy:
 def receive_file(
     landing: Landing,
     incoming: IncomingFile,
-    book: BookInfo,
+    book: Book,
     position: int,
     max_bytes: int,
     workdir: Path,
@@ -382,7 +348,7 @@ def receive_upload(
     user_id: int,
     unit: str,
     uploader: str,
-    book: BookForm,
+    book: Book,
     files: Sequence[IncomingFile],
     max_bytes: int,
     now: datetime | None = None,
@@ -395,7 +361,7 @@ def receive_upload(
     file names (``earlier_batch``)."""
     from sohoa.web.batch_status import earlier_batches
 
-    info = book.book_info(unit, uploader)
+    info = replace(book, unit=unit, uploader=uploader).complete()
     with tempfile.TemporaryDirectory(prefix="sohoa-upload-") as work:
         results = [
             receive_file(landing, f, info, i, max_bytes, Path(work))
@@ -415,7 +381,7 @@ def record_batch(
     engine: Engine,
     user_id: int,
     unit: str,
-    book: BookForm,
+    book: Book,
     results: Sequence[FileResult],
     now: datetime | None = None,
 ) -> int:

@@ -181,11 +181,11 @@ def test_postgres_facts_follow_deletes(pg_engine):
 def test_postgres_facts_follow_truncate_and_a_reload_counts_once(pg_engine):
     # Inserts write facts without looking for old ones (migration 0011): a TRUNCATE must
     # take the facts with it, or reloading after one (ids restarted) would collide.
+    from ocr.book import Book
     from sohoa.load.batch import load_batch
-    from sohoa.load.book import BookMeta
     from sohoa.load.synthetic import make_book
 
-    book = BookMeta("25920", "birth", 2018, "01")
+    book = Book("25920", "birth", 2018, "01")
     records = make_book("birth", 2018, "01", 20, seed=3)
     records[0] = {**records[0], "status": "rejected", "issues": [{"rule": "blank_page"}]}
     load_batch(pg_engine, records, book, gate=None)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 import sohoa.load.batch as batch_module
+from ocr.book import Book
 from ocr.errors import InputFileError
 from sohoa.db.snapshot import canonical_dump
 from sohoa.db.tables import (
@@ -21,11 +22,10 @@ from sohoa.db.tables import (
     scan,
 )
 from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.store import field_origin
 from sohoa.load.synthetic import make_book, needs_review, rejected
 
-BOOK = BookMeta("25920", "birth", 2018, "01", declared_entries=40, uploader="lan")
+BOOK = Book("25920", "birth", 2018, "01", declared_entries=40, uploader="lan")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
 
@@ -147,7 +147,7 @@ def test_statement_count_does_not_grow_with_the_batch(db_engine):
             load_batch(
                 db_engine,
                 make_book("birth", year, "01", n, seed=11),
-                BookMeta("25920", "birth", year, "01"),
+                Book("25920", "birth", year, "01"),
                 gate=None,
                 now=NOW,
             )
@@ -318,7 +318,7 @@ def test_books_loaded_in_parallel_equal_books_loaded_one_after_the_other(pg_serv
     from sohoa.db.engine import make_engine
 
     books = [
-        (BookMeta("25920", "birth", 2018, f"{v:02d}"), make_book("birth", 2018, f"{v:02d}", 60, v))
+        (Book("25920", "birth", 2018, f"{v:02d}"), make_book("birth", 2018, f"{v:02d}", 60, v))
         for v in range(1, 5)
     ]
     contents = []

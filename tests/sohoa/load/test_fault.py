@@ -19,25 +19,25 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from ocr.book import Book
 from sohoa.db.engine import make_engine
 from sohoa.db.snapshot import canonical_dump
 from sohoa.db.tables import scan
 from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.jsonl import read_records
 from sohoa.load.synthetic import make_book, needs_review
 
-BOOK = BookMeta("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
+BOOK = Book("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 LOADER = """
 import sys
 from datetime import UTC, datetime
 from sohoa.db.engine import make_engine
 from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
+from ocr.book import Book
 from sohoa.load.jsonl import read_records
 records, _ = read_records(sys.argv[2])
-book = BookMeta("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
+book = Book("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
 load_batch(make_engine(sys.argv[1]), records, book, gate=None, run_key="fault",
            now=datetime(2026, 5, 1, tzinfo=UTC))
 """

@@ -21,18 +21,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from ocr.book import Book
 from ocr.text import strip_diacritics
 from sohoa.db.tables import civil_record, person_duplicate_flag, scan
 from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import PLACES, Person, birth_record, make_book, random_person
 from sohoa.people import link as link_module
 from sohoa.people.link import key_hashes, link_people, subjects_of
 from sohoa.people.match import Identity, compare, name_key
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
-BASE = BookMeta("25920", "birth", 2000, "01")
-LATER = BookMeta("25920", "birth", 2001, "01")
+BASE = Book("25920", "birth", 2000, "01")
+LATER = Book("25920", "birth", 2001, "01")
 
 
 def _typo(rng: random.Random, name: str) -> str:
@@ -265,7 +265,7 @@ def _load_while_it_commits(engine, records, other, tx):
     holds it commits. Returns the load's summary."""
     with ThreadPoolExecutor(1) as pool:
         running = pool.submit(
-            load_batch, engine, records, BookMeta("25920", "birth", 2005, "01"), gate=None
+            load_batch, engine, records, Book("25920", "birth", 2005, "01"), gate=None
         )
         deadline = time.monotonic() + 20
         while not _waits_on_advisory_lock(engine):

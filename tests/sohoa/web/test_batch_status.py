@@ -12,10 +12,10 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
+from ocr.book import Book
 from sohoa.landing.store import open_landing
 from sohoa.landing.zone import mark_processed
 from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review, rejected
 from sohoa.review.queue import confirm, reject_page
 from sohoa.web.access import Principal
@@ -29,7 +29,7 @@ from sohoa.web.batch_status import (
     get_batch,
     list_batches,
 )
-from sohoa.web.uploads import BookForm, IncomingFile, receive_upload
+from sohoa.web.uploads import IncomingFile, receive_upload
 from tests.sohoa.review.overrides import AS_PRINTED
 from tests.sohoa.web.upload_fixtures import sample_scans
 
@@ -37,7 +37,7 @@ from tests.sohoa.web.upload_fixtures import sample_scans
 # mother's residence is blank: warnings a person answers with a reason when confirming.
 
 HOME, OTHER, PROVINCE = "25920", "26734", "79"  # both communes are in province 79
-BOOK = BookForm("birth", 2001, "01", 3)
+BOOK = Book(book_type="birth", year=2001, volume="01", declared_entries=3)
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +96,7 @@ def test_pages_go_from_queued_to_their_fate_in_the_database(
         rec["source"].update(sha256=sha[pos], page=page)
     records[1] = needs_review(records[1], "full_name", "low_confidence", "name unclear")
     records[2] = rejected(records[2], "the page is blank")
-    load_batch(engine, records, BookMeta(HOME, "birth", 2001, "01"), gate=None)
+    load_batch(engine, records, Book(HOME, "birth", 2001, "01"), gate=None)
 
     status, pages = statuses(engine, landing, batch_id)
     assert pages == [(1, 1, "loaded"), (2, 1, "in_review"), (2, 2, "rejected")]
@@ -122,7 +122,7 @@ def test_review_rejection_shows_the_reviewers_reason(sqlite_engine, landing, cle
     load_batch(
         engine,
         [needs_review(rec, "sex", "invalid", "?")],
-        BookMeta(HOME, "birth", 2001, "01"),
+        Book(HOME, "birth", 2001, "01"),
         gate=None,
     )
     [page] = statuses(engine, landing, batch_id)[0].pages

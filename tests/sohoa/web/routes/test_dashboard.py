@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from ocr.book import Book
 from sohoa.dossiers.importer import import_file
 from sohoa.kpi.report import build_report
 from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review
 from sohoa.review.queue import confirm, list_pending
 from sohoa.web.dashboard_view import current_quarter
@@ -64,7 +64,7 @@ def _load(engine, unit: str, count: int, review: int = 0, volume: str = "01", se
     records = make_book("birth", 2019, volume, count, seed=seed)
     for i in range(review):
         records[i] = needs_review(records[i], "personal_id", "id_birth_year", "year disagrees")
-    book = BookMeta(unit, "birth", 2019, volume, declared_entries=20)
+    book = Book(unit, "birth", 2019, volume, declared_entries=20)
     summary = load_batch(engine, records, book, gate=None)
     assert summary.loaded == count - review and summary.in_review == review
     return summary
