@@ -1,6 +1,6 @@
-"""One batch of records as the pandas DataFrame the Great Expectations suites check.
+"""The records of one load as the pandas DataFrame the Great Expectations suites check.
 
-One row per record, ``record_index`` = the record's position in the batch (the column GX
+One row per record, ``record_index`` = the record's position among them (the column GX
 reports failing rows by). Each field value is a column of its name. Rules that need a
 computation (dates that exist, what a personal ID says about its owner, a parent's age)
 get a derived column, named ``<field>__<check>``; the suites in ``schemas/expectations``
@@ -180,7 +180,7 @@ _NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")
 
 
 def _add_gaps(rows: list[dict[str, Any]], book_numbers: Iterable[str] = ()) -> None:
-    """``gap_before``: how many numbers are missing just before this one, in the batch and
+    """``gap_before``: how many numbers are missing just before this one, in the load and
     the numbers its book already holds (``book_numbers``)."""
     numbers: dict[int, int] = {}
     for row in rows:

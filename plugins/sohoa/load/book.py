@@ -56,7 +56,7 @@ def ensure_book(conn: Connection, meta: Book, now: datetime) -> int:
 
 def book_numbers(conn: Connection, meta: Book) -> list[str]:
     """The registration numbers already loaded in the book (none for a new book): the
-    gate checks a batch's numbering against the whole book's."""
+    gate checks a load's numbering against the whole book's."""
     return list(
         conn.execute(
             select(civil_record.c.registration_number)

@@ -233,7 +233,7 @@ class FileResult:
     pages: int | None = None
     sha256: str | None = None
     landing_key: str | None = None
-    earlier_batch: int | None = None  # skipped: the web upload that brought it first
+    earlier_upload: int | None = None  # skipped: the web upload that brought it first
 
     @property
     def label(self) -> str:
@@ -250,7 +250,7 @@ class FileResult:
             "label": self.label,
             "message": self.message if self.outcome == "refused" else self.label,
             "pages": self.pages,
-            "earlier_batch": self.earlier_batch,
+            "earlier_batch": self.earlier_upload,
         }
 
 
@@ -353,13 +353,13 @@ def receive_upload(
     max_bytes: int,
     now: datetime | None = None,
 ) -> tuple[int | None, list[FileResult]]:
-    """Receive every file of one upload and record the batch; returns its id and the
+    """Receive every file of one upload and record the upload; returns its id and the
     result of each file, in the order the files were sent.
 
-    An upload of files that were all uploaded before records no batch (the id is
-    ``None``): their pages belong to the batches that brought them, which each skipped
-    file names (``earlier_batch``)."""
-    from sohoa.web.batch_status import earlier_batches
+    An upload of files that were all uploaded before records no upload (the id is
+    ``None``): their pages belong to the uploads that brought them, which each skipped
+    file names (``earlier_upload``)."""
+    from sohoa.web.upload_status import earlier_uploads
 
     info = replace(book, unit=unit, uploader=uploader).complete()
     with tempfile.TemporaryDirectory(prefix="sohoa-upload-") as work:
@@ -367,17 +367,17 @@ def receive_upload(
             receive_file(landing, f, info, i, max_bytes, Path(work))
             for i, f in enumerate(files, start=1)
         ]
-    earlier = earlier_batches(engine, [r.sha256 for r in results if r.skipped and r.sha256])
+    earlier = earlier_uploads(engine, [r.sha256 for r in results if r.skipped and r.sha256])
     for r in results:
         if r.skipped and r.sha256:
-            r.earlier_batch = earlier.get(r.sha256)
+            r.earlier_upload = earlier.get(r.sha256)
     if results and all(r.skipped for r in results):
         return None, results
-    batch_id = record_batch(engine, user_id, unit, book, results, now)
-    return batch_id, results
+    upload_id = record_upload(engine, user_id, unit, book, results, now)
+    return upload_id, results
 
 
-def record_batch(
+def record_upload(
     engine: Engine,
     user_id: int,
     unit: str,
@@ -387,7 +387,7 @@ def record_batch(
 ) -> int:
     """One ``upload_batch`` row and an ``upload_file`` row per file, in one transaction."""
     with engine.begin() as conn:
-        batch_id = conn.execute(
+        upload_id = conn.execute(
             insert(upload_batch).values(
                 user_id=user_id,
                 unit_code=unit,
@@ -404,7 +404,7 @@ def record_batch(
                 insert(upload_file),
                 [
                     {
-                        "batch_id": batch_id,
+                        "batch_id": upload_id,
                         "position": r.position,
                         "filename": r.filename,
                         "size": r.size,
@@ -417,4 +417,4 @@ def record_batch(
                     for r in results
                 ],
             )
-    return int(batch_id)
+    return int(upload_id)

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from ocr.book import Book
-from sohoa.load.batch import load_batch
+from sohoa.load.transaction import load_records
 
 
 def record(doc_type: str, uri: str, values: dict, page: int = 1) -> dict:
@@ -34,7 +34,7 @@ def load(
     volume: str = "01",
 ):
     book = Book(unit, book_type, year, volume, declared_entries=10)
-    return load_batch(engine, records, book, gate=None)
+    return load_records(engine, records, book, gate=None)
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from ocr.book import Book
 from sohoa.db.tables import upload_file
-from sohoa.load.batch import load_batch
 from sohoa.load.synthetic import make_book, needs_review, rejected
+from sohoa.load.transaction import load_records
 from sohoa.web.pipeline_trigger import PipelineRunner, install_runner
 from sohoa.web.settings import WebSettings
 from sohoa.web.uploads import IncomingFile, receive_upload
@@ -101,7 +101,9 @@ def test_the_batch_page_follows_each_page_to_its_fate(web_app, client, make_acco
         rec["source"].update(sha256=s, page=n)
     records[1] = needs_review(records[1], "full_name", "low_confidence", "unclear")
     records[2] = rejected(records[2], "the page is too blurred to read; re-scan")
-    load_batch(web_app.state.sohoa.engine, records, Book(HOME_UNIT, "birth", 2001, "01"), gate=None)
+    load_records(
+        web_app.state.sohoa.engine, records, Book(HOME_UNIT, "birth", 2001, "01"), gate=None
+    )
 
     page = client.get(f"/batches/{batch_id}")
     assert STATUS.findall(page.text) == [

@@ -1,4 +1,6 @@
-"""Load one batch of extracted records (one upload of one register book).
+"""One load: extracted records of one register book, gated and written in one transaction.
+
+A pipeline batch's load step and ``sohoa load`` each make one (docs/glossary.md).
 
 Every page ends as exactly one of: ``loaded`` (a civil record with lineage), ``in_review``
 (a review item with its reasons) or ``rejected`` (with a reason a person can read).
@@ -6,8 +8,8 @@ Every page ends as exactly one of: ``loaded`` (a civil record with lineage), ``i
 - Idempotent: a page already known by its natural key (sha256 + page) is skipped, so a
   rerun of the same input writes nothing. The first version of a page wins; a corrected
   reading goes through review, not through a reload.
-- Transactional: the whole batch is one transaction; a crash leaves all of it or none.
-  Batches of different books may be loaded at the same time (see ``_transaction``).
+- Transactional: the whole load is one transaction; a crash leaves all of it or none.
+  Loads of different books may run at the same time (see ``_transaction``).
 - Gated: records pass the Great Expectations gate (``sohoa.gate``) before the
   transaction; failures go to review with the failing field and rule.
 """
@@ -85,9 +87,9 @@ def default_gate() -> Gate:
 
 @contextmanager
 def _gc_paused():
-    """Pause the cyclic garbage collector while a batch is built and written.
+    """Pause the cyclic garbage collector while a load is built and written.
 
-    A batch allocates hundreds of thousands of small dicts and tuples that live until it
+    A load allocates hundreds of thousands of small dicts and tuples that live until it
     ends; the collector would rescan them over and over (measured: a quarter of the load
     time). They hold no reference cycles, and the collector runs again right after."""
     enabled = gc.isenabled()
@@ -99,7 +101,7 @@ def _gc_paused():
             gc.enable()
 
 
-def load_batch(
+def load_records(
     engine: Engine,
     records: Sequence[dict[str, Any]],
     book: Book,
@@ -121,10 +123,10 @@ def load_batch(
     (``sohoa.dossiers.link``).
     """
     with _gc_paused():
-        return _load_batch(engine, records, book, gate, run_key, now)
+        return _load(engine, records, book, gate, run_key, now)
 
 
-def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
+def _load(engine, records, book, gate, run_key, now) -> LoadSummary:
     started = time.perf_counter()
     now = now or datetime.now(UTC)
     book.complete()  # the four parts that name the book: its row's key
@@ -177,11 +179,11 @@ def _transaction(
     before: LoadSummary,
     retried: bool,
 ) -> LoadSummary:
-    """One attempt at the batch's transaction; returns the summary of what it wrote.
+    """One attempt at the load's transaction; returns the summary of what it wrote.
 
     Locks (PostgreSQL): the loads' shared lock (a review confirmation takes it exclusive),
     then the book's own lock (two loads of one book run one after the other, so the
-    second sees the first's pages and numbers); the people a batch created are checked
+    second sees the first's pages and numbers); the people a load created are checked
     against parallel loads' under a third lock (``sohoa.people.link``), which a retried
     attempt takes before it reads any person. Loads of different books thus write in
     parallel and only take turns for that check and their commit.
@@ -189,7 +191,7 @@ def _transaction(
     ``known``: the pages found stored before the transaction. They are read again under
     the book's lock only if a load of the same book held it (or on SQLite, or in a retry).
     Otherwise a page another load stored since then fails the scan's unique key, and the
-    batch is retried (``_is_race``) and reads them again: rare, and never a wrong row.
+    load is retried (``_is_race``) and reads them again: rare, and never a wrong row.
     """
     summary = replace(before, reasons=Counter(before.reasons))
     failures = {i: list(issues) for i, issues in failures.items()}
@@ -280,7 +282,7 @@ def _write(
     reasons_of = {
         i: _review_reasons(records[i], book, failures.get(i), number_of[i]) for i in firsts
     }
-    batch_numbers = Counter(
+    load_numbers = Counter(
         number_of[i]
         for i in firsts
         if records[i].get("status") == "auto_accepted" and not reasons_of[i]
@@ -306,12 +308,12 @@ def _write(
                         f"number {number} is already loaded in this book",
                     )
                 )
-            elif batch_numbers[number] > 1:
+            elif load_numbers[number] > 1:
                 reasons.append(
                     _issue(
                         "registration_number",
                         Rule.DUPLICATE_REGISTRATION_NUMBER,
-                        f"number {number} appears more than once in this batch",
+                        f"number {number} appears more than once in this load",
                     )
                 )
         status = (
