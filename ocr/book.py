@@ -77,12 +77,16 @@ def book_problems(
     required: tuple[str, ...] = (),
     last_year: int = LAST_YEAR,
     known_unit: bool = False,
+    new: bool = False,
 ) -> list[Problem]:
     """Everything wrong with the parts of a book (:class:`Book`'s fields), in field order.
 
     A part that is ``None`` is not given: wrong only when ``required``. ``last_year``
     lowers the year's bound (a form: no book of a year to come); ``known_unit`` also
-    asks that the unit code name a unit on either map (``sohoa extract``).
+    asks that the unit code name a unit on either map (``sohoa extract``). ``new``: a
+    book being declared (the form, the commands) is also held to the rules a book read
+    back from a sidecar or a plan was not always held to (the volume's form, the declared
+    count's bound, the dossier code), so that what was uploaded before still reads.
     """
     out: list[Problem] = []
 
@@ -118,8 +122,10 @@ def book_problems(
     volume = parts.get("volume")
     if volume is not None and not str(volume).strip():
         fault("volume", "empty", "the volume is empty")
-    elif volume is not None and (
-        len(str(volume)) > MAX_VOLUME or not re.search(r"[0-9A-Za-z-]", str(volume))
+    elif (
+        volume is not None
+        and new
+        and (len(str(volume)) > MAX_VOLUME or not re.search(r"[0-9A-Za-z-]", str(volume)))
     ):
         fault(
             "volume",
@@ -128,20 +134,22 @@ def book_problems(
             f"got {volume!r}",
         )
     declared = parts.get("declared_entries")
-    if declared is not None and not 0 <= _or(whole(declared), -1) <= MAX_DECLARED:
+    most = MAX_DECLARED if new else 1 << 62
+    if declared is not None and not 0 <= _or(whole(declared), -1) <= most:
         fault(
             "declared_entries",
             "range",
             f"declared entries must be a whole number from 0 to {MAX_DECLARED}, got {declared!r}",
         )
     dossier = parts.get("dossier_code")
-    if dossier is not None and book_type and book_type != "dossier_result":
+    given = new and dossier is not None
+    if given and book_type and book_type != "dossier_result":
         fault(
             "dossier_code",
             "not_dossier_book",
             f"a dossier code is only for a dossier_result book, not a {book_type} one",
         )
-    elif dossier is not None and not _DOSSIER_CODE.fullmatch(str(dossier)):
+    elif given and not _DOSSIER_CODE.fullmatch(str(dossier)):
         fault(
             "dossier_code",
             "form",
@@ -161,7 +169,8 @@ class Book:
     loader and the landing zone need all four (:meth:`complete`), the reader of a page
     uses what it is given. ``declared_entries`` is the entry count the book declares,
     ``uploader`` who declared it, ``dossier_code`` the dossier a dossier result's scans
-    answer. Every part is checked by :func:`book_problems` when the book is made.
+    answer. Every part is checked by :func:`book_problems` when the book is made, and a
+    book being declared once more by :meth:`check` with ``new=True``.
     """
 
     unit: str | None = None
@@ -185,19 +194,22 @@ class Book:
         """What names the book: unit, type, year and volume."""
         return (self.unit, self.book_type, self.year, self.volume)
 
-    def complete(self) -> Book:
-        """This book, once all four parts that name it are known to be given."""
-        problems = book_problems(self.to_json(), required=IDENTITY)
+    def check(
+        self, *, required: tuple[str, ...] = (), new: bool = False, known_unit: bool = False
+    ) -> Book:
+        """This book, once it passes :func:`book_problems` asked so (raises :class:`BookError`)."""
+        problems = book_problems(self.to_json(), required=required, new=new, known_unit=known_unit)
         if problems:
             raise BookError(problems)
         return self
 
+    def complete(self) -> Book:
+        """This book, once all four parts that name it are known to be given."""
+        return self.check(required=IDENTITY)
+
     def check_unit(self) -> Book:
         """This book, once its unit code is known to name a unit (either map)."""
-        problems = book_problems(self.to_json(), known_unit=True)
-        if problems:
-            raise BookError(problems)
-        return self
+        return self.check(known_unit=True)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

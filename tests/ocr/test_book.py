@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.book import Book, BookError, book_problems
+from ocr.book import IDENTITY, Book, BookError, book_problems
 from ocr.errors import ConfigurationError
 
 GOOD = {"unit": "25920", "book_type": "birth", "year": 2018, "volume": "01"}
 
 
 def _faults(required: tuple[str, ...] = (), last_year: int = 2199, **parts):
-    return [(p.part, p.rule) for p in book_problems(parts, required=required, last_year=last_year)]
+    found = book_problems(parts, required=required, last_year=last_year, new=True)
+    return [(p.part, p.rule) for p in found]
 
 
 def test_a_book_comes_from_the_upload_metadata_and_may_say_little():
@@ -48,6 +49,15 @@ def test_every_rule_once():
     assert _faults(book_type="birth", dossier_code="A-1") == [("dossier_code", "not_dossier_book")]
     assert _faults(book_type="dossier_result", dossier_code="x y") == [("dossier_code", "form")]
     assert _faults(book_type="dossier_result", dossier_code="000.00.20.H40-240605-0001") == []
+
+
+def test_a_book_read_back_is_held_only_to_the_rules_it_was_uploaded_under():
+    # Before one set of rules, `sohoa upload` took any dossier code, volume or count.
+    old = {**GOOD, "volume": "1" * 40, "declared_entries": 200_000, "dossier_code": "A 1"}
+    assert Book.from_meta(old).complete().volume == "1" * 40
+    with pytest.raises(BookError) as caught:
+        Book.from_meta(old).check(required=IDENTITY, new=True)
+    assert [p.part for p in caught.value.problems] == ["volume", "declared_entries", "dossier_code"]
 
 
 def test_a_bad_book_is_a_clear_error_naming_every_fault():

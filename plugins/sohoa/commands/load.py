@@ -28,14 +28,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ocr.book import Book
+    from ocr.book import IDENTITY, Book
     from sohoa.db.migrate import upgrade
     from sohoa.load.jsonl import read_records
     from sohoa.load.transaction import load_records
 
     book = Book(
         args.unit, args.book_type, args.year, args.volume, args.declared_entries, args.uploader
-    ).complete()
+    ).check(required=IDENTITY, new=True)
     records, digest = read_records(args.records)
     engine = upgrade()
     key = f"load:{book.unit}:{book.book_type}:{book.year}:{book.volume}:{digest}"

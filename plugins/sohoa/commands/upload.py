@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ocr.book import Book
+    from ocr.book import IDENTITY, Book
     from ocr.errors import InputFileError
     from ocr.jsontext import printable
     from sohoa.commands.extract import expand
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         declared_entries=args.declared_entries,
         uploader=args.uploader,
         dossier_code=args.dossier,
-    ).complete()
+    ).check(required=IDENTITY, new=True)
     paths = expand(args.paths)
     if not paths:
         raise InputFileError("no scan files found in the given paths")

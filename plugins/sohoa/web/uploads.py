@@ -188,7 +188,7 @@ def parse_book_form(
 
     parts = {name: text(name) for name in _FORM_PARTS}
     this_year = (today or datetime.now(UTC)).year
-    problems = book_problems(parts, required=_FORM_REQUIRED, last_year=this_year)
+    problems = book_problems(parts, required=_FORM_REQUIRED, last_year=this_year, new=True)
     if problems:
         return None, list(dict.fromkeys(_in_vietnamese(p, this_year) for p in problems))
     return Book(**parts), []
