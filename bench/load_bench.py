@@ -7,7 +7,7 @@ Starts a throwaway PostgreSQL (Debian's binaries; ``SOHOA_BENCH_DB_URL`` to use 
 server's empty database instead), migrates it, loads the records book by book (one
 transaction per book; ``--workers`` processes, each with its own connection, load books
 at the same time, as Airflow's mapped load tasks do) through
-``sohoa.load.batch.load_batch`` and reloads the same input.
+``sohoa.load.transaction.load_records`` and reloads the same input.
 The rerun must change zero rows (every table's content is fingerprinted before and after).
 The Great Expectations gate runs before the transaction; its cost is measured on one book
 and reported apart. Figures go to BENCHMARKS.md under "## Load (issue 3)".
@@ -27,12 +27,12 @@ from sqlalchemy import text
 
 from bench.database import bench_database
 from bench.machine import host
+from ocr.book import Book
 from sohoa.db.engine import make_engine
 from sohoa.db.migrate import upgrade
 from sohoa.db.tables import metadata
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book
+from sohoa.load.transaction import load_records
 
 HEADING = "## Load (issue 3)"
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,18 +124,18 @@ def fingerprint(engine) -> dict[str, tuple[int, str]]:
     return out
 
 
-def books(total: int, count: int) -> list[tuple[BookMeta, list[dict]]]:
+def books(total: int, count: int) -> list[tuple[Book, list[dict]]]:
     """``count`` birth books spread over 1990-2024 (IDs printed from 2016 on)."""
     per = total // count
     out = []
     for i in range(count):
         year = 1990 + (i * 35) // count  # distinct years while count <= 35
-        meta = BookMeta(f"{26000 + i % 5}", "birth", year, f"{i:02d}", per, "bench")
-        out.append((meta, make_book("birth", year, f"{i:02d}", per, seed=i)))
+        book = Book(f"{26000 + i % 5}", "birth", year, f"{i:02d}", per, "bench")
+        out.append((book, make_book("birth", year, f"{i:02d}", per, seed=i)))
     return out
 
 
-_BATCHES: list[tuple[BookMeta, list[dict]]] = []  # set before the workers fork
+_LOADS: list[tuple[Book, list[dict]]] = []  # set before the workers fork
 _ENGINE = None  # one per worker process
 
 
@@ -145,21 +145,21 @@ def _worker_start(url: str) -> None:
 
 
 def _load_one(i: int):
-    meta, recs = _BATCHES[i]
-    return load_batch(_ENGINE, recs, meta, gate=None)
+    book, recs = _LOADS[i]
+    return load_records(_ENGINE, recs, book, gate=None)
 
 
-def load_all(engine, url: str, batches, workers: int) -> tuple[list, float, float]:
+def load_all(engine, url: str, loads, workers: int) -> tuple[list, float, float]:
     """(summaries, wall seconds, loader CPU seconds): every book, ``workers`` at a time."""
     t0, c0 = time.perf_counter(), _own_and_children_cpu()
     if workers <= 1:
-        done = [load_batch(engine, recs, meta, gate=None) for meta, recs in batches]
+        done = [load_records(engine, recs, book, gate=None) for book, recs in loads]
         return done, time.perf_counter() - t0, _own_and_children_cpu() - c0
-    _BATCHES[:] = batches
+    _LOADS[:] = loads
     engine.dispose()  # no connection may be shared with the forked workers
     pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (url,))
     try:
-        done = pool.map(_load_one, range(len(batches)), chunksize=1)
+        done = pool.map(_load_one, range(len(loads)), chunksize=1)
     finally:
         pool.close()
         pool.join()  # reaped: their CPU time is now in RUSAGE_CHILDREN
@@ -177,19 +177,19 @@ def run(
     with bench_database(durable) as (url, server):
         engine = upgrade(url)
         t0 = time.perf_counter()
-        batches = books(total, count)
+        loads = books(total, count)
         generate = time.perf_counter() - t0
-        n = sum(len(r) for _, r in batches)
+        n = sum(len(r) for _, r in loads)
         s0, m0 = server_cpu_seconds(server), machine_ticks()
-        first, first_s, client_cpu = load_all(engine, url, batches, workers)
+        first, first_s, client_cpu = load_all(engine, url, loads, workers)
         server_cpu = server_cpu_seconds(server) - s0
         m1 = machine_ticks()
         load_1 = os.getloadavg()[0]
         before = fingerprint(engine)
-        again, rerun_s, _ = load_all(engine, url, batches, workers)
+        again, rerun_s, _ = load_all(engine, url, loads, workers)
         after = fingerprint(engine)
         changed_tables = [t for t in before if before[t] != after[t]]
-        gate_s = _gate_seconds(batches[0])
+        gate_s = _gate_seconds(loads[0])
         engine.dispose()
     return {
         "records": n,
@@ -212,22 +212,22 @@ def run(
         "rerun_skipped": sum(s.skipped_existing for s in again),
         "changed_tables": ", ".join(changed_tables) or "none",
         "rows": sum(c for c, _ in after.values()),
-        "gate_book": len(batches[0][1]),
+        "gate_book": len(loads[0][1]),
         "gate_s": gate_s,
     }
 
 
-def _gate_seconds(batch: tuple[BookMeta, list[dict]]) -> float:
+def _gate_seconds(load: tuple[Book, list[dict]]) -> float:
     import tempfile
 
-    import great_expectations  # noqa: F401  (import time is not the gate's per-batch cost)
+    import great_expectations  # noqa: F401  (import time is not the gate's per-load cost)
 
     from sohoa.gate.validate import run_gate
 
-    meta, recs = batch
+    book, recs = load
     with tempfile.TemporaryDirectory() as out:
         t0 = time.perf_counter()
-        run_gate(recs, meta, out_dir=Path(out))
+        run_gate(recs, book, out_dir=Path(out))
         return time.perf_counter() - t0
 
 
@@ -270,7 +270,7 @@ def report(r: dict) -> str:
             "GX gate, one book",
             f"{r['gate_book']:,} records in {r['gate_s']:.1f} s "
             f"({r['gate_book'] / r['gate_s']:,.0f} records/s; before the transaction, once per "
-            "batch; not in the figures above)",
+            "load; not in the figures above)",
         ),
     ]
     table = "\n".join(f"| {k} | {v} |" for k, v in rows)
@@ -286,7 +286,7 @@ Command: `.venv/bin/python -m bench.load_bench --workers {r["workers"]}`: {r["re
 generated birth records in {r["books"]} books of {per_book:,}, one transaction per book,
 {r["workers"]} books at a time (worker processes, one connection each, as Airflow's mapped
 load tasks run), into a throwaway PostgreSQL 15 started by the benchmark with {server};
-the writer alone (`load_batch(..., gate=None)`).
+the writer alone (`load_records(..., gate=None)`).
 
 | measure | figure |
 |---|---|

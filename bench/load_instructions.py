@@ -11,7 +11,7 @@ the project: ``apt-get install valgrind``).
 What it does: a throwaway PostgreSQL with the production settings (``bench.database``,
 autovacuum off so that nothing runs at its own times) gets ``--preload`` generated birth
 records, then is restarted under callgrind. The next ``--records`` records are loaded
-(books of 5,000, one worker, ``load_batch(..., gate=None)``) by a loader process that is
+(books of 5,000, one worker, ``load_records(..., gate=None)``) by a loader process that is
 itself under callgrind; the figures are the loader's instructions (Python included) and
 those of the server process that served it, each divided by the records.
 """
@@ -51,7 +51,7 @@ def main() -> None:
 def measure(preload: int, records: int) -> tuple[float, float]:
     from sohoa.db.migrate import upgrade
     from sohoa.db.tempserver import TempPostgres
-    from sohoa.load.batch import load_batch
+    from sohoa.load.transaction import load_records
 
     server = TempPostgres().start()
     try:
@@ -59,7 +59,7 @@ def measure(preload: int, records: int) -> tuple[float, float]:
         engine = upgrade(server.url("bench"))
         batches = books(preload + records, (preload + records) // _BOOK)
         for meta, recs in batches[: preload // _BOOK]:
-            load_batch(engine, recs, meta, gate=None)
+            load_records(engine, recs, meta, gate=None)
         engine.dispose()
         server.admin_sql("CHECKPOINT")
         server._run("pg_ctl", "-D", str(server.data), "-m", "fast", "-w", "stop")
@@ -141,7 +141,7 @@ import os, subprocess
 from sqlalchemy import text
 from bench.load_bench import books
 from sohoa.db.engine import make_engine
-from sohoa.load.batch import load_batch
+from sohoa.load.transaction import load_records
 batches = books({preload} + {records}, ({preload} + {records}) // 5000)[{preload} // 5000:]
 engine = make_engine({url!r})
 with engine.connect() as conn:
@@ -149,7 +149,7 @@ with engine.connect() as conn:
 me = str(os.getpid())
 subprocess.run(["callgrind_control", "-i", "on", me], stdout=subprocess.DEVNULL, check=True)
 for meta, recs in batches:
-    load_batch(engine, recs, meta, gate=None)
+    load_records(engine, recs, meta, gate=None)
 subprocess.run(["callgrind_control", "-i", "off", me], stdout=subprocess.DEVNULL, check=True)
 with engine.connect() as conn:
     assert conn.execute(text("SELECT pg_backend_pid()")).scalar() == pid, "one connection"

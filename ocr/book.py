@@ -1,182 +1,234 @@
-"""The register book a page was read from, and what it tells the reader about the page.
+"""The register book: the one type of it, from the upload to the load, and its rules.
 
-A page of a register book says less than the book does: its registration authority may
-name only its commune ("Ủy ban nhân dân xã Hữu Liên"), which only the book's unit places,
-and its registration date must fall in the book's year. The uploader gives the book
-(the landing zone's ``meta.json``, or ``sohoa extract --unit CODE --book-type TYPE --year
-YEAR``); without it a page is read as before, and such an authority goes to review.
-
-:func:`settle` runs on a record once its fields and record checks are done: it gives each
-place its unit on today's map, resolves a commune-only authority against the book's unit,
-offers the lists' spelling where a value was read otherwise, and adds the book's checks.
+The uploader gives the book (``sohoa upload``/``sohoa load``/``sohoa extract`` flags, the
+web upload form, and after it the landing zone's ``meta.json`` and a run's batch plan).
+:class:`Book` is that book everywhere; :func:`book_problems` is its one set of rules,
+which each caller words in its own language (the web form in Vietnamese). What the book
+tells the reader of a page is :mod:`ocr.book_reading`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from ocr import acceptance, doctypes, lexicon
-from ocr.checks import label, parse_date
+from ocr import doctypes
 from ocr.errors import ConfigurationError
-from ocr.normalize import field_kind
-from ocr.record import Issue, PageRecord
-from ocr.rules import Rule
-from ocr.units import communes_of_code, place_in_book, place_unit
 
 CIVIL_TYPES = doctypes.civil_names()
 BOOK_TYPES = doctypes.names()
+IDENTITY = ("unit", "book_type", "year", "volume")  # what names a register book
+# The database's bounds (sohoa.db.tables): what passes here can be loaded.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+MAX_VOLUME = 32
+MAX_DECLARED = 100_000
+_DOSSIER_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
+_LABELS = {
+    "unit": "unit code",
+    "book_type": "book type",
+    "year": "book year",
+    "volume": "volume",
+    "declared_entries": "declared entries",
+    "dossier_code": "dossier code",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a book: the part at fault, the rule it breaks (so a caller
+    can say it in its own language) and the rule in English."""
+
+    part: str
+    rule: str  # missing | empty | choice | range | form | not_dossier_book | unknown
+    message: str
+
+
+class BookError(ConfigurationError):
+    """A book that breaks :func:`book_problems`; ``problems`` lists every fault."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(p.message for p in problems))
+
+
+def whole(value: Any) -> int | None:
+    """A whole number given as an int or as digits (a form's or a sidecar's text)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{1,9}", value.strip()):
+        return int(value)
+    return None
+
+
+def _names_a_unit(code: str) -> bool:
+    from ocr.units import communes_of_code  # the map's lists: only when asked (a CLI starts fast)
+
+    return bool(communes_of_code(code))
+
+
+def _or(number: int | None, default: int) -> int:
+    return default if number is None else number
+
+
+def book_problems(
+    parts: Mapping[str, Any],
+    *,
+    required: tuple[str, ...] = (),
+    last_year: int = LAST_YEAR,
+    known_unit: bool = False,
+    new: bool = False,
+) -> list[Problem]:
+    """Everything wrong with the parts of a book (:class:`Book`'s fields), in field order.
+
+    A part that is ``None`` is not given: wrong only when ``required``. ``last_year``
+    lowers the year's bound (a form: no book of a year to come); ``known_unit`` also
+    asks that the unit code name a unit on either map (``sohoa extract``). ``new``: a
+    book being declared (the form, the commands) is also held to the rules a book read
+    back from a sidecar or a plan was not always held to (the volume's form, the declared
+    count's bound, the dossier code), so that what was uploaded before still reads.
+    """
+    out: list[Problem] = []
+
+    def fault(part: str, rule: str, message: str) -> None:
+        out.append(Problem(part, rule, message))
+
+    for part in required:
+        if parts.get(part) is None:
+            fault(part, "missing", f"the {_LABELS[part]} is missing")
+    unit, book_type = parts.get("unit"), parts.get("book_type")
+    if unit is not None and not str(unit).strip():
+        fault("unit", "empty", "the unit code is empty")
+    elif unit is not None and known_unit and not _names_a_unit(str(unit).strip()):
+        fault(
+            "unit",
+            "unknown",
+            f"unit code {unit!r} names no commune, district or province; "
+            "check it (e.g. 25920 for a commune, 79 for a province)",
+        )
+    if book_type is not None and book_type not in BOOK_TYPES:
+        fault(
+            "book_type",
+            "choice",
+            f"book type must be one of {', '.join(BOOK_TYPES)}, got {book_type!r}",
+        )
+    year = parts.get("year")
+    if year is not None and not FIRST_YEAR <= _or(whole(year), -1) <= last_year:
+        fault(
+            "year",
+            "range",
+            f"book year out of range: {year!r} (a year from {FIRST_YEAR} to {last_year})",
+        )
+    volume = parts.get("volume")
+    if volume is not None and not str(volume).strip():
+        fault("volume", "empty", "the volume is empty")
+    elif (
+        volume is not None
+        and new
+        and (len(str(volume)) > MAX_VOLUME or not re.search(r"[0-9A-Za-z-]", str(volume)))
+    ):
+        fault(
+            "volume",
+            "form",
+            f"the volume must have a letter or digit and at most {MAX_VOLUME} characters, "
+            f"got {volume!r}",
+        )
+    declared = parts.get("declared_entries")
+    most = MAX_DECLARED if new else 1 << 62
+    if declared is not None and not 0 <= _or(whole(declared), -1) <= most:
+        fault(
+            "declared_entries",
+            "range",
+            f"declared entries must be a whole number from 0 to {MAX_DECLARED}, got {declared!r}",
+        )
+    dossier = parts.get("dossier_code")
+    given = new and dossier is not None
+    if given and book_type and book_type != "dossier_result":
+        fault(
+            "dossier_code",
+            "not_dossier_book",
+            f"a dossier code is only for a dossier_result book, not a {book_type} one",
+        )
+    elif given and not _DOSSIER_CODE.fullmatch(str(dossier)):
+        fault(
+            "dossier_code",
+            "form",
+            "a dossier code has letters, digits, dots and hyphens only "
+            f"(e.g. 000.00.20.H40-240605-0001), got {dossier!r}",
+        )
+    return out
 
 
 @dataclass(frozen=True)
 class Book:
-    """What the uploader says about the book a page belongs to; every part optional.
+    """A register book as the uploader declares it; every part optional.
 
     ``unit`` is the code of the unit that keeps the book (a commune, or a district or
     province), on either map: codes of the map before 1 July 2025 and of today's both work.
+    ``unit``, ``book_type``, ``year`` and ``volume`` name the book (:attr:`key`); the
+    loader and the landing zone need all four (:meth:`complete`), the reader of a page
+    uses what it is given. ``declared_entries`` is the entry count the book declares,
+    ``uploader`` who declared it, ``dossier_code`` the dossier a dossier result's scans
+    answer. Every part is checked by :func:`book_problems` when the book is made, and a
+    book being declared once more by :meth:`check` with ``new=True``.
     """
 
     unit: str | None = None
     book_type: str | None = None
     year: int | None = None
     volume: str | None = None
+    declared_entries: int | None = None
+    uploader: str | None = None
+    dossier_code: str | None = None
 
     def __post_init__(self) -> None:
-        if self.book_type is not None and self.book_type not in BOOK_TYPES:
-            raise ConfigurationError(
-                f"book type must be one of {', '.join(BOOK_TYPES)}, got {self.book_type!r}"
-            )
-        if self.year is not None and not 1850 <= int(self.year) <= 2199:
-            raise ConfigurationError(f"book year out of range: {self.year}")
+        problems = book_problems(self.to_json())
+        if problems:
+            raise BookError(problems)
+        for name in ("year", "declared_entries"):  # "2018" from a form or a flag
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, whole(getattr(self, name)))
+
+    @property
+    def key(self) -> tuple[str | None, str | None, int | None, str | None]:
+        """What names the book: unit, type, year and volume."""
+        return (self.unit, self.book_type, self.year, self.volume)
+
+    def check(
+        self, *, required: tuple[str, ...] = (), new: bool = False, known_unit: bool = False
+    ) -> Book:
+        """This book, once it passes :func:`book_problems` asked so (raises :class:`BookError`)."""
+        problems = book_problems(self.to_json(), required=required, new=new, known_unit=known_unit)
+        if problems:
+            raise BookError(problems)
+        return self
+
+    def complete(self) -> Book:
+        """This book, once all four parts that name it are known to be given."""
+        return self.check(required=IDENTITY)
 
     def check_unit(self) -> Book:
         """This book, once its unit code is known to name a unit (either map)."""
-        if self.unit is not None and not communes_of_code(self.unit):
-            raise ConfigurationError(
-                f"unit code {self.unit!r} names no commune, district or province; "
-                "check it (e.g. 25920 for a commune, 79 for a province)"
-            )
-        return self
+        return self.check(known_unit=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
     @classmethod
     def from_meta(cls, meta: Mapping[str, Any] | None) -> Book | None:
-        """The book of an upload's metadata (``unit``, ``book_type``, ``year``, ``volume``;
-        missing or empty keys are left out); ``None`` when it says nothing of one."""
+        """The book of an upload's metadata (a sidecar, a batch plan: the keys of the
+        fields, others ignored; missing or empty ones are left out); ``None`` when it
+        says nothing of one."""
         if not meta:
             return None
-        year = meta.get("year")
-        book = cls(
-            unit=str(meta["unit"]).strip() if meta.get("unit") else None,
-            book_type=meta.get("book_type") or None,
-            year=int(year) if year not in (None, "") else None,
-            volume=str(meta["volume"]) if meta.get("volume") not in (None, "") else None,
-        )
+        given = {k: meta.get(k) for k in _FIELDS if meta.get(k) not in (None, "")}
+        if "unit" in given:
+            given["unit"] = str(given["unit"]).strip()
+        if "volume" in given:
+            given["volume"] = str(given["volume"])
+        book = cls(**given)
         return None if book == cls() else book
 
 
-def settle(record: PageRecord, book: Book | None = None) -> None:
-    """Units, the book's unit, suggestions and the book's checks for one read record."""
-    for name, f in record.fields.items():
-        kind = field_kind(name)
-        if kind == "place" and isinstance(f.value, str):
-            _place(record, name, book)
-        _suggest(record, name, kind)
-    if book is not None:
-        record.issues += book_issues(record, book)
-
-
-def _place(record: PageRecord, name: str, book: Book | None) -> None:
-    """Today's unit of a place; an authority naming only its commune, by the book's unit."""
-    f = record.fields[name]
-    unit = place_unit(f.value)
-    if unit is None and name == "registration_place" and book is not None and book.unit:
-        found = place_in_book(f.value, book.unit)
-        if found is not None:
-            reading, unit = found
-            if reading.value != f.value:  # marks the reading lost, from the book's unit
-                f.value = reading.value
-                f.confidence = min(f.confidence, lexicon.RESTORED_CAP)
-                # Restored by a list, not read: a person confirms it (docs/acceptance.md).
-                f.status, f.reason = acceptance.CHECK, acceptance.ARBITRATED
-            unresolved = (name, Rule.PLACE_UNRESOLVED)
-            record.issues = [i for i in record.issues if (i.field, i.rule) != unresolved]
-    if unit is not None:
-        f.unit = unit.to_json()
-
-
-def _suggest(record: PageRecord, name: str, kind: str) -> None:
-    """An issue offering the lists' spelling where the value was read otherwise."""
-    value = record.fields[name].value
-    if not isinstance(value, str):
-        return
-    if kind == "name":
-        suggestion = lexicon.read_name(value, 1.0).suggestion
-    elif kind == "place":
-        suggestion = lexicon.read_place_value(value, 1.0).suggestion
-    elif kind == "cause":
-        suggestion = lexicon.read_cause_of_death(value, 1.0).suggestion
-    elif name == "issuing_authority":
-        suggestion = lexicon.read_authority(value, 1.0).suggestion
-    else:
-        return
-    if suggestion is None or suggestion == value:
-        return
-    record.issues.append(
-        Issue(
-            field=name,
-            rule=Rule.SPELLED_OTHERWISE,
-            message=(
-                f"The {label(name)} is read with marks or letters the lists do not have "
-                "for it: it is kept as read; compare it with the page, and take the "
-                "suggested spelling only if the page has it."
-            ),
-            suggestion=suggestion,
-        )
-    )
-
-
-def book_issues(record: PageRecord, book: Book) -> list[Issue]:
-    """What the page says against its book: a registration outside the book's year, a
-    book number of another year, a page of another type."""
-    issues: list[Issue] = []
-    fields = record.fields
-    if book.book_type and record.doc_type in CIVIL_TYPES and record.doc_type != book.book_type:
-        issues.append(
-            Issue(
-                rule=Rule.DOC_TYPE_NOT_BOOK_TYPE,
-                message=(
-                    f"A {record.doc_type} record in a {book.book_type} book: check the page "
-                    "belongs to this book."
-                ),
-            )
-        )
-    if book.year is None or record.doc_type not in CIVIL_TYPES:
-        return issues
-    registered = fields.get("registration_date")
-    day = parse_date(registered.value) if registered else None
-    if day is not None and day.year != book.year:
-        issues.append(
-            Issue(
-                field="registration_date",
-                rule=Rule.REGISTRATION_YEAR_OUTSIDE_BOOK,
-                message=(
-                    "The registration date is not in the book's year: check the date, "
-                    "and that the page belongs to this book."
-                ),
-            )
-        )
-    number = fields.get("book_number")
-    year = str(number.value).rsplit("/", 1)[-1] if number and "/" in str(number.value) else ""
-    if year.isdigit() and len(year) == 4 and int(year) != book.year:
-        issues.append(
-            Issue(
-                field="book_number",
-                rule=Rule.BOOK_NUMBER_OUTSIDE_BOOK,
-                message=(
-                    "The book number names another year than the book's: check it, and "
-                    "that the page belongs to this book."
-                ),
-            )
-        )
-    return issues
+_FIELDS = tuple(f.name for f in fields(Book))

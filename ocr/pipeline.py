@@ -15,8 +15,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocr import acceptance, checks, normalize, numberline
-from ocr import book as books
+from ocr import acceptance, book_reading, checks, normalize, numberline
+from ocr.book import Book
 from ocr.capture import capture
 from ocr.classify import classify
 from ocr.datewords import words_to_date
@@ -48,7 +48,7 @@ def extract_file(
     *,
     uri: str | None = None,
     today: date | None = None,
-    book: books.Book | None = None,
+    book: Book | None = None,
 ) -> Iterator[PageRecord]:
     """Records of every page of a file; raises :class:`InputFileError` for a bad file."""
     sha = sha256_of(path)
@@ -110,10 +110,10 @@ def extract_page(
     *,
     dpi: int | None = None,
     today: date | None = None,
-    book: books.Book | None = None,
+    book: Book | None = None,
 ) -> PageRecord:
     """One page to one record (docs/record.md); ``book``, when known, is the register
-    book the page belongs to (:mod:`ocr.book`)."""
+    book the page belongs to (:mod:`ocr.book_reading`)."""
     with stage("capture"):
         page = capture(image, dpi)  # the page found in a photo, flattened, print apart
     with stage("quality gate"):
@@ -181,7 +181,7 @@ def extract_page(
         record.issues = with_guards(
             record.issues + slot_issues, form, record.fields, prepared, words
         )
-        books.settle(record, book)  # places' units, the book's unit and year
+        book_reading.settle(record, book)  # places' units, the book's unit and year
         _confirm_by_words(record, word_texts)
         record.issues += marks_over_values(record.fields, page.marks, page)
         acceptance.conclude(record)

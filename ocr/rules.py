@@ -71,7 +71,7 @@ class Rule(StrEnum):
     NUMBERING_GAP = "numbering_gap"  # a warning: never blocks
     NUMBER_BEYOND_DECLARED_ENTRIES = "number_beyond_declared_entries"  # a warning
 
-    # The register book a page belongs to (ocr.book), and a reading the lists spell otherwise.
+    # The register book a page belongs to (ocr.book_reading); a reading the lists spell otherwise.
     DOC_TYPE_NOT_BOOK_TYPE = "doc_type_not_book_type"
     REGISTRATION_YEAR_OUTSIDE_BOOK = "registration_year_outside_book"
     BOOK_NUMBER_OUTSIDE_BOOK = "book_number_outside_book"

@@ -70,7 +70,7 @@ def test_dag_files_import_nothing_heavy():
         "import json, runpy, sys, glob\n"
         "for f in sorted(glob.glob('dags/*.py')): runpy.run_path(f)\n"
         "heavy = ['cv2', 'tesserocr', 'great_expectations', 'pandas', 'ocr.pipeline',\n"
-        "         'sohoa.orchestration.tasks', 'sohoa.load.batch', 'boto3']\n"
+        "         'sohoa.orchestration.tasks', 'sohoa.load.transaction', 'boto3']\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))\n"
     )
     out = subprocess.run(

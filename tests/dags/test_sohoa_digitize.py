@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from sohoa.landing.upload import BookInfo, upload_files
+from ocr.book import Book
+from sohoa.landing.upload import upload_files
 
-BOOK = BookInfo(
+BOOK = Book(
     unit="25920",
     book_type="birth",
     year=2019,

@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from sohoa.progress_bar import progress_bar, say
 
     check()  # an unknown recognizer (exit 2) or a missing model (exit 3) stops it first
-    book = Book(args.unit, args.book_type, args.year).check_unit()
+    book = Book(args.unit, args.book_type, args.year).check(known_unit=True, new=True)
     paths = expand(args.paths)
     if not paths:
         print("sohoa: error: no scan files found in the given paths", file=sys.stderr)

@@ -1,6 +1,6 @@
 """``sohoa load RECORDS.jsonl --unit CODE --book-type birth --year 1987 --volume 01``.
 
-Checks a batch of extracted records through the Great Expectations gate and loads it in
+Checks the extracted records of one book through the Great Expectations gate and loads it in
 one transaction; prints what became of every page. Rerunning the same file changes
 nothing.
 """
@@ -28,18 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ocr.book import IDENTITY, Book
     from sohoa.db.migrate import upgrade
-    from sohoa.load.batch import load_batch
-    from sohoa.load.book import BookMeta
     from sohoa.load.jsonl import read_records
+    from sohoa.load.transaction import load_records
 
-    book = BookMeta(
+    book = Book(
         args.unit, args.book_type, args.year, args.volume, args.declared_entries, args.uploader
-    )
+    ).check(required=IDENTITY, new=True)
     records, digest = read_records(args.records)
     engine = upgrade()
-    key = f"load:{book.unit_code}:{book.book_type}:{book.year}:{book.volume}:{digest}"
-    summary = load_batch(engine, records, book, run_key=key)
+    key = f"load:{book.unit}:{book.book_type}:{book.year}:{book.volume}:{digest}"
+    summary = load_records(engine, records, book, run_key=key)
     out = sys.stdout
     print(f"records   {summary.records}", file=out)
     print(f"loaded    {summary.loaded}", file=out)

@@ -45,14 +45,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ocr.book import IDENTITY, Book
     from ocr.errors import InputFileError
     from ocr.jsontext import printable
     from sohoa.commands.extract import expand
     from sohoa.landing.store import open_landing
-    from sohoa.landing.upload import BookInfo, upload_file
+    from sohoa.landing.upload import upload_file
     from sohoa.progress_bar import progress_bar, say
 
-    book = BookInfo(
+    book = Book(
         unit=args.unit,
         book_type=args.book_type,
         year=args.year,
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         declared_entries=args.declared_entries,
         uploader=args.uploader,
         dossier_code=args.dossier,
-    )
+    ).check(required=IDENTITY, new=True)
     paths = expand(args.paths)
     if not paths:
         raise InputFileError("no scan files found in the given paths")

@@ -1,7 +1,7 @@
 """Engines for SQLite (embedded default) and PostgreSQL (production), set up alike.
 
 SQLite gets foreign keys switched on (off by default there) and ``BEGIN IMMEDIATE`` so a
-batch holds the write lock from its first statement: the loader allocates ids itself and
+load holds the write lock from its first statement: the loader allocates ids itself and
 must not race another writer between reading ``max(id)`` and inserting.
 """
 

@@ -1,6 +1,6 @@
-"""One batch of records as the pandas DataFrame the Great Expectations suites check.
+"""The records of one load as the pandas DataFrame the Great Expectations suites check.
 
-One row per record, ``record_index`` = the record's position in the batch (the column GX
+One row per record, ``record_index`` = the record's position among them (the column GX
 reports failing rows by). Each field value is a column of its name. Rules that need a
 computation (dates that exist, what a personal ID says about its owner, a parent's age)
 get a derived column, named ``<field>__<check>``; the suites in ``schemas/expectations``
@@ -68,7 +68,7 @@ def build_frame(
 ) -> pd.DataFrame:
     """The frame for ``records`` (all of ``doc_type``); ``columns`` the suite needs exist.
 
-    ``book`` (a :class:`sohoa.load.book.BookMeta`) and ``book_numbers`` (the registration
+    ``book`` (an :class:`ocr.book.Book`) and ``book_numbers`` (the registration
     numbers already loaded in it) place each record in its book: its year, its numbering.
     """
     rows = [_row(i, rec, doc_type) for i, rec in enumerate(records)]
@@ -169,7 +169,7 @@ def _book_checks(row: dict[str, Any], book: Any) -> dict[str, Any]:
 
 
 def _add_gaps(rows: list[dict[str, Any]], book_numbers: Iterable[str] = ()) -> None:
-    """``gap_before``: how many numbers are missing just before this one, in the batch and
+    """``gap_before``: how many numbers are missing just before this one, in the load and
     the numbers its book already holds (``book_numbers``)."""
     numbers: dict[int, int] = {}
     for row in rows:

@@ -1,5 +1,5 @@
 """Expectation suites kept as data in ``schemas/expectations`` (one JSON file per doc type,
-plus ``batch.json`` with the batch-level rules every suite gets)."""
+plus ``batch.json`` with the rules over all the records at once, which every suite gets)."""
 
 from __future__ import annotations
 
@@ -78,7 +78,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def load_suite(doc_type: str, directory: Path | None = None) -> Suite:
-    """The suite for ``doc_type`` with the batch-level expectations appended."""
+    """The suite for ``doc_type``, with the rules over all the records at once
+    (``batch.json``) appended."""
     base = Path(directory or suites_dir())
     own = _read(base / f"{doc_type}.json")
     batch = _read(base / "batch.json")

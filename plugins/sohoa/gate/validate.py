@@ -1,6 +1,6 @@
-"""The gate: Great Expectations (GX Core 1.x) over each batch, before anything is loaded.
+"""The gate: Great Expectations (GX Core 1.x) over each load's records, before any is loaded.
 
-One validation per doc type in the batch (normally one: a batch is one register book),
+One validation per doc type among them (normally one: a load is one register book),
 with the suite ``schemas/expectations/<doc_type>.json`` plus ``batch.json``. Failing rows
 are mapped back to records through GX's unexpected index list (``record_index``) and to
 fields through each expectation's ``meta``: ``{"field", "rule", "message"}``; a field
@@ -38,7 +38,7 @@ _FROM_COLUMN = re.compile(r"^\{(\w+)\}$")
 
 
 class GateError(SohoaError):
-    """The validation could not run; nothing may be loaded from this batch."""
+    """The validation could not run; nothing may be loaded from these records."""
 
 
 @dataclass
@@ -101,7 +101,7 @@ def run_gate(
     index -> issues.
 
     ``book_numbers``: the registration numbers the book already holds, so that its
-    numbering is checked across batches, not only within this one.
+    numbering is checked across loads, not only within this one.
 
     ``keep=False`` is for a question about one record a person is typing or correcting:
     the same suites decide, but no validation result or Data Docs page is written (that
@@ -281,7 +281,7 @@ def _run_name(book: Any) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     parts = [stamp]
     if book is not None:
-        parts += [str(book.unit_code), book.book_type, str(book.year), str(book.volume)]
+        parts += [str(book.unit), book.book_type, str(book.year), str(book.volume)]
     parts.append(uuid.uuid4().hex[:6])
     return re.sub(r"[^\w.-]", "_", "-".join(parts))
 
@@ -289,7 +289,8 @@ def _run_name(book: Any) -> str:
 def _book_json(book: Any) -> dict[str, Any] | None:
     if book is None:
         return None
-    return {k: getattr(book, k) for k in ("unit_code", "book_type", "year", "volume")}
+    unit, book_type, year, volume = book.key
+    return {"unit_code": unit, "book_type": book_type, "year": year, "volume": volume}
 
 
 def _import_gx():

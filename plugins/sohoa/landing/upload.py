@@ -9,27 +9,15 @@ so what happened to every file stays visible in one place.
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ocr.book import Book
 from ocr.jsontext import printable
 from ocr.loading import sha256_of
 from sohoa.landing.store import Landing
 from sohoa.landing.zone import ScanMeta, index_key, processed_key
 from sohoa.settings import get_settings
-
-
-@dataclass(frozen=True)
-class BookInfo:
-    """What the uploader declares for a set of files (one register book)."""
-
-    unit: str
-    book_type: str
-    year: int
-    volume: str
-    declared_entries: int | None = None
-    uploader: str | None = None
-    dossier_code: str | None = None  # dossier results: the dossier these scans answer
 
 
 @dataclass(frozen=True)
@@ -73,21 +61,16 @@ def count_pages(path: Path) -> int:
         return 1
 
 
-def upload_file(landing: Landing, path: Path, book: BookInfo) -> UploadOutcome:
+def upload_file(landing: Landing, path: Path, book: Book) -> UploadOutcome:
+    """Put one file of ``book`` (all four parts that name it given) into the zone."""
     sha = sha256_of(path)
     pages = count_pages(path)
     meta = ScanMeta(
-        unit=book.unit,
-        book_type=book.book_type,
-        year=int(book.year),
-        volume=book.volume,
+        book=replace(book, uploader=book.uploader or default_uploader()),
         sha256=sha,
         filename=printable(path.name),  # as UTF-8 even when the name is not
         pages=pages,
         size=path.stat().st_size,
-        declared_entries=book.declared_entries,
-        uploader=book.uploader or default_uploader(),
-        dossier_code=book.dossier_code,
     )
     if landing.exists(processed_key(sha)):
         return UploadOutcome(path, "skipped_processed", meta.scan_key, pages)
@@ -102,5 +85,5 @@ def upload_file(landing: Landing, path: Path, book: BookInfo) -> UploadOutcome:
     return UploadOutcome(path, "uploaded", meta.scan_key, pages)
 
 
-def upload_files(landing: Landing, paths: list[Path], book: BookInfo) -> list[UploadOutcome]:
+def upload_files(landing: Landing, paths: list[Path], book: Book) -> list[UploadOutcome]:
     return [upload_file(landing, path, book) for path in paths]

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from ocr import doctypes
+from ocr.book import Book
 from ocr.errors import ConfigurationError
 from sohoa.landing.store import Landing
 
@@ -36,7 +36,6 @@ RUNS = "runs"
 DOSSIERS = "dossiers"
 SIDECAR = "meta.json"
 REASON = "reason.txt"
-BOOK_TYPES = doctypes.names()
 _SAFE = re.compile(r"[^0-9A-Za-z._-]+")
 
 
@@ -50,46 +49,31 @@ def safe_part(text: str) -> str:
 
 @dataclass(frozen=True)
 class ScanMeta:
-    """The sidecar of one uploaded scan file: what the uploader said, and what it is."""
+    """The sidecar of one uploaded scan file: the book the uploader declared, and the
+    file itself. On disk it is one flat object (the book's fields beside the file's)."""
 
-    unit: str
-    book_type: str
-    year: int
-    volume: str
+    book: Book
     sha256: str
     filename: str
     pages: int = 1
     size: int = 0
-    declared_entries: int | None = None
-    uploader: str | None = None
-    dossier_code: str | None = None
     uploaded_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     def __post_init__(self) -> None:
-        if self.book_type not in BOOK_TYPES:
-            raise ConfigurationError(
-                f"book type must be one of {', '.join(BOOK_TYPES)}, got {self.book_type!r}"
-            )
-        if not str(self.unit).strip():
-            raise ConfigurationError("the unit code is empty")
-        if not 1900 <= int(self.year) <= 2199:
-            raise ConfigurationError(f"the book year is out of range: {self.year}")
-        if not str(self.volume).strip():
-            raise ConfigurationError("the volume is empty")
-        if self.declared_entries is not None and int(self.declared_entries) < 0:
-            raise ConfigurationError("declared entries cannot be negative")
+        self.book.complete()
         if not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
             raise ConfigurationError(f"not a sha256: {self.sha256!r}")
 
     @property
     def folder(self) -> str:
+        b = self.book
         return "/".join(
             [
                 INCOMING,
-                safe_part(self.unit),
-                self.book_type,
-                str(int(self.year)),
-                safe_part(self.volume),
+                safe_part(str(b.unit)),
+                str(b.book_type),
+                str(b.year),
+                safe_part(str(b.volume)),
                 self.sha256,
             ]
         )
@@ -103,12 +87,28 @@ class ScanMeta:
         return f"{self.folder}/{SIDECAR}"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        b = self.book
+        return {
+            "unit": b.unit,
+            "book_type": b.book_type,
+            "year": b.year,
+            "volume": b.volume,
+            "sha256": self.sha256,
+            "filename": self.filename,
+            "pages": self.pages,
+            "size": self.size,
+            "declared_entries": b.declared_entries,
+            "uploader": b.uploader,
+            "dossier_code": b.dossier_code,
+            "uploaded_at": self.uploaded_at,
+        }
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> ScanMeta:
-        known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in doc.items() if k in known})
+        files = {
+            k: doc[k] for k in ("sha256", "filename", "pages", "size", "uploaded_at") if k in doc
+        }
+        return cls(book=Book.from_meta(doc) or Book(), **files)
 
 
 def index_key(sha256: str) -> str:

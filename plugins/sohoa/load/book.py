@@ -1,40 +1,14 @@
-"""The register book a batch of pages belongs to, from upload metadata."""
+"""The register book of the pages a load brings: its row, and the numbers it holds."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from ocr.errors import ConfigurationError
-from sohoa.db.tables import BOOK_TYPES, civil_record, register_book, unit
-
-
-@dataclass(frozen=True)
-class BookMeta:
-    """What the uploader says about the scanned book (``sohoa upload``/``sohoa load`` flags)."""
-
-    unit_code: str
-    book_type: str
-    year: int
-    volume: str
-    declared_entries: int | None = None
-    uploader: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.book_type not in BOOK_TYPES:
-            raise ConfigurationError(
-                f"book type must be one of {', '.join(BOOK_TYPES)}, got {self.book_type!r}"
-            )
-        if not self.unit_code.strip():
-            raise ConfigurationError("unit code is empty")
-        if not 1900 <= int(self.year) <= 2199:
-            raise ConfigurationError(f"book year out of range: {self.year}")
-        if self.declared_entries is not None and self.declared_entries < 0:
-            raise ConfigurationError("declared entries cannot be negative")
-
+from ocr.book import Book
+from sohoa.db.tables import civil_record, register_book, unit
 
 _NAMED_YEAR = re.compile(r"/\s*(\d{4})\s*$")
 
@@ -46,16 +20,17 @@ def named_year(book_number: object) -> int | None:
     return int(found[1]) if found else None
 
 
-def ensure_book(conn: Connection, meta: BookMeta, now: datetime) -> int:
+def ensure_book(conn: Connection, meta: Book, now: datetime) -> int:
     """Id of the book (unit, type, year, volume), creating unit and book on first sight.
 
     A later upload may declare the entry count when the first did not; an already
     declared count is only replaced by a different declared one (so reruns change nothing).
     """
-    unit_id = conn.execute(select(unit.c.id).where(unit.c.code == meta.unit_code)).scalar()
+    meta.complete()
+    unit_id = conn.execute(select(unit.c.id).where(unit.c.code == meta.unit)).scalar()
     if unit_id is None:
         unit_id = conn.execute(
-            insert(unit).values(code=meta.unit_code).returning(unit.c.id)
+            insert(unit).values(code=meta.unit).returning(unit.c.id)
         ).scalar_one()
     key = (
         (register_book.c.unit_id == unit_id)
@@ -89,16 +64,16 @@ def ensure_book(conn: Connection, meta: BookMeta, now: datetime) -> int:
     return row.id
 
 
-def book_numbers(conn: Connection, meta: BookMeta) -> list[str]:
+def book_numbers(conn: Connection, meta: Book) -> list[str]:
     """The registration numbers already loaded in the book (none for a new book): the
-    gate checks a batch's numbering against the whole book's."""
+    gate checks a load's numbering against the whole book's."""
     return list(
         conn.execute(
             select(civil_record.c.registration_number)
             .join(register_book, register_book.c.id == civil_record.c.book_id)
             .join(unit, unit.c.id == register_book.c.unit_id)
             .where(
-                (unit.c.code == meta.unit_code)
+                (unit.c.code == meta.unit)
                 & (register_book.c.book_type == meta.book_type)
                 & (register_book.c.year == meta.year)
                 & (register_book.c.volume == meta.volume)

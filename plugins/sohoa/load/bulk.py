@@ -1,6 +1,6 @@
 """Bulk writes: COPY on PostgreSQL, one ``executemany`` per table elsewhere.
 
-Never one round trip per row. Ids are allocated up front (one query for a whole batch) so
+Never one round trip per row. Ids are allocated up front (one query for a whole load) so
 child rows can reference their parents without reading anything back.
 
 The loader's hot path (:func:`insert_tuples`) takes positional rows and writes them with
@@ -8,7 +8,7 @@ COPY's binary format (see :func:`_copy_binary`).
 
 Test hook: ``SOHOA_TEST_PAUSE_AFTER_ROWS=N`` makes the writer print ``SOHOA_TEST_PAUSED``
 to stderr and sleep once it has written N rows inside the current process, so a test can
-SIGKILL the loader mid-batch (tests/sohoa/load/test_fault.py). Unset, it costs nothing.
+SIGKILL the loader mid-load (tests/sohoa/load/test_fault.py). Unset, it costs nothing.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def allocate_ids(conn: Connection, table: Table, n: int) -> list[int]:
         cur = conn.connection.driver_connection.cursor()  # plain driver: no per-row ORM cost
         cur.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", (seq, n))
         return sorted(r[0] for r in cur.fetchall())
-    # SQLite: the batch holds the write lock (BEGIN IMMEDIATE), so max(id) cannot move.
+    # SQLite: the load holds the write lock (BEGIN IMMEDIATE), so max(id) cannot move.
     start = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table.name}")).scalar_one()
     return list(range(start + 1, start + 1 + n))
 
@@ -177,7 +177,7 @@ def _column_values(oid: int, values: list[Any]) -> list[Any]:
 
     JSON becomes its encoded bytes. A value of another Python type than the column's
     (a number read where a name was expected, an ISO date as text) is converted as the
-    text format would have read it; a batch of the expected types is returned as it is,
+    text format would have read it; values all of the expected types are returned as they are,
     after one look at the set of types."""
     if oid == _JSON_OID:
         return [None if v is None else _encode_json(v) for v in values]

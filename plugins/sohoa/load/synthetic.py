@@ -2,7 +2,7 @@
 
 Records are built with :class:`ocr.record.PageRecord` so they have exactly the JSON form
 ``sohoa extract`` prints. Everything derives from a seed: the same call gives the same
-records, so a rerun of a generated batch is byte-for-byte the same input.
+records, so a rerun with generated records is byte-for-byte the same input.
 """
 
 from __future__ import annotations

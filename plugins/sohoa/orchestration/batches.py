@@ -24,11 +24,12 @@ BOOK_FIELDS = ("unit", "book_type", "year", "volume", "declared_entries", "uploa
 
 
 def book_of(meta: ScanMeta) -> dict:
-    return {name: getattr(meta, name) for name in BOOK_FIELDS}
+    """The plan's ``book`` (its JSON shape on disk: the fields of :data:`BOOK_FIELDS`)."""
+    return {name: getattr(meta.book, name) for name in BOOK_FIELDS}
 
 
 def book_identity(meta: ScanMeta) -> tuple:
-    return (meta.unit, meta.book_type, int(meta.year), meta.volume)
+    return meta.book.key
 
 
 def plan(scans: Iterable[tuple[str, ScanMeta]], batch_pages: int) -> list[Batch]:

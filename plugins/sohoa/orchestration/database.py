@@ -87,9 +87,9 @@ def load_records(
     records: list[dict[str, Any]], book, gated: GateResult, run_key: str
 ) -> dict[str, Any]:
     """Load one batch with the gate's outcome over all of it; the loader's summary."""
-    from sohoa.load.batch import load_batch
+    from sohoa.load import transaction
 
-    return load_batch(engine(), records, book, gate=gated, run_key=run_key).as_dict()
+    return transaction.load_records(engine(), records, book, gate=gated, run_key=run_key).as_dict()
 
 
 def page_outcomes(keys: list[tuple[str, int]]) -> dict[str, Any]:

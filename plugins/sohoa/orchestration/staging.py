@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ocr.book import Book
 from ocr.jsontext import json_text
 from sohoa.landing.store import Landing
 from sohoa.landing.zone import RUNS, discard_staged
@@ -55,18 +56,9 @@ class BatchPlan:
         """The load's ``pipeline_run`` key: one per batch of a run."""
         return f"{self.run_id}/batch-{self.batch:04d}"
 
-    def book_meta(self):
-        from sohoa.load.book import BookMeta
-
-        b = self.book
-        return BookMeta(
-            unit_code=b["unit"],
-            book_type=b["book_type"],
-            year=int(b["year"]),
-            volume=b["volume"],
-            declared_entries=b.get("declared_entries"),
-            uploader=b.get("uploader"),
-        )
+    def register_book(self) -> Book:
+        """The batch's book, named in full."""
+        return (Book.from_meta(self.book) or Book()).complete()
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -132,7 +132,8 @@ def upload_facts(landing: Landing, scan_key: str) -> dict[str, str]:
         meta = read_meta(landing, scan_key)
     except KeyError:
         return {}
-    return {"dossier_code": meta.dossier_code} if meta.dossier_code else {}
+    code = meta.book.dossier_code
+    return {"dossier_code": code} if code else {}
 
 
 def extract_batch(plan_key: str, jobs: int | None = None, landing: Landing | None = None) -> str:
@@ -263,7 +264,7 @@ def gate_batch(records_key: str, landing: Landing | None = None) -> str:
     if landing.exists(out):
         return out
     records = read_records(landing, records_key)
-    outcome = run_gate(records, read_plan(landing, f"{folder}/{PLAN}").book_meta())
+    outcome = run_gate(records, read_plan(landing, f"{folder}/{PLAN}").register_book())
     progress(f"{_name(folder)}: gate flagged {len(outcome.failures)} of {len(records)} record(s)")
     landing.put_json(out, outcome.to_json())
     return out
@@ -290,7 +291,7 @@ def load_batch(gate_key: str, landing: Landing | None = None) -> str:
     records_key = f"{folder}/{RECORDS}"
     records = read_records(landing, records_key)
     gated = GateResult.from_json(landing.read_json(gate_key))
-    summary = load_records(records, doc.book_meta(), gated, run_key=doc.run_key)
+    summary = load_records(records, doc.register_book(), gated, run_key=doc.run_key)
     pages = [[r["source"]["sha256"], int(r["source"]["page"])] for r in records]
     landing.put_json(out, {**summary, "pages": pages})
     discard_records(landing, records_key)

@@ -1,6 +1,6 @@
 """Link the people named by records about to be stored to ``person`` rows, in bulk.
 
-Candidates are read once per batch (by personal ID, by date of birth, by folded name);
+Candidates are read once per load (by personal ID, by date of birth, by folded name);
 the rule itself is :func:`sohoa.people.match.compare`. A ``same`` decision links to the
 existing person; otherwise a new person is created, and every ``possible`` candidate
 becomes an open ``person_duplicate_flag`` for review: persons are never merged here.
@@ -16,8 +16,8 @@ loads committed in between. Each load logs the hashes of its new persons' blocki
 under that lock (``person_key_log``); the check reads the rows logged since its first
 reading, and queries the candidates again only for its new persons that share a hash.
 A person another load committed in between becomes a duplicate flag like any other
-candidate; one that is the *same* person as one this batch created raises
-:class:`PeopleRace`, and the batch's transaction is retried, with the lock taken before
+candidate; one that is the *same* person as one this load created raises
+:class:`PeopleRace`, and the load's transaction is retried, with the lock taken before
 reading. Holding the lock from the first read to commit instead made parallel loads
 take turns for most of their work (they write their records while it is held); reading
 every candidate again under it cost a sixth of the server's work in a load.
@@ -58,13 +58,13 @@ PEOPLE_LOCK_KEY = 7_460_825
 # 10,000 persons a second, ten minutes keep 120 MB). A check that began longer ago than
 # LOG_TRUSTED (a margin below LOG_KEPT, for the time between a row's insert and its
 # commit, and between the two clocks) queries every candidate again instead of trusting
-# the log. A batch takes seconds from its first reading to its check.
+# the log. A load takes seconds from its first reading to its check.
 LOG_KEPT_SECONDS = 600.0
 LOG_TRUSTED_SECONDS = 300.0
 
 
 class PeopleRace(Exception):
-    """A parallel load committed a person this batch has just created too (retry it)."""
+    """A parallel load committed a person this load has just created too (retry it)."""
 
     sqlstate = "40001"  # serialization_failure: the loader retries the transaction
 
@@ -88,7 +88,7 @@ class PeopleLinks:
     new_key_hashes: list[int] | None = None  # PostgreSQL: what the new persons log
 
     def finish(self, conn: Connection) -> None:
-        """Check that no parallel load created one of this batch's new persons, then write
+        """Check that no parallel load created one of this load's new persons, then write
         the duplicate flags and log the new persons' keys (call once the records are
         stored)."""
         if self.recheck is not None:
@@ -135,7 +135,7 @@ def key_hashes(ident: Identity) -> list[int]:
     the date and the name with that word replaced by ``%``, which is also the LIKE pattern
     the server is asked for (:class:`_PgLookups`). Strings are hashed with CRC-32 (once per
     name), then mixed with the numbers by FNV-1a's step: the same in every process, so a
-    load can read another's from ``person_key_log``. The batch's own index of candidates
+    load can read another's from ``person_key_log``. The load's own index of candidates
     is keyed by them too (:class:`_Index`)."""
     d = ident.date_of_birth
     if d is None:
@@ -202,7 +202,7 @@ class _Index:
                 seen.setdefault(k.id, k)
         if len(seen) < 2:
             return list(seen.values())
-        # stored persons first (oldest first), then those created earlier in this batch
+        # stored persons first (oldest first), then those created earlier in this load
         return [seen[i] for i in sorted(seen, key=lambda i: (i < 0, abs(i)))]
 
 
@@ -235,7 +235,7 @@ def link_people(
 ) -> PeopleLinks:
     """Link each (record_id, role, identity) to a person, creating the persons not found.
 
-    ``lock_first``: take the people lock before reading candidates (a retried batch),
+    ``lock_first``: take the people lock before reading candidates (a retried load),
     instead of checking under it in :meth:`PeopleLinks.finish`."""
     out = PeopleLinks()
     stats = out.stats
@@ -254,7 +254,7 @@ def link_people(
             since, started = _log_position(conn), time.monotonic()
         rows = lookups.run(conn)
         index = _index_of(rows)
-    else:  # one writer at a time (SQLite): nothing can change under the batch
+    else:  # one writer at a time (SQLite): nothing can change under the load
         index = _load_candidates(conn, idents)
     links: list[tuple[int, _Known, str]] = []  # ids resolved once new persons have theirs
     created: list[tuple[_Known, int, str, list[int], list[tuple[_Known, float, str]]]] = []
@@ -339,7 +339,7 @@ def _log_position(conn: Connection) -> int:
 
 
 def _log_keys(conn: Connection, hashes: list[int]) -> None:
-    """Log the key hashes of the persons this batch created, and prune rows older than
+    """Log the key hashes of the persons this load created, and prune rows older than
     :data:`LOG_KEPT_SECONDS` (under the people lock: ids then follow commit order)."""
     _lock_people(conn)  # held already (the check, or ``lock_first``): taken again, cheaply
     cur = conn.connection.driver_connection.cursor()
@@ -356,9 +356,9 @@ def _log_keys(conn: Connection, hashes: list[int]) -> None:
 
 @dataclass
 class _Recheck:
-    """What a batch linked without the lock checks under it, before it commits."""
+    """What a load linked without the lock checks under it, before it commits."""
 
-    seen: set[int]  # persons the batch read
+    seen: set[int]  # persons the load read
     created: list[tuple[_Known, int, list[int]]]  # (new person, record id, key hashes)
     since: int  # the last ``person_key_log`` row committed before the first reading
     started: float  # time.monotonic() then
@@ -366,7 +366,7 @@ class _Recheck:
 
     def run(self, conn: Connection) -> list[tuple]:
         """Flags against persons committed since the first reading; :class:`PeopleRace`
-        if one of them is the same person as one the batch created.
+        if one of them is the same person as one the load created.
 
         Only new persons whose key hashes a load logged since then are looked up again;
         all of them if rows that old may have been pruned."""
@@ -447,7 +447,7 @@ def _index_of(rows: Sequence[tuple]) -> _Index:
 
 _COLS = ", ".join(f"p.{c}" for c in _PERSON_COLS)
 # Persons this transaction created itself are left out of every candidate query: the
-# batch knows them, and its check under the lock (``_Recheck``) looks for other loads'.
+# load knows them, and its check under the lock (``_Recheck``) looks for other loads'.
 _NOT_MINE = "p.xmin <> pg_current_xact_id()::xid"
 _BY_PID = (
     f"SELECT {_COLS} FROM person p "
@@ -455,10 +455,10 @@ _BY_PID = (
 )
 
 
-# Each query probes an index once per key of the batch: a LATERAL subquery that is not
+# Each query probes an index once per key of the load: a LATERAL subquery that is not
 # pulled up (OFFSET 0) is a parameterized index scan, whatever the planner estimates.
 # Left to itself, PostgreSQL read the whole person table (merge join over an index, or
-# a hash join over a sequential scan) for the batch's few thousand keys: a cost that
+# a hash join over a sequential scan) for the load's few thousand keys: a cost that
 # grows with every person ever stored (EXPLAIN at 20,000 persons: 21 and 15 ms for two
 # of these queries, against about 2-4 ms probing).
 def _probe(keys: str, where: str) -> str:
@@ -495,7 +495,7 @@ _SIMILAR = _probe(
 
 @dataclass
 class _PgLookups:
-    """The candidate queries of a batch (PostgreSQL), their parameters built before the
+    """The candidate queries of a load (PostgreSQL), their parameters built before the
     people lock is taken: the same personal ID; the same name with a date that agrees on
     two of year/month/day; the same date with all words of the name but one equal (what
     :func:`key_hashes` blocks on, asked of the server exactly)."""

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ocr.book import Book
 from ocr.checks import PARENT_MIN_AGE, WARNING_RULES, check_record, parse_date
 from ocr.rules import Rule, fact_of
 from ocr.units import key
-from sohoa.load.book import BookMeta, named_year
+from sohoa.load.book import named_year
 
 ERROR, WARNING = "error", "warning"
 
@@ -84,7 +85,7 @@ class Finding:
 def check_entry(
     doc_type: str,
     values: Mapping[str, Any],
-    book: BookMeta | None,
+    book: Book | None,
     *,
     today: date | None = None,
     gate: bool = True,
@@ -169,7 +170,7 @@ def _foreign(field: str | None, values: Mapping[str, Any]) -> bool:
 
 
 def _book_checks(
-    doc_type: str, values: Mapping[str, Any], book: BookMeta | None
+    doc_type: str, values: Mapping[str, Any], book: Book | None
 ) -> list[tuple[str | None, str, str]]:
     """The register book's type and year against the record."""
     if book is None:
@@ -204,7 +205,7 @@ def _book_checks(
 def _gate_issues(
     doc_type: str,
     values: Mapping[str, Any],
-    book: BookMeta | None,
+    book: Book | None,
     today: date,
     source: Mapping[str, Any] | None,
 ) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
+from ocr.book import Book
 from ocr.checks import parse_date
 from ocr.text import nfc, squash_spaces
 from sohoa.coded_errors import CodedError
@@ -35,7 +36,6 @@ from sohoa.db.tables import (
     scan,
     unit,
 )
-from sohoa.load.book import BookMeta
 from sohoa.load.store import Accepted, store_records
 from sohoa.load.values import registration_number
 from sohoa.review import checks
@@ -297,7 +297,7 @@ def check_item(
     doc_type = doc_type or item.doc_type
     if values is None:
         values = {n: f.get("value") for n, f in item.fields.items()}
-    return checks.check_entry(doc_type, values, _book_meta(item.book), gate=False)
+    return checks.check_entry(doc_type, values, _book_of(item.book), gate=False)
 
 
 def reject_page(engine: Engine, item_id: int, reason: str, *, actor: str) -> None:
@@ -467,9 +467,9 @@ def _passed_checks(
     source = conn.execute(
         select(scan.c.uri, scan.c.page, scan.c.sha256).where(scan.c.id == row.scan_id)
     ).one()
-    meta = BookMeta(book.unit_code, book.book_type, book.year, book.volume)
+    named = Book(book.unit_code, book.book_type, book.year, book.volume)
     values = {n: f.get("value") for n, f in row.working.items()}
-    findings = checks.check_entry(row.doc_type, values, meta, source=dict(source._mapping))
+    findings = checks.check_entry(row.doc_type, values, named, source=dict(source._mapping))
     wrong, left = checks.errors(findings), checks.unanswered(findings, overrides)
     if wrong:  # the warnings too, so that one refusal names everything to look at
         raise ReviewError(
@@ -488,10 +488,12 @@ def _passed_checks(
     return checks.warnings(findings)
 
 
-def _book_meta(book: dict[str, Any] | None) -> BookMeta | None:
+def _book_of(book: dict[str, Any] | None) -> Book | None:
+    """The book of a review item's ``book`` (the review's own keys: ``type``, not
+    ``book_type``)."""
     if not book:
         return None
-    return BookMeta(book["unit"], book["type"], int(book["year"]), book["volume"])
+    return Book(book["unit"], book["type"], int(book["year"]), book["volume"])
 
 
 def _single_entry(conn: Connection, item_id: int) -> None:

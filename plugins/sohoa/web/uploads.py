@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -26,11 +26,11 @@ from typing import BinaryIO
 from sqlalchemy import Engine, insert
 
 from ocr import doctypes
+from ocr.book import FIRST_YEAR, MAX_VOLUME, Book, Problem, book_problems
 from ocr.errors import ConfigurationError
 from ocr.loading import format_of_head, other_kind
 from sohoa.db.tables import upload_batch, upload_file
 from sohoa.landing.store import Landing
-from sohoa.landing.upload import BookInfo
 from sohoa.landing.upload import upload_file as land_file
 from sohoa.landing.zone import safe_part
 
@@ -45,10 +45,8 @@ OUTCOME_LABELS = {
 }
 ACCEPTED_KINDS = ("png", "jpeg", "tiff", "pdf")
 MAX_NAME_BYTES = 150  # well under a file system's 255, with room for a UTF-8 name
-MAX_VOLUME = 32  # upload_batch.volume
 _CHUNK = 1 << 20
 _HEAD = 1024
-_DOSSIER_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
 _FALLBACK_NAME = "tep-tai-len"
 
 
@@ -171,81 +169,49 @@ def _mb(size: int) -> str:
 # --- the book --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BookForm:
-    """The metadata typed into the upload form (the unit is never taken from the form)."""
-
-    book_type: str
-    year: int
-    volume: str
-    declared_entries: int | None = None
-    dossier_code: str | None = None
-
-    def book_info(self, unit: str, uploader: str) -> BookInfo:
-        return BookInfo(
-            unit=unit,
-            book_type=self.book_type,
-            year=self.year,
-            volume=self.volume,
-            declared_entries=self.declared_entries,
-            uploader=uploader,
-            dossier_code=self.dossier_code,
-        )
-
-
 def parse_book_form(
     form: Mapping[str, object], today: datetime | None = None
-) -> tuple[BookForm | None, list[str]]:
-    """The book metadata, or the list of what to fix (Vietnamese, one line per field)."""
+) -> tuple[Book | None, list[str]]:
+    """The book typed into the upload form (its unit and uploader are never taken from
+    the form: the session gives them), or the list of what to fix (Vietnamese, one line
+    per fault, in the form's order)."""
 
-    def text(name: str) -> str:
+    def text(name: str) -> str | None:
         value = form.get(name)
-        return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return None
+        return unicodedata.normalize("NFC", value).strip() or None
 
-    errors: list[str] = []
-    book_type = text("book_type")
-    if book_type not in BOOK_TYPE_LABELS:
-        errors.append("Hãy chọn loại sổ.")
+    parts = {name: text(name) for name in _FORM_PARTS}
     this_year = (today or datetime.now(UTC)).year
-    year = _whole(text("year"))
-    if year is None or not 1900 <= year <= this_year:
-        errors.append(f"Năm của sổ phải là một số từ 1900 đến {this_year}.")
-    volume = text("volume")
-    if not volume:
-        errors.append("Hãy nhập số quyển.")
-    elif len(volume) > MAX_VOLUME or not _safe(volume):
-        errors.append(
-            f"Số quyển tối đa {MAX_VOLUME} ký tự và phải có chữ số hoặc chữ cái (ví dụ 01, 2A)."
-        )
-    declared: int | None = None
-    if text("declared_entries"):
-        declared = _whole(text("declared_entries"))
-        if declared is None or not 0 <= declared <= 100_000:
-            errors.append("Số trang/bản ghi khai báo phải là số nguyên không âm.")
-    dossier = text("dossier_code") or None
-    if dossier is not None:
-        if book_type and book_type != "dossier_result":
-            errors.append("Mã hồ sơ chỉ dùng cho loại “Kết quả hồ sơ (một cửa)”; hãy để trống.")
-        elif not _DOSSIER_CODE.fullmatch(dossier):
-            errors.append(
-                "Mã hồ sơ chỉ gồm chữ, số, dấu chấm và gạch nối (ví dụ 000.00.20.H40-240605-0001)."
-            )
-    if errors:
-        return None, errors
-    assert year is not None
-    return BookForm(book_type, year, volume, declared, dossier), []
+    problems = book_problems(parts, required=_FORM_REQUIRED, last_year=this_year, new=True)
+    if problems:
+        return None, list(dict.fromkeys(_in_vietnamese(p, this_year) for p in problems))
+    return Book(**parts), []
 
 
-def _whole(raw: str) -> int | None:
-    return int(raw) if re.fullmatch(r"\d{1,9}", raw) else None
+_FORM_PARTS = ("book_type", "year", "volume", "declared_entries", "dossier_code")
+_FORM_REQUIRED = ("book_type", "year", "volume")
 
 
-def _safe(volume: str) -> bool:
-    try:
-        safe_part(volume)
-        return True
-    except ConfigurationError:
-        return False
+def _in_vietnamese(problem: Problem, this_year: int) -> str:
+    """What the clerk reads for a fault of the book (:func:`ocr.book.book_problems`)."""
+    part, rule = problem.part, problem.rule
+    if part == "book_type":
+        return "Hãy chọn loại sổ."
+    if part == "year":
+        return f"Năm của sổ phải là một số từ {FIRST_YEAR} đến {this_year}."
+    if part == "volume" and rule in ("missing", "empty"):
+        return "Hãy nhập số quyển."
+    if part == "volume":
+        return f"Số quyển tối đa {MAX_VOLUME} ký tự và phải có chữ số hoặc chữ cái (ví dụ 01, 2A)."
+    if part == "declared_entries":
+        return "Số trang/bản ghi khai báo phải là số nguyên không âm."
+    if part == "dossier_code" and rule == "not_dossier_book":
+        return "Mã hồ sơ chỉ dùng cho loại “Kết quả hồ sơ (một cửa)”; hãy để trống."
+    if part == "dossier_code":
+        return "Mã hồ sơ chỉ gồm chữ, số, dấu chấm và gạch nối (ví dụ 000.00.20.H40-240605-0001)."
+    return problem.message  # pragma: no cover - the form has no other part
 
 
 # --- receiving files -------------------------------------------------------------------
@@ -263,7 +229,7 @@ class FileResult:
     pages: int | None = None
     sha256: str | None = None
     landing_key: str | None = None
-    earlier_batch: int | None = None  # skipped: the web upload that brought it first
+    earlier_upload: int | None = None  # skipped: the web upload that brought it first
 
     @property
     def label(self) -> str:
@@ -280,7 +246,7 @@ class FileResult:
             "label": self.label,
             "message": self.message if self.outcome == "refused" else self.label,
             "pages": self.pages,
-            "earlier_batch": self.earlier_batch,
+            "earlier_batch": self.earlier_upload,
         }
 
 
@@ -326,7 +292,7 @@ def _stream_copy(source: BinaryIO, dest: Path, max_bytes: int) -> _Copy:
 def receive_file(
     landing: Landing,
     incoming: IncomingFile,
-    book: BookInfo,
+    book: Book,
     position: int,
     max_bytes: int,
     workdir: Path,
@@ -378,46 +344,46 @@ def receive_upload(
     user_id: int,
     unit: str,
     uploader: str,
-    book: BookForm,
+    book: Book,
     files: Sequence[IncomingFile],
     max_bytes: int,
     now: datetime | None = None,
 ) -> tuple[int | None, list[FileResult]]:
-    """Receive every file of one upload and record the batch; returns its id and the
+    """Receive every file of one upload and record the upload; returns its id and the
     result of each file, in the order the files were sent.
 
-    An upload of files that were all uploaded before records no batch (the id is
-    ``None``): their pages belong to the batches that brought them, which each skipped
-    file names (``earlier_batch``)."""
-    from sohoa.web.batch_status import earlier_batches
+    An upload of files that were all uploaded before records no upload (the id is
+    ``None``): their pages belong to the uploads that brought them, which each skipped
+    file names (``earlier_upload``)."""
+    from sohoa.web.upload_status import earlier_uploads
 
-    info = book.book_info(unit, uploader)
+    info = replace(book, unit=unit, uploader=uploader).complete()
     with tempfile.TemporaryDirectory(prefix="sohoa-upload-") as work:
         results = [
             receive_file(landing, f, info, i, max_bytes, Path(work))
             for i, f in enumerate(files, start=1)
         ]
-    earlier = earlier_batches(engine, [r.sha256 for r in results if r.skipped and r.sha256])
+    earlier = earlier_uploads(engine, [r.sha256 for r in results if r.skipped and r.sha256])
     for r in results:
         if r.skipped and r.sha256:
-            r.earlier_batch = earlier.get(r.sha256)
+            r.earlier_upload = earlier.get(r.sha256)
     if results and all(r.skipped for r in results):
         return None, results
-    batch_id = record_batch(engine, user_id, unit, book, results, now)
-    return batch_id, results
+    upload_id = record_upload(engine, user_id, unit, book, results, now)
+    return upload_id, results
 
 
-def record_batch(
+def record_upload(
     engine: Engine,
     user_id: int,
     unit: str,
-    book: BookForm,
+    book: Book,
     results: Sequence[FileResult],
     now: datetime | None = None,
 ) -> int:
     """One ``upload_batch`` row and an ``upload_file`` row per file, in one transaction."""
     with engine.begin() as conn:
-        batch_id = conn.execute(
+        upload_id = conn.execute(
             insert(upload_batch).values(
                 user_id=user_id,
                 unit_code=unit,
@@ -434,7 +400,7 @@ def record_batch(
                 insert(upload_file),
                 [
                     {
-                        "batch_id": batch_id,
+                        "batch_id": upload_id,
                         "position": r.position,
                         "filename": r.filename,
                         "size": r.size,
@@ -447,4 +413,4 @@ def record_batch(
                     for r in results
                 ],
             )
-    return int(batch_id)
+    return int(upload_id)

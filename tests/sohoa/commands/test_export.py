@@ -9,10 +9,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+from ocr.book import Book
 from sohoa.cli import main
 from sohoa.db.engine import make_engine
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
+from sohoa.load.transaction import load_records
 from tests.sohoa.commands.terminal import bar_counts, run_on_terminal
 
 
@@ -33,7 +33,7 @@ def test_export_book(sqlite_url, monkeypatch, capsys, tmp_path):
                 "fields": {k: {"value": v, "confidence": 0.9} for k, v in values.items()},
             }
         )
-    load_batch(engine, recs, BookMeta("25920", "death", 1999, "02"), gate=None)
+    load_records(engine, recs, Book("25920", "death", 1999, "02"), gate=None)
     engine.dispose()
     monkeypatch.setenv("SOHOA_DB_URL", sqlite_url)
     out = tmp_path / "book.zip"

@@ -7,12 +7,12 @@ import json
 
 from sqlalchemy import select
 
+from ocr.book import Book
 from sohoa.cli import main
 from sohoa.db.engine import make_engine
 from sohoa.db.tables import dossier_component
 from sohoa.dossiers.importer import import_file
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
+from sohoa.load.transaction import load_records
 
 PID = "079203001234"
 CODE = "000.00.20.H40-240605-0001"
@@ -33,7 +33,7 @@ def test_lookup_marks_the_component(sqlite_url, monkeypatch, capsys, tmp_path):
         "status": "auto_accepted",
         "fields": {k: {"value": v, "confidence": 0.9} for k, v in values.items()},
     }
-    load_batch(engine, [rec], BookMeta("25920", "birth", 2003, "01"), gate=None)
+    load_records(engine, [rec], Book("25920", "birth", 2003, "01"), gate=None)
     path = tmp_path / "d.jsonl"
     path.write_text(
         json.dumps(

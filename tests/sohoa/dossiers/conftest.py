@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
+from ocr.book import Book
+from sohoa.load.transaction import load_records
 
 
 def record(doc_type: str, uri: str, values: dict, page: int = 1) -> dict:
@@ -33,8 +33,8 @@ def load(
     year: int = 2024,
     volume: str = "01",
 ):
-    book = BookMeta(unit, book_type, year, volume, declared_entries=10)
-    return load_batch(engine, records, book, gate=None)
+    book = Book(unit, book_type, year, volume, declared_entries=10)
+    return load_records(engine, records, book, gate=None)
 
 
 @pytest.fixture

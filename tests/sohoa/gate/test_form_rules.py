@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from ocr.book import Book
 from sohoa.gate.validate import run_gate
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book
 
 TODAY = date(2026, 11, 23)
@@ -52,7 +52,7 @@ def births(tmp_path_factory):
     _set(records[2], "mother_date_of_birth", f"{mother_year + 1}-07-19")  # another year
     _set(records[3], "father_date_of_birth", "1990-02-30")  # no such day
     out = tmp_path_factory.mktemp("validation")
-    return run_gate(records, BookMeta("25920", "birth", 2018, "01"), out_dir=out, today=TODAY)
+    return run_gate(records, Book("25920", "birth", 2018, "01"), out_dir=out, today=TODAY)
 
 
 def test_a_parents_full_date_must_be_real_and_of_the_printed_year(births):
@@ -65,7 +65,7 @@ def test_a_results_dossier_comes_from_its_page_or_its_upload(tmp_path):
     code = "000.00.20.H40-250110-0001"
     records = [_result(1, code, None), _result(2, None, code), _result(3, None, None)]
     result = run_gate(
-        records, BookMeta("25920", "dossier_result", 2025, "01"), out_dir=tmp_path, today=TODAY
+        records, Book("25920", "dossier_result", 2025, "01"), out_dir=tmp_path, today=TODAY
     )
     assert 0 not in result.failures and 1 not in result.failures
     assert _rules(result, 2) == {("dossier_code", "dossier_code_missing")}

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from ocr.book import Book
 from ocr.personal_id import make_personal_id
 from ocr.rules import fact_of
 from sohoa.gate.suites import SuiteError, load_suite, suites_dir
 from sohoa.gate.validate import GateError, run_gate
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book
 
-BOOK = BookMeta("25920", "birth", 2018, "01")
+BOOK = Book("25920", "birth", 2018, "01")
 TODAY = date(2026, 11, 23)
 
 
@@ -97,7 +97,7 @@ def test_gaps_are_reported_but_do_not_block(planted):
 def test_numbers_are_checked_against_the_whole_book(tmp_path):
     # The book holds 1-28 already; this batch brings 31-33 of 32 declared entries.
     records = make_book("birth", 2018, "01", 3, seed=23, start=31)
-    book = BookMeta("25920", "birth", 2018, "01", declared_entries=32)
+    book = Book("25920", "birth", 2018, "01", declared_entries=32)
     held = [str(n) for n in range(1, 29)]
     result = run_gate(records, book, out_dir=tmp_path, today=TODAY, book_numbers=held)
     warned = {(w["index"], w["rule"]) for w in result.warnings}

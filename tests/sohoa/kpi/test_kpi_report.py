@@ -181,14 +181,14 @@ def test_postgres_facts_follow_deletes(pg_engine):
 def test_postgres_facts_follow_truncate_and_a_reload_counts_once(pg_engine):
     # Inserts write facts without looking for old ones (migration 0011): a TRUNCATE must
     # take the facts with it, or reloading after one (ids restarted) would collide.
-    from sohoa.load.batch import load_batch
-    from sohoa.load.book import BookMeta
+    from ocr.book import Book
     from sohoa.load.synthetic import make_book
+    from sohoa.load.transaction import load_records
 
-    book = BookMeta("25920", "birth", 2018, "01")
+    book = Book("25920", "birth", 2018, "01")
     records = make_book("birth", 2018, "01", 20, seed=3)
     records[0] = {**records[0], "status": "rejected", "issues": [{"rule": "blank_page"}]}
-    load_batch(pg_engine, records, book, gate=None)
+    load_records(pg_engine, records, book, gate=None)
     import_file(pg_engine, SAMPLE)
     tables = ("record_fact", "rejected_page", "dossier_fact")
     facts = "SELECT " + ", ".join(f"(SELECT count(*) FROM kpi.{t})" for t in tables)
@@ -197,7 +197,7 @@ def test_postgres_facts_follow_truncate_and_a_reload_counts_once(pg_engine):
         conn.exec_driver_sql("TRUNCATE civil_record, scan, dossier RESTART IDENTITY CASCADE")
         assert tuple(conn.exec_driver_sql(facts).one()) == (0, 0, 0)
     assert before[:2] == (19, 1) and before[2] > 0
-    summary = load_batch(pg_engine, records, book, gate=None)
+    summary = load_records(pg_engine, records, book, gate=None)
     import_file(pg_engine, SAMPLE)
     assert (summary.loaded, summary.rejected) == (19, 1)
     with pg_engine.connect() as conn:

@@ -6,10 +6,11 @@ import hashlib
 
 from PIL import Image
 
-from sohoa.landing.upload import BookInfo, count_pages, upload_file, upload_files
+from ocr.book import Book
+from sohoa.landing.upload import count_pages, upload_file, upload_files
 from sohoa.landing.zone import ScanMeta, mark_processed
 
-BOOK = BookInfo(
+BOOK = Book(
     unit="25920", book_type="death", year=2019, volume="02", declared_entries=120, uploader="clerk1"
 )
 
@@ -38,8 +39,8 @@ def test_upload_writes_scan_and_sidecar(landing, tmp_path):
     assert out.status == "uploaded" and out.pages == 2
     assert landing.read_bytes(out.key) == path.read_bytes()
     side = ScanMeta.from_json(landing.read_json(out.key.rsplit("/", 1)[0] + "/meta.json"))
-    assert (side.unit, side.book_type, side.year, side.volume) == ("25920", "death", 2019, "02")
-    assert (side.declared_entries, side.uploader, side.pages) == (120, "clerk1", 2)
+    assert side.book.key == ("25920", "death", 2019, "02")
+    assert (side.book.declared_entries, side.book.uploader, side.pages) == (120, "clerk1", 2)
     assert side.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert side.filename == "so 1.tif"
 
@@ -54,21 +55,19 @@ def test_same_file_twice_is_skipped_by_hash(landing, tmp_path):
     assert len([k for k in landing.list("incoming") if k.endswith(".tif")]) == 1
 
     mark_processed(landing, first.key, "run-1", "processed")
-    again = upload_file(landing, path, BookInfo("25920", "death", 2020, "09"))
+    again = upload_file(landing, path, Book("25920", "death", 2020, "09"))
     assert again.status == "skipped_processed"
 
 
 def test_uploader_defaults_to_environment(landing, tmp_path, monkeypatch):
     monkeypatch.setenv("SOHOA_UPLOADER", "archive-desk-3")
-    out = upload_file(
-        landing, make_tiff(tmp_path / "b.tif", 1), BookInfo("25920", "birth", 2001, "01")
-    )
+    out = upload_file(landing, make_tiff(tmp_path / "b.tif", 1), Book("25920", "birth", 2001, "01"))
     meta = landing.read_json(out.key.rsplit("/", 1)[0] + "/meta.json")
     assert meta["uploader"] == "archive-desk-3"
 
 
 def test_dossier_code_given_at_upload_is_kept_in_the_sidecar(landing, tmp_path):
-    book = BookInfo(
+    book = Book(
         unit="25920",
         book_type="dossier_result",
         year=2024,
@@ -77,4 +76,4 @@ def test_dossier_code_given_at_upload_is_kept_in_the_sidecar(landing, tmp_path):
     )
     out = upload_file(landing, make_tiff(tmp_path / "kq.tif", 1), book)
     side = ScanMeta.from_json(landing.read_json(out.key.rsplit("/", 1)[0] + "/meta.json"))
-    assert side.dossier_code == "000.00.20.H40-240605-0001"
+    assert side.book.dossier_code == "000.00.20.H40-240605-0001"

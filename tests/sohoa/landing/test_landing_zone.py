@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ocr.book import Book
 from ocr.errors import ConfigurationError
 from sohoa.landing.zone import (
     ScanMeta,
@@ -19,16 +20,10 @@ SHA = "ab" * 32
 
 
 def meta(sha: str = SHA, **kw) -> ScanMeta:
-    base = {
-        "unit": "000.00.20.H40",
-        "book_type": "birth",
-        "year": 1987,
-        "volume": "01",
-        "sha256": sha,
-        "filename": "trang 1.tif",
-        "pages": 2,
-    }
-    return ScanMeta(**{**base, **kw})
+    base = {"unit": "000.00.20.H40", "book_type": "birth", "year": 1987, "volume": "01"}
+    scan = {"sha256": sha, "filename": "trang 1.tif", "pages": 2}
+    book = {**base, **{k: v for k, v in kw.items() if k not in scan}}
+    return ScanMeta(Book(**book), **{**scan, **{k: v for k, v in kw.items() if k in scan}})
 
 
 def put_scan(landing, m: ScanMeta, sidecar: bool = True) -> str:
@@ -44,6 +39,25 @@ def test_keys_carry_book_and_hash():
     assert m.sidecar_key == f"incoming/000.00.20.H40/birth/1987/01/{SHA}/meta.json"
     assert sha_of(m.scan_key) == SHA
     assert ScanMeta.from_json(m.to_json()) == m
+
+
+def test_the_sidecar_on_disk_is_one_flat_object():
+    doc = meta().to_json()
+    assert list(doc) == [
+        "unit",
+        "book_type",
+        "year",
+        "volume",
+        "sha256",
+        "filename",
+        "pages",
+        "size",
+        "declared_entries",
+        "uploader",
+        "dossier_code",
+        "uploaded_at",
+    ]
+    assert doc["unit"] == "000.00.20.H40" and doc["year"] == 1987 and doc["sha256"] == SHA
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,11 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
+from ocr.book import Book
 from sohoa.db.tables import review_item, scan
 from sohoa.gate.contracts import record_errors
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.jsonl import read_records
+from sohoa.load.transaction import load_records
 
 
 def _sohoa(*args: str) -> subprocess.CompletedProcess:
@@ -56,7 +56,7 @@ def test_extracted_pages_fit_the_schemas_and_each_page_ends_somewhere(
     for record in records:
         assert record_errors(record) == [], record["source"]["uri"]
 
-    summary = load_batch(sqlite_engine, records, BookMeta("25920", "birth", 2000, "01"))
+    summary = load_records(sqlite_engine, records, Book("25920", "birth", 2000, "01"))
     assert summary.loaded + summary.in_review + summary.rejected == len(records)
     assert summary.rejected >= 1  # the page the quality gate must refuse
     with sqlite_engine.connect() as conn:

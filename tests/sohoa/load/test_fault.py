@@ -19,26 +19,26 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
+from ocr.book import Book
 from sohoa.db.engine import make_engine
 from sohoa.db.snapshot import canonical_dump
 from sohoa.db.tables import scan
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.jsonl import read_records
 from sohoa.load.synthetic import make_book, needs_review
+from sohoa.load.transaction import load_records
 
-BOOK = BookMeta("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
+BOOK = Book("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 LOADER = """
 import sys
 from datetime import UTC, datetime
 from sohoa.db.engine import make_engine
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
+from sohoa.load.transaction import load_records
+from ocr.book import Book
 from sohoa.load.jsonl import read_records
 records, _ = read_records(sys.argv[2])
-book = BookMeta("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
-load_batch(make_engine(sys.argv[1]), records, book, gate=None, run_key="fault",
+book = Book("25920", "birth", 2017, "03", declared_entries=600, uploader="lan")
+load_records(make_engine(sys.argv[1]), records, book, gate=None, run_key="fault",
            now=datetime(2026, 5, 1, tzinfo=UTC))
 """
 
@@ -80,7 +80,7 @@ def test_killed_mid_batch_then_rerun_equals_a_clean_run(db_factory, tmp_path):
     clean_url, crash_url = db_factory(), db_factory()
 
     clean = make_engine(clean_url)
-    load_batch(clean, records, BOOK, gate=None, run_key="fault", now=NOW)
+    load_records(clean, records, BOOK, gate=None, run_key="fault", now=NOW)
     expected = canonical_dump(clean)
     clean.dispose()
 
@@ -110,7 +110,7 @@ def test_killed_mid_batch_then_rerun_equals_a_clean_run(db_factory, tmp_path):
     try:
         with crashed.connect() as conn:
             assert conn.execute(select(func.count()).select_from(scan)).scalar_one() == 0
-        summary = load_batch(crashed, records, BOOK, gate=None, run_key="fault", now=NOW)
+        summary = load_records(crashed, records, BOOK, gate=None, run_key="fault", now=NOW)
         assert (summary.loaded, summary.in_review) == (594, 6)
         assert canonical_dump(crashed) == expected
     finally:

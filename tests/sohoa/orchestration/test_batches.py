@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+from ocr.book import Book
 from sohoa.landing.zone import ScanMeta
 from sohoa.orchestration.batches import plan
 
 
 def scan(n: int, pages: int, book_type: str = "birth", volume: str = "01"):
     meta = ScanMeta(
-        unit="25920",
-        book_type=book_type,
-        year=2019,
-        volume=volume,
+        Book(unit="25920", book_type=book_type, year=2019, volume=volume),
         sha256=f"{n:064x}",
         filename=f"{n}.tif",
         pages=pages,
@@ -23,7 +21,7 @@ def test_books_never_mix_and_files_never_split():
     scans = [scan(1, 3), scan(2, 3), scan(3, 1), scan(4, 5, "death"), scan(5, 2, volume="02")]
     batches = plan(scans, batch_pages=4)
     for b in batches:
-        books = {(m.book_type, m.volume) for k, m in scans if k in b.keys}
+        books = {(m.book.book_type, m.book.volume) for k, m in scans if k in b.keys}
         assert len(books) == 1
         assert b.pages == sum(m.pages for k, m in scans if k in b.keys)
     assert sorted(k for b in batches for k in b.keys) == sorted(k for k, _ in scans)

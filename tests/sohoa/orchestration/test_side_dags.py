@@ -99,17 +99,17 @@ def test_kpi_report_without_the_kpi_code_fails_loudly(env, monkeypatch):
 def test_review_load_checks_confirmed_items_and_records_new_ones(env):
     from sqlalchemy import update
 
+    from ocr.book import Book
     from sohoa.db.tables import scan
-    from sohoa.load.batch import load_batch
-    from sohoa.load.book import BookMeta
     from sohoa.load.synthetic import make_book, needs_review
+    from sohoa.load.transaction import load_records
     from sohoa.orchestration.database import engine
     from sohoa.review.queue import confirm, list_pending
 
     eng = engine()
     records = make_book("birth", 2019, "01", 3, seed=5)
     records[1] = needs_review(records[1], "full_name", "low_confidence", "check the name")
-    load_batch(eng, records, BookMeta("25920", "birth", 2019, "01"), gate=None)
+    load_records(eng, records, Book("25920", "birth", 2019, "01"), gate=None)
     assert side_dags.load_confirmed_reviews("r0")["confirmed_since_last_run"] == 0
     assert runs("review_load") == []  # nothing new, nothing recorded
 

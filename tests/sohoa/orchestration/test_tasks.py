@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from ocr.book import Book
 from sohoa.landing.store import LocalLanding, open_landing
-from sohoa.landing.upload import BookInfo, upload_files
+from sohoa.landing.upload import upload_files
 from sohoa.orchestration import tasks
 from sohoa.orchestration.staging import read_records
 
-BOOK = BookInfo(unit="25920", book_type="marriage", year=2010, volume="03")
+BOOK = Book(unit="25920", book_type="marriage", year=2010, volume="03")
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_a_finished_extraction_is_not_redone(env, tmp_path, monkeypatch):
 
 
 def test_the_dossier_code_of_an_upload_travels_with_its_records(env, tmp_path):
-    book = BookInfo(
+    book = Book(
         unit="25920",
         book_type="dossier_result",
         year=2024,
@@ -107,9 +108,7 @@ def test_the_upload_metadata_tells_the_reader_its_book(env, tmp_path):
     truth = load_truth(page)["pages"][0]["fields"]
     unit = place_unit(truth["registration_place"])
     year = int(truth["registration_date"][:4])
-    upload_files(
-        env, [page], BookInfo(unit=unit.code, book_type="birth", year=year - 1, volume="01")
-    )
+    upload_files(env, [page], Book(unit=unit.code, book_type="birth", year=year - 1, volume="01"))
     [plan] = tasks.plan_batches(tasks.list_new_scans("run-book"))
     [record] = read_records(env, tasks.extract_batch(plan, jobs=1))
     assert record["fields"]["registration_place"]["unit"]["code"] == unit.code

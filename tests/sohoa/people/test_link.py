@@ -21,18 +21,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from ocr.book import Book
 from ocr.text import strip_diacritics
 from sohoa.db.tables import civil_record, person_duplicate_flag, scan
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import PLACES, Person, birth_record, make_book, random_person
+from sohoa.load.transaction import load_records
 from sohoa.people import link as link_module
 from sohoa.people.link import key_hashes, link_people, subjects_of
 from sohoa.people.match import Identity, compare, name_key
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
-BASE = BookMeta("25920", "birth", 2000, "01")
-LATER = BookMeta("25920", "birth", 2001, "01")
+BASE = Book("25920", "birth", 2000, "01")
+LATER = Book("25920", "birth", 2001, "01")
 
 
 def _typo(rng: random.Random, name: str) -> str:
@@ -137,8 +137,8 @@ def linkage(request, tmp_path_factory):
         server.admin_sql(f"CREATE DATABASE people TEMPLATE {template}")
         engine = make_engine(server.url("people"))
     base, later = _population()
-    load_batch(engine, base, BASE, gate=None, now=NOW)
-    load_batch(engine, [r for r, _, _ in later], LATER, gate=None, now=NOW)
+    load_records(engine, base, BASE, gate=None, now=NOW)
+    load_records(engine, [r for r, _, _ in later], LATER, gate=None, now=NOW)
     with engine.connect() as conn:
         person_of_scan = dict(
             conn.execute(
@@ -265,7 +265,7 @@ def _load_while_it_commits(engine, records, other, tx):
     holds it commits. Returns the load's summary."""
     with ThreadPoolExecutor(1) as pool:
         running = pool.submit(
-            load_batch, engine, records, BookMeta("25920", "birth", 2005, "01"), gate=None
+            load_records, engine, records, Book("25920", "birth", 2005, "01"), gate=None
         )
         deadline = time.monotonic() + 20
         while not _waits_on_advisory_lock(engine):
@@ -407,7 +407,7 @@ def test_the_key_log_keeps_ten_minutes(pg_engine):
             {"old": kept + 60, "young": kept - 60},
         )
     records = make_book("birth", 2005, "01", 3, seed=5)
-    summary = load_batch(pg_engine, records, LATER, gate=None, now=NOW)
+    summary = load_records(pg_engine, records, LATER, gate=None, now=NOW)
     assert summary.persons_created == 3
     mine = [h for ident in _subjects(records) for h in key_hashes(ident)]
     with pg_engine.connect() as conn:
@@ -431,8 +431,8 @@ def test_both_tone_placements_of_a_name_are_one_person(db_engine, first, again, 
     born, place = date(1990, 5, 6), PLACES[0][1]
     person = Person(first, born, sex, place, PLACES[0][0], None)
     namesake = Person(again, born, sex, place, PLACES[0][0], None)
-    load_batch(db_engine, [birth_record(rng, 1, 2000, "01", person, tag="-a")], BASE, gate=None)
-    later = load_batch(
+    load_records(db_engine, [birth_record(rng, 1, 2000, "01", person, tag="-a")], BASE, gate=None)
+    later = load_records(
         db_engine, [birth_record(rng, 1, 2001, "01", namesake, tag="-b")], LATER, gate=None
     )
     assert (later.persons_linked, later.persons_created) == (1, 0)

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from ocr.book import Book
 from sohoa.dossiers.importer import import_file
 from sohoa.kpi.report import build_report
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
+from sohoa.load.transaction import load_records
 
 DOSSIERS = Path(__file__).resolve().parents[1] / "kpi" / "dossiers_q2.jsonl"
 PERIOD = "2024-Q2"
@@ -38,9 +38,9 @@ def load_one_birth_record(engine: Engine) -> None:
         },
         "status": "auto_accepted",
     }
-    book = BookMeta("25920", "birth", 1987, "01", declared_entries=4)
+    book = Book("25920", "birth", 1987, "01", declared_entries=4)
     loaded_at = datetime(2024, 5, 1, tzinfo=UTC)  # progress counts what was loaded by then
-    assert load_batch(engine, [record], book, gate=None, now=loaded_at).loaded == 1
+    assert load_records(engine, [record], book, gate=None, now=loaded_at).loaded == 1
 
 
 def report_with_charts(engine: Engine) -> dict[str, Any]:

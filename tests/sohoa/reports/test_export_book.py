@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from ocr.book import Book
 from ocr.errors import ConfigurationError
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
+from sohoa.load.transaction import load_records
 from sohoa.reports.export_book import COLUMNS, export_book
 
 
@@ -43,7 +43,7 @@ def test_a_pdf_and_a_row_per_record(sqlite_engine, tmp_path):
         _birth(str(scan_path), "10", "LÊ THỊ HOA"),
         _birth(str(tmp_path / "gone.png"), "9", "PHẠM THỊ LAN"),  # scan no longer there
     ]
-    load_batch(sqlite_engine, records, BookMeta("25920", "birth", 1987, "01"), gate=None)
+    load_records(sqlite_engine, records, Book("25920", "birth", 1987, "01"), gate=None)
     out = tmp_path / "book.zip"
     summary = export_book(
         sqlite_engine, unit_code="25920", book_type="birth", year=1987, volume="01", out=out

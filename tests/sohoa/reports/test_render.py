@@ -128,16 +128,16 @@ def test_the_csv_is_vietnamese_with_a_decimal_comma(engine, tmp_path):
 
 
 def test_rejected_pages_are_counted_by_their_vietnamese_reason(engine, tmp_path):
-    from sohoa.load.batch import load_batch
-    from sohoa.load.book import BookMeta
+    from ocr.book import Book
     from sohoa.load.synthetic import make_book, rejected
+    from sohoa.load.transaction import load_records
 
     records = make_book("birth", 1987, "02", 3, seed=4)
     records[0] = rejected(records[0], "the image is too small to read (300×400 px); scan")
     records[1] = rejected(records[1], "the image is too small to read (200×300 px); scan")
     records[2] = rejected(records[2], "the page is blank")
-    book = BookMeta("25920", "birth", 1987, "02")
-    load_batch(engine, records, book, gate=None, now=datetime(2024, 5, 1, tzinfo=UTC))
+    book = Book("25920", "birth", 1987, "02")
+    load_records(engine, records, book, gate=None, now=datetime(2024, 5, 1, tzinfo=UTC))
     report = build_report(engine, "2024-Q2")
     assert report["register_progress"]  # the book is in the period's progress
     paths = write_reports(engine, "2024-Q2", tmp_path, formats=("csv",))

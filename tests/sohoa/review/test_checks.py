@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from sohoa.load.book import BookMeta
+from ocr.book import Book
 from sohoa.review.checks import (
     ERROR,
     WARNING,
@@ -19,7 +19,7 @@ from sohoa.review.checks import (
 )
 
 TODAY = date(2026, 5, 1)
-BOOK = BookMeta("25920", "birth", 2019, "02")
+BOOK = Book("25920", "birth", 2019, "02")
 PLACE = "Xã Khánh Thiện, Huyện Yên Khánh, Tỉnh Ninh Bình"
 GOOD = {
     "full_name": "TRẦN THỊ BÍCH",
@@ -105,7 +105,7 @@ def test_the_books_type_is_an_error_and_its_year_a_warning():
     assert [(f.field, f.rule, f.severity) for f in found] == [
         ("registration_date", "registration_year_outside_book", WARNING)
     ]
-    death_book = BookMeta("25920", "death", 2019, "02")
+    death_book = Book("25920", "death", 2019, "02")
     found = check_entry("birth", GOOD, death_book, today=TODAY, gate=False)
     assert [(f.rule, f.severity) for f in found] == [("doc_type_mismatch", ERROR)]
 

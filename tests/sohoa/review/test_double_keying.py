@@ -9,17 +9,17 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from ocr.book import Book
 from sohoa.db.tables import civil_record, review_action
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, rejected
+from sohoa.load.transaction import load_records
 from sohoa.review import books, double_keying, queue
 from sohoa.review.queue import ReviewError
 from sohoa.web.review_view import from_input
 from tests.sohoa.web.entry_fixtures import TYPED
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
-BOOK = BookMeta("25920", "birth", 2020, "09")
+BOOK = Book("25920", "birth", 2020, "09")
 # A page as two clerks type it (the web form's day-first dates and "Nữ", as the queue
 # takes them).
 PAGE = {**{k: from_input(k, v) for k, v in TYPED.items()}, "registration_number": "7"}
@@ -32,7 +32,7 @@ def pages(db_engine):
         {**rejected(r, "handwritten"), "status": "needs_review"}
         for r in make_book("birth", 2020, "09", 3, seed=61)
     ]
-    load_batch(db_engine, records, BOOK, gate=None, now=NOW)
+    load_records(db_engine, records, BOOK, gate=None, now=NOW)
     items = queue.list_pending(db_engine)
     book_id = queue.show(db_engine, items[0].id).book_id
     books.set_double_entry(db_engine, book_id, True, actor="chief")

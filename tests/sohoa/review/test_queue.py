@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from ocr.book import Book
 from sohoa.db.tables import civil_record, review_action, scan
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review, rejected
+from sohoa.load.transaction import load_records
 from sohoa.review.queue import (
     ReviewError,
     canonical_value,
@@ -25,7 +25,7 @@ from sohoa.review.queue import (
 )
 from tests.sohoa.review.overrides import AS_PRINTED
 
-BOOK = BookMeta("25920", "birth", 2019, "02")
+BOOK = Book("25920", "birth", 2019, "02")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 # The generated records name their registration authority by its commune alone (not in
 # the unit lists without its district and province) and leave the mother's residence
@@ -39,7 +39,7 @@ def queued(db_engine):
     records[0] = needs_review(records[0], "personal_id", "id_birth_year", "year disagrees")
     records[1] = {**rejected(records[1], "handwritten"), "status": "needs_review"}
     records[2]["fields"]["registration_number"]["value"] = "4"  # clashes with records[3]
-    load_batch(db_engine, records, BOOK, gate=None, now=NOW)
+    load_records(db_engine, records, BOOK, gate=None, now=NOW)
     items = {i.sha256: i for i in list_pending(db_engine)}
     return db_engine, records, [items[r["source"]["sha256"]] for r in records[:3]]
 
@@ -185,8 +185,8 @@ def test_duplicate_person_flags_are_resolved_by_a_person_and_audited(db_engine):
     twin[0]["fields"].pop("personal_id", None)
     first[0]["fields"].pop("personal_id", None)
     twin[0]["fields"]["place_of_birth"]["value"] = "Somewhere else entirely"
-    load_batch(db_engine, first, BOOK, gate=None, now=NOW)
-    load_batch(db_engine, twin, BookMeta("25920", "birth", 2019, "03"), gate=None, now=NOW)
+    load_records(db_engine, first, BOOK, gate=None, now=NOW)
+    load_records(db_engine, twin, Book("25920", "birth", 2019, "03"), gate=None, now=NOW)
     (flag,) = open_duplicates(db_engine)
     assert flag["reason"] == "name_dob" and flag["name"] == flag["candidate_name"]
     resolve_duplicate(db_engine, flag["id"], same_person=False, actor="lan")

@@ -79,15 +79,15 @@ def load_into_review(engine, record: dict[str, Any], unit_code: str, volume: str
     """Load ``record`` with the real loader; returns the id of its review item."""
     from sqlalchemy import select
 
+    from ocr.book import Book
     from sohoa.db.tables import review_item, scan
-    from sohoa.load.batch import load_batch
-    from sohoa.load.book import BookMeta
+    from sohoa.load.transaction import load_records
 
     year = int(str(record["fields"].get("registration_date", {}).get("value", "2020"))[:4])
-    book = BookMeta(
+    book = Book(
         unit_code, record["doc_type"] if record["doc_type"] != "unknown" else "birth", year, volume
     )
-    summary = load_batch(engine, [record], book, gate=None, now=NOW)
+    summary = load_records(engine, [record], book, gate=None, now=NOW)
     assert summary.in_review == 1, summary
     with engine.connect() as conn:
         return conn.execute(

@@ -62,16 +62,16 @@ def _account(engine, role: str, units: list[str]) -> User:
 
 def _seed(tmp: Path, env: dict[str, str], scans: dict[str, Path]) -> dict:
     """Dossiers of 2024-Q2 and a register book with rejected pages (the dashboard), and
-    one upload whose pages wait in review, are loaded or were rejected (the batch page)."""
+    one upload whose pages wait in review, are loaded or were rejected (the upload page)."""
+    from ocr.book import Book
     from sohoa.db.engine import make_engine
     from sohoa.db.migrate import upgrade
     from sohoa.dossiers.importer import import_file
     from sohoa.landing.store import open_landing
-    from sohoa.load.batch import load_batch
-    from sohoa.load.book import BookMeta
     from sohoa.load.synthetic import make_book, needs_review, rejected
+    from sohoa.load.transaction import load_records
     from sohoa.review.queue import confirm, correct_field, list_pending
-    from sohoa.web.uploads import BookForm, IncomingFile, receive_upload
+    from sohoa.web.uploads import IncomingFile, receive_upload
 
     engine = upgrade(make_engine(env["SOHOA_DB_URL"]))
     try:
@@ -79,10 +79,10 @@ def _seed(tmp: Path, env: dict[str, str], scans: dict[str, Path]) -> dict:
         book = make_book("birth", 1987, "01", 3, seed=3)
         book[1] = rejected(book[1], "the page is blank")
         book[2] = rejected(book[2], "the page is too blurred to read; re-scan")
-        load_batch(
+        load_records(
             engine,
             book,
-            BookMeta(UNIT, "birth", 1987, "01", declared_entries=10),
+            Book(UNIT, "birth", 1987, "01", declared_entries=10),
             gate=None,
             now=datetime(2024, 5, 2, tzinfo=UTC),
         )
@@ -96,7 +96,7 @@ def _seed(tmp: Path, env: dict[str, str], scans: dict[str, Path]) -> dict:
             user_id=1,
             unit=UNIT,
             uploader=clerk.username,
-            book=BookForm("birth", 2001, "01", 3),
+            book=Book(book_type="birth", year=2001, volume="01", declared_entries=3),
             files=[IncomingFile(n, BytesIO(c)) for n, c in files],
             max_bytes=5 * 1024 * 1024,
             now=UPLOADED_AT,
@@ -109,7 +109,7 @@ def _seed(tmp: Path, env: dict[str, str], scans: dict[str, Path]) -> dict:
         records[0] = needs_review(records[0], "father_residence", "parent_entry_missing", "lost")
         records[1] = needs_review(records[1], "personal_id", "id_birth_year", "disagrees")
         records[2] = rejected(records[2], "the page is too blurred to read; re-scan")
-        load_batch(engine, records, BookMeta(UNIT, "birth", 2001, "01"), gate=None)
+        load_records(engine, records, Book(UNIT, "birth", 2001, "01"), gate=None)
         pending = list_pending(engine, unit_code=UNIT)
         rules = {i.id: {r["rule"] for r in i.reasons} for i in pending}
         waiting = next(i for i in pending if "low_confidence" in rules[i.id])

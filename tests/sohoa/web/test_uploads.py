@@ -12,13 +12,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from ocr.book import Book
 from sohoa.db.tables import upload_batch, upload_file
 from sohoa.landing.store import open_landing
 from sohoa.landing.zone import safe_part
 from sohoa.web.accounts import create_user
 from sohoa.web.uploads import (
     MAX_NAME_BYTES,
-    BookForm,
     IncomingFile,
     clean_filename,
     content_refusal,
@@ -121,8 +121,12 @@ def test_book_details_are_checked():
         },
         NOW,
     )
-    assert errors == [] and book == BookForm(
-        "dossier_result", 2024, "2A", None, "000.00.20.H40-240605-0001"
+    assert errors == [] and book == Book(
+        book_type="dossier_result",
+        year=2024,
+        volume="2A",
+        declared_entries=None,
+        dossier_code="000.00.20.H40-240605-0001",
     )
     _, errors = parse_book_form(
         {
@@ -150,7 +154,7 @@ def test_a_file_over_the_limit_is_not_kept(tmp_path, scans):
     work = tmp_path / "work"
     work.mkdir()
     content = scans["jpeg"].read_bytes()
-    book = BookForm("birth", 2001, "01").book_info(HOME, "lan")
+    book = Book(HOME, "birth", 2001, "01", uploader="lan")
     exact = receive_file(
         landing, IncomingFile("a.jpg", BytesIO(content)), book, 1, len(content), work
     )
@@ -190,7 +194,7 @@ def test_every_file_is_recorded_even_when_storage_fails(sqlite_engine, tmp_path,
         user_id=user,
         unit=HOME,
         uploader="lan",
-        book=BookForm("birth", 2001, "01", 2),
+        book=Book(book_type="birth", year=2001, volume="01", declared_entries=2),
         files=files,
         max_bytes=1 << 22,
         now=NOW,

@@ -1,9 +1,9 @@
 """The uploads of a unit and, for each, the status of every page while the pipeline works.
 
-Archive staff see their own unit's batches, reviewers those of the units they cover; a
-batch of any other unit is refused (403) without saying anything about it. The batch page
+Archive staff see their own unit's uploads, reviewers those of the units they cover; an
+upload of any other unit is refused (403) without saying anything about it. The upload page
 polls ``/batches/{id}/status.json`` (``static/batches.js``) until every page is final.
-How a page's status is found is explained in :mod:`sohoa.web.batch_status`.
+How a page's status is found is explained in :mod:`sohoa.web.upload_status`.
 """
 
 from __future__ import annotations
@@ -15,20 +15,20 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sohoa.web.access import Principal
-from sohoa.web.batch_status import (
-    STATUS_LABELS,
-    STATUSES,
-    Batch,
-    BatchStatus,
-    batch_counts,
-    batch_status,
-    get_batch,
-    list_batches,
-)
 from sohoa.web.pages import href, render
 from sohoa.web.pipeline_trigger import RunnerStatus, runner_for
 from sohoa.web.pipeline_trigger import status as pipeline_status
 from sohoa.web.security import context, require, require_unit
+from sohoa.web.upload_status import (
+    STATUS_LABELS,
+    STATUSES,
+    Upload,
+    UploadStatus,
+    get_upload,
+    list_uploads,
+    upload_counts,
+    upload_status,
+)
 from sohoa.web.uploads import BOOK_TYPE_LABELS, OUTCOME_LABELS
 
 router = APIRouter()
@@ -41,20 +41,20 @@ def _landing(request: Request):
     try:
         return context(request).open_landing()
     except Exception:
-        log.exception("cannot open the landing zone for the batch page")
+        log.exception("cannot open the landing zone for the upload page")
         return None
 
 
-async def _batch_or_refuse(request: Request, principal: Principal, batch_id: int) -> Batch:
-    batch = await run_in_threadpool(get_batch, context(request).engine, batch_id)
-    if batch is None:
+async def _upload_or_refuse(request: Request, principal: Principal, upload_id: int) -> Upload:
+    upload = await run_in_threadpool(get_upload, context(request).engine, upload_id)
+    if upload is None:
         raise HTTPException(status_code=404)
-    require_unit(principal, batch.unit_code)
-    return batch
+    require_unit(principal, upload.unit_code)
+    return upload
 
 
 def pipeline_text(state: RunnerStatus | None, done: bool) -> str:
-    """What the clerk is told about the processing of this batch."""
+    """What the clerk is told about the processing of this upload."""
     if done:
         return "Đã xử lý xong."
     if state is None:
@@ -69,11 +69,11 @@ def pipeline_text(state: RunnerStatus | None, done: bool) -> str:
     return "Đang chờ xử lý."
 
 
-async def _status(request: Request, batch: Batch) -> tuple[BatchStatus, RunnerStatus | None]:
+async def _status(request: Request, upload: Upload) -> tuple[UploadStatus, RunnerStatus | None]:
     ctx = context(request)
 
-    def read() -> BatchStatus:
-        return batch_status(ctx.engine, _landing(request), batch)
+    def read() -> UploadStatus:
+        return upload_status(ctx.engine, _landing(request), upload)
 
     current = await run_in_threadpool(read)
     state = pipeline_status(request.app)
@@ -86,19 +86,19 @@ async def _status(request: Request, batch: Batch) -> tuple[BatchStatus, RunnerSt
 
 
 @router.get("/batches")
-async def batches(request: Request, principal: Principal = Depends(require("batches"))) -> Response:
+async def uploads(request: Request, principal: Principal = Depends(require("batches"))) -> Response:
     ctx = context(request)
 
     def read():
-        found = list_batches(ctx.engine, principal)
-        return found, batch_counts(ctx.engine, _landing(request), found)
+        found = list_uploads(ctx.engine, principal)
+        return found, upload_counts(ctx.engine, _landing(request), found)
 
     found, counts = await run_in_threadpool(read)
     return render(
         request,
         "batches.html",
         principal,
-        batches=found,
+        uploads=found,
         counts=counts,
         statuses=STATUSES,
         labels=STATUS_LABELS,
@@ -106,17 +106,17 @@ async def batches(request: Request, principal: Principal = Depends(require("batc
     )
 
 
-@router.get("/batches/{batch_id}")
-async def batch_page(
-    request: Request, batch_id: int, principal: Principal = Depends(require("batches"))
+@router.get("/batches/{upload_id}")
+async def upload_page(
+    request: Request, upload_id: int, principal: Principal = Depends(require("batches"))
 ) -> Response:
-    batch = await _batch_or_refuse(request, principal, batch_id)
-    current, state = await _status(request, batch)
+    upload = await _upload_or_refuse(request, principal, upload_id)
+    current, state = await _status(request, upload)
     return render(
         request,
         "batch.html",
         principal,
-        batch=batch,
+        upload=upload,
         status=current,
         statuses=STATUSES,
         labels=STATUS_LABELS,
@@ -127,15 +127,15 @@ async def batch_page(
     )
 
 
-@router.get("/batches/{batch_id}/status.json")
-async def batch_status_json(
-    request: Request, batch_id: int, principal: Principal = Depends(require("batches"))
+@router.get("/batches/{upload_id}/status.json")
+async def upload_status_json(
+    request: Request, upload_id: int, principal: Principal = Depends(require("batches"))
 ) -> Response:
-    batch = await _batch_or_refuse(request, principal, batch_id)
-    current, state = await _status(request, batch)
+    upload = await _upload_or_refuse(request, principal, upload_id)
+    current, state = await _status(request, upload)
     return JSONResponse(
         {
-            "batch_id": batch.id,
+            "batch_id": upload.id,
             "done": current.done,
             "counts": current.counts,
             "pipeline": state.as_json() if state else None,

@@ -61,14 +61,14 @@ def pending_in_scope(engine, principal: Principal, limit: int = LIST_LIMIT) -> l
     from sohoa.kpi.units import is_province_code
 
     broad = any(s == ALL_UNITS or is_province_code(s) for s in principal.units)
-    batches = (
+    pending = (
         [queue.list_pending(engine, limit=SCAN_LIMIT)]
         if broad
         else [queue.list_pending(engine, unit_code=s, limit=limit) for s in principal.units]
     )
     found = {
         item.id: item
-        for items in batches
+        for items in pending
         for item in items
         if item.book and principal.covers(item.book["unit"])
     }

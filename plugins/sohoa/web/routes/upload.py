@@ -119,7 +119,7 @@ async def upload(request: Request, principal: Principal = Depends(require("uploa
             values.pop("csrf_token", None)
             return _form_page(request, principal, errors=errors, values=values, status_code=400)
         landing = await run_in_threadpool(ctx.open_landing)
-        batch_id, results = await run_in_threadpool(
+        upload_id, results = await run_in_threadpool(
             lambda: receive_upload(
                 ctx.engine,
                 landing,
@@ -134,21 +134,19 @@ async def upload(request: Request, principal: Principal = Depends(require("uploa
     finally:
         await form.close()
     outcomes = Counter(r.outcome for r in results)
-    log.info(
-        "upload batch %s: %s", batch_id or "none (nothing new)", dict(sorted(outcomes.items()))
-    )
+    log.info("upload %s: %s", upload_id or "none (nothing new)", dict(sorted(outcomes.items())))
     if outcomes["uploaded"] or outcomes["skipped_uploaded"]:
         trigger(request.app)
     if _wants_json(request):
         return JSONResponse(
             {
-                "batch_id": batch_id,
-                "batch_url": href(request, f"/batches/{batch_id}") if batch_id else None,
+                "batch_id": upload_id,
+                "batch_url": href(request, f"/batches/{upload_id}") if upload_id else None,
                 "files": [
                     {
                         **r.as_json(),
-                        "earlier_batch_url": href(request, f"/batches/{r.earlier_batch}")
-                        if r.earlier_batch
+                        "earlier_batch_url": href(request, f"/batches/{r.earlier_upload}")
+                        if r.earlier_upload
                         else None,
                     }
                     for r in results
@@ -159,7 +157,7 @@ async def upload(request: Request, principal: Principal = Depends(require("uploa
         request,
         "upload_results.html",
         principal,
-        batch_id=batch_id,
+        upload_id=upload_id,
         results=results,
         book=book,
         book_types=BOOK_TYPE_LABELS,

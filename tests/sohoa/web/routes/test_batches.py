@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from ocr.book import Book
 from sohoa.db.tables import upload_file
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review, rejected
+from sohoa.load.transaction import load_records
 from sohoa.settings import WebSettings
 from sohoa.web.pipeline_trigger import PipelineRunner, install_runner
-from sohoa.web.uploads import BookForm, IncomingFile, receive_upload
+from sohoa.web.uploads import IncomingFile, receive_upload
 from tests.sohoa.web.conftest import HOME_UNIT, OTHER_UNIT
 from tests.sohoa.web.helpers import sign_in
 from tests.sohoa.web.upload_fixtures import post_upload, sample_scans
@@ -52,7 +52,7 @@ def upload_for(web_app, user_id: int, unit: str, content: bytes) -> int:
         user_id=user_id,
         unit=unit,
         uploader="someone",
-        book=BookForm("birth", 2001, "02"),
+        book=Book(book_type="birth", year=2001, volume="02"),
         files=[IncomingFile("x.jpg", BytesIO(content))],
         max_bytes=ctx.settings.max_file_bytes,
     )
@@ -101,8 +101,8 @@ def test_the_batch_page_follows_each_page_to_its_fate(web_app, client, make_acco
         rec["source"].update(sha256=s, page=n)
     records[1] = needs_review(records[1], "full_name", "low_confidence", "unclear")
     records[2] = rejected(records[2], "the page is too blurred to read; re-scan")
-    load_batch(
-        web_app.state.sohoa.engine, records, BookMeta(HOME_UNIT, "birth", 2001, "01"), gate=None
+    load_records(
+        web_app.state.sohoa.engine, records, Book(HOME_UNIT, "birth", 2001, "01"), gate=None
     )
 
     page = client.get(f"/batches/{batch_id}")

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from ocr.book import Book
 from sohoa.dossiers.importer import import_file
 from sohoa.kpi.report import build_report
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review
+from sohoa.load.transaction import load_records
 from sohoa.review.queue import confirm, list_pending
 from sohoa.web.dashboard_view import current_quarter
 from tests.sohoa.reports.report_fixtures import SHEETS_VI
@@ -64,8 +64,8 @@ def _load(engine, unit: str, count: int, review: int = 0, volume: str = "01", se
     records = make_book("birth", 2019, volume, count, seed=seed)
     for i in range(review):
         records[i] = needs_review(records[i], "personal_id", "id_birth_year", "year disagrees")
-    book = BookMeta(unit, "birth", 2019, volume, declared_entries=20)
-    summary = load_batch(engine, records, book, gate=None)
+    book = Book(unit, "birth", 2019, volume, declared_entries=20)
+    summary = load_records(engine, records, book, gate=None)
     assert summary.loaded == count - review and summary.in_review == review
     return summary
 

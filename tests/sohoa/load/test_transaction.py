@@ -1,4 +1,4 @@
-"""Loading a batch: every page ends loaded, in review or rejected; reruns change nothing."""
+"""One load: every page ends loaded, in review or rejected; reruns change nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, func, select, text
 
-import sohoa.load.batch as batch_module
+import sohoa.load.transaction as transaction_module
+from ocr.book import Book
 from ocr.errors import InputFileError
 from sohoa.db.snapshot import canonical_dump
 from sohoa.db.tables import (
@@ -20,12 +21,11 @@ from sohoa.db.tables import (
     review_item,
     scan,
 )
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.store import field_origin
 from sohoa.load.synthetic import make_book, needs_review, rejected
+from sohoa.load.transaction import load_records
 
-BOOK = BookMeta("25920", "birth", 2018, "01", declared_entries=40, uploader="lan")
+BOOK = Book("25920", "birth", 2018, "01", declared_entries=40, uploader="lan")
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
 
@@ -36,14 +36,14 @@ def _count(engine, table, *where) -> int:
 
 def test_first_load_stores_records_fields_and_people_and_a_rerun_changes_nothing(db_engine):
     records = make_book("birth", 2018, "01", 40, seed=3)
-    first = load_batch(db_engine, records, BOOK, gate=None, run_key="run-1", now=NOW)
+    first = load_records(db_engine, records, BOOK, gate=None, run_key="run-1", now=NOW)
     assert (first.loaded, first.in_review, first.rejected) == (40, 0, 0)
     assert _count(db_engine, civil_record) == 40
     with db_engine.connect() as conn:
         people = conn.execute(select(civil_record.c.person_id, civil_record.c.spouse_person_id))
         assert sorted((p is not None, s is None) for p, s in people) == [(True, True)] * 40
     before = canonical_dump(db_engine)
-    again = load_batch(
+    again = load_records(
         db_engine, records, BOOK, gate=None, run_key="run-1", now=datetime(2027, 1, 1, tzinfo=UTC)
     )
     assert (again.skipped_existing, again.loaded) == (40, 0)
@@ -53,7 +53,7 @@ def test_first_load_stores_records_fields_and_people_and_a_rerun_changes_nothing
 
 def test_every_stored_value_keeps_its_lineage(db_engine):
     records = make_book("birth", 2018, "01", 3, seed=4)
-    load_batch(db_engine, records, BOOK, gate=None, now=NOW)
+    load_records(db_engine, records, BOOK, gate=None, now=NOW)
     with db_engine.connect() as conn:
         rows = (
             conn.execute(
@@ -81,7 +81,7 @@ def test_pages_needing_a_person_go_to_review_and_unreadable_ones_are_rejected(db
     records[1] = needs_review(records[1], "personal_id", "id_birth_year", "year disagrees")
     records[2] = rejected(records[2], "blank page")
     death = make_book("death", 2018, "01", 1, seed=5)[0]  # wrong book
-    summary = load_batch(db_engine, [*records, death], BOOK, gate=None, now=NOW)
+    summary = load_records(db_engine, [*records, death], BOOK, gate=None, now=NOW)
     assert (summary.loaded, summary.in_review, summary.rejected) == (3, 2, 1)
     with db_engine.connect() as conn:
         statuses = dict(conn.execute(select(scan.c.sha256, scan.c.status)).all())
@@ -100,11 +100,11 @@ def test_pages_needing_a_person_go_to_review_and_unreadable_ones_are_rejected(db
 
 def test_registration_numbers_are_unique_per_book_across_and_within_batches(db_engine):
     first = make_book("birth", 2018, "01", 3, seed=6)
-    load_batch(db_engine, first, BOOK, gate=None, now=NOW)
+    load_records(db_engine, first, BOOK, gate=None, now=NOW)
     clash = make_book("birth", 2018, "01", 2, seed=7)  # numbers 1, 2 again, other scans
     twin = make_book("birth", 2018, "01", 2, seed=8, start=10)
     twin[1]["fields"]["registration_number"]["value"] = "10"
-    summary = load_batch(db_engine, [*clash, *twin], BOOK, gate=None, now=NOW)
+    summary = load_records(db_engine, [*clash, *twin], BOOK, gate=None, now=NOW)
     assert (summary.loaded, summary.in_review) == (0, 4)
     assert summary.reasons == {"registration_number_taken": 2, "duplicate_registration_number": 2}
 
@@ -112,7 +112,7 @@ def test_registration_numbers_are_unique_per_book_across_and_within_batches(db_e
 def test_a_page_uploaded_twice_with_different_contents_goes_to_review(db_engine):
     rec = make_book("birth", 2018, "01", 1, seed=9)[0]
     other = {**rec, "fields": {**rec["fields"], "sex": {"value": "female", "confidence": 0.9}}}
-    summary = load_batch(db_engine, [rec, other, rec], BOOK, gate=None, now=NOW)
+    summary = load_records(db_engine, [rec, other, rec], BOOK, gate=None, now=NOW)
     assert (summary.loaded, summary.in_review, summary.duplicate_pages) == (0, 1, 2)
     assert summary.reasons == {"scan_loaded_twice": 1}
     assert _count(db_engine, scan) == 1
@@ -126,7 +126,7 @@ def test_a_crash_inside_the_batch_leaves_nothing_behind(db_engine, monkeypatch):
 
     monkeypatch.setattr("sohoa.load.store.link_people", boom)
     with pytest.raises(RuntimeError):
-        load_batch(
+        load_records(
             db_engine,
             make_book("birth", 2018, "01", 5, seed=10),
             BOOK,
@@ -144,10 +144,10 @@ def test_statement_count_does_not_grow_with_the_batch(db_engine):
         listener = lambda *a: seen.append(a[2])  # noqa: E731
         event.listen(db_engine, "before_cursor_execute", listener)
         try:
-            load_batch(
+            load_records(
                 db_engine,
                 make_book("birth", year, "01", n, seed=11),
-                BookMeta("25920", "birth", year, "01"),
+                Book("25920", "birth", year, "01"),
                 gate=None,
                 now=NOW,
             )
@@ -161,7 +161,7 @@ def test_statement_count_does_not_grow_with_the_batch(db_engine):
 
 def test_records_without_a_source_are_bad_input(db_engine):
     with pytest.raises(InputFileError):
-        load_batch(db_engine, [{"doc_type": "birth", "fields": {}}], BOOK, gate=None)
+        load_records(db_engine, [{"doc_type": "birth", "fields": {}}], BOOK, gate=None)
 
 
 # --- loads running at the same time (PostgreSQL: several workers, one connection each) ---
@@ -201,7 +201,7 @@ def test_a_page_written_by_a_parallel_load_is_skipped_not_an_error(pg_engine, mo
         )
     )  # fmt: skip
     with ThreadPoolExecutor(1) as pool:
-        running = pool.submit(load_batch, pg_engine, records, BOOK, gate=None, now=NOW)
+        running = pool.submit(load_records, pg_engine, records, BOOK, gate=None, now=NOW)
         _wait_until_blocked(pg_engine, "transactionid")  # on the uncommitted page
         tx.commit()
         other.close()
@@ -216,7 +216,7 @@ def _advisory_locks_held_while_writing(monkeypatch) -> list[int]:
     """Per attempt at a batch, the advisory locks its transaction held as it wrote (a
     spy on ``_write``; the real one runs)."""
     held: list[int] = []
-    real = batch_module._write
+    real = transaction_module._write
 
     def spy(conn, *args):
         held.append(
@@ -229,20 +229,20 @@ def _advisory_locks_held_while_writing(monkeypatch) -> list[int]:
         )
         return real(conn, *args)
 
-    monkeypatch.setattr(batch_module, "_write", spy)
+    monkeypatch.setattr(transaction_module, "_write", spy)
     return held
 
 
 def _calls(monkeypatch, name: str) -> list[int]:
-    """A spy on ``sohoa.load.batch.<name>``: one entry per call (the real one runs)."""
+    """A spy on ``sohoa.load.transaction.<name>``: one entry per call (the real one runs)."""
     calls: list[int] = []
-    real = getattr(batch_module, name)
+    real = getattr(transaction_module, name)
 
     def counted(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(batch_module, name, counted)
+    monkeypatch.setattr(transaction_module, name, counted)
     return calls
 
 
@@ -258,7 +258,7 @@ def test_a_load_that_waited_for_another_load_of_its_book_reads_its_pages_again(
     tx = other.begin()
     other.execute(
         text("SELECT pg_advisory_xact_lock(:b, hashtext(:book))"),
-        {"b": batch_module._BOOK_LOCK_KEY, "book": batch_module._book_key(BOOK)},
+        {"b": transaction_module._BOOK_LOCK_KEY, "book": transaction_module._book_key(BOOK)},
     )
     for rec in records[:10]:
         page = rec["source"]
@@ -270,7 +270,7 @@ def test_a_load_that_waited_for_another_load_of_its_book_reads_its_pages_again(
             )
         )  # fmt: skip
     with ThreadPoolExecutor(1) as pool:
-        running = pool.submit(load_batch, pg_engine, records, BOOK, gate=None, now=NOW)
+        running = pool.submit(load_records, pg_engine, records, BOOK, gate=None, now=NOW)
         _wait_until_blocked(pg_engine, "advisory")
         tx.commit()
         other.close()
@@ -283,7 +283,7 @@ def test_a_load_nobody_made_wait_reads_the_stored_pages_once(pg_engine, monkeypa
     # Without a load of the same book ahead of it, what the batch read before its
     # transaction stands (a page stored since would fail its insert: see above).
     reads = _calls(monkeypatch, "_known_scans")
-    summary = load_batch(pg_engine, make_book("birth", 2018, "01", 20, seed=12), BOOK, gate=None)
+    summary = load_records(pg_engine, make_book("birth", 2018, "01", 20, seed=12), BOOK, gate=None)
     assert summary.loaded == 20
     assert len(reads) == 1
 
@@ -318,7 +318,7 @@ def test_books_loaded_in_parallel_equal_books_loaded_one_after_the_other(pg_serv
     from sohoa.db.engine import make_engine
 
     books = [
-        (BookMeta("25920", "birth", 2018, f"{v:02d}"), make_book("birth", 2018, f"{v:02d}", 60, v))
+        (Book("25920", "birth", 2018, f"{v:02d}"), make_book("birth", 2018, f"{v:02d}", 60, v))
         for v in range(1, 5)
     ]
     contents = []
@@ -327,7 +327,9 @@ def test_books_loaded_in_parallel_equal_books_loaded_one_after_the_other(pg_serv
         engine = make_engine(pg_server.url(name))
         try:
             with ThreadPoolExecutor(workers) as pool:
-                jobs = [pool.submit(load_batch, engine, r, m, gate=None, now=NOW) for m, r in books]
+                jobs = [
+                    pool.submit(load_records, engine, r, m, gate=None, now=NOW) for m, r in books
+                ]
                 done = [job.result() for job in jobs]
             assert sum(s.loaded for s in done) == 240
             contents.append(_content(engine))
@@ -346,7 +348,7 @@ def test_a_review_item_lists_each_failed_rule_of_a_field_once(db_engine, tmp_pat
     record["fields"]["full_name"]["confidence"] = 0.3
     record = needs_review(record, "registration_number", "required_missing", "reader: missing")
     record = needs_review(record, "full_name", "low_confidence", "reader: not sure")
-    summary = load_batch(db_engine, [record], BOOK, now=NOW)  # the real gate
+    summary = load_records(db_engine, [record], BOOK, now=NOW)  # the real gate
     assert summary.in_review == 1
     with db_engine.connect() as conn:
         [reasons] = conn.execute(select(review_item.c.reasons)).scalars()
@@ -373,7 +375,7 @@ def test_the_reader_the_gate_and_the_loader_finding_one_fault_make_one_reason():
         {"field": "registration_number", "rule": "required_missing", "message": "gate: missing"},
         {"field": "full_name", "rule": "low_confidence", "message": "gate: below 0.9"},
     ]
-    reasons = batch_module._review_reasons(record, BOOK, gate, None)
+    reasons = transaction_module._review_reasons(record, BOOK, gate, None)
     assert sorted(_pairs(reasons)) == [
         ("full_name", "low_confidence"),
         ("registration_number", "required_missing"),
@@ -386,9 +388,9 @@ def test_a_page_of_another_type_than_its_book_is_one_reason():
     same fact as ``doc_type_mismatch``: the clerk reads it once."""
     [record] = make_book("death", 2018, "01", 1, seed=13)
     record = needs_review(record, None, "doc_type_not_book_type", "a death record, birth book")
-    reasons = batch_module._review_reasons(record, BOOK, None, "1")
+    reasons = transaction_module._review_reasons(record, BOOK, None, "1")
     assert _pairs(reasons) == [(None, "doc_type_not_book_type")]
-    auto = batch_module._review_reasons(
+    auto = transaction_module._review_reasons(
         make_book("death", 2018, "01", 1, seed=13)[0], BOOK, None, "1"
     )
     assert _pairs(auto) == [(None, "doc_type_mismatch")]  # a page read without its book

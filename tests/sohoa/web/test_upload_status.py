@@ -12,24 +12,24 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
+from ocr.book import Book
 from sohoa.landing.store import open_landing
 from sohoa.landing.zone import mark_processed
-from sohoa.load.batch import load_batch
-from sohoa.load.book import BookMeta
 from sohoa.load.synthetic import make_book, needs_review, rejected
+from sohoa.load.transaction import load_records
 from sohoa.review.queue import confirm, reject_page
 from sohoa.web.access import Principal
 from sohoa.web.accounts import create_user
-from sohoa.web.batch_status import (
+from sohoa.web.upload_status import (
     MISSING_PAGE,
-    batch_counts,
-    batch_status,
     explain,
     file_pages,
-    get_batch,
-    list_batches,
+    get_upload,
+    list_uploads,
+    upload_counts,
+    upload_status,
 )
-from sohoa.web.uploads import BookForm, IncomingFile, receive_upload
+from sohoa.web.uploads import IncomingFile, receive_upload
 from tests.sohoa.review.overrides import AS_PRINTED
 from tests.sohoa.web.upload_fixtures import sample_scans
 
@@ -37,7 +37,7 @@ from tests.sohoa.web.upload_fixtures import sample_scans
 # mother's residence is blank: warnings a person answers with a reason when confirming.
 
 HOME, OTHER, PROVINCE = "25920", "26734", "79"  # both communes are in province 79
-BOOK = BookForm("birth", 2001, "01", 3)
+BOOK = Book(book_type="birth", year=2001, volume="01", declared_entries=3)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +71,7 @@ def upload(engine, landing, user_id, files, unit=HOME, now=None) -> int:
 
 
 def statuses(engine, landing, batch_id):
-    status = batch_status(engine, landing, get_batch(engine, batch_id))
+    status = upload_status(engine, landing, get_upload(engine, batch_id))
     return status, [(p.file, p.page, p.status) for p in status.pages]
 
 
@@ -96,7 +96,7 @@ def test_pages_go_from_queued_to_their_fate_in_the_database(
         rec["source"].update(sha256=sha[pos], page=page)
     records[1] = needs_review(records[1], "full_name", "low_confidence", "name unclear")
     records[2] = rejected(records[2], "the page is blank")
-    load_batch(engine, records, BookMeta(HOME, "birth", 2001, "01"), gate=None)
+    load_records(engine, records, Book(HOME, "birth", 2001, "01"), gate=None)
 
     status, pages = statuses(engine, landing, batch_id)
     assert pages == [(1, 1, "loaded"), (2, 1, "in_review"), (2, 2, "rejected")]
@@ -109,7 +109,7 @@ def test_pages_go_from_queued_to_their_fate_in_the_database(
     confirm(engine, review.review_item_id, actor="lan", overrides=AS_PRINTED)
     status, pages = statuses(engine, landing, batch_id)
     assert pages[1] == (2, 1, "loaded") and status.pages[1].review_item_id is None
-    assert batch_counts(engine, landing, [get_batch(engine, batch_id)]) == {
+    assert upload_counts(engine, landing, [get_upload(engine, batch_id)]) == {
         batch_id: {"queued": 0, "loaded": 2, "in_review": 0, "rejected": 1}
     }
 
@@ -119,10 +119,10 @@ def test_review_rejection_shows_the_reviewers_reason(sqlite_engine, landing, cle
     batch_id = upload(engine, landing, clerk_id, [("a.jpg", scans["jpeg"].read_bytes())])
     [rec] = make_book("birth", 2001, "01", 1, seed=10)
     rec["source"].update(sha256=get_sha(engine, batch_id, 1), page=1)
-    load_batch(
+    load_records(
         engine,
         [needs_review(rec, "sex", "invalid", "?")],
-        BookMeta(HOME, "birth", 2001, "01"),
+        Book(HOME, "birth", 2001, "01"),
         gate=None,
     )
     [page] = statuses(engine, landing, batch_id)[0].pages
@@ -188,7 +188,7 @@ def test_a_processed_file_without_a_page_row_ends_rejected(landing):
     assert [p.page for p in file_pages(1, sha, 2, rows, landing)] == [1, 2, 3]
 
 
-def test_each_person_lists_the_batches_of_their_units_newest_first(
+def test_each_person_lists_the_uploads_of_their_units_newest_first(
     sqlite_engine, landing, clerk_id, scans
 ):
     engine = sqlite_engine
@@ -202,14 +202,14 @@ def test_each_person_lists_the_batches_of_their_units_newest_first(
 
     def seen(role: str, *units: str) -> list[int]:
         who = Principal(1, "x", None, role, units, "t")
-        return [b.id for b in list_batches(engine, who)]
+        return [b.id for b in list_uploads(engine, who)]
 
     assert seen("archive_staff", HOME) == [new, old]
     assert seen("archive_staff", OTHER) == [theirs]
     assert seen("reviewer", OTHER) == [theirs]
     assert seen("reviewer", PROVINCE) == [theirs, new, old]
     assert seen("reviewer", "01") == []  # Hà Nội covers neither commune
-    [first] = list_batches(engine, Principal(1, "x", None, "archive_staff", (HOME,), "t"), limit=1)
+    [first] = list_uploads(engine, Principal(1, "x", None, "archive_staff", (HOME,), "t"), limit=1)
     assert (first.id, first.files, first.uploader, first.created_local) == (
         new,
         1,

@@ -1,4 +1,6 @@
-"""Load one batch of extracted records (one upload of one register book).
+"""One load: extracted records of one register book, gated and written in one transaction.
+
+A pipeline batch's load step and ``sohoa load`` each make one (docs/glossary.md).
 
 Every page ends as exactly one of: ``loaded`` (a civil record with lineage), ``in_review``
 (a review item with its reasons) or ``rejected`` (with a reason a person can read).
@@ -6,8 +8,8 @@ Every page ends as exactly one of: ``loaded`` (a civil record with lineage), ``i
 - Idempotent: a page already known by its natural key (sha256 + page) is skipped, so a
   rerun of the same input writes nothing. The first version of a page wins; a corrected
   reading goes through review, not through a reload.
-- Transactional: the whole batch is one transaction; a crash leaves all of it or none.
-  Batches of different books may be loaded at the same time (see ``_transaction``).
+- Transactional: the whole load is one transaction; a crash leaves all of it or none.
+  Loads of different books may run at the same time (see ``_transaction``).
 - Gated: records pass the Great Expectations gate (``sohoa.gate``) before the
   transaction; failures go to review with the failing field and rule.
 """
@@ -27,10 +29,11 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from ocr import doctypes
+from ocr.book import Book
 from ocr.errors import InputFileError
 from ocr.rules import Rule, fact_of
 from sohoa.db.tables import civil_record, pipeline_run, review_item, scan
-from sohoa.load.book import BookMeta, book_numbers, ensure_book
+from sohoa.load.book import book_numbers, ensure_book
 from sohoa.load.bulk import allocate_ids, insert_rows, insert_tuples, rows_where_in
 from sohoa.load.store import Accepted, store_records
 from sohoa.load.values import number_text
@@ -51,7 +54,7 @@ class GateOutcome(Protocol):
     def subset(self, indices: Sequence[int]) -> GateOutcome: ...
 
 
-Gate = Callable[[Sequence[dict[str, Any]], BookMeta], GateOutcome]
+Gate = Callable[[Sequence[dict[str, Any]], Book], GateOutcome]
 
 
 @dataclass
@@ -85,9 +88,9 @@ def default_gate() -> Gate:
 
 @contextmanager
 def _gc_paused():
-    """Pause the cyclic garbage collector while a batch is built and written.
+    """Pause the cyclic garbage collector while a load is built and written.
 
-    A batch allocates hundreds of thousands of small dicts and tuples that live until it
+    A load allocates hundreds of thousands of small dicts and tuples that live until it
     ends; the collector would rescan them over and over (measured: a quarter of the load
     time). They hold no reference cycles, and the collector runs again right after."""
     enabled = gc.isenabled()
@@ -99,10 +102,10 @@ def _gc_paused():
             gc.enable()
 
 
-def load_batch(
+def load_records(
     engine: Engine,
     records: Sequence[dict[str, Any]],
-    book: BookMeta,
+    book: Book,
     *,
     gate: Gate | GateOutcome | None | str = "default",
     run_key: str | None = None,
@@ -121,12 +124,13 @@ def load_batch(
     (``sohoa.dossiers.link``).
     """
     with _gc_paused():
-        return _load_batch(engine, records, book, gate, run_key, now)
+        return _load(engine, records, book, gate, run_key, now)
 
 
-def _load_batch(engine, records, book, gate, run_key, now) -> LoadSummary:
+def _load(engine, records, book, gate, run_key, now) -> LoadSummary:
     started = time.perf_counter()
     now = now or datetime.now(UTC)
+    book.complete()  # the four parts that name the book: its row's key
     _check_shape(records)
     summary = LoadSummary(records=len(records))
     keys = [_scan_key(r) for r in records]
@@ -169,18 +173,18 @@ def _transaction(
     records: Sequence[dict[str, Any]],
     keys: list[tuple[str, int]],
     known: set[tuple[str, int]],
-    book: BookMeta,
+    book: Book,
     failures: dict[int, list[dict[str, Any]]],
     run_key: str | None,
     now: datetime,
     before: LoadSummary,
     retried: bool,
 ) -> LoadSummary:
-    """One attempt at the batch's transaction; returns the summary of what it wrote.
+    """One attempt at the load's transaction; returns the summary of what it wrote.
 
     Locks (PostgreSQL): the loads' shared lock (a review confirmation takes it exclusive),
     then the book's own lock (two loads of one book run one after the other, so the
-    second sees the first's pages and numbers); the people a batch created are checked
+    second sees the first's pages and numbers); the people a load created are checked
     against parallel loads' under a third lock (``sohoa.people.link``), which a retried
     attempt takes before it reads any person. Loads of different books thus write in
     parallel and only take turns for that check and their commit.
@@ -188,7 +192,7 @@ def _transaction(
     ``known``: the pages found stored before the transaction. They are read again under
     the book's lock only if a load of the same book held it (or on SQLite, or in a retry).
     Otherwise a page another load stored since then fails the scan's unique key, and the
-    batch is retried (``_is_race``) and reads them again: rare, and never a wrong row.
+    load is retried (``_is_race``) and reads them again: rare, and never a wrong row.
     """
     summary = replace(before, reasons=Counter(before.reasons))
     failures = {i: list(issues) for i, issues in failures.items()}
@@ -226,8 +230,8 @@ def _transaction(
     return summary
 
 
-def _book_key(book: BookMeta) -> str:
-    return "\x1f".join((book.unit_code, book.book_type, str(book.year), book.volume))
+def _book_key(book: Book) -> str:
+    return "\x1f".join((book.unit, book.book_type, str(book.year), book.volume))
 
 
 def _is_race(exc: Exception) -> bool:
@@ -249,7 +253,7 @@ def _write(
     records: Sequence[dict[str, Any]],
     keys: list[tuple[str, int]],  # each record's scan key (sha256, page)
     known: set[tuple[str, int]],  # those of pages already stored
-    book: BookMeta,
+    book: Book,
     book_id: int,
     failures: dict[int, list[dict[str, Any]]],
     run_id: int | None,
@@ -279,7 +283,7 @@ def _write(
     reasons_of = {
         i: _review_reasons(records[i], book, failures.get(i), number_of[i]) for i in firsts
     }
-    batch_numbers = Counter(
+    load_numbers = Counter(
         number_of[i]
         for i in firsts
         if records[i].get("status") == "auto_accepted" and not reasons_of[i]
@@ -305,12 +309,12 @@ def _write(
                         f"number {number} is already loaded in this book",
                     )
                 )
-            elif batch_numbers[number] > 1:
+            elif load_numbers[number] > 1:
                 reasons.append(
                     _issue(
                         "registration_number",
                         Rule.DUPLICATE_REGISTRATION_NUMBER,
-                        f"number {number} appears more than once in this batch",
+                        f"number {number} appears more than once in this load",
                     )
                 )
         status = (
@@ -379,7 +383,7 @@ def _insert_reviews(
 
 def _review_reasons(
     rec: dict[str, Any],
-    book: BookMeta,
+    book: Book,
     gate_issues: list[dict[str, Any]] | None,
     number: str | None,
 ) -> list[dict[str, Any]]:
@@ -447,7 +451,7 @@ _SCAN_COLUMNS = (
 
 def _scan_values(
     rec: dict[str, Any],
-    book: BookMeta,
+    book: Book,
     book_id: int,
     status: str,
     run_id: int | None,

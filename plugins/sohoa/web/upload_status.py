@@ -13,7 +13,7 @@ The status is read where the pipeline writes it (``sohoa run``, see
 - anything else is still ``queued``: not processed yet (or a run is under way).
 
 Files are identified by their hash. A file skipped because it was uploaded before is
-not listed again page by page: the batch names the earlier batch that holds its pages.
+not listed again page by page: the upload names the earlier upload that holds its pages.
 
 What a clerk reads comes from the catalogue (:mod:`sohoa.labels`): why a page waits for
 review (its failed checks, in Vietnamese) and why it was rejected (the pipeline's English
@@ -60,7 +60,9 @@ def explain(reason: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class Batch:
+class Upload:
+    """One web upload: an ``upload_batch`` row (the table keeps its first name)."""
+
     id: int
     user_id: int
     uploader: str
@@ -118,12 +120,12 @@ class FileStatus:
     message: str | None
     size: int
     pages: list[PageStatus] = field(default_factory=list)
-    earlier_batch: int | None = None  # a skipped file: the upload that brought it first
+    earlier_upload: int | None = None  # a skipped file: the upload that brought it first
 
 
 @dataclass
-class BatchStatus:
-    batch: Batch
+class UploadStatus:
+    upload: Upload
     files: list[FileStatus]
 
     @property
@@ -137,7 +139,7 @@ class BatchStatus:
 
     @property
     def done(self) -> bool:
-        """Every page has reached a final status (a batch of refused files only is done)."""
+        """Every page has reached a final status (an upload of refused files only is done)."""
         return all(p.status in FINAL for p in self.pages)
 
     @property
@@ -149,18 +151,18 @@ class BatchStatus:
         return [f for f in self.files if f.outcome in SKIPPED]
 
 
-# --- reading batches -------------------------------------------------------------------
+# --- reading uploads -------------------------------------------------------------------
 
 
-def _batch_query():
+def _upload_query():
     return select(
         upload_batch,
         func.coalesce(app_user.c.display_name, app_user.c.username).label("uploader"),
     ).join(app_user, app_user.c.id == upload_batch.c.user_id)
 
 
-def _batch(row, files: int = 0, pages: int = 0) -> Batch:
-    return Batch(
+def _upload(row, files: int = 0, pages: int = 0) -> Upload:
+    return Upload(
         id=row.id,
         user_id=row.user_id,
         uploader=row.uploader,
@@ -176,16 +178,16 @@ def _batch(row, files: int = 0, pages: int = 0) -> Batch:
     )
 
 
-def get_batch(engine: Engine, batch_id: int) -> Batch | None:
+def get_upload(engine: Engine, upload_id: int) -> Upload | None:
     with engine.connect() as conn:
-        row = conn.execute(_batch_query().where(upload_batch.c.id == batch_id)).first()
-    return _batch(row) if row else None
+        row = conn.execute(_upload_query().where(upload_batch.c.id == upload_id)).first()
+    return _upload(row) if row else None
 
 
-def list_batches(engine: Engine, principal: Principal, limit: int = 200) -> list[Batch]:
-    """The batches of the units this person may see, newest first: an archive clerk's own
+def list_uploads(engine: Engine, principal: Principal, limit: int = 200) -> list[Upload]:
+    """The uploads of the units this person may see, newest first: an archive clerk's own
     unit, a reviewer's assigned units (communes or whole provinces)."""
-    query = _batch_query().order_by(upload_batch.c.created_at.desc(), upload_batch.c.id.desc())
+    query = _upload_query().order_by(upload_batch.c.created_at.desc(), upload_batch.c.id.desc())
     if principal.role == "archive_staff":
         query = query.where(upload_batch.c.unit_code == (principal.home_unit or ""))
     elif not any(_wide(scope) for scope in principal.units):
@@ -206,7 +208,7 @@ def list_batches(engine: Engine, principal: Principal, limit: int = 200) -> list
                 .group_by(upload_file.c.batch_id)
             )
         }
-    return [_batch(r, *sizes.get(r.id, (0, 0))) for r in rows]
+    return [_upload(r, *sizes.get(r.id, (0, 0))) for r in rows]
 
 
 def _wide(scope: str) -> bool:
@@ -287,16 +289,16 @@ def file_pages(
     return out
 
 
-def batch_status(engine: Engine, landing: Landing | None, batch: Batch) -> BatchStatus:
+def upload_status(engine: Engine, landing: Landing | None, upload: Upload) -> UploadStatus:
     with engine.connect() as conn:
         rows = conn.execute(
             select(upload_file)
-            .where(upload_file.c.batch_id == batch.id)
+            .where(upload_file.c.batch_id == upload.id)
             .order_by(upload_file.c.position)
         ).all()
     scans = _scan_rows(engine, [r.sha256 for r in rows if r.sha256 and r.outcome == "uploaded"])
-    earlier = earlier_batches(
-        engine, [r.sha256 for r in rows if r.outcome in SKIPPED and r.sha256], before=batch.id
+    earlier = earlier_uploads(
+        engine, [r.sha256 for r in rows if r.outcome in SKIPPED and r.sha256], before=upload.id
     )
     files = []
     for r in rows:
@@ -316,14 +318,14 @@ def batch_status(engine: Engine, landing: Landing | None, batch: Batch) -> Batch
                 earlier.get(r.sha256) if r.outcome in SKIPPED else None,
             )
         )
-    return BatchStatus(batch, files)
+    return UploadStatus(upload, files)
 
 
-def earlier_batches(
+def earlier_uploads(
     engine: Engine, shas: Sequence[str], before: int | None = None
 ) -> dict[str, int]:
     """sha256 -> the first web upload that brought the file (a file uploaded with the
-    CLI has none). ``before``: only batches older than this one."""
+    CLI has none). ``before``: only uploads older than this one."""
     if not shas:
         return {}
     query = (
@@ -334,14 +336,14 @@ def earlier_batches(
     if before is not None:
         query = query.where(upload_file.c.batch_id < before)
     with engine.connect() as conn:
-        return {sha: int(batch_id) for sha, batch_id in conn.execute(query)}
+        return {sha: int(upload_id) for sha, upload_id in conn.execute(query)}
 
 
-def batch_counts(
-    engine: Engine, landing: Landing | None, batches: Iterable[Batch]
+def upload_counts(
+    engine: Engine, landing: Landing | None, uploads: Iterable[Upload]
 ) -> dict[int, dict[str, int]]:
-    """Page counts per status of each batch (for the list of batches)."""
-    ids = [b.id for b in batches]
+    """Page counts per status of each upload (for the list of uploads)."""
+    ids = [b.id for b in uploads]
     if not ids:
         return {}
     with engine.connect() as conn:
