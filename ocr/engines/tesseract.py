@@ -115,7 +115,15 @@ class _TesserocrBackend:
 
     def words(self, image: np.ndarray, psm: int, dpi: int, lang: str) -> list[Word]:
         api = self._api(psm, lang)
-        api.SetImage(Image.fromarray(image))
+        if image.dtype == np.uint8 and (image.ndim == 2 or image.shape[2] == 3):
+            # The pixels as they are: ``SetImage`` would encode a PIL image to BMP and
+            # Leptonica decode it again, for every page and every crop.
+            pixels = np.ascontiguousarray(image).tobytes()  # kept alive until the TSV
+            depth = 1 if image.ndim == 2 else 3
+            height, width = image.shape[:2]
+            api.SetImageBytes(pixels, width, height, depth, width * depth)
+        else:
+            api.SetImage(Image.fromarray(image))
         api.SetSourceResolution(dpi)
         api.Recognize()
         return parse_tsv(api.GetTSVText(0))
