@@ -92,7 +92,9 @@ def parse_tsv(tsv: str, scale: float = 1.0) -> list[Word]:
 
 
 class _TesserocrBackend:
-    """One ``PyTessBaseAPI`` per thread, created on first use and reused."""
+    """One ``PyTessBaseAPI`` per thread and model, created on first use and reused for
+    every layout (the page segmentation mode is set per reading: a model costs a fifth of
+    a second of CPU to load, and each API loads its own)."""
 
     def __init__(self) -> None:
         import tesserocr  # fail early if the wheel cannot load
@@ -106,12 +108,14 @@ class _TesserocrBackend:
         import tesserocr
 
         apis = self._local.__dict__.setdefault("apis", {})
-        if (psm, lang) not in apis:
+        if lang not in apis:
             api = tesserocr.PyTessBaseAPI(path=tessdata_dir(), lang=lang, psm=psm)
             for name, value in TESSERACT_VARIABLES.items():
                 api.SetVariable(name, value)
-            apis[psm, lang] = api
-        return apis[psm, lang]
+            apis[lang] = api
+        api = apis[lang]
+        api.SetPageSegMode(psm)
+        return api
 
     def words(self, image: np.ndarray, psm: int, dpi: int, lang: str) -> list[Word]:
         api = self._api(psm, lang)
