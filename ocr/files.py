@@ -38,6 +38,17 @@ def read_file(path: Path, book: Any = None) -> FileReading:
     return FileReading(records, None)
 
 
+def load_shared() -> None:
+    """Import the reader and build the lists every page consults (units, names,
+    titles) in this process. Workers forked after it share that one copy instead of each
+    paying about a second of CPU for its own."""
+    import ocr.pipeline  # noqa: F401 - its imports are most of a worker's start-up
+    from ocr import lexicon, units
+
+    units.load()
+    lexicon.load()
+
+
 def init_worker(parent_pid: int | None = None) -> None:
     """Set up a worker process: one Tesseract thread each (the processes already use
     every core), and gone when ``parent_pid`` (the process that started it) is gone."""

@@ -105,6 +105,14 @@ def name_lexicon() -> NameLexicon:
     return NameLexicon(_index(data["surnames"]), _index(data["middle"]), _index(data["given"]))
 
 
+def load() -> None:
+    """Read every list now rather than at first use (see :func:`ocr.units.load`)."""
+    name_lexicon()
+    _ethnic_index()
+    _titles_index()
+    _causes_index()
+
+
 @dataclass(frozen=True)
 class EthnicGroup:
     code: str

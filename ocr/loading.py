@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 from PIL import Image, ImageFile, ImageSequence
 
@@ -335,8 +336,8 @@ def _to_bgr(frame: Image.Image) -> np.ndarray:
         rgba = frame.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         frame = Image.alpha_composite(white, rgba)
-    rgb = np.asarray(frame.convert("RGB"), dtype=np.uint8)
-    return np.ascontiguousarray(rgb[:, :, ::-1])
+    rgb = np.asarray(frame if frame.mode == "RGB" else frame.convert("RGB"), dtype=np.uint8)
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)  # one pass; numpy's reversed copy is slower
 
 
 def _dpi_of(frame: Image.Image) -> int | None:

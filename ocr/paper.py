@@ -190,28 +190,25 @@ def _in_lines(mask: np.ndarray) -> float:
 
 def _three_classes(hist: np.ndarray) -> tuple[int, int]:
     """Thresholds (t1, t2) splitting a 256-bin histogram into three classes with the
-    largest between-class variance (Otsu's criterion, two thresholds)."""
+    largest between-class variance (Otsu's criterion, two thresholds); of equal ones, the
+    lowest t1, then the lowest t2. Every pair at once: a loop over t1 cost 20 ms a page."""
     p = hist / max(hist.sum(), 1.0)
     levels = np.arange(256)
     weight, mass = np.cumsum(p), np.cumsum(p * levels)
     total = mass[-1]
-    best, found = -1.0, (0, 1)
-    for t1 in range(0, 254):
-        w0, m0 = weight[t1], mass[t1]
-        if w0 <= 0:
-            continue
-        t2 = np.arange(t1 + 1, 255)
-        w1, m1 = weight[t2] - w0, mass[t2] - m0
-        w2, m2 = 1.0 - weight[t2], total - mass[t2]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = (
-                m0 * m0 / w0 + np.where(w1 > 0, m1 * m1 / w1, 0) + np.where(w2 > 0, m2 * m2 / w2, 0)
-            )
-        score[(w1 <= 0) | (w2 <= 0)] = -1.0
-        k = int(np.argmax(score))
-        if score[k] > best:
-            best, found = float(score[k]), (t1, int(t2[k]))
-    return found
+    t1 = np.arange(0, 254)[:, None]
+    t2 = np.arange(1, 255)[None, :]
+    w0, m0 = weight[t1], mass[t1]
+    w1, m1 = weight[t2] - w0, mass[t2] - m0
+    w2, m2 = 1.0 - weight[t2], total - mass[t2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = m0 * m0 / w0 + np.where(w1 > 0, m1 * m1 / w1, 0) + np.where(w2 > 0, m2 * m2 / w2, 0)
+    score[(t2 <= t1) | (w0 <= 0) | (w1 <= 0) | (w2 <= 0)] = -1.0
+    best = int(np.argmax(score))  # the first of the largest, row by row
+    row, col = divmod(best, score.shape[1])
+    if score[row, col] <= -1.0:
+        return 0, 1
+    return row, col + 1
 
 
 def _colourless(image: np.ndarray, tone: np.ndarray) -> bool:

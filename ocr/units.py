@@ -190,6 +190,16 @@ def legacy_tree() -> Tree:
     )
 
 
+def load() -> None:
+    """Build every list now rather than at the first place read: a process that forks its
+    workers afterwards (``sohoa extract --jobs``) builds them once for all of them."""
+    legacy_tree()
+    current_tree()
+    legacy_province_codes()
+    _names_by_key()
+    _reform()
+
+
 @lru_cache(maxsize=1)
 def current_tree() -> Tree:
     """The 34-province, two-level list from 1 July 2025 (loaded once)."""

@@ -64,12 +64,13 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def extract_all(paths: list[Path], jobs: int, book: Any = None) -> Iterator[FileReading]:
     """Each file's records, in order, read by ``jobs`` worker processes; ``book``: the
     :class:`ocr.book.Book` the files' pages belong to, when known."""
-    from ocr.files import init_worker, read_file
+    from ocr.files import init_worker, load_shared, read_file
 
     one = partial(read_file, book=book)
     if jobs <= 1 or len(paths) <= 1:
         yield from map(one, paths)
         return
+    load_shared()  # before the workers fork: built once, not once per worker
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=init_worker, initargs=(os.getpid(),)
     ) as pool:
