@@ -120,13 +120,13 @@ def test_a_load_that_fails_once_is_retried_without_duplicate_rows(
     airflow_db, s3_landing, population_db, sample_scans, monkeypatch
 ):
     from sohoa.db.tables import civil_record, review_item, scan
-    from sohoa.load import batch as load_batch_module
+    from sohoa.load import transaction as load_transaction
 
     files = [f for f in sample_scans["files"] if f.name in ("birth-0001.png", "birth-0002.png")]
     upload_files(s3_landing, files, BOOK)
     # A crash inside the load transaction, after rows were written, on the first try only:
     # a fault the test cannot cause otherwise, hence the patch.
-    real_store = load_batch_module.store_records
+    real_store = load_transaction.store_records
     calls = []
 
     def crash_once(*args, **kwargs):
@@ -136,7 +136,7 @@ def test_a_load_that_fails_once_is_retried_without_duplicate_rows(
             raise RuntimeError("injected crash in the middle of the load")
         return result
 
-    monkeypatch.setattr(load_batch_module, "store_records", crash_once)
+    monkeypatch.setattr(load_transaction, "store_records", crash_once)
     dag_run = run_dag()
     assert dag_run.state == "success", states(dag_run)
     tries = {ti.task_id: ti.try_number for ti in dag_run.get_task_instances()}
