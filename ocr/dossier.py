@@ -14,17 +14,16 @@ import cv2
 import numpy as np
 
 from ocr.classify import result_titles
+from ocr.dateline import header_date
 from ocr.engines import Word
 from ocr.fields import RawField, clean_value_words
 from ocr.layout import Segment, segments
 from ocr.text import fold
 
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
-_DATE_LINE = re.compile(r"ngay\s+(\d{1,3})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 # "Số: 47/QĐ-UBND", also with the number written in by hand ("Số: ý4 /QĐ-UBND").
 _NUMBER_LINE = re.compile(r"^so\s*[:;.]?\s*\d|^so\s*[:;]|^so\s*[:;.]?$")
 _SUFFIX_PART = re.compile(r"^/\s*[A-ZĐ]")  # "/QĐ-UBND" read apart from its line
-_RECITAL = re.compile(r"^\W*(can cu|xet)\b")
 # A unit named by its number ("PHƯỜNG 10", "QUẬN 5"): the only digits an authority has.
 _NUMBERED_UNIT = re.compile(r"^(phuong|quan|xa|thi tran|huyen)\s+\d{1,2}$")
 
@@ -147,25 +146,10 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> d
                 authority.words.pop()
             authority.text = " ".join(w.text for w in authority.words)
             out["issuing_authority"] = authority
-    dated = _date_line(segs, title[0].y if title else None)
+    dated = header_date(segs, title[0].y if title else None)
     if dated is not None:
-        out["result_date"] = _field("result_date", [dated])
+        out["result_date"] = _field("result_date", [Segment(dated.words)])
     return out
-
-
-def _date_line(segs: list[Segment], title_y: int | None) -> Segment | None:
-    """The "<place>, ngày ... tháng ... năm ..." line of the result.
-
-    It is printed above the title; the recitals below ("Căn cứ Nghị định ... ngày 15
-    tháng 11 năm 2015") carry dates too, of other papers: taking one of those would be a
-    wrong date nobody doubts. A day misread as three digits still marks the line (its
-    date then fails to normalize and goes to review) rather than passing to a recital.
-    """
-    lines = [
-        s for s in segs if _DATE_LINE.search(fold(s.text)) and not _RECITAL.match(fold(s.text))
-    ]
-    above = [s for s in lines if title_y is not None and s.bottom <= title_y]
-    return (above or lines or [None])[0]
 
 
 def read_qr(image: np.ndarray) -> str | None:

@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from ocr.acceptance import CHECK, ONE_READING
+from ocr.dateline import header_date
 from ocr.engines import Word, page_reader
 from ocr.layout import Segment, segments
 from ocr.normalize import fix_digits
@@ -131,29 +132,40 @@ def number_slot(words: list[Word]) -> tuple[Slot, str, list[Word]] | None:
 
 def date_slots(words: list[Word]) -> dict[str, tuple[Slot, list[Word]]]:
     """The day's and the month's slots of the "<place>, ngày __ tháng __ năm 2025" line
-    above the title (the first such line: recitals below it cite other papers), with
-    the words read in each."""
-    for seg in segments(words):
-        keys = [re.sub(r"\W", "", fold(w.text)) for w in seg.words]
-        day_at = next((i for i, k in enumerate(keys) if k == "ngay"), None)
-        month_at = next((i for i, k in enumerate(keys) if k == "thang"), None)
-        nam = next((i for i, k in enumerate(keys) if k == "nam" or k.startswith("nam2")), None)
-        if day_at is None or month_at is None or nam is None or not day_at < month_at < nam:
-            continue
-        height = _height(seg)
-        top, bottom = seg.y - round(0.5 * height), seg.bottom + round(0.5 * height)
-        w = seg.words
-        return {
-            "day": (
-                Slot((w[day_at].right + 2, top, w[month_at].x - 2, bottom), (1, 2), 1, 31),
-                w[day_at + 1 : month_at],
-            ),
-            "month": (
-                Slot((w[month_at].right + 2, top, w[nam].x - 2, bottom), (1, 2), 1, 12),
-                w[month_at + 1 : nam],
-            ),
-        }
-    return {}
+    of the header (never a recital's: those cite other papers), with the words read in
+    each. The line may wrap after the day: the day's slot then ends with its line."""
+    line = header_date(segments(words))
+    if line is None:
+        return {}
+    w = line.words
+    day, month, nam = w[line.day_at], w[line.month_at], w[line.year_at]
+    if _same_row(day, month):
+        day_end = month.x - 2
+    else:  # the slot runs to the end of the day's line, and a little beyond
+        after = [x.right for x in w[line.day_at + 1 : line.month_at] if _same_row(x, day)]
+        day_end = max([*after, day.right + 3 * day.h])
+    return {
+        "day": (
+            Slot(_slot_box(w, day, day.right + 2, day_end), (1, 2), 1, 31),
+            w[line.day_at + 1 : line.month_at],
+        ),
+        "month": (
+            Slot(_slot_box(w, month, month.right + 2, nam.x - 2), (1, 2), 1, 12),
+            w[line.month_at + 1 : line.year_at],
+        ),
+    }
+
+
+def _same_row(a: Word, b: Word) -> bool:
+    return abs((a.y + a.bottom) - (b.y + b.bottom)) < max(a.h, b.h)
+
+
+def _slot_box(words: list[Word], anchor: Word, x0: int, x1: int) -> tuple[int, int, int, int]:
+    """From ``x0`` to ``x1`` on the row of ``anchor``, half a line higher and lower."""
+    row = [w for w in words if _same_row(w, anchor)]
+    height = _height(Segment(row))
+    top, bottom = min(w.y for w in row), max(w.bottom for w in row)
+    return (x0, top - round(0.5 * height), x1, bottom + round(0.5 * height))
 
 
 def _before(text: str, until: str) -> str:
@@ -248,11 +260,8 @@ def _settle(slot: str | None, page: str | None, old: FieldValue | None) -> tuple
 
 
 def _slot_year(words: list[Word]) -> int | None:
-    for seg in segments(words):
-        match = re.search(r"\bngay\b.*\bthang\b.*\bnam\s*(\d{4})\b", fold(seg.text))
-        if match:
-            return int(match[1])
-    return None
+    line = header_date(segments(words))
+    return line.year if line else None
 
 
 def _date(year: int | None, parts: dict[str, tuple[str, float]]) -> date | None:

@@ -133,3 +133,17 @@ def test_a_viewers_file_name_above_a_screenshot_is_not_the_authority():
     assert unlabelled_fields(words, 2400, 3400)["issuing_authority"].text == (
         "ỦY BAN NHÂN DÂN PHƯỜNG 10"
     )
+
+
+def test_a_date_line_wrapped_after_its_day_gives_the_result_date():
+    words = _page(
+        [
+            *_HEADER,
+            (1300, 240, "Tỉnh Tây Ninh, ngày 29", 40),
+            (1340, 300, "tháng 07 nõm 2020", 40),
+            (800, 400, "GIẤY CHỨNG NHẬN", 80),
+            (100, 560, "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018", 40),
+        ]
+    )
+    got = unlabelled_fields(words, 2400, 3400)
+    assert got["result_date"].text == "Tỉnh Tây Ninh, ngày 29 tháng 07 nõm 2020"

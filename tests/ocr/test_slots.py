@@ -103,3 +103,21 @@ def test_the_typed_line_says_where_the_slots_are():
     assert [w.text for w in slots["day"][1]] == ["4T"]
     assert slots["day"][0].fits("17") and not slots["day"][0].fits("41")
     assert slots["month"][0].fits("1") and not slots["month"][0].fits("13")
+
+
+def test_the_day_slot_of_a_date_line_wrapped_after_its_day_ends_with_its_line():
+    words = _line("Tỉnh Tây Ninh, ngày 2†", 1200, 300, 1) + _line("tháng 07 năm 2020", 1240, 360, 2)
+    slots = date_slots(words)
+    day_line = [w for w in words if w.line == 1]
+    x0, y0, x1, y1 = slots["day"][0].box
+    assert [w.text for w in slots["day"][1]] == ["2†"]
+    assert x0 > day_line[2].right - 5 and x1 >= day_line[-1].right and y1 < 360 + 40
+    assert slots["month"][0].box[1] > 300 and [w.text for w in slots["month"][1]] == ["07"]
+
+
+def test_the_slots_are_never_a_recitals_date():
+    # The header's date line unread: the recital's date below is another paper's.
+    words = _line("Căn cứ Luật Tổ chức chính quyền địa phương", 100, 600, 1) + _line(
+        "ngày 19 tháng 6 năm 2015;", 100, 660, 2
+    )
+    assert date_slots(words) == {}
