@@ -28,14 +28,18 @@ _SUFFIX_PART = re.compile(r"^/\s*[A-ZĐ]")  # "/QĐ-UBND" read apart from its li
 _NUMBERED_UNIT = re.compile(r"^(phuong|quan|xa|thi tran|huyen)\s+\d{1,2}$")
 
 
-def _without_motto(seg: Segment) -> Segment | None:
-    """The segment minus the national motto, which may share a line with the authority."""
-    keys = [fold(w.text) for w in seg.words]
+def _motto_at(seg: Segment) -> int | None:
+    """Where the national motto starts among the segment's words, if it is there (a
+    stray mark glued to its first word, "_CỘNG", does not hide it)."""
+    keys = [_LEADING_MARKS.sub("", fold(w.text)) for w in seg.words]
     for i in range(len(keys)):
         tail = " ".join(keys[i:])
         if any(tail.startswith(m) for m in _MOTTO):
-            return Segment(seg.words[:i]) if i else None
-    return seg
+            return i
+    return None
+
+
+_LEADING_MARKS = re.compile(r"^[\W_]+")
 
 
 def _field(name: str, segs: list[Segment]) -> RawField:
@@ -113,7 +117,18 @@ def _continues_title(seg: Segment, top: Segment, size: float) -> bool:
 
 
 def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> dict[str, RawField]:
-    segs = [t for s in segments(words) if (t := _without_motto(s)) is not None]
+    segs: list[Segment] = []
+    beside_motto: list[Segment] = []  # what shares a line with the motto, before it
+    motto_top: int | None = None
+    for seg in segments(words):
+        at = _motto_at(seg)
+        if at is None:
+            segs.append(seg)
+            continue
+        motto_top = seg.y if motto_top is None else min(motto_top, seg.y)
+        if at:
+            segs.append(Segment(seg.words[:at]))
+            beside_motto.append(segs[-1])
     out: dict[str, RawField] = {}
     title = _title(segs, page_height)
     if title:
@@ -133,7 +148,12 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> d
             and (not any(c.isdigit() for c in s.text) or _NUMBERED_UNIT.match(fold(s.text)))
             and not _SUFFIX_PART.match(s.text)
             and not _FILE_NAME.search(s.text)  # a viewer's file name above a screenshot
-            and statistics.fmean(w.confidence for w in s.words) >= 0.5
+            # The block's first line is level with the motto's: what stands higher is
+            # a viewer's bar or an app's name over a screenshot.
+            and (motto_top is None or (s.y + s.bottom) / 2 > motto_top)
+            # Read beside the motto, the name's words may come with no confidence at
+            # all; the layout puts them there, and the second reader reads them again.
+            and (statistics.fmean(w.confidence for w in s.words) >= 0.5 or s in beside_motto)
         ]
         if left:
             left.sort(key=lambda s: s.y)

@@ -147,3 +147,34 @@ def test_a_date_line_wrapped_after_its_day_gives_the_result_date():
     )
     got = unlabelled_fields(words, 2400, 3400)
     assert got["result_date"].text == "Tỉnh Tây Ninh, ngày 29 tháng 07 nõm 2020"
+
+
+def _with_confidence(words: list[Word], low: set[str]) -> list[Word]:
+    return [
+        Word(w.text, 0.0 if w.text in low else w.confidence, w.x, w.y, w.w, w.h, w.block, w.line)
+        for w in words
+    ]
+
+
+def test_the_authority_beside_the_motto_is_kept_however_unsure_or_glued_its_words():
+    # One line with the motto: the reader gave two of its words no confidence at all.
+    line = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    rest = [
+        (150, 160, "XÃ AN BIÊN", 40),
+        (1300, 160, "Độc lập Tự do Hạnh phúc", 40),
+        (100, 240, "Số: 1626/GPXD", 40),
+        (800, 400, "GIẤY PHÉP XÂY DỰNG", 80),
+    ]
+    words = _with_confidence(_page([(100, 100, line, 40), *rest]), {"BAN", "NHÂN"})
+    got = unlabelled_fields(words, 2400, 3400)
+    assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN XÃ AN BIÊN"
+    # A mark glued to the motto's first word does not hide it.
+    glued = _page([(100, 100, line.replace("CỘNG", "_CỘNG"), 40), *rest])
+    got = unlabelled_fields(glued, 2400, 3400)
+    assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN XÃ AN BIÊN"
+
+
+def test_an_app_name_over_a_screenshot_is_not_the_authority():
+    words = _page([(100, 20, "VNeID", 40), *_HEADER, (800, 400, "THÔNG BÁO", 80)])
+    got = unlabelled_fields(words, 2400, 3400)
+    assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN PHƯỜNG 10"
