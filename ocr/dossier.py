@@ -172,6 +172,18 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> d
     return out
 
 
+# A dossier code anywhere in a QR code's text (alone, or in a link to the dossier).
+_CODE_IN_QR = re.compile(r"(?<![\w.])\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}(?![\w-])")
+
+
+def dossier_code_in(qr_text: str | None) -> str | None:
+    """The dossier code a QR code holds, if it holds one. A page's QR code may hold
+    something else (a link to the signed text, a viewer's own code on a screenshot):
+    that says nothing about the dossier code, and is not taken for it."""
+    found = _CODE_IN_QR.search(qr_text or "")
+    return found[0] if found else None
+
+
 def read_qr(image: np.ndarray) -> str | None:
     """The text of a QR code on the page, if one can be decoded."""
     scale = min(1.0, 1600 / max(image.shape[:2]))

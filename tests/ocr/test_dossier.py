@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from ocr.dossier import read_qr, read_qr_any, unlabelled_fields
+from ocr.dossier import dossier_code_in, read_qr, read_qr_any, unlabelled_fields
 from ocr.engines import Word
 from tests.ocr.wordfactory import line_words
 
@@ -178,3 +178,13 @@ def test_an_app_name_over_a_screenshot_is_not_the_authority():
     words = _page([(100, 20, "VNeID", 40), *_HEADER, (800, 400, "THÔNG BÁO", 80)])
     got = unlabelled_fields(words, 2400, 3400)
     assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN PHƯỜNG 10"
+
+
+def test_only_a_dossier_code_in_a_qr_code_is_taken_for_it():
+    assert dossier_code_in("000.58.45.H51-190920-1625") == "000.58.45.H51-190920-1625"
+    link = "https://dichvucong.gov.vn/tra-cuu?ma=000.58.45.H51-190920-1625"
+    assert dossier_code_in(link) == "000.58.45.H51-190920-1625"
+    # A viewer's own code on a screenshot, or a link to the signed text, says nothing.
+    assert dossier_code_in("DOSSIERRESULT-81001773") is None
+    assert dossier_code_in("https://vbpl.vn/van-ban/47-qd-ubnd") is None
+    assert dossier_code_in(None) is None
