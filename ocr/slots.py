@@ -16,14 +16,14 @@ A slot that cannot be read sends only its own field to review.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import cv2
 import numpy as np
 
-from ocr.acceptance import CHECK, ONE_READING
+from ocr.acceptance import CHECK, DISAGREE, FURTHER_READING, ONE_READING, SURE
 from ocr.dateline import header_date
 from ocr.engines import Word, page_reader
 from ocr.layout import Segment, segments
@@ -198,7 +198,8 @@ def settle_result_slots(
         if page:
             suffix = page[2]  # the page's reading of the typed suffix, settled already
         digits = page[1] if page else str(old.value) if old and str(old.value).isdigit() else None
-        value = _settle(read_slot_digits(image, slot), digits, old)
+        read = read_slot_digits(image, slot)
+        value = _settle(read, digits, old)
         if value is None:
             fields.pop("result_number", None)
             issues.append(_unread("result_number", "number", "Số: …"))
@@ -208,7 +209,8 @@ def settle_result_slots(
                 # The suffix as the line's words spell it: one reading, for a person.
                 confidence = min(confidence, SUGGESTION)
             bbox = old.bbox if old else None
-            fields["result_number"] = _handwritten(old, f"{digits}/{suffix}", confidence, bbox)
+            kept = _handwritten(old, f"{digits}/{suffix}", confidence, bbox)
+            fields["result_number"] = kept if read is not None else _unconfirmed(kept)
     slots = date_slots(words)
     if slots:
         old = fields.get("result_date")
@@ -216,8 +218,11 @@ def settle_result_slots(
         page = {"day": parts[3], "month": parts[2]} if parts else {}
         year = _slot_year(words) or (int(parts[1]) if parts else None)
         settled = {}
+        unread = False
         for part, (slot, _) in slots.items():
-            if (got := _settle(read_slot_digits(image, slot), page.get(part), old)) is not None:
+            read = read_slot_digits(image, slot)
+            unread = unread or read is None
+            if (got := _settle(read, page.get(part), old)) is not None:
                 settled[part] = got
         when = _date(year, settled)
         if when is None:
@@ -227,10 +232,19 @@ def settle_result_slots(
             confidence = min(c for _, c in settled.values())
             if old is not None and old.value == when.isoformat():
                 confidence = max(confidence, old.confidence)
-            fields["result_date"] = _handwritten(
-                old, when.isoformat(), confidence, old.bbox if old else None
-            )
+            kept = _handwritten(old, when.isoformat(), confidence, old.bbox if old else None)
+            fields["result_date"] = _unconfirmed(kept) if unread else kept
     return issues
+
+
+def _unconfirmed(field: FieldValue) -> FieldValue:
+    """The page's value when its slot could not be read to confirm it. Sure because a
+    further reading sided with the second reader, the page reader's first reading having
+    said otherwise, it is not sure here: handwriting is where the readers split, and
+    the slot, read for the purpose, says nothing."""
+    if field.status == SURE and field.reason == FURTHER_READING:
+        return replace(field, status=CHECK, reason=DISAGREE)
+    return field
 
 
 def _handwritten(old: FieldValue | None, value: str, confidence: float, bbox: Any) -> FieldValue:

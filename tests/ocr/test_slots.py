@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import ImageDraw
 
+from ocr import slots
+from ocr.acceptance import DISAGREE, FURTHER_READING, READERS_AGREE
 from ocr.engines import Word
 from ocr.pipeline import extract_page
-from ocr.slots import date_slots, number_slot
+from ocr.record import FieldValue
+from ocr.slots import date_slots, number_slot, settle_result_slots
 from tests.ocr.formpages import (
     DAY_GAP,
     NUMBER_GAP,
@@ -121,3 +125,23 @@ def test_the_slots_are_never_a_recitals_date():
         "ngày 19 tháng 6 năm 2015;", 100, 660, 2
     )
     assert date_slots(words) == {}
+
+
+@pytest.mark.parametrize(
+    ("reason", "status"), [(FURTHER_READING, "check"), (READERS_AGREE, "sure")]
+)
+def test_a_split_reading_of_a_slot_that_cannot_be_read_is_not_sure(monkeypatch, reason, status):
+    # The page reader read the handwritten day as 13, the second reader and a further
+    # look as 03: sure by the further reading, but the slot itself could not be read.
+    monkeypatch.setattr(slots, "read_slot_digits", lambda image, slot: None)
+    words = _line("Số: 47/TB-UBND", 100, 300, 1) + _line(
+        "Ninh Bình, ngày 03 tháng 12 năm 2025", 1200, 300, 2
+    )
+    fields = {
+        "result_date": FieldValue("2025-12-03", 0.98, None, "sure", reason),
+        "result_number": FieldValue("47/TB-UBND", 0.98, None, "sure", reason),
+    }
+    assert settle_result_slots(fields, np.full((800, 2400), 255, np.uint8), words) == []
+    assert fields["result_date"].status == fields["result_number"].status == status
+    if status == "check":
+        assert fields["result_date"].reason == DISAGREE
