@@ -23,7 +23,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ocr.acceptance import CHECK, DISAGREE, FURTHER_READING, ONE_READING, SURE
+from ocr.acceptance import CHECK, DISAGREE, DOUBTFUL, FURTHER_READING, ONE_READING, SURE
 from ocr.dateline import header_date
 from ocr.engines import Word, page_reader
 from ocr.layout import Segment, segments
@@ -192,7 +192,7 @@ def settle_result_slots(
     issues: list[Issue] = []
     found = number_slot(words)
     if found is not None:
-        slot, suffix, _ = found
+        slot, suffix, inside = found
         old = fields.get("result_number")
         page = _NUMBER.match(str(old.value)) if old else None
         if page:
@@ -210,7 +210,9 @@ def settle_result_slots(
                 confidence = min(confidence, SUGGESTION)
             bbox = old.bbox if old else None
             kept = _handwritten(old, f"{digits}/{suffix}", confidence, bbox)
-            fields["result_number"] = kept if read is not None else _unconfirmed(kept)
+            if read is None:
+                kept = _unconfirmed(kept, garbled=not _plain_digits(inside))
+            fields["result_number"] = kept
     slots = date_slots(words)
     if slots:
         old = fields.get("result_date")
@@ -218,10 +220,11 @@ def settle_result_slots(
         page = {"day": parts[3], "month": parts[2]} if parts else {}
         year = _slot_year(words) or (int(parts[1]) if parts else None)
         settled = {}
-        unread = False
-        for part, (slot, _) in slots.items():
+        unread = garbled = False
+        for part, (slot, inside) in slots.items():
             read = read_slot_digits(image, slot)
             unread = unread or read is None
+            garbled = garbled or read is None and not _plain_digits(inside)
             if (got := _settle(read, page.get(part), old)) is not None:
                 settled[part] = got
         when = _date(year, settled)
@@ -233,18 +236,29 @@ def settle_result_slots(
             if old is not None and old.value == when.isoformat():
                 confidence = max(confidence, old.confidence)
             kept = _handwritten(old, when.isoformat(), confidence, old.bbox if old else None)
-            fields["result_date"] = _unconfirmed(kept) if unread else kept
+            fields["result_date"] = _unconfirmed(kept, garbled=garbled) if unread else kept
     return issues
 
 
-def _unconfirmed(field: FieldValue) -> FieldValue:
-    """The page's value when its slot could not be read to confirm it. Sure because a
-    further reading sided with the second reader, the page reader's first reading having
-    said otherwise, it is not sure here: handwriting is where the readers split, and
-    the slot, read for the purpose, says nothing."""
-    if field.status == SURE and field.reason == FURTHER_READING:
+def _unconfirmed(field: FieldValue, *, garbled: bool) -> FieldValue:
+    """The page's value when its slot could not be read to confirm it. It is not sure
+    when a further reading made it so, the page reader's first reading having said
+    otherwise (handwriting is where the readers split), nor when the page read the slot
+    as digits mixed with other marks ("2Ì" for a handwritten 27): the value is what
+    normalization kept of a broken reading, and two readers can break it alike."""
+    if field.status != SURE:
+        return field
+    if field.reason == FURTHER_READING:
         return replace(field, status=CHECK, reason=DISAGREE)
+    if garbled:
+        return replace(field, status=CHECK, reason=DOUBTFUL)
     return field
+
+
+def _plain_digits(words: list[Word]) -> bool:
+    """The slot's words as the page read them are digits alone (or nothing)."""
+    text = "".join(w.text for w in words).strip(" .,;:")
+    return text == "" or text.isdigit()
 
 
 def _handwritten(old: FieldValue | None, value: str, confidence: float, bbox: Any) -> FieldValue:

@@ -7,7 +7,7 @@ import pytest
 from PIL import ImageDraw
 
 from ocr import slots
-from ocr.acceptance import DISAGREE, FURTHER_READING, READERS_AGREE
+from ocr.acceptance import DISAGREE, DOUBTFUL, FURTHER_READING, READERS_AGREE
 from ocr.engines import Word
 from ocr.pipeline import extract_page
 from ocr.record import FieldValue
@@ -145,3 +145,17 @@ def test_a_split_reading_of_a_slot_that_cannot_be_read_is_not_sure(monkeypatch, 
     assert fields["result_date"].status == fields["result_number"].status == status
     if status == "check":
         assert fields["result_date"].reason == DISAGREE
+
+
+def test_a_date_both_readers_broke_alike_is_not_sure_when_its_slot_cannot_be_read(monkeypatch):
+    # A handwritten 27 read "2Ì": both readers keep the 2, the slot itself is unread.
+    monkeypatch.setattr(slots, "read_slot_digits", lambda image, slot: None)
+    words = _line("Cần Đước, ngày 2Ì tháng 10 năm 2022", 1200, 300, 1)
+    fields = {"result_date": FieldValue("2022-10-02", 0.99, None, "sure", READERS_AGREE)}
+    settle_result_slots(fields, np.full((800, 2400), 255, np.uint8), words)
+    assert (fields["result_date"].status, fields["result_date"].reason) == ("check", DOUBTFUL)
+    # Typed digits the slot could not read again stay as the readers agreed.
+    words = _line("Cần Đước, ngày 27 tháng 10 năm 2022", 1200, 300, 1)
+    fields = {"result_date": FieldValue("2022-10-27", 0.99, None, "sure", READERS_AGREE)}
+    settle_result_slots(fields, np.full((800, 2400), 255, np.uint8), words)
+    assert fields["result_date"].status == "sure"
