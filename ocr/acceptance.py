@@ -252,6 +252,10 @@ def known_to_lists(name: str, value: Any) -> bool:
         return lexicon.is_ethnic_group(str(value))
     if kind in ("date", "death_date"):
         return parse_date(value) is not None
+    if name == "document_title":
+        return lexicon.is_result_title(str(value))
+    if name == "issuing_authority":
+        return lexicon.authority_is_known(str(value))
     if kind == "personal_id":
         return len(str(value)) == 12
     return False
@@ -336,6 +340,8 @@ def restore_marks(name: str, value: Any) -> Any:
         listed = lexicon.read_name(value, 1.0).value
     elif kind == "cause":
         listed = lexicon.read_cause_of_death(value, 1.0).value
+    elif name == "document_title":
+        listed = lexicon.read_title(value, 1.0).value
     else:
         return value
     return listed if listed != value and adds_marks(listed, value) else value

@@ -14,29 +14,32 @@ import cv2
 import numpy as np
 
 from ocr.classify import result_titles
+from ocr.dateline import header_date
 from ocr.engines import Word
 from ocr.fields import RawField, clean_value_words
 from ocr.layout import Segment, segments
 from ocr.text import fold
 
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do", "hanh phuc")
-_DATE_LINE = re.compile(r"ngay\s+(\d{1,3})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 # "Số: 47/QĐ-UBND", also with the number written in by hand ("Số: ý4 /QĐ-UBND").
 _NUMBER_LINE = re.compile(r"^so\s*[:;.]?\s*\d|^so\s*[:;]|^so\s*[:;.]?$")
 _SUFFIX_PART = re.compile(r"^/\s*[A-ZĐ]")  # "/QĐ-UBND" read apart from its line
-_RECITAL = re.compile(r"^\W*(can cu|xet)\b")
 # A unit named by its number ("PHƯỜNG 10", "QUẬN 5"): the only digits an authority has.
 _NUMBERED_UNIT = re.compile(r"^(phuong|quan|xa|thi tran|huyen)\s+\d{1,2}$")
 
 
-def _without_motto(seg: Segment) -> Segment | None:
-    """The segment minus the national motto, which may share a line with the authority."""
-    keys = [fold(w.text) for w in seg.words]
+def _motto_at(seg: Segment) -> int | None:
+    """Where the national motto starts among the segment's words, if it is there (a
+    stray mark glued to its first word, "_CỘNG", does not hide it)."""
+    keys = [_LEADING_MARKS.sub("", fold(w.text)) for w in seg.words]
     for i in range(len(keys)):
         tail = " ".join(keys[i:])
         if any(tail.startswith(m) for m in _MOTTO):
-            return Segment(seg.words[:i]) if i else None
-    return seg
+            return i
+    return None
+
+
+_LEADING_MARKS = re.compile(r"^[\W_]+")
 
 
 def _field(name: str, segs: list[Segment]) -> RawField:
@@ -114,7 +117,18 @@ def _continues_title(seg: Segment, top: Segment, size: float) -> bool:
 
 
 def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> dict[str, RawField]:
-    segs = [t for s in segments(words) if (t := _without_motto(s)) is not None]
+    segs: list[Segment] = []
+    beside_motto: list[Segment] = []  # what shares a line with the motto, before it
+    motto_top: int | None = None
+    for seg in segments(words):
+        at = _motto_at(seg)
+        if at is None:
+            segs.append(seg)
+            continue
+        motto_top = seg.y if motto_top is None else min(motto_top, seg.y)
+        if at:
+            segs.append(Segment(seg.words[:at]))
+            beside_motto.append(segs[-1])
     out: dict[str, RawField] = {}
     title = _title(segs, page_height)
     if title:
@@ -134,7 +148,12 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> d
             and (not any(c.isdigit() for c in s.text) or _NUMBERED_UNIT.match(fold(s.text)))
             and not _SUFFIX_PART.match(s.text)
             and not _FILE_NAME.search(s.text)  # a viewer's file name above a screenshot
-            and statistics.fmean(w.confidence for w in s.words) >= 0.5
+            # The block's first line is level with the motto's: what stands higher is
+            # a viewer's bar or an app's name over a screenshot.
+            and (motto_top is None or (s.y + s.bottom) / 2 > motto_top)
+            # Read beside the motto, the name's words may come with no confidence at
+            # all; the layout puts them there, and the second reader reads them again.
+            and (statistics.fmean(w.confidence for w in s.words) >= 0.5 or s in beside_motto)
         ]
         if left:
             left.sort(key=lambda s: s.y)
@@ -147,25 +166,22 @@ def unlabelled_fields(words: list[Word], page_width: int, page_height: int) -> d
                 authority.words.pop()
             authority.text = " ".join(w.text for w in authority.words)
             out["issuing_authority"] = authority
-    dated = _date_line(segs, title[0].y if title else None)
+    dated = header_date(segs, title[0].y if title else None)
     if dated is not None:
-        out["result_date"] = _field("result_date", [dated])
+        out["result_date"] = _field("result_date", [Segment(dated.words)])
     return out
 
 
-def _date_line(segs: list[Segment], title_y: int | None) -> Segment | None:
-    """The "<place>, ngày ... tháng ... năm ..." line of the result.
+# A dossier code anywhere in a QR code's text (alone, or in a link to the dossier).
+_CODE_IN_QR = re.compile(r"(?<![\w.])\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}(?![\w-])")
 
-    It is printed above the title; the recitals below ("Căn cứ Nghị định ... ngày 15
-    tháng 11 năm 2015") carry dates too, of other papers: taking one of those would be a
-    wrong date nobody doubts. A day misread as three digits still marks the line (its
-    date then fails to normalize and goes to review) rather than passing to a recital.
-    """
-    lines = [
-        s for s in segs if _DATE_LINE.search(fold(s.text)) and not _RECITAL.match(fold(s.text))
-    ]
-    above = [s for s in lines if title_y is not None and s.bottom <= title_y]
-    return (above or lines or [None])[0]
+
+def dossier_code_in(qr_text: str | None) -> str | None:
+    """The dossier code a QR code holds, if it holds one. A page's QR code may hold
+    something else (a link to the signed text, a viewer's own code on a screenshot):
+    that says nothing about the dossier code, and is not taken for it."""
+    found = _CODE_IN_QR.search(qr_text or "")
+    return found[0] if found else None
 
 
 def read_qr(image: np.ndarray) -> str | None:

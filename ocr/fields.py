@@ -34,6 +34,7 @@ from ocr.labels import (
     WRAPPING,
 )
 from ocr.layout import Segment, reading_order, segments, split_glued, word_key
+from ocr.normalize import field_kind
 from ocr.text import edit_distance, fold
 
 
@@ -341,6 +342,8 @@ def read_form(doc_type: str, words: list[Word]) -> FormReading:
         if name in WRAPPING and last_on_line and whole_seg and not _whole_date(out_name, words_):
             xs = (_row_start(segs, a.seg_index, columns), seg.x, a.x, words_[0].x)
             words_ = words_ + _continuation(segs, value_seg, used, opens_labelled, lead, height, xs)
+        if field_kind(out_name) == "name" and _running_text(words_):
+            continue
         if out_name not in out:
             out[out_name] = RawField(out_name, " ".join(w.text for w in words_), words_)
     _parent_dates(out)
@@ -588,6 +591,13 @@ def _continuation(
             break
         current = nxt
     return extra
+
+
+def _running_text(words: list[Word]) -> bool:
+    """A name's label read in a sentence ("Người được cấp có trách nhiệm thực hiện ..."):
+    what follows it starts with a small letter, which no printed name does."""
+    first = next((c for c in words[0].text if c.isalpha()), "")
+    return first.islower()
 
 
 def _names_a_person(seg: Segment) -> bool:

@@ -644,6 +644,19 @@ def read_authority(text: str, confidence: float) -> Reading:
     return Reading(value, confidence)
 
 
+def authority_is_known(text: str) -> bool:
+    """Whether the reading is the committee's name and one unit's, each exactly as the
+    lists spell it: a reading that chooses among others, never a rewrite."""
+    words = text.split()
+    if len(words) < 5 or key(" ".join(words[:4])) != key(PEOPLES_COMMITTEE):
+        return False
+    rest = " ".join(words[4:])
+    if len({accent_key(n) for n in unit_names(rest)}) != 1:
+        return False
+    reading = read_authority(text, 1.0)
+    return reading.value == text and not reading.restored and reading.suggestion is None
+
+
 def correct_authority(text: str, confidence: float) -> tuple[str, float]:
     """(value, confidence) of :func:`read_authority`."""
     reading = read_authority(text, confidence)

@@ -215,6 +215,7 @@ def normalize_dossier_code(raw: str | None) -> str | None:
         return None
     compact = re.sub(r"\s+", "", text).upper()
     compact = re.sub(r"[–—_]", "-", compact).replace(",", ".")
+    compact = _with_lost_dots(compact)
     if len(compact) != len(_DOSSIER_TEMPLATE):
         return compact
     out = []
@@ -226,6 +227,19 @@ def normalize_dossier_code(raw: str | None) -> str | None:
         else:
             out.append(slot)
     return "".join(out)
+
+
+def _with_lost_dots(code: str) -> str:
+    """'0000007H22-190204-1875' -> '000.00.07.H22-190204-1875': the reader lost the code's
+    small dots, whose places the fixed shape of the code says, every other character
+    read. Any other count of characters is left for the format check."""
+    bare = code.replace(".", "")
+    if len(bare) != len(_DOSSIER_TEMPLATE) - 3 or not _BARE_CODE.match(bare):
+        return code
+    return f"{bare[:3]}.{bare[3:5]}.{bare[5:7]}.{bare[7:]}"
+
+
+_BARE_CODE = re.compile(r"^\w{10}-\w{6}-\w{4}$")
 
 
 def normalize_name(raw: str | None) -> str | None:

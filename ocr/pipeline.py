@@ -15,12 +15,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocr import acceptance, book_reading, checks, normalize, numberline
+from ocr import acceptance, book_reading, checks, numberline
 from ocr.book import Book
 from ocr.capture import capture
 from ocr.classify import classify
 from ocr.datewords import words_to_date
-from ocr.dossier import read_qr_any, unlabelled_fields
+from ocr.dossier import dossier_code_in, read_qr_any, unlabelled_fields
 from ocr.engines import Word, page_reader
 from ocr.errors import InputFileError
 from ocr.fields import RawField, read_form
@@ -268,10 +268,7 @@ def _bbox(rf: RawField, prepared: Prepared) -> tuple[int, int, int, int] | None:
 def _apply_qr(record: PageRecord, prepared: Prepared, *more: np.ndarray) -> None:
     """The dossier code from the page's QR code (``more``: the page as captured and as
     uploaded, where the prepared one does not decode)."""
-    code = read_qr_any(prepared.image, *more)
-    if not code:
-        return
-    qr_value = normalize.normalize_field("dossier_result", "dossier_code", code)
+    qr_value = dossier_code_in(read_qr_any(prepared.image, *more))
     if qr_value is None:
         return
     printed = record.fields.get("dossier_code")

@@ -16,14 +16,15 @@ A slot that cannot be read sends only its own field to review.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import cv2
 import numpy as np
 
-from ocr.acceptance import CHECK, ONE_READING
+from ocr.acceptance import CHECK, DISAGREE, DOUBTFUL, FURTHER_READING, ONE_READING, SURE
+from ocr.dateline import header_date
 from ocr.engines import Word, page_reader
 from ocr.layout import Segment, segments
 from ocr.normalize import fix_digits
@@ -131,29 +132,40 @@ def number_slot(words: list[Word]) -> tuple[Slot, str, list[Word]] | None:
 
 def date_slots(words: list[Word]) -> dict[str, tuple[Slot, list[Word]]]:
     """The day's and the month's slots of the "<place>, ngày __ tháng __ năm 2025" line
-    above the title (the first such line: recitals below it cite other papers), with
-    the words read in each."""
-    for seg in segments(words):
-        keys = [re.sub(r"\W", "", fold(w.text)) for w in seg.words]
-        day_at = next((i for i, k in enumerate(keys) if k == "ngay"), None)
-        month_at = next((i for i, k in enumerate(keys) if k == "thang"), None)
-        nam = next((i for i, k in enumerate(keys) if k == "nam" or k.startswith("nam2")), None)
-        if day_at is None or month_at is None or nam is None or not day_at < month_at < nam:
-            continue
-        height = _height(seg)
-        top, bottom = seg.y - round(0.5 * height), seg.bottom + round(0.5 * height)
-        w = seg.words
-        return {
-            "day": (
-                Slot((w[day_at].right + 2, top, w[month_at].x - 2, bottom), (1, 2), 1, 31),
-                w[day_at + 1 : month_at],
-            ),
-            "month": (
-                Slot((w[month_at].right + 2, top, w[nam].x - 2, bottom), (1, 2), 1, 12),
-                w[month_at + 1 : nam],
-            ),
-        }
-    return {}
+    of the header (never a recital's: those cite other papers), with the words read in
+    each. The line may wrap after the day: the day's slot then ends with its line."""
+    line = header_date(segments(words))
+    if line is None:
+        return {}
+    w = line.words
+    day, month, nam = w[line.day_at], w[line.month_at], w[line.year_at]
+    if _same_row(day, month):
+        day_end = month.x - 2
+    else:  # the slot runs to the end of the day's line, and a little beyond
+        after = [x.right for x in w[line.day_at + 1 : line.month_at] if _same_row(x, day)]
+        day_end = max([*after, day.right + 3 * day.h])
+    return {
+        "day": (
+            Slot(_slot_box(w, day, day.right + 2, day_end), (1, 2), 1, 31),
+            w[line.day_at + 1 : line.month_at],
+        ),
+        "month": (
+            Slot(_slot_box(w, month, month.right + 2, nam.x - 2), (1, 2), 1, 12),
+            w[line.month_at + 1 : line.year_at],
+        ),
+    }
+
+
+def _same_row(a: Word, b: Word) -> bool:
+    return abs((a.y + a.bottom) - (b.y + b.bottom)) < max(a.h, b.h)
+
+
+def _slot_box(words: list[Word], anchor: Word, x0: int, x1: int) -> tuple[int, int, int, int]:
+    """From ``x0`` to ``x1`` on the row of ``anchor``, half a line higher and lower."""
+    row = [w for w in words if _same_row(w, anchor)]
+    height = _height(Segment(row))
+    top, bottom = min(w.y for w in row), max(w.bottom for w in row)
+    return (x0, top - round(0.5 * height), x1, bottom + round(0.5 * height))
 
 
 def _before(text: str, until: str) -> str:
@@ -180,13 +192,14 @@ def settle_result_slots(
     issues: list[Issue] = []
     found = number_slot(words)
     if found is not None:
-        slot, suffix, _ = found
+        slot, suffix, inside = found
         old = fields.get("result_number")
         page = _NUMBER.match(str(old.value)) if old else None
         if page:
             suffix = page[2]  # the page's reading of the typed suffix, settled already
         digits = page[1] if page else str(old.value) if old and str(old.value).isdigit() else None
-        value = _settle(read_slot_digits(image, slot), digits, old)
+        read = read_slot_digits(image, slot)
+        value = _settle(read, digits, old)
         if value is None:
             fields.pop("result_number", None)
             issues.append(_unread("result_number", "number", "Số: …"))
@@ -196,7 +209,10 @@ def settle_result_slots(
                 # The suffix as the line's words spell it: one reading, for a person.
                 confidence = min(confidence, SUGGESTION)
             bbox = old.bbox if old else None
-            fields["result_number"] = _handwritten(old, f"{digits}/{suffix}", confidence, bbox)
+            kept = _handwritten(old, f"{digits}/{suffix}", confidence, bbox)
+            if read is None:
+                kept = _unconfirmed(kept, garbled=not _plain_digits(inside))
+            fields["result_number"] = kept
     slots = date_slots(words)
     if slots:
         old = fields.get("result_date")
@@ -204,8 +220,12 @@ def settle_result_slots(
         page = {"day": parts[3], "month": parts[2]} if parts else {}
         year = _slot_year(words) or (int(parts[1]) if parts else None)
         settled = {}
-        for part, (slot, _) in slots.items():
-            if (got := _settle(read_slot_digits(image, slot), page.get(part), old)) is not None:
+        unread = garbled = False
+        for part, (slot, inside) in slots.items():
+            read = read_slot_digits(image, slot)
+            unread = unread or read is None
+            garbled = garbled or read is None and not _plain_digits(inside)
+            if (got := _settle(read, page.get(part), old)) is not None:
                 settled[part] = got
         when = _date(year, settled)
         if when is None:
@@ -215,10 +235,30 @@ def settle_result_slots(
             confidence = min(c for _, c in settled.values())
             if old is not None and old.value == when.isoformat():
                 confidence = max(confidence, old.confidence)
-            fields["result_date"] = _handwritten(
-                old, when.isoformat(), confidence, old.bbox if old else None
-            )
+            kept = _handwritten(old, when.isoformat(), confidence, old.bbox if old else None)
+            fields["result_date"] = _unconfirmed(kept, garbled=garbled) if unread else kept
     return issues
+
+
+def _unconfirmed(field: FieldValue, *, garbled: bool) -> FieldValue:
+    """The page's value when its slot could not be read to confirm it. It is not sure
+    when a further reading made it so, the page reader's first reading having said
+    otherwise (handwriting is where the readers split), nor when the page read the slot
+    as digits mixed with other marks ("2Ì" for a handwritten 27): the value is what
+    normalization kept of a broken reading, and two readers can break it alike."""
+    if field.status != SURE:
+        return field
+    if field.reason == FURTHER_READING:
+        return replace(field, status=CHECK, reason=DISAGREE)
+    if garbled:
+        return replace(field, status=CHECK, reason=DOUBTFUL)
+    return field
+
+
+def _plain_digits(words: list[Word]) -> bool:
+    """The slot's words as the page read them are digits alone (or nothing)."""
+    text = "".join(w.text for w in words).strip(" .,;:")
+    return text == "" or text.isdigit()
 
 
 def _handwritten(old: FieldValue | None, value: str, confidence: float, bbox: Any) -> FieldValue:
@@ -248,11 +288,8 @@ def _settle(slot: str | None, page: str | None, old: FieldValue | None) -> tuple
 
 
 def _slot_year(words: list[Word]) -> int | None:
-    for seg in segments(words):
-        match = re.search(r"\bngay\b.*\bthang\b.*\bnam\s*(\d{4})\b", fold(seg.text))
-        if match:
-            return int(match[1])
-    return None
+    line = header_date(segments(words))
+    return line.year if line else None
 
 
 def _date(year: int | None, parts: dict[str, tuple[str, float]]) -> date | None:

@@ -67,6 +67,27 @@ def test_the_lists_may_choose_between_disagreeing_readings_but_never_make_them_s
     assert arbitrate("full_name", []) == (None, DISAGREE)
 
 
+def test_the_lists_choose_the_reading_that_is_a_known_title_or_authority():
+    readings = [
+        reading("page", "THÔNG BÁO", 0.8),
+        reading("second", "THÔNG BẢO", 0.97),
+        reading("crop", "THÔNG BÁO", 0.7),
+    ]
+    assert arbitrate("document_title", readings) == ("THÔNG BÁO", ARBITRATED)
+    readings = [
+        reading("page", "ỦY BAN NHÂN ĐÂN XÃ VIỆT TIẾN", 0.95),
+        reading("second", "ỦY BAN NHÂN DÂN XÃ Việt TIến", 0.97),
+        reading("binarized", "ỦY BAN NHÂN DÂN XÃ VIỆT TIẾN", 0.6),
+    ]
+    assert arbitrate("issuing_authority", readings) == (
+        "ỦY BAN NHÂN DÂN XÃ VIỆT TIẾN",
+        ARBITRATED,
+    )
+    # Agreed readings that lost a mark of a known title get it back, to be checked.
+    assert acceptance.restore_marks("document_title", "GIẤY XÁC NHẠN") == "GIẤY XÁC NHẬN"
+    assert acceptance.restore_marks("document_title", "THÔNG BẢO") == "THÔNG BẢO"
+
+
 def rendered(text: str, name: str = "place_of_birth") -> tuple[Prepared, RawField]:
     """A value line as on a form, and its words as the page reader reads them."""
     img = Image.new("L", (1600, 200), 255)

@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from ocr.dossier import read_qr, read_qr_any, unlabelled_fields
+from ocr.dossier import dossier_code_in, read_qr, read_qr_any, unlabelled_fields
 from ocr.engines import Word
 from tests.ocr.wordfactory import line_words
 
@@ -133,3 +133,58 @@ def test_a_viewers_file_name_above_a_screenshot_is_not_the_authority():
     assert unlabelled_fields(words, 2400, 3400)["issuing_authority"].text == (
         "ỦY BAN NHÂN DÂN PHƯỜNG 10"
     )
+
+
+def test_a_date_line_wrapped_after_its_day_gives_the_result_date():
+    words = _page(
+        [
+            *_HEADER,
+            (1300, 240, "Tỉnh Tây Ninh, ngày 29", 40),
+            (1340, 300, "tháng 07 nõm 2020", 40),
+            (800, 400, "GIẤY CHỨNG NHẬN", 80),
+            (100, 560, "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018", 40),
+        ]
+    )
+    got = unlabelled_fields(words, 2400, 3400)
+    assert got["result_date"].text == "Tỉnh Tây Ninh, ngày 29 tháng 07 nõm 2020"
+
+
+def _with_confidence(words: list[Word], low: set[str]) -> list[Word]:
+    return [
+        Word(w.text, 0.0 if w.text in low else w.confidence, w.x, w.y, w.w, w.h, w.block, w.line)
+        for w in words
+    ]
+
+
+def test_the_authority_beside_the_motto_is_kept_however_unsure_or_glued_its_words():
+    # One line with the motto: the reader gave two of its words no confidence at all.
+    line = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    rest = [
+        (150, 160, "XÃ AN BIÊN", 40),
+        (1300, 160, "Độc lập Tự do Hạnh phúc", 40),
+        (100, 240, "Số: 1626/GPXD", 40),
+        (800, 400, "GIẤY PHÉP XÂY DỰNG", 80),
+    ]
+    words = _with_confidence(_page([(100, 100, line, 40), *rest]), {"BAN", "NHÂN"})
+    got = unlabelled_fields(words, 2400, 3400)
+    assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN XÃ AN BIÊN"
+    # A mark glued to the motto's first word does not hide it.
+    glued = _page([(100, 100, line.replace("CỘNG", "_CỘNG"), 40), *rest])
+    got = unlabelled_fields(glued, 2400, 3400)
+    assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN XÃ AN BIÊN"
+
+
+def test_an_app_name_over_a_screenshot_is_not_the_authority():
+    words = _page([(100, 20, "VNeID", 40), *_HEADER, (800, 400, "THÔNG BÁO", 80)])
+    got = unlabelled_fields(words, 2400, 3400)
+    assert got["issuing_authority"].text == "ỦY BAN NHÂN DÂN PHƯỜNG 10"
+
+
+def test_only_a_dossier_code_in_a_qr_code_is_taken_for_it():
+    assert dossier_code_in("000.58.45.H51-190920-1625") == "000.58.45.H51-190920-1625"
+    link = "https://dichvucong.gov.vn/tra-cuu?ma=000.58.45.H51-190920-1625"
+    assert dossier_code_in(link) == "000.58.45.H51-190920-1625"
+    # A viewer's own code on a screenshot, or a link to the signed text, says nothing.
+    assert dossier_code_in("DOSSIERRESULT-81001773") is None
+    assert dossier_code_in("https://vbpl.vn/van-ban/47-qd-ubnd") is None
+    assert dossier_code_in(None) is None

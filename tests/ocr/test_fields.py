@@ -504,3 +504,16 @@ def test_a_closing_mark_is_not_part_of_the_value():
     assert raw["place_of_death"].text == "Thôn 3, xã An Phú, tỉnh Phú Yên"
     last = raw["place_of_death"].words[-1]
     assert last.text == "Yên" and last.w < len("Yên./.") * 20
+
+
+def test_a_name_label_in_a_sentence_is_not_the_applicant():
+    # "Người được cấp" opens a line of the body: a sentence, not the applicant's entry.
+    words = page_words(
+        [
+            "Điều 1. Kết quả giải quyết thủ tục hành chính nêu trên có hiệu lực kể từ ngày ký.",
+            "Người được cấp có trách nhiệm thực hiện đúng quy định của pháp luật.",
+        ]
+    )
+    assert "applicant_name" not in extract_raw("dossier_result", words)
+    words = page_words(["Người được cấp: NGÔ MINH THIÊN", "Người được cấp có trách nhiệm ..."])
+    assert extract_raw("dossier_result", words)["applicant_name"].text == "NGÔ MINH THIÊN"

@@ -175,6 +175,8 @@ def test_personal_id(raw, expected):
         "OOO.OO.2O.H4O–24O6O5–OOO1",
         "000 .00.20. H40 - 240605 - 0001",
         "000.00.20.h40-240605-0001",
+        "0000020H40-240605-0001",  # the small dots lost
+        "000.0020.H40-240605-0001",
     ],
 )
 def test_dossier_code_is_repaired_position_by_position(raw):
@@ -187,6 +189,8 @@ def test_malformed_dossier_code_is_kept_for_the_format_check():
     value = normalize_dossier_code("000.00.20-240605")
     assert value == "000.00.20-240605"
     assert not DOSSIER_CODE.match(value)
+    # A digit lost with the dots: no place for the dots is sure.
+    assert normalize_dossier_code("00004.H01-260619-200") == "00004.H01-260619-200"
 
 
 @pytest.mark.parametrize(
