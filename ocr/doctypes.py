@@ -94,46 +94,70 @@ def _typed(**extra: str) -> Mapping[str, str]:
 _SUBJECT = {c: c for c in ("full_name", "date_of_birth", "sex", "personal_id")}
 _PARENT = ("name", "birth_year", "ethnicity", "nationality", "residence")
 _SPOUSE = ("full_name", "date_of_birth", "ethnicity", "nationality", "residence", "personal_id")
+_PARENT_DATES = ("mother_date_of_birth", "father_date_of_birth")  # newer forms only
+
+# Each type's fields in its JSON Schema's order; the export drops the record's number,
+# which has its own column, and what the national system takes no column for.
+_BIRTH = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "nationality",
+    "place_of_birth",
+    "hometown",
+    "personal_id",
+    *(f"mother_{f}" for f in _PARENT),
+    *(f"father_{f}" for f in _PARENT),
+    *_REGISTRATION,
+    "book_number",
+    *_PARENT_DATES,
+)
+_DEATH = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "nationality",
+    "personal_id",
+    "date_of_death",
+    "time_of_death",
+    "place_of_death",
+    "cause_of_death",
+    *_REGISTRATION,
+    "book_number",
+)
+_MARRIAGE = (
+    *(f"husband_{f}" for f in _SPOUSE),
+    *(f"wife_{f}" for f in _SPOUSE),
+    *_REGISTRATION,
+    "book_number",
+)
+_DOSSIER_RESULT = (
+    "dossier_code",
+    "document_title",
+    "result_number",
+    "result_date",
+    "issuing_authority",
+    "applicant_name",
+    "applicant_personal_id",
+)
+
+
+def _without(fields: tuple[str, ...], *left_out: str) -> tuple[str, ...]:
+    return tuple(f for f in fields if f not in left_out)
+
 
 _ENTRIES = (
     DocType(
         name="birth",
-        fields=(
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "nationality",
-            "place_of_birth",
-            "hometown",
-            "personal_id",
-            *(f"mother_{f}" for f in _PARENT),
-            *(f"father_{f}" for f in _PARENT),
-            *_REGISTRATION,
-            "book_number",
-            "mother_date_of_birth",
-            "father_date_of_birth",
-        ),
+        fields=_BIRTH,
         required=("full_name", "date_of_birth", "sex", "place_of_birth", *_REGISTRATION),
         roles=(
             Role("subject", "full_name", "date_of_birth", "sex", "personal_id", "place_of_birth"),
         ),
         typed=_typed(**_SUBJECT),
-        export=(
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "nationality",
-            "place_of_birth",
-            "hometown",
-            "personal_id",
-            *(f"mother_{f}" for f in _PARENT),
-            *(f"father_{f}" for f in _PARENT),
-            "registration_place",
-            "registration_date",
-            "book_number",
-        ),
+        export=_without(_BIRTH, "registration_number", *_PARENT_DATES),
         vi="Khai sinh",
         vi_book="Sổ đăng ký khai sinh",
         vi_report="khai sinh",
@@ -143,38 +167,11 @@ _ENTRIES = (
     ),
     DocType(
         name="death",
-        fields=(
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "nationality",
-            "personal_id",
-            "date_of_death",
-            "time_of_death",
-            "place_of_death",
-            "cause_of_death",
-            *_REGISTRATION,
-            "book_number",
-        ),
+        fields=_DEATH,
         required=("full_name", "date_of_death", "place_of_death", *_REGISTRATION),
         roles=(Role("subject", "full_name", "date_of_birth", "sex", "personal_id"),),
         typed=_typed(**_SUBJECT),
-        export=(
-            "full_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "nationality",
-            "personal_id",
-            "date_of_death",
-            "time_of_death",
-            "place_of_death",
-            "cause_of_death",
-            "registration_place",
-            "registration_date",
-            "book_number",
-        ),
+        export=_without(_DEATH, "registration_number"),
         vi="Khai tử",
         vi_book="Sổ đăng ký khai tử",
         vi_report="khai tử",
@@ -184,12 +181,7 @@ _ENTRIES = (
     ),
     DocType(
         name="marriage",
-        fields=(
-            *(f"husband_{f}" for f in _SPOUSE),
-            *(f"wife_{f}" for f in _SPOUSE),
-            *_REGISTRATION,
-            "book_number",
-        ),
+        fields=_MARRIAGE,
         required=(
             "husband_full_name",
             "husband_date_of_birth",
@@ -210,12 +202,7 @@ _ENTRIES = (
             for role, sex in (("husband", "male"), ("wife", "female"))
         ),
         typed=_typed(),
-        export=(
-            *(f"{who}_{f}" for who in ("husband", "wife") for f in _SPOUSE),
-            "registration_place",
-            "registration_date",
-            "book_number",
-        ),
+        export=_without(_MARRIAGE, "registration_number"),
         vi="Kết hôn",
         vi_book="Sổ đăng ký kết hôn",
         vi_report="kết hôn",
@@ -225,15 +212,7 @@ _ENTRIES = (
     ),
     DocType(
         name="dossier_result",
-        fields=(
-            "dossier_code",
-            "document_title",
-            "result_number",
-            "result_date",
-            "issuing_authority",
-            "applicant_name",
-            "applicant_personal_id",
-        ),
+        fields=_DOSSIER_RESULT,
         # What, which, when and who: every printed result carries all four. Most print no
         # dossier code: their dossier comes from the QR code, the upload or review.
         required=("document_title", "result_number", "result_date", "issuing_authority"),
@@ -255,14 +234,7 @@ _ENTRIES = (
                 "personal_id": "applicant_personal_id",
             }
         ),
-        export=(
-            "dossier_code",
-            "document_title",
-            "result_date",
-            "issuing_authority",
-            "applicant_name",
-            "applicant_personal_id",
-        ),
+        export=_without(_DOSSIER_RESULT, "result_number"),
         vi="Kết quả hồ sơ TTHC",
         vi_book="Kết quả hồ sơ (một cửa)",
         vi_report="kết quả TTHC",
