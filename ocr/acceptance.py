@@ -512,9 +512,9 @@ def set_phrase_whole(name: str, value: Any) -> bool:
     of the titles ("GIẤY PHÉP XÂY DỰNG", not its subtitle or a file name above it); an
     authority names its unit after "ỦY BAN NHÂN DÂN"; a result's number carries its type
     ("2140/GXN-UBND"); a person's name has two words at least and opens with a known
-    surname; a place of birth or death names more than its province. Readers agree just
-    as well on the wrong line of a page, or on a line cut short, so agreement alone
-    cannot vouch for these."""
+    surname; a place of birth or death, or a residence, names more than its province.
+    Readers agree just as well on the wrong line of a page, or on a line cut short, so
+    agreement alone cannot vouch for these."""
     if not isinstance(value, str):
         return True
     folded = fold(value)
@@ -539,7 +539,7 @@ def set_phrase_whole(name: str, value: Any) -> bool:
         # readers. A surname the lexicon lacks is rare enough for a person to confirm.
         tokens = value.split()
         return len(tokens) >= 2 and fold(tokens[0]) in lexicon.name_lexicon().surnames
-    if name in ("place_of_birth", "place_of_death"):
+    if name in ("place_of_birth", "place_of_death") or name.endswith("residence"):
         return "," in value or not _PROVINCE_ALONE.match(folded)
     return True
 

@@ -310,6 +310,7 @@ def test_an_authority_read_without_its_committee_line_is_not_sure():
         ("wife_full_name", "THỊ THÌN"),  # the surname lost to the layout
         ("book_number", "08/198"),  # the year's last digit lost
         ("place_of_birth", "Quảng Nam"),  # the line cut to its province
+        ("father_residence", "Tỉnh Quảng Nam"),  # a held-out photo: both readers, sure
     ],
 )
 def test_values_cut_short_or_run_together_are_not_sure(name, value):
@@ -327,6 +328,8 @@ def test_values_cut_short_or_run_together_are_not_sure(name, value):
         ("wife_full_name", "NGUYỄN HỒNG TIỆP"),
         ("place_of_birth", "Xã Trà Giang, Huyện Bắc Trà My, Tỉnh Quảng Nam"),
         ("place_of_birth", "Bệnh viện Đa khoa Tỉnh Thanh Hóa"),
+        ("mother_residence", "Thôn 3, Xã Phước Quang, Huyện Tuy Phước, Tỉnh Bình Định"),
+        ("hometown", "Quảng Nam"),  # a hometown is often its province alone
     ],
 )
 def test_whole_values_keep_what_their_readings_say(name, value):
