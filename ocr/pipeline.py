@@ -83,13 +83,21 @@ def _read(image: np.ndarray, dpi: int) -> tuple[Prepared, list[Word]]:
     read_dpi = max(dpi, OCR_DPI)  # prepare enlarged the page to at least this
     with stage("page reading"):
         words = page_reader().read_words(prepared.image, dpi=read_dpi)
-    if mean_confidence(words) < _LOW_MEAN_CONFIDENCE or len(words) < _MIN_WORDS:
-        # The cheap orientation guess may be wrong; Tesseract's confidence has the last word.
+    # The cheap orientation guess may be wrong; Tesseract's reading has the last word:
+    # upside down (the usual slip) when the reading is weak, and the quarter turns only
+    # when no text was found at all (a photo of an upright page on a patterned table was
+    # taken as turned by 90°): each costs a page reading.
+    guessed = prepared.rotation
+    for turn in (180, 90, 270):
+        weak = mean_confidence(words) < _LOW_MEAN_CONFIDENCE or len(words) < _MIN_WORDS
+        if not weak or (turn != 180 and len(words) >= _MIN_WORDS):
+            break
         with stage("prepare"):
-            other = prepare(image, rotation=(prepared.rotation + 180) % 360, dpi=dpi)
+            other = prepare(image, rotation=(guessed + turn) % 360, dpi=dpi)
         with stage("page reading"):
             other_words = page_reader().read_words(other.image, dpi=read_dpi)
-        if mean_confidence(other_words) > mean_confidence(words) + 0.1:
+        found_text = len(other_words) >= _MIN_WORDS > len(words)
+        if found_text or mean_confidence(other_words) > mean_confidence(words) + 0.1:
             prepared, words = other, other_words
     if len(words) < _MIN_WORDS:
         # Grain on a faint page (noisy scan, low contrast, yellowed paper) can leave the
