@@ -530,7 +530,8 @@ def set_phrase_whole(name: str, value: Any) -> bool:
             and not _UNIT_FIRST.match(folded)  # the heading's second line alone
         )
     if name == "result_number":
-        return bool(_RESULT_NUMBER.match(value))
+        # "1648/GXN-UBN": the committee's UBND cut short at the line's end, by both readers.
+        return bool(_RESULT_NUMBER.match(value)) and not _UBND_CUT.search(value)
     if name == "book_number" and "/" in value:
         return bool(_BOOK_NUMBER.match(value))  # "08/1987", not "08/198"
     if normalize.field_kind(name) == "name":
@@ -546,6 +547,7 @@ def set_phrase_whole(name: str, value: Any) -> bool:
 
 _FILE_NAME = re.compile(r"\.\s*(pdf|jpe?g|png|docx?)\b", re.IGNORECASE)
 _BOOK_NUMBER = re.compile(r"^\d{1,3}/\d{4}$")
+_UBND_CUT = re.compile(r"-(U|UB|UBN)$")
 _RESULT_NUMBER = re.compile(r"^\d{1,6}(/\d{4})?/[A-ZĐ][A-ZĐ0-9.-]*$")  # 12/2024/QĐ-UBND too
 # A place of one unit's name alone ("Quảng Nam", "Tỉnh Quảng Nam"): the line cut to its end.
 _PROVINCE_ALONE = re.compile(r"^(tinh |thanh pho )?[a-z]+( [a-z]+)?$")

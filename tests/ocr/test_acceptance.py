@@ -306,6 +306,7 @@ def test_an_authority_read_without_its_committee_line_is_not_sure():
         ("issuing_authority", "UỶ BAN NHÂN DÂN"),
         ("result_number", "2140"),  # its type cut off
         ("result_number", "1778GPXD"),  # its slash lost
+        ("result_number", "1648/GXN-UBN"),  # UBND cut short (held-out mixed seed 5011)
         ("wife_full_name", "TIỆP"),  # the line cut to its last word
         ("wife_full_name", "THỊ THÌN"),  # the surname lost to the layout
         ("book_number", "08/198"),  # the year's last digit lost
