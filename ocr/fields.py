@@ -595,9 +595,16 @@ def _continuation(
 
 def _running_text(words: list[Word]) -> bool:
     """A name's label read in a sentence ("Người được cấp có trách nhiệm thực hiện ..."):
-    what follows it starts with a small letter, which no printed name does."""
+    what follows it starts with a small letter, which no printed name does, and reads
+    well as words. A scribble in the name's slot ("v⁄/~/XL WX", at no confidence) is not
+    a sentence: it stays the value, for a person to check."""
     first = next((c for c in words[0].text if c.isalpha()), "")
-    return first.islower()
+    if not first.islower() or not words[0].text.isalpha():
+        return False
+    return sum(w.confidence for w in words) / len(words) >= _SENTENCE_CONFIDENCE
+
+
+_SENTENCE_CONFIDENCE = 0.5
 
 
 def _names_a_person(seg: Segment) -> bool:
