@@ -331,20 +331,30 @@ def restore_marks(name: str, value: Any) -> Any:
     """The value with the marks the lists restore, when that is all they change (NGUYÊN
     for NGUYỄN, Na Ri for Na Rì); otherwise the value as read. Still for a person to
     check: it is the lists' spelling, not a reading."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or name == "issuing_authority":
         return value
+    reading = list_reading(name, value)
+    if reading is None:
+        return value
+    listed = reading.value
+    return listed if listed != value and adds_marks(listed, value) else value
+
+
+def list_reading(name: str, value: str) -> lexicon.Reading | None:
+    """What the lists that know a field make of a value read for it (names, places,
+    causes of death, authorities, titles); None for a field no list knows."""
     kind = normalize.field_kind(name)
     if kind == "place":
-        listed = lexicon.read_place_value(value, 1.0).value
-    elif kind == "name":
-        listed = lexicon.read_name(value, 1.0).value
-    elif kind == "cause":
-        listed = lexicon.read_cause_of_death(value, 1.0).value
-    elif name == "document_title":
-        listed = lexicon.read_title(value, 1.0).value
-    else:
-        return value
-    return listed if listed != value and adds_marks(listed, value) else value
+        return lexicon.read_place_value(value, 1.0)
+    if kind == "name":
+        return lexicon.read_name(value, 1.0)
+    if kind == "cause":
+        return lexicon.read_cause_of_death(value, 1.0)
+    if name == "issuing_authority":
+        return lexicon.read_authority(value, 1.0)
+    if name == "document_title":
+        return lexicon.read_title(value, 1.0)
+    return None
 
 
 def lists_object(name: str, value: Any) -> bool:
@@ -362,19 +372,10 @@ def lists_object(name: str, value: Any) -> bool:
         return closed_value(name, value) is None  # both read "Kihn": not a group
     if name.split("_")[-1] == "nationality":
         return nfc(value) not in lexicon.nationalities()  # "Viết Nam" is no country
-    if kind == "place":
-        if misspelt_hamlet(value):
-            return True
-        reading = lexicon.read_place_value(value, 1.0)
-    elif kind == "name":
-        reading = lexicon.read_name(value, 1.0)
-    elif kind == "cause":
-        reading = lexicon.read_cause_of_death(value, 1.0)
-    elif name == "issuing_authority":
-        reading = lexicon.read_authority(value, 1.0)
-    elif name == "document_title":
-        reading = lexicon.read_title(value, 1.0)
-    else:
+    if kind == "place" and misspelt_hamlet(value):
+        return True
+    reading = list_reading(name, value)
+    if reading is None:
         return False
     # The lists restore lost marks (another value) or, for a spelling they know
     # otherwise, keep the reading and suggest theirs: either way they object.

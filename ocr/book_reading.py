@@ -30,7 +30,7 @@ def settle(record: PageRecord, book: Book | None = None) -> None:
         kind = field_kind(name)
         if kind == "place" and isinstance(f.value, str):
             _place(record, name, book)
-        _suggest(record, name, kind)
+        _suggest(record, name)
     if book is not None:
         record.issues += book_issues(record, book)
 
@@ -54,21 +54,13 @@ def _place(record: PageRecord, name: str, book: Book | None) -> None:
         f.unit = unit.to_json()
 
 
-def _suggest(record: PageRecord, name: str, kind: str) -> None:
+def _suggest(record: PageRecord, name: str) -> None:
     """An issue offering the lists' spelling where the value was read otherwise."""
     value = record.fields[name].value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or name == "document_title":  # titles get no suggestion
         return
-    if kind == "name":
-        suggestion = lexicon.read_name(value, 1.0).suggestion
-    elif kind == "place":
-        suggestion = lexicon.read_place_value(value, 1.0).suggestion
-    elif kind == "cause":
-        suggestion = lexicon.read_cause_of_death(value, 1.0).suggestion
-    elif name == "issuing_authority":
-        suggestion = lexicon.read_authority(value, 1.0).suggestion
-    else:
-        return
+    reading = acceptance.list_reading(name, value)
+    suggestion = reading.suggestion if reading is not None else None
     if suggestion is None or suggestion == value:
         return
     record.issues.append(
