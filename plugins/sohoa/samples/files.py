@@ -187,12 +187,12 @@ _YEAR_DRAWS = 3000
 
 def _draw_seed(master: random.Random, doc_type: str, profile: str, year: int | None) -> int:
     """The next page seed, or with ``year`` the next one whose record is of that year."""
-    if year is not None and year > LATEST.year:
+    if year is None:
+        return master.getrandbits(48)
+    if year > LATEST.year:
         raise ConfigurationError(f"the generator dates nothing after {LATEST:%d/%m/%Y}")
-    for _ in range(_YEAR_DRAWS if year is not None else 1):
+    for _ in range(_YEAR_DRAWS):
         seed = master.getrandbits(48)
-        if year is None:
-            return seed
         doc = scan_content(doc_type, seed, profile)[0]
         if str(doc.form.fields[_DATED_BY.get(doc_type, "registration_date")])[:4] == str(year):
             return seed
